@@ -12,6 +12,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.NavigableSet;
 
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
@@ -105,6 +106,8 @@ public final class Journal implements AutoCloseable
             queue = SingleChronicleQueueBuilder.binary(dir)
                 .rollCycle(context.resolvedRollCycle())
                 .timeProvider(context.timeProvider())
+                // without a sync mode Chronicle's appender.sync() does nothing at all
+                .syncMode(context.persistence() == Persistence.BUFFERED ? SyncMode.NONE : SyncMode.SYNC)
                 .build();
         }
         catch (final RuntimeException ex)
