@@ -59,6 +59,7 @@ public final class Journal implements AutoCloseable
     private final JournalContext context;
     private final Path dir;
     private final SingleChronicleQueue queue;
+    private final DirectoryLock lock;
     private final RollCycle rollCycle;
     private final SnapshotStore snapshots;
     private final Long2ObjectHashMap<SessionState> sessions = new Long2ObjectHashMap<>();
@@ -78,9 +79,11 @@ public final class Journal implements AutoCloseable
     private int unsyncedAppends;
     private boolean closed;
 
-    private Journal(final JournalContext context, final Path dir, final SingleChronicleQueue queue)
+    private Journal(
+        final JournalContext context, final Path dir, final SingleChronicleQueue queue, final DirectoryLock lock)
     {
         this.context = context;
+        this.lock = lock;
         this.dir = dir;
         this.queue = queue;
         // an existing queue keeps the roll cycle it was created with, whatever the configuration now says
@@ -101,6 +104,7 @@ public final class Journal implements AutoCloseable
     {
         context.conclude();
         final Path dir = prepareDir(context.dir());
+        final DirectoryLock lock = DirectoryLock.acquire(dir);
         final SingleChronicleQueue queue;
         try
         {
@@ -113,10 +117,11 @@ public final class Journal implements AutoCloseable
         }
         catch (final RuntimeException ex)
         {
+            lock.close();
             throw new JournalException("cannot open journal in " + dir + ": " + ex, ex);
         }
 
-        final Journal journal = new Journal(context, dir, queue);
+        final Journal journal = new Journal(context, dir, queue, lock);
         try
         {
             journal.checkFormatVersion();
@@ -834,6 +839,7 @@ public final class Journal implements AutoCloseable
             {
                 state.free();
             }
+            lock.close();
         }
     }
 }

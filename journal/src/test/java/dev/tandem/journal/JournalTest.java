@@ -332,6 +332,24 @@ class JournalTest
     }
 
     @Test
+    void shouldRefuseASecondJournalOnTheSameDirectory()
+    {
+        try (Journal journal = Journal.open(context(Persistence.BUFFERED)))
+        {
+            append(journal, SESSION_A, Direction.OUTBOUND, 1);
+            final JournalException ex = assertThrows(JournalException.class,
+                () -> Journal.open(context(Persistence.BUFFERED)));
+            assertTrue(ex.getMessage().contains("already open by process " + ProcessHandle.current().pid()),
+                ex.getMessage());
+            append(journal, SESSION_A, Direction.OUTBOUND, 2);
+        }
+        try (Journal reopened = Journal.open(context(Persistence.BUFFERED)))
+        {
+            assertEquals(2, reopened.lastPosition());
+        }
+    }
+
+    @Test
     void shouldAppendFromDirectAndOffsetBuffers()
     {
         try (Journal journal = Journal.open(context(Persistence.BUFFERED)))
