@@ -39,7 +39,7 @@ class FaultInjectionTest
     {
         primary = fixture.closeLater(openJournal(fixture.newDir("primary")));
         replica = fixture.closeLater(openJournal(fixture.newDir("replica")));
-        source = new ReplicationSource(sourceContext().heartbeatTimeoutMs(500), primary);
+        source = fixture.track(new ReplicationSource(sourceContext().heartbeatTimeoutMs(500), primary));
         fixture.closeLater(fixture.run(source));
         proxy = fixture.closeLater(FaultyProxy.start(source.port()));
         sink = new ReplicationSink(sinkContext(proxy.port()).heartbeatTimeoutMs(500), replica);

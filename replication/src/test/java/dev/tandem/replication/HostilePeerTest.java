@@ -45,7 +45,7 @@ class HostilePeerTest
     {
         primary = fixture.closeLater(openJournal(fixture.newDir("primary")));
         replica = fixture.closeLater(openJournal(fixture.newDir("replica")));
-        source = new ReplicationSource(sourceContext(), primary);
+        source = fixture.track(new ReplicationSource(sourceContext(), primary));
         fixture.closeLater(fixture.run(source));
         sink = new ReplicationSink(sinkContext(source.port()), replica);
         fixture.closeLater(fixture.run(sink));

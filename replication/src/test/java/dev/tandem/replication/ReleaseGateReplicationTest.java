@@ -41,8 +41,8 @@ class ReleaseGateReplicationTest
     void shouldReleaseWithinTimeoutWhenSinkIsStalled()
     {
         final Journal primary = fixture.closeLater(openJournal(fixture.newDir("primary")));
-        final ReplicationSource source = new ReplicationSource(sourceContext().ackStrategy(
-            new BoundedWait().timeoutMs(TIMEOUT_MS)), primary);
+        final ReplicationSource source = fixture.track(new ReplicationSource(sourceContext().ackStrategy(
+            new BoundedWait().timeoutMs(TIMEOUT_MS)), primary));
         fixture.closeLater(fixture.run(source));
         final FaultyProxy proxy = fixture.closeLater(FaultyProxy.start(source.port()));
         final Journal replica = fixture.closeLater(openJournal(fixture.newDir("replica")));
@@ -81,8 +81,8 @@ class ReleaseGateReplicationTest
     void shouldReleaseNothingWhileSinkIsDeadThenEverythingInOrder()
     {
         final Journal primary = fixture.closeLater(openJournal(fixture.newDir("primary")));
-        final ReplicationSource source = new ReplicationSource(sourceContext().ackStrategy(new WaitForever()),
-            primary);
+        final ReplicationSource source = fixture.track(new ReplicationSource(sourceContext().ackStrategy(new WaitForever()),
+            primary));
         fixture.closeLater(fixture.run(source));
         final Path replicaDir = fixture.newDir("replica");
         Journal replica = openJournal(replicaDir);

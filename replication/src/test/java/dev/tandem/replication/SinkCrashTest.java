@@ -35,7 +35,7 @@ class SinkCrashTest
     void shouldCatchUpExactlyAfterSinkProcessIsKilledUnderLoad() throws Exception
     {
         final Journal primary = fixture.closeLater(openJournal(fixture.newDir("primary")));
-        final ReplicationSource source = new ReplicationSource(sourceContext(), primary);
+        final ReplicationSource source = fixture.track(new ReplicationSource(sourceContext(), primary));
         fixture.closeLater(fixture.run(source));
         final Path replicaDir = fixture.newDir("replica");
         final Path secretFile = fixture.newDir("secret").resolve("replication.secret");
