@@ -80,14 +80,21 @@ final class CycleFiles
     }
 
     /**
-     * Positions {@code tailer} at the entry with {@code position} (at the end if it is not written yet): finds the
-     * newest cycle whose first entry is at or before it, then computes the index.
+     * Positions {@code tailer} at the entry with {@code position}: finds the newest cycle whose first entry is at or
+     * before it, then computes the index. For a position not written yet it goes to the last entry written when
+     * {@code lastPosition} was read (or the start), never to "the end": entries appended meanwhile by the owner must
+     * not be skipped, and the reader skips positions below the one it wants.
      */
     void seek(final ExcerptTailer tailer, final long position, final long lastPosition, final long firstPosition)
     {
         if (position > lastPosition)
         {
-            tailer.toEnd();
+            if (lastPosition == 0)
+            {
+                tailer.toStart();
+                return;
+            }
+            seek(tailer, lastPosition, lastPosition, firstPosition);
             return;
         }
         final EntryFlyweight entry = new EntryFlyweight();
