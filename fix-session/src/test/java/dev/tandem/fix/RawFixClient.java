@@ -63,8 +63,9 @@ final class RawFixClient implements AutoCloseable
         String text = substituteTimes(fields).replace('|', '\u0001');
         if (!text.startsWith("8="))
         {
-            final String body = text;
-            text = "8=" + beginString + "\u00019=" + body.length() + "\u0001" + body;
+            final int checksumField = ("\u0001" + text).indexOf("\u000110=");
+            final int bodyLength = checksumField >= 0 ? checksumField : text.length();
+            text = "8=" + beginString + "\u00019=" + bodyLength + "\u0001" + text;
         }
         if (!text.contains("\u000110="))
         {
