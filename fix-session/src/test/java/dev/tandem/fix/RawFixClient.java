@@ -61,11 +61,18 @@ final class RawFixClient implements AutoCloseable
     static byte[] encode(final String beginString, final String fields)
     {
         String text = substituteTimes(fields).replace('|', '\u0001');
+        String beginStringField = "8=" + beginString + "\u0001";
+        if (text.startsWith("8=") && !text.contains("\u00019="))
+        {
+            final int firstSoh = text.indexOf('\u0001');
+            beginStringField = text.substring(0, firstSoh + 1);
+            text = text.substring(firstSoh + 1);
+        }
         if (!text.startsWith("8="))
         {
             final int checksumField = ("\u0001" + text).indexOf("\u000110=");
             final int bodyLength = checksumField >= 0 ? checksumField : text.length();
-            text = "8=" + beginString + "\u00019=" + bodyLength + "\u0001" + text;
+            text = beginStringField + "9=" + bodyLength + "\u0001" + text;
         }
         if (!text.contains("\u000110="))
         {
