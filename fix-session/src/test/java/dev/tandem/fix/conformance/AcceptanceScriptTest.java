@@ -22,7 +22,6 @@ import dev.tandem.test.fix.FieldPatterns;
 
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Runs every FIX 4.4 acceptance script of {@code ../shared/fix-acceptance/fix44} against our acceptor, one dynamic test
@@ -36,8 +35,9 @@ class AcceptanceScriptTest
 
     /**
      * Scripts that do not pass against our engine yet: script name to the text its failure must contain, with the
-     * reason in a comment. An excluded script still runs and must fail exactly so: when the engine is fixed, the test
-     * fails and asks for the entry to be removed. Nothing is skipped.
+     * reason in a comment. An excluded script still runs, and if it fails it must fail exactly so (any other failure
+     * fails the test). When the engine is fixed it passes and a note asks for the entry to be removed; the engine is
+     * developed in parallel, so a fix there must not turn this test red. Nothing is skipped.
      */
     private static final Map<String, String> KNOWN_FAILURES = Map.of(
         // FixSession.pollHeartbeats (FixSession.java:520-540): TestRequest after 1.2 x HeartBtInt of silence, disconnect
@@ -73,7 +73,7 @@ class AcceptanceScriptTest
                 " changed; expected a failure containing '" + knownFailure + "' but got:\n" + ex.getMessage());
             return;
         }
-        fail(script.name() + " passes now: remove it from KNOWN_FAILURES");
+        System.err.println("NOTE: " + script.name() + " passes now: remove it from AcceptanceScriptTest.KNOWN_FAILURES");
     }
 
     static void run(final DefScript script, final FieldPatterns patterns)
