@@ -533,7 +533,8 @@ public final class FixSession
             testRequestPending = true;
             work++;
         }
-        if (state == SessionState.LOGGED_ON && nowNs - lastSentNs >= heartbeatIntervalNs)
+        // no Heartbeat while our TestRequest is outstanding: the next thing the counterparty sees is the disconnect
+        else if (!testRequestPending && state == SessionState.LOGGED_ON && nowNs - lastSentNs >= heartbeatIntervalNs)
         {
             sendHeartbeat(null, 0, 0);
             work++;
