@@ -16,6 +16,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
@@ -50,6 +52,7 @@ public final class ReplicationSource implements Agent, AutoCloseable
     private final Journal journal;
     private final NanoClock clock;
     private final ServerSocketChannel server;
+    private final Selector acceptSelector;
     private final Authenticator authenticator;
     private final Checksums checksums = new Checksums();
     private final byte[] clusterName;
@@ -124,6 +127,9 @@ public final class ReplicationSource implements Agent, AutoCloseable
             server.bind(context.listenAddress(), 8);
             server.configureBlocking(false);
             port = ((InetSocketAddress)server.getLocalAddress()).getPort();
+            // a selector tells whether a connection waits without allocating; accept() allocates on every call
+            acceptSelector = Selector.open();
+            server.register(acceptSelector, SelectionKey.OP_ACCEPT);
         }
         catch (final IOException ex)
         {
@@ -194,6 +200,11 @@ public final class ReplicationSource implements Agent, AutoCloseable
         final SocketChannel socket;
         try
         {
+            if (acceptSelector.selectNow() == 0)
+            {
+                return 0;
+            }
+            acceptSelector.selectedKeys().clear();
             socket = server.accept();
         }
         catch (final IOException ex)
@@ -794,6 +805,7 @@ public final class ReplicationSource implements Agent, AutoCloseable
         pending.clear();
         try
         {
+            acceptSelector.close();
             server.close();
         }
         catch (final IOException ignore)

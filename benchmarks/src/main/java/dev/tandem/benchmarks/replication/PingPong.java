@@ -26,6 +26,12 @@ final class PingPong implements AutoCloseable
 
     PingPong(final int payloadBytes, final boolean spin)
     {
+        this(payloadBytes, spin, spin);
+    }
+
+    /** @param echoSpin false: the echo thread blocks, taking no core while idle (for pipelined harness runs). */
+    PingPong(final int payloadBytes, final boolean spin, final boolean echoSpin)
+    {
         this.spin = spin;
         try
         {
@@ -36,7 +42,7 @@ final class PingPong implements AutoCloseable
             client.setOption(StandardSocketOptions.TCP_NODELAY, true);
             accepted.setOption(StandardSocketOptions.TCP_NODELAY, true);
             client.configureBlocking(!spin);
-            accepted.configureBlocking(!spin);
+            accepted.configureBlocking(!echoSpin);
             out = ByteBuffer.allocateDirect(payloadBytes);
             in = ByteBuffer.allocateDirect(payloadBytes);
             for (int i = 0; i < payloadBytes; i++)

@@ -22,7 +22,10 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * {@code throughput}: appends as fast as it can while releasing in order through a WaitForever gate (pipelined: many
  * messages in flight), and reports messages released per second; baseline: plain appends per second.
+ * <p>
+ * {@code roundtrip}: one acknowledged round trip and one TCP ping-pong alternately, so both see the same load.
  * <pre>
+ * java ... ReplicationLatencyHarness roundtrip 200000 NeverTimesOut,WaitForever,BoundedWait thread,composite
  * java --add-opens ... -cp benchmarks/target/benchmarks.jar dev.tandem.benchmarks.replication.ReplicationLatencyHarness \
  *     latency 20000 5 WaitForever
  * java ... ReplicationLatencyHarness throughput 2000000
@@ -40,6 +43,20 @@ public final class ReplicationLatencyHarness
     {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         final String mode = args.length > 0 ? args[0] : "latency";
+        if ("roundtrip".equals(mode))
+        {
+            final int iterations = args.length > 1 ? Integer.parseInt(args[1]) : 200_000;
+            final String strategies = args.length > 2 ? args[2] : "NeverTimesOut,WaitForever,BoundedWait";
+            final String sourceModes = args.length > 3 ? args[3] : "thread,composite";
+            for (final String sourceMode : sourceModes.split(","))
+            {
+                for (final String name : strategies.split(","))
+                {
+                    interleavedRoundTrips(name, "composite".equals(sourceMode), iterations);
+                }
+            }
+            return;
+        }
         if ("throughput".equals(mode))
         {
             final int count = args.length > 1 ? Integer.parseInt(args[1]) : 2_000_000;
@@ -58,6 +75,50 @@ public final class ReplicationLatencyHarness
             final Histogram replicated = replicatedAtRate(strategy(name), rate, seconds);
             print("replicated " + name, replicated);
         }
+    }
+
+    /**
+     * One acknowledged round trip, then one plain TCP ping-pong of the data frame's size, alternately, so both see the
+     * same machine load at the same moments; reports both distributions and their ratios. The ping-pong uses
+     * blocking sockets, so its two threads take no core while idle and do not slow the replication agents.
+     */
+    private static void interleavedRoundTrips(final String name, final boolean composite, final int iterations)
+        throws IOException
+    {
+        try (ReplicationRig rig = new ReplicationRig(strategy(name), "yield", composite);
+            PingPong pingPong = new PingPong(ReplicationRoundTripBenchmark.FRAME_BYTES, false))
+        {
+            final ReleaseGate gate = rig.source.newReleaseGate();
+            final Histogram replicated = new Histogram(HIGHEST_NS, 3);
+            final Histogram ping = new Histogram(HIGHEST_NS, 3);
+            for (int i = -iterations / 5; i < iterations; i++)
+            {
+                final long t0 = System.nanoTime();
+                final long position = rig.append();
+                while (gate.check(position, t0, System.nanoTime()) == ReleaseGate.WAIT)
+                {
+                    rig.pollSource();
+                }
+                final long t1 = System.nanoTime();
+                pingPong.roundTrip();
+                final long t2 = System.nanoTime();
+                if (i >= 0)
+                {
+                    replicated.recordValue(Math.min(HIGHEST_NS, t1 - t0));
+                    ping.recordValue(Math.min(HIGHEST_NS, t2 - t1));
+                }
+            }
+            final String label = name + (composite ? " (source on session thread)" : " (source on own thread)");
+            print("tcp ping-pong", ping);
+            print(label, replicated);
+            System.out.printf(Locale.ROOT, "%-48s p50 %8.2fx     p99 %9.2fx     p99.9 %9.2fx%n", "  ratio",
+                ratio(replicated, ping, 50), ratio(replicated, ping, 99), ratio(replicated, ping, 99.9));
+        }
+    }
+
+    private static double ratio(final Histogram a, final Histogram b, final double percentile)
+    {
+        return (double)a.getValueAtPercentile(percentile) / b.getValueAtPercentile(percentile);
     }
 
     static AckStrategy strategy(final String name)
@@ -129,7 +190,7 @@ public final class ReplicationLatencyHarness
 
     private static Histogram pingPongAtRate(final int rate, final int seconds) throws IOException
     {
-        try (PingPong pingPong = new PingPong(ReplicationRoundTripBenchmark.FRAME_BYTES, true))
+        try (PingPong pingPong = new PingPong(ReplicationRoundTripBenchmark.FRAME_BYTES, true, false))
         {
             pingPongRun(pingPong, rate, Math.max(1, seconds / 2), null);
             final Histogram histogram = new Histogram(HIGHEST_NS, 3);
@@ -248,7 +309,7 @@ public final class ReplicationLatencyHarness
 
     private static void print(final String name, final Histogram histogram)
     {
-        System.out.printf(Locale.ROOT, "%-28s p50 %8.1f us  p99 %9.1f us  p99.9 %9.1f us  max %9.1f us  (n=%,d)%n",
+        System.out.printf(Locale.ROOT, "%-48s p50 %8.1f us  p99 %9.1f us  p99.9 %9.1f us  max %9.1f us  (n=%,d)%n",
             name, histogram.getValueAtPercentile(50) / 1e3, histogram.getValueAtPercentile(99) / 1e3,
             histogram.getValueAtPercentile(99.9) / 1e3, histogram.getMaxValue() / 1e3,
             histogram.getTotalCount());

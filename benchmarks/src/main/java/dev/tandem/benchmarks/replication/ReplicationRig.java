@@ -40,6 +40,7 @@ final class ReplicationRig implements AutoCloseable
     final ReplicationSource source;
     final ReplicationSink sink;
     private final AgentRunner sourceRunner;
+    private final boolean sourceOnCallerThread;
     private final AgentRunner sinkRunner;
     private final Path primaryDir;
     private final Path replicaDir;
@@ -47,6 +48,15 @@ final class ReplicationRig implements AutoCloseable
     private int seqNum = 1;
 
     ReplicationRig(final AckStrategy strategy, final String idle)
+    {
+        this(strategy, idle, false);
+    }
+
+    /**
+     * @param sourceOnCallerThread true: the source agent gets no thread of its own and the benchmark thread steps it
+     *                             with {@link #pollSource()}, as a node could by composing it with its session agent.
+     */
+    ReplicationRig(final AckStrategy strategy, final String idle, final boolean sourceOnCallerThread)
     {
         primaryDir = tempDir("bench-primary");
         replicaDir = tempDir("bench-replica");
@@ -57,9 +67,14 @@ final class ReplicationRig implements AutoCloseable
             .ackStrategy(strategy == null ? new WaitForever() : strategy), primary);
         sink = new ReplicationSink(new ReplicationSinkContext()
             .source("127.0.0.1:" + source.port()).clusterName("bench").secret(SECRET), replica);
-        sourceRunner = new AgentRunner(idle(idle), Throwable::printStackTrace, null, source);
+        this.sourceOnCallerThread = sourceOnCallerThread;
+        sourceRunner = sourceOnCallerThread ? null :
+            new AgentRunner(idle(idle), Throwable::printStackTrace, null, source);
         sinkRunner = new AgentRunner(idle(idle), Throwable::printStackTrace, null, sink);
-        AgentRunner.startOnThread(sourceRunner);
+        if (sourceRunner != null)
+        {
+            AgentRunner.startOnThread(sourceRunner);
+        }
         AgentRunner.startOnThread(sinkRunner);
         fill(message);
         final long deadline = System.nanoTime() + 30_000_000_000L;
@@ -69,7 +84,17 @@ final class ReplicationRig implements AutoCloseable
             {
                 throw new IllegalStateException("sink did not attach");
             }
+            pollSource();
             Thread.onSpinWait();
+        }
+    }
+
+    /** Steps the source once when it runs on the caller's thread; yields when there was nothing to do. */
+    void pollSource()
+    {
+        if (!sourceOnCallerThread || source.doWork() == 0)
+        {
+            Thread.yield();
         }
     }
 
@@ -129,7 +154,14 @@ final class ReplicationRig implements AutoCloseable
     public void close()
     {
         sinkRunner.close();
-        sourceRunner.close();
+        if (sourceRunner != null)
+        {
+            sourceRunner.close();
+        }
+        else
+        {
+            source.close();
+        }
         replica.close();
         primary.close();
         delete(primaryDir);

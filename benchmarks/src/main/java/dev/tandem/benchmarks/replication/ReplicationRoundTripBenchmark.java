@@ -70,6 +70,10 @@ public class ReplicationRoundTripBenchmark
         @Param({ "yield" })
         public String idle;
 
+        /** thread: the source agent on its own thread; composite: stepped on the session (benchmark) thread. */
+        @Param({ "thread", "composite" })
+        public String source;
+
         ReplicationRig rig;
         ReleaseGate gate;
 
@@ -89,7 +93,7 @@ public class ReplicationRoundTripBenchmark
                     ackStrategy = new BoundedWait().timeoutMs(5);
                     break;
             }
-            rig = new ReplicationRig(ackStrategy, idle);
+            rig = new ReplicationRig(ackStrategy, idle, "composite".equals(source));
             gate = rig.source.newReleaseGate();
         }
 
@@ -152,10 +156,11 @@ public class ReplicationRoundTripBenchmark
         final long position = state.rig.append();
         final long enqueuedNs = System.nanoTime();
         final ReleaseGate gate = state.gate;
+        final ReplicationRig rig = state.rig;
         while (gate.check(position, enqueuedNs, System.nanoTime()) == ReleaseGate.WAIT)
         {
-            // the session agent would idle between duty cycles; yielding leaves the cores to the agents
-            Thread.yield();
+            // the session agent's duty cycle: step the source if composed with it, else yield the core to the agents
+            rig.pollSource();
         }
         return position;
     }

@@ -1,0 +1,79 @@
+package dev.tandem.replication;
+
+import dev.tandem.journal.Journal;
+import dev.tandem.journal.ReleaseGate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
+import java.util.concurrent.TimeUnit;
+
+import static dev.tandem.replication.ReplicationFixture.openJournal;
+import static dev.tandem.replication.ReplicationFixture.sinkContext;
+import static dev.tandem.replication.ReplicationFixture.sourceContext;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The data path does not allocate in steady state: append, source duty cycle (read journal, frame, send, read
+ * acks), sink duty cycle (read, append, ack) and gate checks, all stepped on this thread and counted by the JVM's
+ * per-thread allocation counter.
+ */
+class SteadyStateAllocationTest
+{
+    private final ReplicationFixture fixture = new ReplicationFixture();
+
+    @AfterEach
+    void after()
+    {
+        fixture.close();
+        fixture.assertNoAgentErrors();
+    }
+
+    @Test
+    void shouldReplicateWithoutAllocatingInSteadyState()
+    {
+        final java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean &&
+            ((com.sun.management.ThreadMXBean)bean).isThreadAllocatedMemoryEnabled(), "no allocation counter");
+        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)bean;
+        final long threadId = Thread.currentThread().getId();
+
+        final Journal primary = fixture.closeLater(openJournal(fixture.newDir("primary")));
+        final Journal replica = fixture.closeLater(openJournal(fixture.newDir("replica")));
+        final ReplicationSource source = fixture.closeLater(fixture.track(new ReplicationSource(
+            sourceContext().heartbeatIntervalMs(1).heartbeatTimeoutMs(60_000), primary)));
+        final ReplicationSink sink = fixture.closeLater(new ReplicationSink(
+            sinkContext(source.port()).heartbeatIntervalMs(1).heartbeatTimeoutMs(60_000), replica));
+        final ReleaseGate gate = source.newReleaseGate();
+
+        final int rounds = 20_000;
+        for (int pass = 0; pass < 2; pass++)
+        {
+            final long before = threads.getThreadAllocatedBytes(threadId);
+            for (int i = 0; i < rounds; i++)
+            {
+                fixture.append(primary, 1, 1, 150);
+                final long position = primary.lastPosition();
+                final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (gate.check(position, 0, 0) != ReleaseGate.RELEASE)
+                {
+                    source.doWork();
+                    sink.doWork();
+                    if (System.nanoTime() > deadline)
+                    {
+                        throw new AssertionError("position " + position + " not acknowledged");
+                    }
+                }
+            }
+            final long allocated = threads.getThreadAllocatedBytes(threadId) - before;
+            if (pass == 1)
+            {
+                assertTrue(allocated < rounds / 10, allocated + " bytes allocated over " + rounds + " round trips");
+            }
+        }
+        assertEquals(primary.lastPosition(), replica.lastPosition());
+        assertEquals(1, sink.sessions());
+    }
+}
