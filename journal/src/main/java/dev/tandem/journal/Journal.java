@@ -70,6 +70,7 @@ public final class Journal implements AutoCloseable
     private int lastCycle = Integer.MIN_VALUE;
     private int unsyncedAppends;
     private boolean closed;
+    private String failure;
 
     private Journal(
         final JournalContext context, final Path dir, final SingleChronicleQueue queue, final DirectoryLock lock)
@@ -215,7 +216,7 @@ public final class Journal implements AutoCloseable
         final int offset,
         final int length)
     {
-        checkOpen();
+        checkWritable();
         if (length <= 0)
         {
             throw new JournalException("refused: empty message (length " + length + ") for session " + sessionId +
@@ -250,6 +251,7 @@ public final class Journal implements AutoCloseable
         afterWrite(index, position);
         sessions.apply(JournalEntry.TYPE_MESSAGE, sessionId, inbound, flags, msgSeqNum, 0, index);
         lastPosition = position;
+        flush();
         return position;
     }
 
@@ -263,7 +265,7 @@ public final class Journal implements AutoCloseable
     public long appendSequenceChange(
         final long sessionId, final int nextSenderSeqNum, final int nextTargetSeqNum, final long timestampNs)
     {
-        checkOpen();
+        checkWritable();
         if (nextSenderSeqNum < 1 || nextTargetSeqNum < 1)
         {
             throw new JournalException("refused: sequence change for session " + sessionId + " to " +
@@ -286,6 +288,7 @@ public final class Journal implements AutoCloseable
         afterWrite(index, position);
         sessions.apply(JournalEntry.TYPE_SEQUENCE, sessionId, false, 0, nextSenderSeqNum, nextTargetSeqNum, index);
         lastPosition = position;
+        flush();
         return position;
     }
 
@@ -298,7 +301,7 @@ public final class Journal implements AutoCloseable
      */
     public long appendReplicated(final DirectBuffer buffer, final int offset, final int length)
     {
-        checkOpen();
+        checkWritable();
         final EntryFlyweight entry = writeEntry.wrap(buffer, offset, length);
         final String problem = entry.validate(checksum, maxMessageLengthBytes);
         if (problem != null)
@@ -316,54 +319,86 @@ public final class Journal implements AutoCloseable
         sessions.apply(entry.type(), entry.sessionId(), entry.isInbound(), entry.flags(), entry.msgSeqNum(),
             entry.nextTargetSeqNum(), index);
         lastPosition = position;
+        flush();
         return position;
     }
 
+    /** Commits one document; never leaves a partial one behind. Returns its Chronicle index. */
     private long write(final DirectBuffer buffer, final int offset, final int length, final boolean withHeader)
     {
         try
         {
             try (DocumentContext dc = appender.writingDocument())
             {
-                final Bytes<?> bytes = dc.wire().bytes();
-                if (withHeader)
+                try
                 {
-                    bytes.write(headerBytes, 0, HEADER_LENGTH);
+                    final Bytes<?> bytes = dc.wire().bytes();
+                    if (withHeader)
+                    {
+                        bytes.write(headerBytes, 0, HEADER_LENGTH);
+                    }
+                    if (length > 0)
+                    {
+                        final byte[] array = buffer.byteArray();
+                        if (array != null)
+                        {
+                            bytes.write(array, buffer.wrapAdjustment() + offset, length);
+                        }
+                        else
+                        {
+                            final long writePosition = bytes.writePosition();
+                            bytes.writeSkip(length);
+                            bytes.nativeWrite(buffer.addressOffset() + offset, writePosition, length);
+                        }
+                    }
                 }
-                if (length > 0)
+                catch (final RuntimeException | Error ex)
                 {
-                    final byte[] array = buffer.byteArray();
-                    if (array != null)
-                    {
-                        bytes.write(array, buffer.wrapAdjustment() + offset, length);
-                    }
-                    else
-                    {
-                        final long writePosition = bytes.writePosition();
-                        bytes.writeSkip(length);
-                        bytes.nativeWrite(buffer.addressOffset() + offset, writePosition, length);
-                    }
+                    dc.rollbackOnClose();
+                    throw ex;
                 }
             }
-            final long index = appender.lastIndexAppended();
-            if (persistence == Persistence.SYNC)
-            {
-                appender.sync();
-            }
-            else if (persistence == Persistence.BATCHED && ++unsyncedAppends >= syncBatchSize)
-            {
-                appender.sync();
-                unsyncedAppends = 0;
-            }
-            return index;
+            return appender.lastIndexAppended();
         }
         catch (final RuntimeException ex)
         {
-            throw new JournalException("append to journal " + dir + " failed: " + ex, ex);
+            throw new JournalException("append to journal " + dir + " failed, nothing was written: " + ex, ex);
         }
     }
 
-    /** At the first entry of a new cycle: snapshot the state before it, then apply retention. */
+    /**
+     * SYNC: msync now; BATCHED: msync every syncBatchSize appends. The entry is already in the queue and counted;
+     * if the flush fails its durability is unknown, so the journal refuses every further append.
+     */
+    private void flush()
+    {
+        if (persistence == Persistence.BUFFERED ||
+            (persistence == Persistence.BATCHED && ++unsyncedAppends < syncBatchSize))
+        {
+            return;
+        }
+        syncNow();
+    }
+
+    private void syncNow()
+    {
+        try
+        {
+            appender.sync();
+            unsyncedAppends = 0;
+        }
+        catch (final RuntimeException ex)
+        {
+            failure = "flushing to stable storage failed after position " + lastPosition + ": " + ex;
+            throw new JournalException("journal " + dir + ": " + failure, ex);
+        }
+    }
+
+    /**
+     * At the first entry of a new cycle: snapshot the state before it, then apply retention. Neither may fail the
+     * append, whose entry is already written: a missing snapshot only holds retention back, and the next open
+     * writes it.
+     */
     private void afterWrite(final long index, final long position)
     {
         final int cycle = rollCycle.toCycle(index);
@@ -373,8 +408,16 @@ public final class Journal implements AutoCloseable
             lastCycle = cycle;
             if (rolled)
             {
-                snapshots.write(position - 1, sessions.sessions);
-                applyRetention();
+                try
+                {
+                    snapshots.write(position - 1, sessions.sessions);
+                    applyRetention();
+                }
+                catch (final RuntimeException ex)
+                {
+                    LOG.warn("journal {}: state snapshot or retention at the roll to cycle {} failed: {}",
+                        dir, cycle, ex.toString());
+                }
             }
             else if (firstPosition == 0)
             {
@@ -400,11 +443,10 @@ public final class Journal implements AutoCloseable
      */
     public void sync()
     {
-        checkOpen();
+        checkWritable();
         if (persistence == Persistence.BATCHED && unsyncedAppends > 0)
         {
-            appender.sync();
-            unsyncedAppends = 0;
+            syncNow();
         }
     }
 
@@ -519,12 +561,22 @@ public final class Journal implements AutoCloseable
         return context;
     }
 
+    private void checkWritable()
+    {
+        checkOpen();
+        if (failure != null)
+        {
+            throw new JournalException("journal " + dir + " refuses appends: " + failure);
+        }
+    }
+
     private void checkOpen()
     {
         if (closed)
         {
             throw new JournalException("journal " + dir + " is closed");
         }
+
     }
 
     /** Flushes (BATCHED, SYNC) and closes the queue and frees the off-heap indices. Idempotent. Owner thread. */

@@ -74,6 +74,18 @@ class JournalDumpTest
     }
 
     @Test
+    void shouldDumpAJournalThatIsOpenForAppending()
+    {
+        try (Journal journal = Journal.open(new JournalContext().dir(dir.toString())))
+        {
+            journal.appendSequenceChange(3, 1, 1, 0);
+            final String[] lines = run(0, dir.toString(), "--session", "3");
+            assertEquals(1, lines.length);
+            assertTrue(lines[0].startsWith("#12 ") && lines[0].contains("session=3 SEQUENCE"), lines[0]);
+        }
+    }
+
+    @Test
     void shouldExplainBadArgumentsAndMissingJournals()
     {
         run(2, dir.toString(), "--session");

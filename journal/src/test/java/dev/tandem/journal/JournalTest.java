@@ -384,6 +384,50 @@ class JournalTest
         }
     }
 
+    /** A buffer that fails while the journal copies it, after its checksum was computed. */
+    static final class FailingBuffer extends UnsafeBuffer
+    {
+        private int byteArrayCalls;
+
+        FailingBuffer(final byte[] bytes)
+        {
+            super(bytes);
+        }
+
+        @Override
+        public byte[] byteArray()
+        {
+            if (++byteArrayCalls == 2)
+            {
+                throw new IllegalStateException("the source went away mid-copy");
+            }
+            return super.byteArray();
+        }
+    }
+
+    @Test
+    void shouldLeaveNoPartialEntryWhenCopyingTheMessageFails()
+    {
+        try (Journal journal = Journal.open(context(Persistence.BUFFERED)))
+        {
+            append(journal, SESSION_A, Direction.OUTBOUND, 1);
+            final FailingBuffer failing = new FailingBuffer(fix(2).getBytes(StandardCharsets.US_ASCII));
+            final JournalException ex = assertThrows(JournalException.class, () -> journal.appendMessage(
+                SESSION_A, Direction.OUTBOUND, 2, 0, 0, failing, 0, failing.capacity()));
+            assertTrue(ex.getMessage().contains("nothing was written"), ex.getMessage());
+            assertEquals(1, journal.lastPosition());
+            assertEquals(2, journal.nextSenderSeqNum(SESSION_A));
+            assertEquals(2, append(journal, SESSION_A, Direction.OUTBOUND, 2));
+        }
+        try (Journal reopened = Journal.open(context(Persistence.BUFFERED)))
+        {
+            assertEquals(2, reopened.lastPosition());
+            final List<String> texts = new ArrayList<>();
+            reopened.readOutbound(SESSION_A, 1, 0, e -> texts.add(text(e)));
+            assertEquals(List.of(fix(1), fix(2)), texts);
+        }
+    }
+
     @Test
     void shouldRefuseASecondJournalOnTheSameDirectory()
     {
