@@ -25,10 +25,11 @@ import org.agrona.concurrent.YieldingIdleStrategy;
  *   -Dchronicle.announcer.disable=true -Dchronicle.analytics.disable=true -Ddisable.perf.info=true \
  *   -Dchronicle.disk.monitor.disable=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
  *   -cp benchmarks/target/benchmarks.jar dev.tandem.benchmarks.session.SessionRoundTripBenchmark \
- *   [ratePerSec=5000] [warmupSec=5] [measureSec=10] [idle=backoff|yield|busy]
+ *   [ratePerSec=2000] [warmupSec=5] [measureSec=10] [idle=backoff|default|yield|busy]
  * </pre>
- * ({@code jdk.internal.misc} is for Agrona 2's {@code UnsafeApi} when run with {@code -cp}.) The idle strategy applies to Tandem's two duty-cycle threads: {@code backoff} is the engine's default (parks up to
- * 1 ms when idle), {@code yield} and {@code busy} trade CPU for latency.
+ * ({@code jdk.internal.misc} is for Agrona 2's {@code UnsafeApi} when run with {@code -cp}.) The idle strategy applies to Tandem's two duty-cycle threads: {@code backoff} spins, yields, then parks up to
+ * 50 us when idle; {@code default} is the engine's default (parks up to 1 ms, adding up to a millisecond per hop);
+ * {@code yield} and {@code busy} trade CPU for latency.
  */
 public final class SessionRoundTripBenchmark
 {
@@ -43,7 +44,7 @@ public final class SessionRoundTripBenchmark
      */
     public static void main(final String[] args) throws Exception
     {
-        final int ratePerSec = args.length > 0 ? Integer.parseInt(args[0]) : 5_000;
+        final int ratePerSec = args.length > 0 ? Integer.parseInt(args[0]) : 2_000;
         final int warmupSec = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         final int measureSec = args.length > 2 ? Integer.parseInt(args[2]) : 10;
         final String idle = args.length > 3 ? args[3] : "backoff";
@@ -74,14 +75,16 @@ public final class SessionRoundTripBenchmark
     {
         switch (name)
         {
-            case "backoff":
+            case "default":
                 return new BackoffIdleStrategy(100, 10, 1_000, 1_000_000);
+            case "backoff":
+                return new BackoffIdleStrategy(100, 10, 1_000, 50_000);
             case "yield":
                 return new YieldingIdleStrategy();
             case "busy":
                 return new BusySpinIdleStrategy();
             default:
-                throw new IllegalArgumentException("idle must be backoff, yield or busy, was " + name);
+                throw new IllegalArgumentException("idle must be backoff, default, yield or busy, was " + name);
         }
     }
 
