@@ -347,4 +347,27 @@ class AcceptorSessionTest
             assertEquals("B", field(b.receive(), 11));
         }
     }
+
+    @Test
+    void shouldReassembleMessagesSplitAcrossReadsAndSplitCoalescedOnes()
+    {
+        try (RawFixClient client = fixture.logon())
+        {
+            final byte[] first = RawFixClient.encode("FIX.4.4", "35=1|34=2|49=TW44|52=<TIME>|56=ISLD|112=SPLIT|");
+            for (final byte b : first)
+            {
+                client.sendBytes(new byte[]{ b });
+            }
+            assertEquals("SPLIT", field(client.receive(), 112));
+
+            final byte[] second = RawFixClient.encode("FIX.4.4", "35=1|34=3|49=TW44|52=<TIME>|56=ISLD|112=ONE|");
+            final byte[] third = RawFixClient.encode("FIX.4.4", "35=1|34=4|49=TW44|52=<TIME>|56=ISLD|112=TWO|");
+            final byte[] both = new byte[second.length + third.length];
+            System.arraycopy(second, 0, both, 0, second.length);
+            System.arraycopy(third, 0, both, second.length, third.length);
+            client.sendBytes(both);
+            assertEquals("ONE", field(client.receive(), 112));
+            assertEquals("TWO", field(client.receive(), 112));
+        }
+    }
 }

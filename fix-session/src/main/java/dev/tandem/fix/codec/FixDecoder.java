@@ -43,6 +43,8 @@ public final class FixDecoder
     private final int[] valueOffsets;
     private final int[] valueLengths;
     private DirectBuffer buffer;
+    private byte[] array;
+    private long address;
     private int offset;
     private int length;
     private int fieldCount;
@@ -82,9 +84,12 @@ public final class FixDecoder
             return GARBLED;
         }
 
-        // bounds are checked once above; every read below stays within [offset, end)
+        // bounds are checked once above; every read below stays within [offset, end), and accessors read only
+        // inside indexed values
         final byte[] array = buffer.byteArray();
         final long address = buffer.addressOffset();
+        this.array = array;
+        this.address = address;
         final int[] tags = this.tags;
         final int[] valueOffsets = this.valueOffsets;
         final int[] valueLengths = this.valueLengths;
@@ -333,7 +338,7 @@ public final class FixDecoder
         int position = valueOffsets[i];
         final int end = position + valueLengths[i];
         boolean negative = false;
-        if (buffer.getByte(position) == '-')
+        if (byteAt(position) == '-')
         {
             negative = true;
             position++;
@@ -343,7 +348,7 @@ public final class FixDecoder
         int digits = 0;
         for (; position < end; position++)
         {
-            final byte b = buffer.getByte(position);
+            final byte b = byteAt(position);
             if (b == '.')
             {
                 if (fractionDigits >= 0)
@@ -387,14 +392,14 @@ public final class FixDecoder
     public char charValue(final int tag, final char missingValue)
     {
         final int i = fieldIndex(tag);
-        return i < 0 ? missingValue : (char)(buffer.getByte(valueOffsets[i]) & 0xFF);
+        return i < 0 ? missingValue : (char)(byteAt(valueOffsets[i]) & 0xFF);
     }
 
     /** True when {@code tag} is present with value {@code Y}. */
     public boolean booleanValue(final int tag)
     {
         final int i = fieldIndex(tag);
-        return i >= 0 && valueLengths[i] == 1 && buffer.getByte(valueOffsets[i]) == 'Y';
+        return i >= 0 && valueLengths[i] == 1 && byteAt(valueOffsets[i]) == 'Y';
     }
 
     /** A UTCTimestamp value as epoch milliseconds, or {@code missingValue} if absent or malformed. */
@@ -405,7 +410,7 @@ public final class FixDecoder
         {
             return missingValue;
         }
-        final long value = UtcTimestamps.decodeMillis(buffer, valueOffsets[i], valueLengths[i]);
+        final long value = UtcTimestamps.decodeMillis(array, address, valueOffsets[i], valueLengths[i]);
         return value == UtcTimestamps.INVALID ? missingValue : value;
     }
 
@@ -427,7 +432,7 @@ public final class FixDecoder
         final int o = valueOffsets[i];
         for (int k = 0; k < otherLength; k++)
         {
-            if (buffer.getByte(o + k) != other.getByte(otherOffset + k))
+            if (byteAt(o + k) != other.getByte(otherOffset + k))
             {
                 return false;
             }
@@ -445,7 +450,7 @@ public final class FixDecoder
         }
         for (int k = 0, o = valueOffsets[i]; k < valueLengths[i]; k++)
         {
-            out.append((char)(buffer.getByte(o + k) & 0xFF));
+            out.append((char)(byteAt(o + k) & 0xFF));
         }
         return true;
     }
@@ -470,13 +475,13 @@ public final class FixDecoder
     /** True when MsgType (35) is the single character {@code type}. */
     public boolean isMsgType(final char type)
     {
-        return valueLengths[2] == 1 && buffer.getByte(valueOffsets[2]) == type;
+        return fieldCount > 2 && valueLengths[2] == 1 && byteAt(valueOffsets[2]) == type;
     }
 
     /** True when MsgType (35) equals {@code type}. */
     public boolean isMsgType(final CharSequence type)
     {
-        return equalsAt(valueOffsets[2], valueLengths[2], type);
+        return fieldCount > 2 && equalsAt(valueOffsets[2], valueLengths[2], type);
     }
 
     /** Offset of the MsgType value in {@link #buffer()}. */
@@ -493,11 +498,11 @@ public final class FixDecoder
     /** True for the session-level (admin) message types 0, 1, 2, 3, 4, 5 and A. */
     public boolean isAdmin()
     {
-        if (valueLengths[2] != 1)
+        if (fieldCount < 3 || valueLengths[2] != 1)
         {
             return false;
         }
-        final byte t = buffer.getByte(valueOffsets[2]);
+        final byte t = byteAt(valueOffsets[2]);
         return (t >= '0' && t <= '5') || t == 'A';
     }
 
@@ -597,7 +602,7 @@ public final class FixDecoder
         }
         for (int k = 0; k < valueLength; k++)
         {
-            if (buffer.getByte(valueOffset + k) != expected.charAt(k))
+            if (byteAt(valueOffset + k) != expected.charAt(k))
             {
                 return false;
             }
@@ -605,12 +610,17 @@ public final class FixDecoder
         return true;
     }
 
+    private byte byteAt(final int index)
+    {
+        return UnsafeApi.getByte(array, address + index);
+    }
+
     private long parseLong(final int valueOffset, final int valueLength)
     {
         int position = valueOffset;
         final int end = valueOffset + valueLength;
         boolean negative = false;
-        if (buffer.getByte(position) == '-')
+        if (byteAt(position) == '-')
         {
             negative = true;
             position++;
@@ -622,7 +632,7 @@ public final class FixDecoder
         long value = 0;
         for (; position < end; position++)
         {
-            final int d = buffer.getByte(position) - '0';
+            final int d = byteAt(position) - '0';
             if (d < 0 || d > 9)
             {
                 return Long.MIN_VALUE;

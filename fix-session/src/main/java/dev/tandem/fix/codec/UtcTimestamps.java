@@ -2,6 +2,7 @@ package dev.tandem.fix.codec;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.UnsafeApi;
 
 /**
  * FIX UTCTimestamp formatting and parsing straight into and out of buffers, without {@code String} or
@@ -81,33 +82,43 @@ public final class UtcTimestamps
      */
     public static long decodeMillis(final DirectBuffer buffer, final int offset, final int length)
     {
+        if (offset < 0 || length < 0 || (long)offset + length > buffer.capacity())
+        {
+            return INVALID;
+        }
+        return decodeMillis(buffer.byteArray(), buffer.addressOffset(), offset, length);
+    }
+
+    /** Unchecked: the caller guarantees {@code [offset, offset + length)} lies within the memory. */
+    static long decodeMillis(final byte[] array, final long address, final int offset, final int length)
+    {
         if (length < LENGTH_SECONDS || length == LENGTH_SECONDS + 1 || length > LENGTH_SECONDS + 10)
         {
             return INVALID;
         }
-        final int year = digits(buffer, offset, 4);
-        final int month = digits(buffer, offset + 4, 2);
-        final int day = digits(buffer, offset + 6, 2);
-        final int hour = digits(buffer, offset + 9, 2);
-        final int minute = digits(buffer, offset + 12, 2);
-        final int second = digits(buffer, offset + 15, 2);
+        final int year = digits(array, address, offset, 4);
+        final int month = digits(array, address, offset + 4, 2);
+        final int day = digits(array, address, offset + 6, 2);
+        final int hour = digits(array, address, offset + 9, 2);
+        final int minute = digits(array, address, offset + 12, 2);
+        final int second = digits(array, address, offset + 15, 2);
         if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 ||
             minute < 0 || minute > 59 || second < 0 || second > 60 ||
-            buffer.getByte(offset + 8) != '-' || buffer.getByte(offset + 11) != ':' ||
-            buffer.getByte(offset + 14) != ':')
+            byteAt(array, address, offset + 8) != '-' || byteAt(array, address, offset + 11) != ':' ||
+            byteAt(array, address, offset + 14) != ':')
         {
             return INVALID;
         }
         int millis = 0;
         if (length > LENGTH_SECONDS)
         {
-            if (buffer.getByte(offset + LENGTH_SECONDS) != '.')
+            if (byteAt(array, address, offset + LENGTH_SECONDS) != '.')
             {
                 return INVALID;
             }
             final int fractionDigits = length - LENGTH_SECONDS - 1;
-            final int fraction = digits(buffer, offset + LENGTH_SECONDS + 1, Math.min(3, fractionDigits));
-            if (fraction < 0 || (fractionDigits > 3 && digits(buffer, offset + 21, fractionDigits - 3) < 0))
+            final int fraction = digits(array, address, offset + LENGTH_SECONDS + 1, Math.min(3, fractionDigits));
+            if (fraction < 0 || (fractionDigits > 3 && digits(array, address, offset + 21, fractionDigits - 3) < 0))
             {
                 return INVALID;
             }
@@ -124,12 +135,12 @@ public final class UtcTimestamps
         return days * MILLIS_PER_DAY + ((hour * 60L + minute) * 60L + second) * 1000L + millis;
     }
 
-    private static int digits(final DirectBuffer buffer, final int offset, final int count)
+    private static int digits(final byte[] array, final long address, final int offset, final int count)
     {
         int value = 0;
         for (int i = 0; i < count; i++)
         {
-            final int d = buffer.getByte(offset + i) - '0';
+            final int d = UnsafeApi.getByte(array, address + offset + i) - '0';
             if (d < 0 || d > 9)
             {
                 return -1;
@@ -137,6 +148,11 @@ public final class UtcTimestamps
             value = value * 10 + d;
         }
         return value;
+    }
+
+    private static byte byteAt(final byte[] array, final long address, final int index)
+    {
+        return UnsafeApi.getByte(array, address + index);
     }
 
     private static void put2(final MutableDirectBuffer buffer, final int offset, final int value)
