@@ -1,0 +1,24 @@
+package dev.tandem.replication;
+
+/**
+ * What a {@link AckStrategy}'s gate may know about replication: the acknowledged position, published by the
+ * replication source's agent, and whether a sink is attached. Gates record their timeouts here so the source can
+ * expose them as counters.
+ * <p>
+ * Threading: {@link #ackedPosition()} and {@link #sinkAttached()} are plain volatile reads, safe from any thread and
+ * allocation-free. {@link #recordTimeout()} and {@link #recordReleasedWhileAway()} may be called from any thread.
+ */
+public interface AckProgress
+{
+    /** The highest journal position the sink has acknowledged holding; 0 before any acknowledgement. */
+    long ackedPosition();
+
+    /** True while an authenticated sink is connected and streaming. */
+    boolean sinkAttached();
+
+    /** A gate gave up waiting for an acknowledgement (counted). */
+    void recordTimeout();
+
+    /** A gate released a position without its acknowledgement because the secondary was away (counted). */
+    void recordReleasedWhileAway();
+}

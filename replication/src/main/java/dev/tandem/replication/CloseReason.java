@@ -1,0 +1,71 @@
+package dev.tandem.replication;
+
+/**
+ * Why a replication connection was closed or refused: carried by the close frame, counted and logged by both ends.
+ * The code is what travels on the wire; it is stable across releases.
+ */
+public enum CloseReason
+{
+    /** An orderly close: the agent is shutting down. */
+    SHUTDOWN(0),
+    /** The peer speaks another protocol version. */
+    BAD_VERSION(1),
+    /** The peer belongs to another cluster. */
+    BAD_CLUSTER(2),
+    /** The peer could not prove it holds the shared secret. */
+    AUTH_FAILED(3),
+    /** The sink's journal holds entries the source does not have (or a different entry at the same position). */
+    DIVERGED(4),
+    /** A frame that breaks the protocol: unknown type, bad magic, bad checksum, out of order, gap. */
+    PROTOCOL_ERROR(5),
+    /** A frame longer than the receiver accepts. */
+    FRAME_TOO_LONG(6),
+    /** Nothing was received for longer than the heartbeat timeout. */
+    HEARTBEAT_TIMEOUT(7),
+    /** Another authenticated sink took this one's place on the source. */
+    SUPERSEDED(8),
+    /** The peer's epoch shows that this end is a stale primary, or that the source is. */
+    STALE_EPOCH(9),
+    /** The handshake did not complete in time. */
+    HANDSHAKE_TIMEOUT(10),
+    /** The local journal refused an entry or failed. */
+    JOURNAL_ERROR(11),
+    /** The connection failed (reset, end of stream, connect refused). */
+    CONNECTION_LOST(12),
+    /** Too many connections are handshaking at once. */
+    TOO_MANY_CONNECTIONS(13),
+    /** A code this version does not know. */
+    UNKNOWN(-1);
+
+    private static final CloseReason[] BY_CODE = new CloseReason[14];
+
+    static
+    {
+        for (final CloseReason reason : values())
+        {
+            if (reason.code >= 0)
+            {
+                BY_CODE[reason.code] = reason;
+            }
+        }
+    }
+
+    private final int code;
+
+    CloseReason(final int code)
+    {
+        this.code = code;
+    }
+
+    /** The value carried on the wire. */
+    public int code()
+    {
+        return code;
+    }
+
+    /** The reason for a wire code; {@link #UNKNOWN} for a code this version does not know. */
+    public static CloseReason ofCode(final int code)
+    {
+        return code >= 0 && code < BY_CODE.length && BY_CODE[code] != null ? BY_CODE[code] : UNKNOWN;
+    }
+}

@@ -1,0 +1,154 @@
+package dev.tandem.replication;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Binary layout of the replication protocol's frames (see the module README for the prose version). All integers
+ * are little-endian. Every frame starts with a 12-byte header:
+ * <pre>
+ *   0  int32  frameLength   whole frame, header included
+ *   4  int32  crc32c        CRC-32C of bytes [8, frameLength)
+ *   8  int16  type
+ *  10  int16  reserved (0)
+ * </pre>
+ * Static helpers only; not instantiable. Thread safe (stateless).
+ */
+final class FrameDescriptor
+{
+    static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
+
+    /** 'TNDM' read as a little-endian int: the first thing a sink says, so a stranger is recognised at once. */
+    static final int MAGIC = 0x4D444E54;
+    /** Bumped on any incompatible change of this layout. */
+    static final int PROTOCOL_VERSION = 1;
+
+    static final int LENGTH_OFFSET = 0;
+    static final int CRC_OFFSET = 4;
+    static final int TYPE_OFFSET = 8;
+    static final int HEADER_LENGTH = 12;
+
+    static final int TYPE_HELLO = 1;
+    static final int TYPE_CHALLENGE = 2;
+    static final int TYPE_AUTH = 3;
+    static final int TYPE_WELCOME = 4;
+    static final int TYPE_DATA = 5;
+    static final int TYPE_ACK = 6;
+    static final int TYPE_HEARTBEAT = 7;
+    static final int TYPE_CLOSE = 8;
+
+    static final int NONCE_LENGTH = 16;
+    static final int PROOF_LENGTH = 32;
+    static final int MAX_CLUSTER_NAME_LENGTH = 64;
+    static final int MAX_CLOSE_TEXT_LENGTH = 200;
+
+    // HELLO (sink -> source)
+    static final int HELLO_MAGIC_OFFSET = HEADER_LENGTH;
+    static final int HELLO_VERSION_OFFSET = HELLO_MAGIC_OFFSET + 4;
+    static final int HELLO_NODE_ID_OFFSET = HELLO_VERSION_OFFSET + 4;
+    static final int HELLO_EPOCH_OFFSET = HELLO_NODE_ID_OFFSET + 4;
+    static final int HELLO_NEXT_POSITION_OFFSET = HELLO_EPOCH_OFFSET + 8;
+    static final int HELLO_LAST_CHECKSUM_OFFSET = HELLO_NEXT_POSITION_OFFSET + 8;
+    static final int HELLO_MAX_FRAME_OFFSET = HELLO_LAST_CHECKSUM_OFFSET + 8;
+    static final int HELLO_NONCE_OFFSET = HELLO_MAX_FRAME_OFFSET + 4;
+    static final int HELLO_CLUSTER_LENGTH_OFFSET = HELLO_NONCE_OFFSET + NONCE_LENGTH;
+    static final int HELLO_CLUSTER_OFFSET = HELLO_CLUSTER_LENGTH_OFFSET + 2;
+    /** Enough to read magic and version of any version's hello. */
+    static final int HELLO_MIN_LENGTH = HELLO_VERSION_OFFSET + 4;
+
+    // CHALLENGE (source -> sink)
+    static final int CHALLENGE_VERSION_OFFSET = HEADER_LENGTH;
+    static final int CHALLENGE_NODE_ID_OFFSET = CHALLENGE_VERSION_OFFSET + 4;
+    static final int CHALLENGE_EPOCH_OFFSET = CHALLENGE_NODE_ID_OFFSET + 4;
+    static final int CHALLENGE_NONCE_OFFSET = CHALLENGE_EPOCH_OFFSET + 8;
+    static final int CHALLENGE_PROOF_OFFSET = CHALLENGE_NONCE_OFFSET + NONCE_LENGTH;
+    static final int CHALLENGE_LENGTH = CHALLENGE_PROOF_OFFSET + PROOF_LENGTH;
+
+    // AUTH (sink -> source)
+    static final int AUTH_PROOF_OFFSET = HEADER_LENGTH;
+    static final int AUTH_LENGTH = AUTH_PROOF_OFFSET + PROOF_LENGTH;
+
+    // WELCOME (source -> sink)
+    static final int WELCOME_START_POSITION_OFFSET = HEADER_LENGTH;
+    static final int WELCOME_SOURCE_LAST_POSITION_OFFSET = WELCOME_START_POSITION_OFFSET + 8;
+    static final int WELCOME_LENGTH = WELCOME_SOURCE_LAST_POSITION_OFFSET + 8;
+
+    // DATA (source -> sink): then entryCount times { int32 length, bytes }
+    static final int DATA_FIRST_POSITION_OFFSET = HEADER_LENGTH;
+    static final int DATA_ENTRY_COUNT_OFFSET = DATA_FIRST_POSITION_OFFSET + 8;
+    static final int DATA_ENTRIES_OFFSET = DATA_ENTRY_COUNT_OFFSET + 4;
+    static final int ENTRY_LENGTH_PREFIX = 4;
+
+    // ACK (sink -> source) and HEARTBEAT (both ways)
+    static final int POSITION_OFFSET = HEADER_LENGTH;
+    static final int ACK_LENGTH = POSITION_OFFSET + 8;
+    static final int HEARTBEAT_LENGTH = POSITION_OFFSET + 8;
+
+    // CLOSE (both ways)
+    static final int CLOSE_REASON_OFFSET = HEADER_LENGTH;
+    static final int CLOSE_TEXT_LENGTH_OFFSET = CLOSE_REASON_OFFSET + 4;
+    static final int CLOSE_TEXT_OFFSET = CLOSE_TEXT_LENGTH_OFFSET + 2;
+
+    /** Longest frame a sink may send: all its frames are small. */
+    static final int MAX_SINK_FRAME_LENGTH = 512;
+
+    private FrameDescriptor()
+    {
+    }
+
+    static void header(final MutableDirectBuffer buffer, final int offset, final int length, final int type)
+    {
+        buffer.putInt(offset + LENGTH_OFFSET, length, ORDER);
+        buffer.putInt(offset + CRC_OFFSET, 0, ORDER);
+        buffer.putShort(offset + TYPE_OFFSET, (short)type, ORDER);
+        buffer.putShort(offset + TYPE_OFFSET + 2, (short)0, ORDER);
+    }
+
+    static int frameLength(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getInt(offset + LENGTH_OFFSET, ORDER);
+    }
+
+    static int type(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getShort(offset + TYPE_OFFSET, ORDER);
+    }
+
+    static int helloLength(final int clusterNameLength)
+    {
+        return HELLO_CLUSTER_OFFSET + clusterNameLength;
+    }
+
+    static int closeLength(final int textLength)
+    {
+        return CLOSE_TEXT_OFFSET + textLength;
+    }
+
+    /** ASCII text of at most {@code max} bytes; other characters become '?'. */
+    static byte[] ascii(final String text, final int max)
+    {
+        final byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+        if (bytes.length <= max)
+        {
+            return bytes;
+        }
+        final byte[] cut = new byte[max];
+        System.arraycopy(bytes, 0, cut, 0, max);
+        return cut;
+    }
+
+    static String closeText(final DirectBuffer buffer, final int offset, final int frameLength)
+    {
+        final int textLength = buffer.getShort(offset + CLOSE_TEXT_LENGTH_OFFSET, ORDER);
+        if (textLength < 0 || CLOSE_TEXT_OFFSET + textLength > frameLength)
+        {
+            return "";
+        }
+        final byte[] bytes = new byte[textLength];
+        buffer.getBytes(offset + CLOSE_TEXT_OFFSET, bytes);
+        return new String(bytes, StandardCharsets.US_ASCII);
+    }
+}
