@@ -1,6 +1,9 @@
 package dev.tandem.node;
 
 import dev.tandem.failover.Addresses;
+import dev.tandem.replication.AckStrategy;
+import dev.tandem.replication.ReplicationSinkContext;
+import dev.tandem.replication.ReplicationSourceContext;
 import net.openhft.chronicle.core.pool.ClassAliasPool;
 import net.openhft.chronicle.wire.SelfDescribingMarshallable;
 import net.openhft.chronicle.wire.WireIn;
@@ -18,6 +21,16 @@ import java.util.List;
  */
 public final class ReplicationConfig extends SelfDescribingMarshallable implements StrictYaml.StrictlyRead
 {
+    static final String EXAMPLES = "!WaitForever { }, !NeverTimesOut { }, " +
+        "!BoundedWait { timeoutMs: 5, onTimeout: SEND_ANYWAY }, WAIT_FOREVER_FOR_REPLICA_ACK, NEVER_TIMES_OUT " +
+        "or the class name of a dev.tandem.replication.AckStrategy";
+
+    static
+    {
+        // the replication module registers its strategies' YAML tags when its contexts load
+        ReplicationSourceContext.defaultAckStrategy();
+    }
+
     /** The cluster name both ends must agree on, when none is given. */
     public static final String DEFAULT_CLUSTER_NAME = "tandem";
     /** Ten beats a second: cheap, and lets a sub-second TryHeartbeat delay see several missed beats. */
@@ -28,7 +41,7 @@ public final class ReplicationConfig extends SelfDescribingMarshallable implemen
     private String clusterName = DEFAULT_CLUSTER_NAME;
     private String secretFile;
     private String secretEnv;
-    private Object ackStrategy;
+    private AckStrategy ackStrategy;
     private long heartbeatIntervalMs = DEFAULT_HEARTBEAT_INTERVAL_MS;
 
     public String listen()
@@ -87,12 +100,12 @@ public final class ReplicationConfig extends SelfDescribingMarshallable implemen
     }
 
     /** The ack strategy as configured, or null for the replication module's default. */
-    public Object ackStrategy()
+    public AckStrategy ackStrategy()
     {
         return ackStrategy;
     }
 
-    public ReplicationConfig ackStrategy(final Object ackStrategy)
+    public ReplicationConfig ackStrategy(final AckStrategy ackStrategy)
     {
         this.ackStrategy = ackStrategy;
         return this;
@@ -144,25 +157,35 @@ public final class ReplicationConfig extends SelfDescribingMarshallable implemen
             });
     }
 
-    private static Object readAckStrategy(final WireIn wire, final net.openhft.chronicle.wire.ValueIn in)
+    private static AckStrategy readAckStrategy(final WireIn wire, final net.openhft.chronicle.wire.ValueIn in)
     {
         final Object value = StrictYaml.tagged("replication.ackStrategy", wire, in, Object.class,
-            AckStrategies.EXAMPLES);
+            EXAMPLES);
+        if (value instanceof AckStrategy)
+        {
+            return (AckStrategy)value;
+        }
         if (value instanceof CharSequence)
         {
             // a scalar alias such as WAIT_FOREVER_FOR_REPLICA_ACK
             final String name = value.toString().trim();
+            final Object strategy;
             try
             {
-                return ClassAliasPool.CLASS_ALIASES.forName(name).getDeclaredConstructor().newInstance();
+                strategy = ClassAliasPool.CLASS_ALIASES.forName(name).getDeclaredConstructor().newInstance();
             }
             catch (final ReflectiveOperationException | RuntimeException ex)
             {
                 throw new ConfigException("replication.ackStrategy: unknown strategy '" + name + "'; expected " +
-                    AckStrategies.EXAMPLES, ex);
+                    EXAMPLES, ex);
+            }
+            if (strategy instanceof AckStrategy)
+            {
+                return (AckStrategy)strategy;
             }
         }
-        return value;
+        throw new ConfigException("replication.ackStrategy: '" + value + "' is not an ack strategy; expected " +
+            EXAMPLES);
     }
 
     void validate(final Role role)
@@ -206,7 +229,71 @@ public final class ReplicationConfig extends SelfDescribingMarshallable implemen
         {
             throw new ConfigException("replication.secretEnv: environment variable '" + secretEnv + "' is not set");
         }
-        AckStrategies.validate(ackStrategy);
+        try
+        {
+            if (role == Role.PRIMARY)
+            {
+                sourceContext(1, 0).conclude();
+            }
+            else
+            {
+                sinkContext(2, 0).conclude();
+            }
+        }
+        catch (final ConfigException ex)
+        {
+            throw ex;
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ConfigException("replication." + ex.getMessage(), ex);
+        }
+    }
+
+    /** The replication source's context for a PRIMARY, not yet concluded. */
+    public ReplicationSourceContext sourceContext(final int nodeId, final long epoch)
+    {
+        final ReplicationSourceContext context = new ReplicationSourceContext()
+            .listen(listen)
+            .clusterName(clusterName)
+            .nodeId(nodeId)
+            .epoch(epoch)
+            .heartbeatIntervalMs(heartbeatIntervalMs)
+            .heartbeatTimeoutMs(Math.max(heartbeatIntervalMs * 10, ReplicationSourceContext.DEFAULT_HEARTBEAT_TIMEOUT_MS));
+        if (ackStrategy != null)
+        {
+            context.ackStrategy(ackStrategy);
+        }
+        if (secretFile != null)
+        {
+            context.secretFile(secretFile);
+        }
+        else
+        {
+            context.secretEnv(secretEnv);
+        }
+        return context;
+    }
+
+    /** The replication sink's context for a SECONDARY, not yet concluded. */
+    public ReplicationSinkContext sinkContext(final int nodeId, final long epoch)
+    {
+        final ReplicationSinkContext context = new ReplicationSinkContext()
+            .source(connect)
+            .clusterName(clusterName)
+            .nodeId(nodeId)
+            .epoch(epoch)
+            .heartbeatIntervalMs(heartbeatIntervalMs)
+            .heartbeatTimeoutMs(Math.max(heartbeatIntervalMs * 10, ReplicationSourceContext.DEFAULT_HEARTBEAT_TIMEOUT_MS));
+        if (secretFile != null)
+        {
+            context.secretFile(secretFile);
+        }
+        else
+        {
+            context.secretEnv(secretEnv);
+        }
+        return context;
     }
 
     private static void address(final String key, final String value, final boolean allowZeroPort)

@@ -2,6 +2,11 @@ package dev.tandem.node;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,27 +18,44 @@ class NodeConfigTest
         "!NodeConfig {\n" +
         "  role: PRIMARY,\n" +
         "  journal: { dir: /tmp/x, persistence: BUFFERED },\n" +
-        "  replication: { listen: \"127.0.0.1:0\", clusterName: demo, secretEnv: PATH" +
-        " },\n" +
+        "  replication: { listen: \"127.0.0.1:0\", clusterName: demo, secretEnv: PATH," +
+        " ackStrategy: !WaitForever { } },\n" +
         "  fix: { listen: \"127.0.0.1:0\", sessions: [ { beginString: FIX.4.4, senderCompId: ISLD," +
         " targetCompId: TW, heartbeatSec: 5 } ] },\n" +
         "  admin: { listen: \"127.0.0.1:0\" },\n" +
         "  activation: !TryHeartbeat { delayMs: 300 }\n" +
         "}\n";
 
+    static final Path SECRET = secretFile();
+
+    static Path secretFile()
+    {
+        try
+        {
+            final Path file = Files.createTempFile("tandem-secret", ".txt");
+            file.toFile().deleteOnExit();
+            Files.writeString(file, "0123456789abcdef0123456789abcdef");
+            return file;
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
     static final String SECONDARY_BLOCK =
-        "role: SECONDARY\n" +
+        ("role: SECONDARY\n" +
         "journal:\n" +
         "  dir: /tmp/y\n" +
         "replication:\n" +
         "  connect: \"127.0.0.1:9701\"\n" +
-        "  secretFile: /etc/hostname\n" +
+        "  secretFile: SECRET_FILE\n" +
         "fix:\n" +
         "  listen: \"127.0.0.1:0\"\n" +
         "  sessions:\n" +
         "    - senderCompId: ISLD\n" +
         "      targetCompId: TW\n" +
-        "activation: !TryLock { file: /tmp/tandem.lock }\n";
+        "activation: !TryLock { file: /tmp/tandem.lock }\n").replace("SECRET_FILE", SECRET.toString());
 
     @Test
     void shouldReadAPrimaryInFlowStyle()
@@ -96,11 +118,16 @@ class NodeConfigTest
     @Test
     void shouldRequireASecretForReplication()
     {
-        final String missing = failure(PRIMARY.replace(" secretEnv: PATH", ""));
+        final String missing = failure(PRIMARY.replace(" secretEnv: PATH,", ""));
         assertTrue(missing.contains("replication") && missing.contains("secret"), missing);
         final String unset = failure(PRIMARY.replace("secretEnv: PATH", "secretEnv: TANDEM_NO_SUCH_VARIABLE"));
         assertTrue(unset.contains("replication.secretEnv") && unset.contains("TANDEM_NO_SUCH_VARIABLE"), unset);
-        final String noFile = failure(SECONDARY_BLOCK.replace("/etc/hostname", "/nonexistent/secret"));
+        final String scalarAlias = PRIMARY.replace("!WaitForever { }", "WAIT_FOREVER_FOR_REPLICA_ACK");
+        assertEquals("WaitForever",
+            NodeConfig.fromYaml(scalarAlias).replication().ackStrategy().getClass().getSimpleName());
+        final String badStrategy = failure(PRIMARY.replace("!WaitForever { }", "!WaitForAWhile { }"));
+        assertTrue(badStrategy.contains("replication.ackStrategy"), badStrategy);
+        final String noFile = failure(SECONDARY_BLOCK.replace(SECRET.toString(), "/nonexistent/secret"));
         assertTrue(noFile.contains("replication.secretFile") && noFile.contains("/nonexistent/secret"), noFile);
     }
 
