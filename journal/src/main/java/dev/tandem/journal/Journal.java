@@ -1,36 +1,283 @@
 package dev.tandem.journal;
 
+import static dev.tandem.journal.EntryDescriptor.*;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.NavigableSet;
+
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.TailerDirection;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.DirectBuffer;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * STUB of the journal's public contract (the journal issue implements it).
- * <p>
  * An append-only journal of FIX messages and sequence-number changes over a Chronicle Queue. Every entry has a
- * 1-based, gap-free {@code position} that is the same on the primary and on its replicas; replication speaks in
- * positions, never in Chronicle indices.
+ * 1-based, gap-free {@code position} stored in the entry itself, the same on the primary and on its replicas;
+ * replication speaks in positions, never in Chronicle indices. Entry layout: see the module README.
  * <p>
- * Threading: appends and the per-session state accessors are called from one thread (the owner: the session agent
- * on a primary, the replication sink's agent on a secondary). Ownership may move to another thread after a
- * happens-before edge (for example the old owner's thread was joined). {@link #reader(long)} may be used from any
- * one other thread per reader. {@link #lastPosition()} may be read from any thread.
+ * Opening a journal recovers, for every session, the next sender and next expected target seq nums and an index of
+ * where each outbound MsgSeqNum is, so a resend never scans the journal.
+ * <p>
+ * Threading: appends, {@link #readOutbound}, {@link #sync()} and the per-session state accessors are called from
+ * one thread (the owner: the session agent on a primary, the replication sink's agent on a secondary). Ownership
+ * may move to another thread after a happens-before edge (for example the old owner's thread was joined).
+ * {@link #reader(long)} may be called from any thread, and each reader used by one thread at a time.
+ * {@link #lastPosition()} may be read from any thread. {@link #close()} is called by the owner after every reader
+ * is closed.
  */
 public final class Journal implements AutoCloseable
 {
-    /** Returned by an append that was refused (message too long, empty, journal closed); see the exception text. */
+    /**
+     * Kept for callers that test for it; this implementation never returns it: a refused append throws a
+     * {@link JournalException} that says why (message too long, empty, journal closed).
+     */
     public static final long REFUSED = -1;
 
+    /** Key in Chronicle's metadata table that holds the journal format version. */
+    static final String FORMAT_VERSION_KEY = "tandem.journal.formatVersion";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
+
+    private final JournalContext context;
+    private final Path dir;
+    private final SingleChronicleQueue queue;
+    private final RollCycle rollCycle;
+    private final SnapshotStore snapshots;
+    private final Long2ObjectHashMap<SessionState> sessions = new Long2ObjectHashMap<>();
+    private final EntryChecksum checksum = new EntryChecksum();
+    private final EntryFlyweight readEntry = new EntryFlyweight();
+    private final EntryFlyweight writeEntry = new EntryFlyweight();
+    private final byte[] headerBytes = new byte[HEADER_LENGTH];
+    private final UnsafeBuffer header = new UnsafeBuffer(headerBytes);
+    private final int maxMessageLengthBytes;
+    private final Persistence persistence;
+    private final int syncBatchSize;
+    private ExcerptAppender appender;
+    private ExcerptTailer ownerTailer;
+    private volatile long lastPosition;
+    private long firstPosition;
+    private int lastCycle = Integer.MIN_VALUE;
+    private int unsyncedAppends;
+    private boolean closed;
+
+    private Journal(final JournalContext context, final Path dir, final SingleChronicleQueue queue)
+    {
+        this.context = context;
+        this.dir = dir;
+        this.queue = queue;
+        this.rollCycle = context.resolvedRollCycle();
+        this.snapshots = new SnapshotStore(dir);
+        this.maxMessageLengthBytes = context.maxMessageLengthBytes();
+        this.persistence = context.persistence();
+        this.syncBatchSize = context.syncBatchSize();
+    }
+
+    /**
+     * Opens the journal in {@code context.dir()}, creating it if missing, and recovers every session's state.
+     *
+     * @throws JournalException for bad configuration, an unusable directory, an incompatible format version, or
+     *                          damaged files (naming the file and the entry).
+     */
     public static Journal open(final JournalContext context)
     {
-        throw new UnsupportedOperationException("stub");
+        context.conclude();
+        final Path dir = prepareDir(context.dir());
+        final SingleChronicleQueue queue;
+        try
+        {
+            queue = SingleChronicleQueueBuilder.binary(dir)
+                .rollCycle(context.resolvedRollCycle())
+                .timeProvider(context.timeProvider())
+                .build();
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new JournalException("cannot open journal in " + dir + ": " + ex, ex);
+        }
+
+        final Journal journal = new Journal(context, dir, queue);
+        try
+        {
+            journal.checkFormatVersion();
+            journal.recover();
+            journal.appender = queue.createAppender();
+            journal.appender.singleThreadedCheckDisabled(true);
+            journal.applyRetention();
+            LOG.info("journal {} open: {} sessions, positions {}..{}, persistence {}",
+                dir, journal.sessions.size(), journal.firstPosition, journal.lastPosition, journal.persistence);
+            return journal;
+        }
+        catch (final RuntimeException ex)
+        {
+            journal.close();
+            if (ex instanceof JournalException)
+            {
+                throw ex;
+            }
+            throw new JournalException("cannot recover journal in " + dir + ": " + ex, ex);
+        }
+    }
+
+    private static Path prepareDir(final String dirName)
+    {
+        final Path dir = Path.of(dirName).toAbsolutePath();
+        if (Files.exists(dir) && !Files.isDirectory(dir))
+        {
+            throw new JournalException("journal dir '" + dir + "' exists and is not a directory");
+        }
+        try
+        {
+            Files.createDirectories(dir);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            throw new JournalException("journal dir '" + dir + "' cannot be created: " + ex, ex);
+        }
+        if (!Files.isWritable(dir) || !Files.isExecutable(dir))
+        {
+            throw new JournalException("journal dir '" + dir + "' is not writable by this process");
+        }
+        return dir;
+    }
+
+    private void checkFormatVersion()
+    {
+        final long version = queue.tableStoreGet(FORMAT_VERSION_KEY);
+        final boolean empty = queue.firstCycle() == Integer.MAX_VALUE || queue.lastIndex() < 0;
+        if (version == VERSION)
+        {
+            return;
+        }
+        if (version == Long.MIN_VALUE)
+        {
+            if (!empty)
+            {
+                throw new JournalException("journal dir '" + dir + "' holds a Chronicle Queue without a Tandem " +
+                    "journal format version: it was not written by this journal (or by a version before 1); " +
+                    "refusing to read it");
+            }
+            queue.tableStorePut(FORMAT_VERSION_KEY, VERSION);
+            return;
+        }
+        throw new JournalException("journal dir '" + dir + "' was written with journal format version " + version +
+            "; this build reads and writes version " + VERSION + " only");
+    }
+
+    private void recover()
+    {
+        ownerTailer = queue.createTailer();
+        ownerTailer.singleThreadedCheckDisabled(true);
+        final ExcerptTailer tailer = ownerTailer;
+        tailer.toStart();
+        long expected = 0;
+        int cycle = Integer.MIN_VALUE;
+        while (true)
+        {
+            try (DocumentContext dc = tailer.readingDocument())
+            {
+                if (!dc.isPresent())
+                {
+                    break;
+                }
+                final long index = dc.index();
+                final EntryFlyweight entry = wrapRead(dc, readEntry);
+                final String problem = entry.validate(checksum, maxMessageLengthBytes);
+                if (problem != null)
+                {
+                    throw damaged(index, problem, expected - 1);
+                }
+                final long position = entry.position();
+                if (expected == 0)
+                {
+                    firstPosition = position;
+                    if (position != 1)
+                    {
+                        if (!snapshots.exists(position - 1))
+                        {
+                            throw new JournalException("journal '" + dir + "' starts at position " + position +
+                                " (older cycle files were removed) but has no state snapshot " +
+                                snapshots.file(position - 1) + ": cannot recover session state");
+                        }
+                        snapshots.read(position - 1, sessions);
+                    }
+                }
+                else if (position != expected)
+                {
+                    throw damaged(index, "position " + position + " where " + expected + " was expected", expected - 1);
+                }
+                final int entryCycle = rollCycle.toCycle(index);
+                if (entryCycle != cycle)
+                {
+                    if (cycle != Integer.MIN_VALUE && !snapshots.exists(position - 1))
+                    {
+                        // the process died between starting this cycle and writing its snapshot: write it now
+                        snapshots.write(position - 1, sessions);
+                    }
+                    cycle = entryCycle;
+                }
+                apply(entry.type(), entry.sessionId(), entry.isInbound(), entry.flags(), entry.msgSeqNum(),
+                    entry.nextTargetSeqNum(), index);
+                expected = position + 1;
+            }
+        }
+        lastCycle = cycle;
+        lastPosition = expected == 0 ? 0 : expected - 1;
+    }
+
+    private JournalException damaged(final long index, final String problem, final long lastGoodPosition)
+    {
+        final int cycle = rollCycle.toCycle(index);
+        return new JournalException("journal '" + dir + "' is damaged: entry at Chronicle index 0x" +
+            Long.toHexString(index) + " (cycle " + cycle + ", file " + cycleFile(cycle) + ", sequence " +
+            rollCycle.toSequenceNumber(index) + "): " + problem + ". Entries up to position " +
+            Math.max(0, lastGoodPosition) + " are intact; restore the journal from a replica, or remove the " +
+            "damaged file after copying it away");
+    }
+
+    File cycleFile(final int cycle)
+    {
+        final DateTimeFormatter formatter = DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC);
+        final long millis = (long)cycle * rollCycle.lengthInMillis() + queue.epoch();
+        return dir.resolve(formatter.format(Instant.ofEpochMilli(millis)) + SingleChronicleQueue.SUFFIX).toFile();
+    }
+
+    static EntryFlyweight wrapRead(final DocumentContext dc, final EntryFlyweight entry)
+    {
+        final Bytes<?> bytes = dc.wire().bytes();
+        final long readPosition = bytes.readPosition();
+        final int length = (int)bytes.readRemaining();
+        if (length == 0)
+        {
+            return entry.wrap(bytes.addressForRead(readPosition), 0);
+        }
+        return entry.wrap(bytes.addressForRead(readPosition, length), length);
     }
 
     /**
      * Appends a FIX message: copies {@code length} bytes once into the queue, allocates nothing in steady state.
      * For outbound messages the session's next sender seq num becomes {@code msgSeqNum + 1} once this returns;
-     * for inbound, the next target seq num becomes {@code msgSeqNum + 1}.
+     * for inbound, the next target seq num becomes {@code msgSeqNum + 1}. A message flagged
+     * {@link JournalEntry#FLAG_POSS_DUP} never moves a seq num backwards and does not replace the original in the
+     * resend index.
      *
+     * @param timestampNs epoch nanoseconds, from the caller's clock.
      * @return the entry's position.
-     * @throws JournalException for an empty or oversized message, or a closed journal.
+     * @throws JournalException for an empty or oversized message, a MsgSeqNum below 1, or a closed journal.
      */
     public long appendMessage(
         final long sessionId,
@@ -42,75 +289,496 @@ public final class Journal implements AutoCloseable
         final int offset,
         final int length)
     {
-        throw new UnsupportedOperationException("stub");
+        checkOpen();
+        if (length <= 0)
+        {
+            throw new JournalException("refused: empty message (length " + length + ") for session " + sessionId +
+                " MsgSeqNum " + msgSeqNum + " in journal " + dir);
+        }
+        if (length > maxMessageLengthBytes)
+        {
+            throw new JournalException("refused: message of " + length + " bytes for session " + sessionId +
+                " MsgSeqNum " + msgSeqNum + " exceeds maxMessageLengthBytes " + maxMessageLengthBytes +
+                " of journal " + dir);
+        }
+        if (msgSeqNum < 1)
+        {
+            throw new JournalException("refused: MsgSeqNum " + msgSeqNum + " for session " + sessionId +
+                " is not positive");
+        }
+        final boolean inbound = direction == Direction.INBOUND;
+        final long position = lastPosition + 1;
+        header.putByte(VERSION_OFFSET, VERSION);
+        header.putByte(TYPE_OFFSET, (byte)JournalEntry.TYPE_MESSAGE);
+        header.putByte(DIRECTION_OFFSET, inbound ? DIRECTION_INBOUND : DIRECTION_OUTBOUND);
+        header.putByte(FLAGS_OFFSET, (byte)flags);
+        header.putLong(POSITION_OFFSET, position, BYTE_ORDER);
+        header.putLong(SESSION_ID_OFFSET, sessionId, BYTE_ORDER);
+        header.putLong(TIMESTAMP_OFFSET, timestampNs, BYTE_ORDER);
+        header.putInt(SEQ_NUM_OFFSET, msgSeqNum, BYTE_ORDER);
+        header.putInt(MESSAGE_LENGTH_OFFSET, length, BYTE_ORDER);
+        header.putInt(CHECKSUM_OFFSET, checksum.compute(
+            header, CHECKSUMMED_OFFSET, HEADER_LENGTH - CHECKSUMMED_OFFSET, buffer, offset, length), BYTE_ORDER);
+
+        final long index = write(buffer, offset, length, true);
+        afterWrite(index, position);
+        apply(JournalEntry.TYPE_MESSAGE, sessionId, inbound, flags, msgSeqNum, 0, index);
+        lastPosition = position;
+        return position;
     }
 
     /**
-     * Appends a sequence-number change that is not a message (reset on logon, SequenceReset, operator set).
+     * Appends a sequence-number change that is not a message (reset on logon, SequenceReset, operator set). A
+     * change that lowers the next sender seq num makes {@link #readOutbound} forget messages at or above it.
      *
      * @return the entry's position.
+     * @throws JournalException for a seq num below 1 or a closed journal.
      */
     public long appendSequenceChange(
         final long sessionId, final int nextSenderSeqNum, final int nextTargetSeqNum, final long timestampNs)
     {
-        throw new UnsupportedOperationException("stub");
+        checkOpen();
+        if (nextSenderSeqNum < 1 || nextTargetSeqNum < 1)
+        {
+            throw new JournalException("refused: sequence change for session " + sessionId + " to " +
+                nextSenderSeqNum + "/" + nextTargetSeqNum + ": seq nums must be positive");
+        }
+        final long position = lastPosition + 1;
+        header.putByte(VERSION_OFFSET, VERSION);
+        header.putByte(TYPE_OFFSET, (byte)JournalEntry.TYPE_SEQUENCE);
+        header.putByte(DIRECTION_OFFSET, DIRECTION_OUTBOUND);
+        header.putByte(FLAGS_OFFSET, (byte)0);
+        header.putLong(POSITION_OFFSET, position, BYTE_ORDER);
+        header.putLong(SESSION_ID_OFFSET, sessionId, BYTE_ORDER);
+        header.putLong(TIMESTAMP_OFFSET, timestampNs, BYTE_ORDER);
+        header.putInt(NEXT_SENDER_OFFSET, nextSenderSeqNum, BYTE_ORDER);
+        header.putInt(NEXT_TARGET_OFFSET, nextTargetSeqNum, BYTE_ORDER);
+        header.putInt(CHECKSUM_OFFSET, checksum.compute(
+            header, CHECKSUMMED_OFFSET, HEADER_LENGTH - CHECKSUMMED_OFFSET), BYTE_ORDER);
+
+        final long index = write(header, 0, 0, true);
+        afterWrite(index, position);
+        apply(JournalEntry.TYPE_SEQUENCE, sessionId, false, 0, nextSenderSeqNum, nextTargetSeqNum, index);
+        lastPosition = position;
+        return position;
     }
 
     /**
-     * Appends an entry exactly as encoded by another journal (a replica's write path). Its position must be
-     * {@code lastPosition() + 1}.
+     * Appends an entry exactly as encoded by another journal (a replica's write path): the bytes are validated
+     * (layout, version, CRC32C, limits) and copied once; session state is updated as for a local append.
      *
      * @return the entry's position.
-     * @throws JournalException if the bytes are not a valid entry or the position does not follow on.
+     * @throws JournalException if the bytes are not a valid entry or its position is not {@code lastPosition() + 1}.
      */
     public long appendReplicated(final DirectBuffer buffer, final int offset, final int length)
     {
-        throw new UnsupportedOperationException("stub");
+        checkOpen();
+        final EntryFlyweight entry = writeEntry.wrap(buffer, offset, length);
+        final String problem = entry.validate(checksum, maxMessageLengthBytes);
+        if (problem != null)
+        {
+            throw new JournalException("refused replicated entry for journal " + dir + ": " + problem);
+        }
+        final long position = entry.position();
+        if (position != lastPosition + 1)
+        {
+            throw new JournalException("refused replicated entry for journal " + dir + ": position " + position +
+                " does not follow last position " + lastPosition);
+        }
+        final long index = write(buffer, offset, length, false);
+        afterWrite(index, position);
+        apply(entry.type(), entry.sessionId(), entry.isInbound(), entry.flags(), entry.msgSeqNum(),
+            entry.nextTargetSeqNum(), index);
+        lastPosition = position;
+        return position;
+    }
+
+    private long write(final DirectBuffer buffer, final int offset, final int length, final boolean withHeader)
+    {
+        try
+        {
+            try (DocumentContext dc = appender.writingDocument())
+            {
+                final Bytes<?> bytes = dc.wire().bytes();
+                if (withHeader)
+                {
+                    bytes.write(headerBytes, 0, HEADER_LENGTH);
+                }
+                if (length > 0)
+                {
+                    final byte[] array = buffer.byteArray();
+                    if (array != null)
+                    {
+                        bytes.write(array, (int)buffer.wrapAdjustment() + offset, length);
+                    }
+                    else
+                    {
+                        final long writePosition = bytes.writePosition();
+                        bytes.writeSkip(length);
+                        bytes.nativeWrite(buffer.addressOffset() + offset, writePosition, length);
+                    }
+                }
+            }
+            final long index = appender.lastIndexAppended();
+            if (persistence == Persistence.SYNC)
+            {
+                appender.sync();
+            }
+            else if (persistence == Persistence.BATCHED && ++unsyncedAppends >= syncBatchSize)
+            {
+                appender.sync();
+                unsyncedAppends = 0;
+            }
+            return index;
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new JournalException("append to journal " + dir + " failed: " + ex, ex);
+        }
+    }
+
+    /** At the first entry of a new cycle: snapshot the state before it, then apply retention. */
+    private void afterWrite(final long index, final long position)
+    {
+        final int cycle = rollCycle.toCycle(index);
+        if (cycle != lastCycle)
+        {
+            final boolean rolled = lastCycle != Integer.MIN_VALUE;
+            lastCycle = cycle;
+            if (rolled)
+            {
+                snapshots.write(position - 1, sessions);
+                applyRetention();
+            }
+            else if (firstPosition == 0)
+            {
+                firstPosition = position;
+            }
+        }
+    }
+
+    private void apply(
+        final int type,
+        final long sessionId,
+        final boolean inbound,
+        final int flags,
+        final int seqNumOrNextSender,
+        final int nextTarget,
+        final long index)
+    {
+        SessionState state = sessions.get(sessionId);
+        if (state == null)
+        {
+            state = new SessionState(sessionId);
+            sessions.put(sessionId, state);
+        }
+        if (type == JournalEntry.TYPE_SEQUENCE)
+        {
+            if (seqNumOrNextSender < state.nextSenderSeqNum)
+            {
+                state.forgetOutboundFrom(seqNumOrNextSender);
+            }
+            state.nextSenderSeqNum = seqNumOrNextSender;
+            state.nextTargetSeqNum = nextTarget;
+            return;
+        }
+        final boolean possDup = (flags & JournalEntry.FLAG_POSS_DUP) != 0;
+        final int next = seqNumOrNextSender + 1;
+        if (inbound)
+        {
+            state.nextTargetSeqNum = possDup ? Math.max(state.nextTargetSeqNum, next) : next;
+        }
+        else if (possDup)
+        {
+            state.nextSenderSeqNum = Math.max(state.nextSenderSeqNum, next);
+            if (state.outboundIndex(seqNumOrNextSender) < 0)
+            {
+                state.indexOutbound(seqNumOrNextSender, index);
+            }
+        }
+        else
+        {
+            if (next <= state.highestIndexed())
+            {
+                state.forgetOutboundFrom(next);
+            }
+            state.nextSenderSeqNum = next;
+            state.indexOutbound(seqNumOrNextSender, index);
+        }
+    }
+
+    /** Deletes the oldest cycle files beyond {@code retainCycles}, never one that recovery would still need. */
+    private void applyRetention()
+    {
+        final int retain = context.retainCycles();
+        if (retain <= 0 || lastCycle == Integer.MIN_VALUE)
+        {
+            return;
+        }
+        final NavigableSet<Long> cycles = queue.listCyclesBetween(queue.firstCycle(), lastCycle);
+        if (cycles.size() <= retain)
+        {
+            return;
+        }
+        final Long[] all = cycles.toArray(new Long[0]);
+        final int keepFrom = all.length - retain;
+        final int oldestKept = all[keepFrom].intValue();
+        final long oldestKeptPosition = firstPositionOf(oldestKept);
+        if (oldestKeptPosition <= 0 || !snapshots.exists(oldestKeptPosition - 1))
+        {
+            LOG.warn("journal {}: retention skipped, cycle {} has no state snapshot to recover from", dir, oldestKept);
+            return;
+        }
+        for (int i = 0; i < keepFrom; i++)
+        {
+            final File file = cycleFile(all[i].intValue());
+            try
+            {
+                if (!Files.deleteIfExists(file.toPath()))
+                {
+                    LOG.warn("journal {}: retention expected cycle file {} which does not exist", dir, file);
+                }
+            }
+            catch (final IOException ex)
+            {
+                throw new JournalException("journal " + dir + ": cannot delete old cycle file " + file + ": " + ex, ex);
+            }
+        }
+        queue.refreshDirectoryListing();
+        snapshots.deleteBefore(oldestKeptPosition - 1);
+        firstPosition = oldestKeptPosition;
+        LOG.info("journal {}: retention removed {} cycle file(s); oldest position now {}",
+            dir, keepFrom, oldestKeptPosition);
+    }
+
+    /** The position of the first entry of {@code cycle}, or -1 if it has none. */
+    private long firstPositionOf(final int cycle)
+    {
+        final ExcerptTailer tailer = ownerTailer;
+        if (!tailer.moveToIndex(rollCycle.toIndex(cycle, 0)))
+        {
+            return -1;
+        }
+        try (DocumentContext dc = tailer.readingDocument())
+        {
+            return dc.isPresent() ? wrapRead(dc, readEntry).position() : -1;
+        }
+    }
+
+    /** Forces appended entries to stable storage now (BATCHED mode calls this itself every syncBatchSize). */
+    public void sync()
+    {
+        checkOpen();
+        if (unsyncedAppends > 0 || persistence != Persistence.SYNC)
+        {
+            appender.sync();
+            unsyncedAppends = 0;
+        }
     }
 
     /** The position of the newest entry, 0 when empty. Any thread. */
     public long lastPosition()
     {
-        throw new UnsupportedOperationException("stub");
+        return lastPosition;
+    }
+
+    /** The position of the oldest entry still in the journal (older cycles may be removed by retention). */
+    public long firstPosition()
+    {
+        return firstPosition;
     }
 
     /** The next MsgSeqNum we send on this session: 1 for a session never seen. */
     public int nextSenderSeqNum(final long sessionId)
     {
-        throw new UnsupportedOperationException("stub");
+        final SessionState state = sessions.get(sessionId);
+        return state == null ? 1 : state.nextSenderSeqNum;
     }
 
     /** The next MsgSeqNum we expect from the counterparty on this session: 1 for a session never seen. */
     public int nextTargetSeqNum(final long sessionId)
     {
-        throw new UnsupportedOperationException("stub");
+        final SessionState state = sessions.get(sessionId);
+        return state == null ? 1 : state.nextTargetSeqNum;
     }
 
     /**
      * Reads this session's outbound messages with MsgSeqNum in [beginSeqNo, endSeqNo] in order (endSeqNo 0 means
-     * no upper bound), without scanning the whole journal. Where a seq num was journaled more than once (after a
-     * reset), the newest is read.
+     * no upper bound), through a per-session MsgSeqNum index, without scanning the journal. Where a seq num was
+     * journaled more than once the newest is read; messages at or above a reset that lowered the next sender seq
+     * num are forgotten; messages in cycle files removed by retention are skipped. Owner thread only.
      *
      * @return how many entries were delivered.
      */
     public int readOutbound(final long sessionId, final int beginSeqNo, final int endSeqNo, final EntryHandler handler)
     {
-        throw new UnsupportedOperationException("stub");
+        checkOpen();
+        final SessionState state = sessions.get(sessionId);
+        if (state == null)
+        {
+            return 0;
+        }
+        final int last = endSeqNo == 0 ? state.highestIndexed() : Math.min(endSeqNo, state.highestIndexed());
+        final ExcerptTailer tailer = ownerTailer;
+        int delivered = 0;
+        for (int seqNum = Math.max(1, beginSeqNo); seqNum <= last; seqNum++)
+        {
+            final long index = state.outboundIndex(seqNum);
+            if (index < 0)
+            {
+                continue;
+            }
+            if (tailer.index() != index && !tailer.moveToIndex(index))
+            {
+                continue;
+            }
+            try (DocumentContext dc = tailer.readingDocument())
+            {
+                if (!dc.isPresent())
+                {
+                    continue;
+                }
+                final EntryFlyweight entry = wrapRead(dc, readEntry);
+                if (entry.type() != JournalEntry.TYPE_MESSAGE || entry.sessionId() != sessionId ||
+                    entry.msgSeqNum() != seqNum)
+                {
+                    throw new JournalException("journal " + dir + ": resend index for session " + sessionId +
+                        " MsgSeqNum " + seqNum + " points at " + entry);
+                }
+                handler.onEntry(entry);
+                delivered++;
+            }
+        }
+        return delivered;
     }
 
-    /** A reader from {@code fromPosition} onward (1 = the start). Not thread safe: one thread per reader. */
+    /**
+     * A reader from {@code fromPosition} onward (1 = the start), which then follows new appends. Any thread may
+     * create one; each reader is then used by one thread.
+     *
+     * @throws JournalException if {@code fromPosition} is below 1 or older than the oldest retained entry.
+     */
     public JournalReader reader(final long fromPosition)
     {
-        throw new UnsupportedOperationException("stub");
+        checkOpen();
+        if (fromPosition < 1)
+        {
+            throw new JournalException("reader position " + fromPosition + " is below 1");
+        }
+        final ExcerptTailer tailer = queue.createTailer();
+        tailer.singleThreadedCheckDisabled(true);
+        try
+        {
+            seek(tailer, fromPosition);
+        }
+        catch (final RuntimeException ex)
+        {
+            tailer.close();
+            throw ex;
+        }
+        return new JournalReader(this, tailer, fromPosition);
+    }
+
+    /**
+     * Positions {@code tailer} at the entry with {@code position}: finds the cycle whose first entry is at or before
+     * it, then computes the index, since positions are contiguous within a cycle.
+     */
+    private void seek(final ExcerptTailer tailer, final long position)
+    {
+        if (position > lastPosition)
+        {
+            tailer.toEnd();
+            return;
+        }
+        final EntryFlyweight entry = new EntryFlyweight();
+        try
+        {
+            int cycle = queue.lastCycle();
+            final int firstCycle = queue.firstCycle();
+            while (cycle >= firstCycle && cycle != Integer.MAX_VALUE && cycle != Integer.MIN_VALUE)
+            {
+                final long firstIndex = rollCycle.toIndex(cycle, 0);
+                if (tailer.moveToIndex(firstIndex))
+                {
+                    final long cycleFirstPosition;
+                    try (DocumentContext dc = tailer.readingDocument())
+                    {
+                        cycleFirstPosition = dc.isPresent() ? wrapRead(dc, entry).position() : Long.MAX_VALUE;
+                    }
+                    if (cycleFirstPosition <= position)
+                    {
+                        if (!tailer.moveToIndex(rollCycle.toIndex(cycle, position - cycleFirstPosition)))
+                        {
+                            throw new JournalException("journal " + dir + ": position " + position +
+                                " not found in cycle " + cycle);
+                        }
+                        return;
+                    }
+                }
+                if (cycle == firstCycle)
+                {
+                    break;
+                }
+                cycle = queue.nextCycle(cycle, TailerDirection.BACKWARD);
+            }
+        }
+        catch (final java.text.ParseException ex)
+        {
+            throw new JournalException("journal " + dir + ": cannot list cycles: " + ex, ex);
+        }
+        throw new JournalException("journal " + dir + ": position " + position +
+            " is older than the oldest retained entry " + firstPosition);
+    }
+
+    String dirName()
+    {
+        return dir.toString();
     }
 
     public JournalContext context()
     {
-        throw new UnsupportedOperationException("stub");
+        return context;
     }
 
+    private void checkOpen()
+    {
+        if (closed)
+        {
+            throw new JournalException("journal " + dir + " is closed");
+        }
+    }
+
+    /** Flushes (BATCHED, SYNC) and closes the queue and frees the off-heap indices. Idempotent. Owner thread. */
     @Override
     public void close()
     {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        try
+        {
+            if (appender != null)
+            {
+                if (persistence != Persistence.BUFFERED && unsyncedAppends > 0)
+                {
+                    appender.sync();
+                }
+                appender.close();
+            }
+            if (ownerTailer != null)
+            {
+                ownerTailer.close();
+            }
+        }
+        finally
+        {
+            queue.close();
+            for (final SessionState state : sessions.values())
+            {
+                state.free();
+            }
+        }
     }
 }
