@@ -232,6 +232,58 @@ final class FrameChannel
         sendEnd = offset + length;
     }
 
+    /** Queues a frame that carries one position (ACK or HEARTBEAT). @return false when there is no room. */
+    boolean offerPosition(final int type, final long position)
+    {
+        final int at = claim(FrameDescriptor.ACK_LENGTH);
+        if (at < 0)
+        {
+            return false;
+        }
+        FrameDescriptor.header(sendBuffer, at, FrameDescriptor.ACK_LENGTH, type);
+        sendBuffer.putLong(at + FrameDescriptor.POSITION_OFFSET, position, ORDER);
+        commit(at, FrameDescriptor.ACK_LENGTH);
+        return true;
+    }
+
+    /** Queues a close frame with a reason and a short ASCII text. @return false when there is no room. */
+    boolean offerClose(final CloseReason reason, final String text)
+    {
+        final byte[] bytes = FrameDescriptor.ascii(text, FrameDescriptor.MAX_CLOSE_TEXT_LENGTH);
+        final int length = FrameDescriptor.closeLength(bytes.length);
+        final int at = claim(length);
+        if (at < 0)
+        {
+            return false;
+        }
+        FrameDescriptor.header(sendBuffer, at, length, FrameDescriptor.TYPE_CLOSE);
+        sendBuffer.putInt(at + FrameDescriptor.CLOSE_REASON_OFFSET, reason.code(), ORDER);
+        sendBuffer.putShort(at + FrameDescriptor.CLOSE_TEXT_LENGTH_OFFSET, (short)bytes.length, ORDER);
+        sendBuffer.putBytes(at + FrameDescriptor.CLOSE_TEXT_OFFSET, bytes);
+        commit(at, length);
+        return true;
+    }
+
+    /** Best effort: queue a close frame, write what the socket takes now, then close. */
+    void closeWith(final CloseReason reason, final String text)
+    {
+        if (channel != null)
+        {
+            try
+            {
+                if (offerClose(reason, text))
+                {
+                    flush();
+                }
+            }
+            catch (final IOException ignore)
+            {
+                // closing anyway
+            }
+            close();
+        }
+    }
+
     /**
      * Writes as much of the pending bytes as the socket takes now.
      *
