@@ -18,7 +18,9 @@ import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueStore;
 import net.openhft.chronicle.wire.DocumentContext;
+import net.openhft.chronicle.wire.Wires;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -185,6 +187,7 @@ public final class Journal implements AutoCloseable
         final ExcerptTailer tailer = ownerTailer;
         tailer.toStart();
         long expected = 0;
+        long lastDocumentEnd = 0;
         int cycle = Integer.MIN_VALUE;
         while (true)
         {
@@ -233,10 +236,54 @@ public final class Journal implements AutoCloseable
                 apply(entry.type(), entry.sessionId(), entry.isInbound(), entry.flags(), entry.msgSeqNum(),
                     entry.nextTargetSeqNum(), index);
                 expected = position + 1;
+                lastDocumentEnd = dc.wire().bytes().readLimit();
             }
         }
         lastCycle = cycle;
         lastPosition = expected == 0 ? 0 : expected - 1;
+        checkNothingRecordedBeyond(cycle, lastDocumentEnd, expected - 1);
+    }
+
+    /**
+     * Chronicle records where the last document of a cycle starts. If that is at or past the end of the last
+     * document recovery could read, an entry was written there and lost (for example zeroed by a host crash that
+     * flushed the file's header page but not its data): refuse rather than silently drop it. A header still marked
+     * incomplete there is a write torn by a process crash, which was never acknowledged: that is fine.
+     */
+    private void checkNothingRecordedBeyond(final int cycle, final long lastDocumentEnd, final long lastGoodPosition)
+    {
+        if (cycle == Integer.MIN_VALUE || queue.lastCycle() != cycle)
+        {
+            return;
+        }
+        final SingleChronicleQueueStore store = queue.storeForCycle(cycle, queue.epoch(), false, null);
+        if (store == null)
+        {
+            return;
+        }
+        try
+        {
+            final long writePosition = store.writePosition();
+            if (writePosition >= lastDocumentEnd)
+            {
+                final int header = store.bytes().readVolatileInt(writePosition);
+                final boolean torn = header != 0 && (header & Wires.NOT_COMPLETE) != 0;
+                if (!torn)
+                {
+                    throw new JournalException("journal '" + dir + "' is damaged: file " + cycleFile(cycle) +
+                        " records an entry at byte " + writePosition + " that cannot be read (header 0x" +
+                        Integer.toHexString(header) + "). Entries up to position " + lastGoodPosition +
+                        " are intact; restore the journal from a replica, or remove the damaged file after " +
+                        "copying it away");
+                }
+                LOG.info("journal {}: ignoring a write torn by a crash at byte {} of {}", dir, writePosition,
+                    cycleFile(cycle));
+            }
+        }
+        finally
+        {
+            queue.closeStore(store);
+        }
     }
 
     private JournalException damaged(final long index, final String problem, final long lastGoodPosition)

@@ -9,6 +9,7 @@ import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
 import net.openhft.chronicle.wire.SelfDescribingMarshallable;
 import net.openhft.chronicle.wire.ValueIn;
+import net.openhft.chronicle.wire.WireIn;
 
 /**
  * Configuration of a {@link Journal}: in code with fluent setters, or in YAML through Chronicle Wire, e.g.
@@ -185,11 +186,72 @@ public final class JournalContext extends SelfDescribingMarshallable
         return this;
     }
 
-    /** Fails on a YAML key this class does not have, instead of Chronicle Wire's warning. */
+    /**
+     * Reads the YAML keys one by one, so that an unknown key or a value of the wrong kind fails naming the key and
+     * the value (Chronicle Wire alone would log a warning and carry on with a default).
+     */
     @Override
-    public void unexpectedField(final Object event, final ValueIn valueIn)
+    public void readMarshallable(final WireIn wire)
     {
-        throw new JournalException("journal config: unknown key '" + event + "'; valid keys are " + KEYS);
+        while (wire.isNotEmptyAfterPadding())
+        {
+            final String key = wire.readEvent(String.class);
+            if (key == null)
+            {
+                break;
+            }
+            final ValueIn in = wire.getValueIn();
+            switch (key)
+            {
+                case "dir":
+                    dir = in.text();
+                    break;
+                case "persistence":
+                    persistence = parsePersistence(in.text());
+                    break;
+                case "maxMessageLengthBytes":
+                    maxMessageLengthBytes = parseInt(key, in.text());
+                    break;
+                case "rollCycle":
+                    rollCycle = in.text();
+                    break;
+                case "retainCycles":
+                    retainCycles = parseInt(key, in.text());
+                    break;
+                case "syncBatchSize":
+                    syncBatchSize = parseInt(key, in.text());
+                    break;
+                default:
+                    throw new JournalException("journal config: unknown key '" + key + "'; valid keys are " + KEYS);
+            }
+        }
+    }
+
+    private static Persistence parsePersistence(final String text)
+    {
+        if (text != null)
+        {
+            for (final Persistence value : Persistence.values())
+            {
+                if (value.name().equalsIgnoreCase(text.trim()))
+                {
+                    return value;
+                }
+            }
+        }
+        throw invalid("persistence", text, "one of BUFFERED, BATCHED, SYNC");
+    }
+
+    private static int parseInt(final String key, final String text)
+    {
+        try
+        {
+            return Integer.parseInt(text == null ? "" : text.trim().replace("_", ""));
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw invalid(key, text, "an integer");
+        }
     }
 
     private static RollCycle resolveRollCycle(final String name)

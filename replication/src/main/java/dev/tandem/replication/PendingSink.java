@@ -96,6 +96,11 @@ final class PendingSink implements FrameChannel.FrameHandler
     @Override
     public boolean onFrame(final UnsafeBuffer buffer, final int offset, final int length, final int type)
     {
+        if (type == TYPE_CLOSE && length >= CLOSE_TEXT_OFFSET)
+        {
+            return refuse(CloseReason.ofCode(buffer.getInt(offset + CLOSE_REASON_OFFSET, ORDER)),
+                "closed by the peer during the handshake: " + closeText(buffer, offset, length));
+        }
         if (state == AWAIT_HELLO)
         {
             return onHello(buffer, offset, length, type);

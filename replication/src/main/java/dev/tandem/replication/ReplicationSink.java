@@ -65,6 +65,7 @@ public final class ReplicationSink implements Agent, AutoCloseable
     private long helloNextPosition;
     private long helloChecksum;
     private long helloEpoch;
+    private boolean sourceStale;
     private long connectStartNs;
     private long reconnectAtNs;
     private long backoffNs;
@@ -338,6 +339,12 @@ public final class ReplicationSink implements Agent, AutoCloseable
         {
             return protocolError("welcome starts at " + start + " but " + helloNextPosition + " was asked for");
         }
+        if (sourceStale)
+        {
+            fail(CloseReason.STALE_EPOCH, "source node " + sourceNodeId + " is at epoch " + sourceEpoch +
+                "; this sink has seen epoch " + helloEpoch + ": the source is a stale primary", true);
+            return false;
+        }
         final long sourceLast = buffer.getLong(offset + WELCOME_SOURCE_LAST_POSITION_OFFSET, ORDER);
         sourceLastPosition = sourceLast;
         catchUpTargetPosition = sourceLast;
@@ -373,12 +380,9 @@ public final class ReplicationSink implements Agent, AutoCloseable
         }
         sourceNodeId = nodeId;
         sourceEpoch = theirEpoch;
-        if (theirEpoch < helloEpoch)
-        {
-            fail(CloseReason.STALE_EPOCH, "source node " + nodeId + " is at epoch " + theirEpoch +
-                "; this sink has seen epoch " + helloEpoch + ": the source is a stale primary", true);
-            return false;
-        }
+        // A stale source still gets our authenticated answer, so it learns of the higher epoch and fences itself;
+        // it then refuses us, and a welcome from it is refused here.
+        sourceStale = theirEpoch < helloEpoch;
         final int at = channel.claim(AUTH_LENGTH);
         final UnsafeBuffer out = channel.sendBuffer();
         header(out, at, AUTH_LENGTH, TYPE_AUTH);

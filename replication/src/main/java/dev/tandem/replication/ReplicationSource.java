@@ -3,6 +3,7 @@ package dev.tandem.replication;
 import dev.tandem.journal.EntryHandler;
 import dev.tandem.journal.Journal;
 import dev.tandem.journal.JournalEntry;
+import dev.tandem.journal.JournalException;
 import dev.tandem.journal.JournalReader;
 import dev.tandem.journal.ReleaseGate;
 import org.agrona.concurrent.Agent;
@@ -67,6 +68,7 @@ public final class ReplicationSource implements Agent, AutoCloseable
     private int frameEntries;
     private long frameFirstPosition;
     private String copyError;
+    private CloseReason copyErrorReason;
     private long nowNs;
     private long lastSentNs;
     private long lastReceivedNs;
@@ -284,6 +286,20 @@ public final class ReplicationSource implements Agent, AutoCloseable
             peer.channel.closeWith(CloseReason.DIVERGED, divergence);
             return;
         }
+        // Start one entry early and skip it: a reader asked for a position beyond the last one goes to the end of
+        // the queue, and an entry being appended right then could be passed over.
+        final JournalReader newReader;
+        try
+        {
+            newReader = journal.reader(Math.max(1, peer.nextPosition - 1));
+        }
+        catch (final JournalException ex)
+        {
+            final String text = "cannot read from position " + peer.nextPosition + ": " + ex.getMessage();
+            refused(peer.remote, CloseReason.JOURNAL_ERROR, text);
+            peer.channel.closeWith(CloseReason.JOURNAL_ERROR, text);
+            return;
+        }
         if (sinkAttached)
         {
             detach(CloseReason.SUPERSEDED, "another authenticated sink attached from " + peer.remote);
@@ -295,7 +311,7 @@ public final class ReplicationSource implements Agent, AutoCloseable
         {
             reader.close();
         }
-        reader = journal.reader(peer.nextPosition);
+        reader = newReader;
         nextSendPosition = peer.nextPosition;
         frameLimit = Math.min(context.maxBatchBytes(), peer.sinkMaxFrameLength);
         frameOffset = -1;
@@ -428,13 +444,23 @@ public final class ReplicationSource implements Agent, AutoCloseable
             {
                 break;
             }
-            if (reader.poll(copier, 1) == 0)
+            final int polled;
+            try
+            {
+                polled = reader.poll(copier, 1);
+            }
+            catch (final JournalException ex)
+            {
+                detach(CloseReason.JOURNAL_ERROR, "reading the journal failed: " + ex.getMessage());
+                return 1;
+            }
+            if (polled == 0)
             {
                 break;
             }
             if (copyError != null)
             {
-                detach(CloseReason.FRAME_TOO_LONG, copyError);
+                detach(copyErrorReason, copyError);
                 return 1;
             }
             entries++;
@@ -459,8 +485,13 @@ public final class ReplicationSource implements Agent, AutoCloseable
     private void copyEntry(final JournalEntry entry)
     {
         final int length = entry.rawLength();
+        if (entry.position() < nextSendPosition)
+        {
+            return;
+        }
         if (entry.position() != nextSendPosition)
         {
+            copyErrorReason = CloseReason.JOURNAL_ERROR;
             copyError = "journal delivered position " + entry.position() + " where " + nextSendPosition +
                 " was expected";
             return;
@@ -469,6 +500,7 @@ public final class ReplicationSource implements Agent, AutoCloseable
         {
             if (frameEntries == 0)
             {
+                copyErrorReason = CloseReason.FRAME_TOO_LONG;
                 copyError = "entry at position " + nextSendPosition + " is " + length + " bytes; frames to this " +
                     "sink are limited to " + frameLimit + " bytes (maxBatchBytes / sink maxFrameLengthBytes)";
                 return;
@@ -476,6 +508,7 @@ public final class ReplicationSource implements Agent, AutoCloseable
             commitFrame();
             if (!beginFrame())
             {
+                copyErrorReason = CloseReason.PROTOCOL_ERROR;
                 copyError = "send buffer full";
                 return;
             }

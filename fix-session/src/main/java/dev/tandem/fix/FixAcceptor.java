@@ -1,0 +1,171 @@
+package dev.tandem.fix;
+
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A FIX acceptor: listens on one port and serves every configured session from one non-blocking duty cycle.
+ * <p>
+ * {@link #create(FixContext)} binds the port at once (port 0 picks a free one, read it with {@link #boundPort()}).
+ * Run it as an Agrona {@link Agent} on your own {@link AgentRunner} or composite agent, or call {@link #start()} for
+ * a runner on a new thread. Every outbound message is journaled, then released to the socket when the context's
+ * {@link dev.tandem.journal.ReleaseGate} allows; every inbound message is journaled in sequence.
+ * <p>
+ * Threading: {@link #doWork()}, {@link #onClose()} and everything on {@link FixSession} belong to the duty-cycle
+ * thread. {@link #boundPort()}, {@link #logonsEnabled(boolean)}, {@link #disconnectAll()}, {@link #execute(Runnable)},
+ * the counters and {@link #close()} may be called from any thread.
+ */
+public final class FixAcceptor implements Agent, AutoCloseable
+{
+    private final FixContext context;
+    private final FixEngine engine;
+    private final List<FixSession> sessions;
+    private final int boundPort;
+    private volatile AgentRunner runner;
+    private volatile boolean closed;
+
+    private FixAcceptor(final FixContext context)
+    {
+        this.context = context;
+        this.engine = new FixEngine(context, true);
+        engine.bind();
+        this.boundPort = engine.boundPort();
+        this.sessions = Collections.unmodifiableList(Arrays.asList(engine.sessions()));
+    }
+
+    /**
+     * Validates the context, creates the sessions and binds the listening port.
+     *
+     * @throws IllegalArgumentException for bad configuration or a port that cannot be bound.
+     */
+    public static FixAcceptor create(final FixContext context)
+    {
+        return new FixAcceptor(context.conclude(true));
+    }
+
+    /** Starts a runner on a new thread named after {@link FixContext#agentName()}; {@link #close()} stops it. */
+    public FixAcceptor start()
+    {
+        final AgentRunner runner = new AgentRunner(context.idleStrategy(), context.errorHandler(), null, this);
+        this.runner = runner;
+        AgentRunner.startOnThread(runner);
+        return this;
+    }
+
+    /** The listening port (useful with port 0). Any thread. */
+    public int boundPort()
+    {
+        return boundPort;
+    }
+
+    /**
+     * Accept Logons or refuse them (close the connection without a reply): false for a Warm standby or a fenced
+     * stale primary. Sessions already logged on are not touched; see {@link #disconnectAll()}. Any thread.
+     */
+    public void logonsEnabled(final boolean enabled)
+    {
+        engine.logonsEnabled(enabled);
+    }
+
+    public boolean logonsEnabled()
+    {
+        return engine.logonsEnabled();
+    }
+
+    /** Asks the duty cycle to close every connection (without Logout) on its next pass. Any thread. */
+    public void disconnectAll()
+    {
+        engine.requestDisconnectAll();
+    }
+
+    /** Runs {@code task} on the duty-cycle thread on its next pass (allocates: not for hot paths). Any thread. */
+    public void execute(final Runnable task)
+    {
+        engine.execute(task);
+    }
+
+    /** The configured sessions, in configuration order. The list may be read from any thread; see FixSession. */
+    public List<FixSession> sessions()
+    {
+        return sessions;
+    }
+
+    /** The session with this id, or null. */
+    public FixSession session(final long sessionId)
+    {
+        for (final FixSession session : sessions)
+        {
+            if (session.sessionId() == sessionId)
+            {
+                return session;
+            }
+        }
+        return null;
+    }
+
+    /** Frames ignored as garbled (bad BodyLength, CheckSum or framing). Any thread. */
+    public long garbledMessages()
+    {
+        return engine.garbledMessages();
+    }
+
+    /** ResendRequests served from the journal. Any thread. */
+    public long resendRequestsServed()
+    {
+        return engine.resendRequestsServed();
+    }
+
+    /** Logons completed. Any thread. */
+    public long logons()
+    {
+        return engine.logons();
+    }
+
+    /** Connections closed. Any thread. */
+    public long disconnects()
+    {
+        return engine.disconnects();
+    }
+
+    @Override
+    public int doWork()
+    {
+        return engine.doWork();
+    }
+
+    @Override
+    public void onClose()
+    {
+        engine.close();
+    }
+
+    @Override
+    public String roleName()
+    {
+        return context.agentName() + "-acceptor";
+    }
+
+    /** Stops the runner started by {@link #start()} (which closes the agent), or closes the agent directly. */
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        final AgentRunner runner = this.runner;
+        if (runner != null)
+        {
+            runner.close();
+        }
+        else
+        {
+            onClose();
+        }
+    }
+}

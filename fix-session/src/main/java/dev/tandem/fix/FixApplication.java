@@ -1,0 +1,42 @@
+package dev.tandem.fix;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * The application's view of its FIX sessions: callbacks for logon, logout and every application message.
+ * <p>
+ * Threading: every callback runs on the thread that runs the acceptor's or initiator's duty cycle
+ * ({@code doWork()}); a callback may send on the given session at once (see {@link FixSession#tryClaim}).
+ * Callbacks must not block.
+ */
+public interface FixApplication
+{
+    /** The Logon exchange completed; the session may send. */
+    default void onLogon(final FixSession session)
+    {
+    }
+
+    /** A session that was logged on is now disconnected (after a Logout or not). */
+    default void onLogout(final FixSession session)
+    {
+    }
+
+    /**
+     * An application (non session-level) message arrived in sequence. The bytes are the whole message, 8 through
+     * 10, valid only during the call; {@link FixSession#decoder()} is already wrapped over them. The message is
+     * journaled before this call.
+     */
+    void onMessage(DirectBuffer buffer, int offset, int length, FixSession session);
+
+    /**
+     * Called once per duty cycle after the sockets were served, on the same thread: a place to send work that other
+     * threads queued for the application without locks.
+     *
+     * @param nowNs the duty cycle's nano clock time.
+     * @return the amount of work done, 0 if none.
+     */
+    default int doWork(final long nowNs)
+    {
+        return 0;
+    }
+}

@@ -1,0 +1,404 @@
+package dev.tandem.fix;
+
+import dev.tandem.journal.Journal;
+import dev.tandem.journal.ReleaseGate;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemEpochClock;
+import org.agrona.concurrent.SystemNanoClock;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Configuration of a {@link FixAcceptor} or a {@link FixInitiator}: fluent setters, then {@link #conclude()} (called
+ * by {@code create}) fills in defaults and validates, failing with the key, the bad value and what would be valid.
+ * <p>
+ * Not thread safe: configure on one thread, then hand it to {@code create}.
+ */
+public final class FixContext
+{
+    /** Loopback unless told otherwise: exposing a FIX port is a decision, not a default. */
+    public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
+    /** 64 KiB: the journal's default maximum entry; larger FIX messages are rare outside of market data. */
+    public static final int DEFAULT_MAX_MESSAGE_LENGTH_BYTES = 64 * 1024;
+    /** 1 MiB per session of queued outbound bytes before sends are back-pressured: thousands of orders. */
+    public static final int DEFAULT_OUTBOUND_BUFFER_BYTES = 1024 * 1024;
+    /** 256 KiB per session of out-of-sequence inbound messages held while a gap is being filled. */
+    public static final int DEFAULT_INBOUND_QUEUE_BYTES = 256 * 1024;
+    /** 120 s, as QuickFIX's MaxLatency: tolerates clock skew, catches stale replays. */
+    public static final long DEFAULT_SENDING_TIME_TOLERANCE_MS = 120_000;
+    /** 10 s to receive a Logon on a new connection (or a Logon reply) before closing it. */
+    public static final long DEFAULT_LOGON_TIMEOUT_MS = 10_000;
+    /** 2 s to wait for the counterparty's Logout (or for queued bytes to drain) before closing. */
+    public static final long DEFAULT_LOGOUT_TIMEOUT_MS = 2_000;
+    /** 10 s of a full outbound buffer that the socket does not drain before a slow consumer is disconnected. */
+    public static final long DEFAULT_SLOW_CONSUMER_TIMEOUT_MS = 10_000;
+    /** 5 s for an initiator's TCP connect. */
+    public static final long DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+
+    private String bindAddress = DEFAULT_BIND_ADDRESS;
+    private int port = -1;
+    private final List<SessionConfig> sessions = new ArrayList<>();
+    private Journal journal;
+    private ReleaseGate releaseGate = ReleaseGate.OPEN;
+    private FixApplication application;
+    private InitiatorListener initiatorListener = new InitiatorListener()
+    {
+    };
+    private EpochClock epochClock = SystemEpochClock.INSTANCE;
+    private NanoClock nanoClock = SystemNanoClock.INSTANCE;
+    private IdleStrategy idleStrategy;
+    private ErrorHandler errorHandler;
+    private boolean logonsEnabled = true;
+    private int maxMessageLengthBytes = DEFAULT_MAX_MESSAGE_LENGTH_BYTES;
+    private int outboundBufferBytes = DEFAULT_OUTBOUND_BUFFER_BYTES;
+    private int inboundQueueBytes = DEFAULT_INBOUND_QUEUE_BYTES;
+    private long sendingTimeToleranceMs = DEFAULT_SENDING_TIME_TOLERANCE_MS;
+    private long logonTimeoutMs = DEFAULT_LOGON_TIMEOUT_MS;
+    private long logoutTimeoutMs = DEFAULT_LOGOUT_TIMEOUT_MS;
+    private long slowConsumerTimeoutMs = DEFAULT_SLOW_CONSUMER_TIMEOUT_MS;
+    private long connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS;
+    private String agentName = "fix";
+
+    /** Acceptor: the address to listen on (default {@value #DEFAULT_BIND_ADDRESS}). */
+    public FixContext bindAddress(final String bindAddress)
+    {
+        this.bindAddress = bindAddress;
+        return this;
+    }
+
+    public String bindAddress()
+    {
+        return bindAddress;
+    }
+
+    /** Acceptor: the port to listen on; 0 picks a free port, read it with {@link FixAcceptor#boundPort()}. */
+    public FixContext port(final int port)
+    {
+        this.port = port;
+        return this;
+    }
+
+    public int port()
+    {
+        return port;
+    }
+
+    /** Adds a session: an acceptor serves all it is given, an initiator exactly one. */
+    public FixContext addSession(final SessionConfig session)
+    {
+        sessions.add(session);
+        return this;
+    }
+
+    public FixContext sessions(final List<SessionConfig> sessions)
+    {
+        this.sessions.clear();
+        this.sessions.addAll(sessions);
+        return this;
+    }
+
+    public List<SessionConfig> sessions()
+    {
+        return sessions;
+    }
+
+    /** Where every message and sequence change is journaled, and what sequence numbers are recovered from. */
+    public FixContext journal(final Journal journal)
+    {
+        this.journal = journal;
+        return this;
+    }
+
+    public Journal journal()
+    {
+        return journal;
+    }
+
+    /** Decides when a journaled outbound message may reach the socket (default {@link ReleaseGate#OPEN}). */
+    public FixContext releaseGate(final ReleaseGate releaseGate)
+    {
+        this.releaseGate = releaseGate;
+        return this;
+    }
+
+    public ReleaseGate releaseGate()
+    {
+        return releaseGate;
+    }
+
+    public FixContext application(final FixApplication application)
+    {
+        this.application = application;
+        return this;
+    }
+
+    public FixApplication application()
+    {
+        return application;
+    }
+
+    /** Initiator: receives logon-completed, connection-failed and disconnected events. */
+    public FixContext initiatorListener(final InitiatorListener initiatorListener)
+    {
+        this.initiatorListener = initiatorListener;
+        return this;
+    }
+
+    public InitiatorListener initiatorListener()
+    {
+        return initiatorListener;
+    }
+
+    /** Wall clock for SendingTime and its checks. */
+    public FixContext epochClock(final EpochClock epochClock)
+    {
+        this.epochClock = epochClock;
+        return this;
+    }
+
+    public EpochClock epochClock()
+    {
+        return epochClock;
+    }
+
+    /** Monotonic clock for heartbeats, timeouts and the release gate. */
+    public FixContext nanoClock(final NanoClock nanoClock)
+    {
+        this.nanoClock = nanoClock;
+        return this;
+    }
+
+    public NanoClock nanoClock()
+    {
+        return nanoClock;
+    }
+
+    /** Idle strategy of the convenience {@code start()} runner (default: a backoff from spin to 1 ms parks). */
+    public FixContext idleStrategy(final IdleStrategy idleStrategy)
+    {
+        this.idleStrategy = idleStrategy;
+        return this;
+    }
+
+    public IdleStrategy idleStrategy()
+    {
+        return idleStrategy;
+    }
+
+    /** Receives unexpected errors (default: logged through SLF4J). */
+    public FixContext errorHandler(final ErrorHandler errorHandler)
+    {
+        this.errorHandler = errorHandler;
+        return this;
+    }
+
+    public ErrorHandler errorHandler()
+    {
+        return errorHandler;
+    }
+
+    /** Acceptor: whether Logons are accepted from the start (false for a Warm standby). Default true. */
+    public FixContext logonsEnabled(final boolean logonsEnabled)
+    {
+        this.logonsEnabled = logonsEnabled;
+        return this;
+    }
+
+    public boolean logonsEnabled()
+    {
+        return logonsEnabled;
+    }
+
+    public FixContext maxMessageLengthBytes(final int maxMessageLengthBytes)
+    {
+        this.maxMessageLengthBytes = maxMessageLengthBytes;
+        return this;
+    }
+
+    public int maxMessageLengthBytes()
+    {
+        return maxMessageLengthBytes;
+    }
+
+    /** Per session: bytes of outbound messages waiting for the gate or the socket before sends are refused. */
+    public FixContext outboundBufferBytes(final int outboundBufferBytes)
+    {
+        this.outboundBufferBytes = outboundBufferBytes;
+        return this;
+    }
+
+    public int outboundBufferBytes()
+    {
+        return outboundBufferBytes;
+    }
+
+    /** Per session: bytes of inbound messages held while a sequence gap is being filled. */
+    public FixContext inboundQueueBytes(final int inboundQueueBytes)
+    {
+        this.inboundQueueBytes = inboundQueueBytes;
+        return this;
+    }
+
+    public int inboundQueueBytes()
+    {
+        return inboundQueueBytes;
+    }
+
+    public FixContext sendingTimeToleranceMs(final long sendingTimeToleranceMs)
+    {
+        this.sendingTimeToleranceMs = sendingTimeToleranceMs;
+        return this;
+    }
+
+    public long sendingTimeToleranceMs()
+    {
+        return sendingTimeToleranceMs;
+    }
+
+    public FixContext logonTimeoutMs(final long logonTimeoutMs)
+    {
+        this.logonTimeoutMs = logonTimeoutMs;
+        return this;
+    }
+
+    public long logonTimeoutMs()
+    {
+        return logonTimeoutMs;
+    }
+
+    public FixContext logoutTimeoutMs(final long logoutTimeoutMs)
+    {
+        this.logoutTimeoutMs = logoutTimeoutMs;
+        return this;
+    }
+
+    public long logoutTimeoutMs()
+    {
+        return logoutTimeoutMs;
+    }
+
+    /** How long the outbound buffer may stay full without the socket draining it before the connection is closed. */
+    public FixContext slowConsumerTimeoutMs(final long slowConsumerTimeoutMs)
+    {
+        this.slowConsumerTimeoutMs = slowConsumerTimeoutMs;
+        return this;
+    }
+
+    public long slowConsumerTimeoutMs()
+    {
+        return slowConsumerTimeoutMs;
+    }
+
+    public FixContext connectTimeoutMs(final long connectTimeoutMs)
+    {
+        this.connectTimeoutMs = connectTimeoutMs;
+        return this;
+    }
+
+    public long connectTimeoutMs()
+    {
+        return connectTimeoutMs;
+    }
+
+    /** Name of the agent and of the convenience runner's thread. */
+    public FixContext agentName(final String agentName)
+    {
+        this.agentName = agentName;
+        return this;
+    }
+
+    public String agentName()
+    {
+        return agentName;
+    }
+
+    /**
+     * Fills in defaults and validates.
+     *
+     * @param acceptor true for an acceptor (port and at least one session), false for an initiator (one session).
+     * @throws IllegalArgumentException naming the key, the bad value and what would be valid.
+     */
+    public FixContext conclude(final boolean acceptor)
+    {
+        if (acceptor)
+        {
+            if (port < 0 || port > 65535)
+            {
+                throw new IllegalArgumentException("port=" + port + ": must be within 0..65535 (0 = any free port)");
+            }
+            if (bindAddress == null || bindAddress.isEmpty())
+            {
+                throw new IllegalArgumentException("bindAddress=" + bindAddress + ": must be a host name or address");
+            }
+            if (sessions.isEmpty())
+            {
+                throw new IllegalArgumentException("sessions=[]: an acceptor needs at least one session");
+            }
+        }
+        else if (sessions.size() != 1)
+        {
+            throw new IllegalArgumentException(
+                "sessions=" + sessions + ": an initiator takes exactly one session");
+        }
+        final java.util.Set<Long> ids = new java.util.HashSet<>();
+        for (final SessionConfig session : sessions)
+        {
+            session.conclude();
+            if (!ids.add(session.sessionId()))
+            {
+                throw new IllegalArgumentException("sessions: " + session + " is configured twice");
+            }
+        }
+        if (journal == null)
+        {
+            throw new IllegalArgumentException("journal=null: a Journal is required");
+        }
+        if (application == null)
+        {
+            throw new IllegalArgumentException("application=null: a FixApplication is required");
+        }
+        if (releaseGate == null)
+        {
+            throw new IllegalArgumentException("releaseGate=null: use ReleaseGate.OPEN when nothing replicates");
+        }
+        if (initiatorListener == null)
+        {
+            throw new IllegalArgumentException("initiatorListener=null: give a listener or leave the default");
+        }
+        requireRange("maxMessageLengthBytes", maxMessageLengthBytes, 256, 16 * 1024 * 1024);
+        requireRange("outboundBufferBytes", outboundBufferBytes, 2L * maxMessageLengthBytes, Integer.MAX_VALUE / 2);
+        requireRange("inboundQueueBytes", inboundQueueBytes, maxMessageLengthBytes, Integer.MAX_VALUE / 2);
+        requireRange("sendingTimeToleranceMs", sendingTimeToleranceMs, 1, Long.MAX_VALUE / 2_000_000);
+        requireRange("logonTimeoutMs", logonTimeoutMs, 1, Long.MAX_VALUE / 2_000_000);
+        requireRange("logoutTimeoutMs", logoutTimeoutMs, 1, Long.MAX_VALUE / 2_000_000);
+        requireRange("slowConsumerTimeoutMs", slowConsumerTimeoutMs, 1, Long.MAX_VALUE / 2_000_000);
+        requireRange("connectTimeoutMs", connectTimeoutMs, 1, Long.MAX_VALUE / 2_000_000);
+        if (epochClock == null || nanoClock == null)
+        {
+            throw new IllegalArgumentException("epochClock/nanoClock=null: clocks are required");
+        }
+        if (idleStrategy == null)
+        {
+            idleStrategy = new BackoffIdleStrategy(100, 10, 1_000, 1_000_000);
+        }
+        if (errorHandler == null)
+        {
+            errorHandler = (throwable) -> LoggerFactory.getLogger(FixContext.class).error("FIX engine error", throwable);
+        }
+        return this;
+    }
+
+    private static void requireRange(final String key, final long value, final long min, final long max)
+    {
+        if (value < min || value > max)
+        {
+            throw new IllegalArgumentException(key + "=" + value + ": must be within " + min + ".." + max);
+        }
+    }
+}

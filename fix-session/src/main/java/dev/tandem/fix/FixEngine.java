@@ -1,0 +1,610 @@
+package dev.tandem.fix;
+
+import dev.tandem.fix.codec.FixDecoder;
+import dev.tandem.fix.codec.FixFraming;
+import dev.tandem.fix.codec.Tags;
+import dev.tandem.journal.ReleaseGate;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.ManyToOneConcurrentLinkedQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.function.Consumer;
+
+/**
+ * The non-blocking NIO engine shared by {@link FixAcceptor} and {@link FixInitiator}: one selector, many
+ * connections, one duty cycle that reads and frames inbound bytes, drives every session's timers, releases and
+ * writes outbound bytes.
+ * <p>
+ * Not thread safe except where noted: the duty cycle runs on one thread.
+ */
+final class FixEngine
+{
+    private static final Logger LOG = LoggerFactory.getLogger(FixEngine.class);
+
+    private final FixContext context;
+    private final boolean acceptor;
+    private final Selector selector;
+    private final FixSession[] sessions;
+    private final ArrayList<Connection> connections = new ArrayList<>();
+    private final FixDecoder decoder;
+    private final int maxMessageLength;
+    private final int inboundCapacity;
+    private final Consumer<SelectionKey> onReady = this::onReady;
+    private final ManyToOneConcurrentLinkedQueue<Runnable> tasks = new ManyToOneConcurrentLinkedQueue<>();
+    private ServerSocketChannel serverChannel;
+    private SelectionKey serverKey;
+    private long nowNs;
+    private long nowMs;
+    private String lastCloseReason = "";
+    private volatile boolean logonsEnabled;
+    private volatile long disconnectAllRequests;
+    private long disconnectAllServed;
+    private volatile long garbledMessages;
+    private volatile long resendRequestsServed;
+    private volatile long logons;
+    private volatile long disconnects;
+
+    // initiator connect state
+    private Connection connecting;
+    private String connectHost;
+    private int connectPort;
+    private long connectDeadlineNs;
+
+    FixEngine(final FixContext context, final boolean acceptor)
+    {
+        this.context = context;
+        this.acceptor = acceptor;
+        this.maxMessageLength = context.maxMessageLengthBytes();
+        this.inboundCapacity = Math.max(2 * maxMessageLength, 128 * 1024);
+        this.decoder = new FixDecoder();
+        this.logonsEnabled = context.logonsEnabled();
+        this.nowNs = context.nanoClock().nanoTime();
+        this.nowMs = context.epochClock().time();
+        this.sessions = new FixSession[context.sessions().size()];
+        for (int i = 0; i < sessions.length; i++)
+        {
+            sessions[i] = new FixSession(this, context.sessions().get(i), context);
+        }
+        try
+        {
+            this.selector = Selector.open();
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException("cannot open a selector", ex);
+        }
+    }
+
+    void bind()
+    {
+        try
+        {
+            serverChannel = ServerSocketChannel.open();
+            serverChannel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            serverChannel.bind(new InetSocketAddress(context.bindAddress(), context.port()));
+            serverChannel.configureBlocking(false);
+            serverKey = serverChannel.register(selector, SelectionKey.OP_ACCEPT);
+            LOG.info("FIX acceptor listening on {}", serverChannel.getLocalAddress());
+        }
+        catch (final IOException ex)
+        {
+            CloseHelper.quietClose(serverChannel);
+            CloseHelper.quietClose(selector);
+            throw new IllegalArgumentException(
+                "bindAddress=" + context.bindAddress() + ", port=" + context.port() + ": cannot listen: " + ex, ex);
+        }
+    }
+
+    int boundPort()
+    {
+        return serverChannel == null ? -1 : serverChannel.socket().getLocalPort();
+    }
+
+    FixContext context()
+    {
+        return context;
+    }
+
+    FixApplication application()
+    {
+        return context.application();
+    }
+
+    ReleaseGate releaseGate()
+    {
+        return context.releaseGate();
+    }
+
+    long nowNs()
+    {
+        return nowNs;
+    }
+
+    long nowMs()
+    {
+        return nowMs;
+    }
+
+    FixSession[] sessions()
+    {
+        return sessions;
+    }
+
+    void logonsEnabled(final boolean enabled)
+    {
+        logonsEnabled = enabled;
+    }
+
+    boolean logonsEnabled()
+    {
+        return logonsEnabled;
+    }
+
+    @SuppressWarnings("NonAtomicOperationOnVolatileField")
+    void requestDisconnectAll()
+    {
+        synchronized (this)
+        {
+            disconnectAllRequests++;
+        }
+    }
+
+    void execute(final Runnable task)
+    {
+        tasks.offer(task);
+    }
+
+    long garbledMessages()
+    {
+        return garbledMessages;
+    }
+
+    long resendRequestsServed()
+    {
+        return resendRequestsServed;
+    }
+
+    long logons()
+    {
+        return logons;
+    }
+
+    long disconnects()
+    {
+        return disconnects;
+    }
+
+    void onError(final Throwable throwable)
+    {
+        context.errorHandler().onError(throwable);
+    }
+
+    @SuppressWarnings("NonAtomicOperationOnVolatileField")
+    void onResendRequestServed()
+    {
+        resendRequestsServed++;
+    }
+
+    void logReason(final FixSession session, final CharSequence reason)
+    {
+        if (LOG.isInfoEnabled())
+        {
+            LOG.info("{}: logout: {}", session.config(), reason);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+
+    int doWork()
+    {
+        nowNs = context.nanoClock().nanoTime();
+        nowMs = context.epochClock().time();
+        int work = 0;
+        try
+        {
+            work += selector.selectNow(onReady);
+        }
+        catch (final IOException ex)
+        {
+            onError(ex);
+        }
+        if (disconnectAllRequests != disconnectAllServed)
+        {
+            disconnectAllServed = disconnectAllRequests;
+            work += disconnectAll();
+        }
+        for (final FixSession session : sessions)
+        {
+            work += session.poll(nowNs);
+        }
+        work += pollUnboundConnections();
+        work += context.application().doWork(nowNs);
+        Runnable task;
+        while ((task = tasks.poll()) != null)
+        {
+            work++;
+            try
+            {
+                task.run();
+            }
+            catch (final RuntimeException ex)
+            {
+                onError(ex);
+            }
+        }
+        return work;
+    }
+
+    private int disconnectAll()
+    {
+        int work = 0;
+        for (final FixSession session : sessions)
+        {
+            if (session.connection() != null)
+            {
+                session.disconnect("disconnect of all sessions requested");
+                work++;
+            }
+        }
+        for (int i = connections.size() - 1; i >= 0; i--)
+        {
+            closeConnection(connections.get(i), "disconnect of all sessions requested");
+            work++;
+        }
+        return work;
+    }
+
+    private int pollUnboundConnections()
+    {
+        int work = 0;
+        if (connecting != null && nowNs - connectDeadlineNs >= 0)
+        {
+            final Connection connection = connecting;
+            connecting = null;
+            closeConnection(connection, "connect timed out");
+            connectionFailed("connect timed out after " + context.connectTimeoutMs() + " ms");
+            work++;
+        }
+        final long logonTimeoutNs = context.logonTimeoutMs() * 1_000_000L;
+        for (int i = connections.size() - 1; i >= 0; i--)
+        {
+            final Connection connection = connections.get(i);
+            if (acceptor && connection.session == null && nowNs - connection.openedNs > logonTimeoutNs)
+            {
+                closeConnection(connection, "no Logon within " + context.logonTimeoutMs() + " ms");
+                work++;
+            }
+        }
+        return work;
+    }
+
+    private void onReady(final SelectionKey key)
+    {
+        try
+        {
+            if (key == serverKey)
+            {
+                accept();
+                return;
+            }
+            final Connection connection = (Connection)key.attachment();
+            if (connection == null || connection.closed || !key.isValid())
+            {
+                return;
+            }
+            if (key.isConnectable())
+            {
+                finishConnect(connection);
+            }
+            else if (key.isReadable())
+            {
+                read(connection);
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            onError(ex);
+        }
+    }
+
+    private void accept()
+    {
+        try
+        {
+            SocketChannel channel;
+            while ((channel = serverChannel.accept()) != null)
+            {
+                configure(channel);
+                final SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
+                final Connection connection = new Connection(
+                    channel, key, inboundCapacity, nowNs, String.valueOf(channel.getRemoteAddress()));
+                key.attach(connection);
+                connections.add(connection);
+                LOG.info("FIX connection accepted from {}", connection.remote);
+            }
+        }
+        catch (final IOException ex)
+        {
+            onError(ex);
+        }
+    }
+
+    private static void configure(final SocketChannel channel) throws IOException
+    {
+        channel.configureBlocking(false);
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+    }
+
+    private void read(final Connection connection)
+    {
+        final ByteBuffer byteBuffer = connection.inboundByteBuffer;
+        byteBuffer.limit(byteBuffer.capacity()).position(connection.inboundLimit);
+        final int read;
+        try
+        {
+            read = connection.channel.read(byteBuffer);
+        }
+        catch (final IOException ex)
+        {
+            connectionLost(connection, "read failed: " + ex.getMessage());
+            return;
+        }
+        if (read < 0)
+        {
+            connectionLost(connection, "closed by the counterparty");
+            return;
+        }
+        connection.inboundLimit += read;
+
+        int offset = 0;
+        while (!connection.closed && offset < connection.inboundLimit)
+        {
+            final int frame = FixFraming.frame(
+                connection.inbound, offset, connection.inboundLimit - offset, maxMessageLength);
+            if (frame == FixFraming.NEED_MORE)
+            {
+                break;
+            }
+            if (frame < 0)
+            {
+                offset -= frame;
+                garbled();
+                continue;
+            }
+            onFrame(connection, offset, frame);
+            offset += frame;
+        }
+        if (!connection.closed && offset > 0)
+        {
+            final int remaining = connection.inboundLimit - offset;
+            connection.inbound.putBytes(0, connection.inbound, offset, remaining);
+            connection.inboundLimit = remaining;
+        }
+    }
+
+    @SuppressWarnings("NonAtomicOperationOnVolatileField")
+    private void garbled()
+    {
+        garbledMessages++;
+    }
+
+    private void onFrame(final Connection connection, final int offset, final int length)
+    {
+        if (decoder.wrap(connection.inbound, offset, length) != FixDecoder.OK)
+        {
+            // FIX: a garbled message (bad BodyLength, CheckSum, framing) is ignored; a resend request follows
+            // naturally when the next good message shows the gap
+            garbled();
+            return;
+        }
+        final FixSession session = connection.session;
+        if (session != null)
+        {
+            session.onInbound(decoder);
+        }
+        else if (acceptor)
+        {
+            onLogonAttempt(connection);
+        }
+    }
+
+    private void onLogonAttempt(final Connection connection)
+    {
+        if (!decoder.isMsgType('A'))
+        {
+            closeConnection(connection, "first message is not a Logon");
+            return;
+        }
+        FixSession session = null;
+        for (final FixSession candidate : sessions)
+        {
+            final SessionConfig config = candidate.config();
+            if (decoder.valueEquals(Tags.BEGIN_STRING, config.beginString()) &&
+                decoder.valueEquals(Tags.SENDER_COMP_ID, config.targetCompId()) &&
+                decoder.valueEquals(Tags.TARGET_COMP_ID, config.senderCompId()))
+            {
+                session = candidate;
+                break;
+            }
+        }
+        if (session == null)
+        {
+            closeConnection(connection, "Logon for an unknown session (BeginString " +
+                decoder.stringValue(Tags.BEGIN_STRING) + ", SenderCompID " +
+                decoder.stringValue(Tags.SENDER_COMP_ID) + ", TargetCompID " +
+                decoder.stringValue(Tags.TARGET_COMP_ID) + ")");
+            return;
+        }
+        if (!logonsEnabled)
+        {
+            closeConnection(connection, "Logon refused: logons are disabled on this node");
+            return;
+        }
+        if (session.connection() != null)
+        {
+            closeConnection(connection, "Logon refused: " + session.config() + " is already logged on");
+            return;
+        }
+        session.acceptLogon(connection, decoder);
+    }
+
+    private void connectionLost(final Connection connection, final String reason)
+    {
+        if (connection.session != null)
+        {
+            connection.session.disconnect(reason);
+        }
+        else
+        {
+            closeConnection(connection, reason);
+            if (connection == connecting)
+            {
+                connecting = null;
+                connectionFailed(reason);
+            }
+        }
+    }
+
+    /** Closes the socket; the session (if any) has already released the connection. */
+    @SuppressWarnings("NonAtomicOperationOnVolatileField")
+    void closeConnection(final Connection connection, final String reason)
+    {
+        if (connection.closed)
+        {
+            return;
+        }
+        connection.closed = true;
+        lastCloseReason = reason;
+        connection.key.cancel();
+        CloseHelper.quietClose(connection.channel);
+        connections.remove(connection);
+        disconnects++;
+        LOG.info("FIX connection {} closed: {}", connection.remote, reason);
+    }
+
+    @SuppressWarnings("NonAtomicOperationOnVolatileField")
+    void onLoggedOn(final FixSession session)
+    {
+        logons++;
+        LOG.info("{} logged on", session.config());
+        if (!acceptor)
+        {
+            context.initiatorListener().onLogonCompleted(session, connectHost, connectPort);
+        }
+    }
+
+    void onSessionDisconnected(final FixSession session, final Connection connection, final boolean wasLoggedOn)
+    {
+        if (!acceptor)
+        {
+            if (wasLoggedOn)
+            {
+                context.initiatorListener().onDisconnected(session, connectHost, connectPort);
+            }
+            else
+            {
+                connectionFailed(lastCloseReason);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Initiator connects
+    // ---------------------------------------------------------------------------------------------------------------
+
+    void connect(final String host, final int port)
+    {
+        final FixSession session = sessions[0];
+        if (connecting != null || session.connection() != null)
+        {
+            context.initiatorListener().onConnectionFailed(host, port, "already connected or connecting");
+            return;
+        }
+        connectHost = host;
+        connectPort = port;
+        SocketChannel channel = null;
+        try
+        {
+            channel = SocketChannel.open();
+            configure(channel);
+            final boolean connected = channel.connect(new InetSocketAddress(host, port));
+            final SelectionKey key = channel.register(
+                selector, connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT);
+            final Connection connection = new Connection(channel, key, inboundCapacity, nowNs, host + ":" + port);
+            key.attach(connection);
+            connections.add(connection);
+            if (connected)
+            {
+                session.initiatorConnected(connection);
+            }
+            else
+            {
+                connecting = connection;
+                connectDeadlineNs = nowNs + context.connectTimeoutMs() * 1_000_000L;
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            CloseHelper.quietClose(channel);
+            context.initiatorListener().onConnectionFailed(host, port, String.valueOf(ex));
+        }
+    }
+
+    private void finishConnect(final Connection connection)
+    {
+        try
+        {
+            if (!connection.channel.finishConnect())
+            {
+                return;
+            }
+        }
+        catch (final IOException ex)
+        {
+            connecting = null;
+            closeConnection(connection, "connect failed: " + ex.getMessage());
+            connectionFailed("connect failed: " + ex.getMessage());
+            return;
+        }
+        connecting = null;
+        connection.key.interestOps(SelectionKey.OP_READ);
+        LOG.info("FIX initiator connected to {}", connection.remote);
+        sessions[0].initiatorConnected(connection);
+    }
+
+    private void connectionFailed(final String reason)
+    {
+        LOG.info("FIX connect to {}:{} failed: {}", connectHost, connectPort, reason);
+        context.initiatorListener().onConnectionFailed(connectHost, connectPort, reason);
+    }
+
+    boolean isConnecting()
+    {
+        return connecting != null;
+    }
+
+    void close()
+    {
+        for (final FixSession session : sessions)
+        {
+            session.disconnect("engine closed");
+        }
+        for (int i = connections.size() - 1; i >= 0; i--)
+        {
+            closeConnection(connections.get(i), "engine closed");
+        }
+        connecting = null;
+        CloseHelper.quietClose(serverChannel);
+        CloseHelper.quietClose(selector);
+    }
+}

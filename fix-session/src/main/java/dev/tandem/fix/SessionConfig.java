@@ -1,0 +1,155 @@
+package dev.tandem.fix;
+
+/**
+ * One FIX session as this side sees it: BeginString, our SenderCompID, the counterparty's TargetCompID, the
+ * heartbeat interval we ask for (an initiator; an acceptor takes the interval the counterparty's Logon asks for),
+ * and whether sequence numbers restart at 1 on every Logon.
+ * <p>
+ * Fluent setters; {@link #conclude()} validates. Not thread safe; treat as immutable once given to a context.
+ */
+public final class SessionConfig
+{
+    /** FIX 4.2. */
+    public static final String FIX42 = "FIX.4.2";
+    /** FIX 4.4. */
+    public static final String FIX44 = "FIX.4.4";
+    /** FIXT.1.1 transport (with FIX 5.0 SP2 application messages by default). */
+    public static final String FIXT11 = "FIXT.1.1";
+
+    /** 30 s: the common industry default for HeartBtInt. */
+    public static final int DEFAULT_HEARTBEAT_INTERVAL_SEC = 30;
+    /** DefaultApplVerID 9 = FIX 5.0 SP2, sent in a FIXT.1.1 Logon. */
+    public static final String DEFAULT_APPL_VER_ID = "9";
+
+    private String beginString = FIX44;
+    private String senderCompId;
+    private String targetCompId;
+    private int heartbeatIntervalSec = DEFAULT_HEARTBEAT_INTERVAL_SEC;
+    private boolean resetOnLogon;
+    private String defaultApplVerId = DEFAULT_APPL_VER_ID;
+
+    public SessionConfig beginString(final String beginString)
+    {
+        this.beginString = beginString;
+        return this;
+    }
+
+    public String beginString()
+    {
+        return beginString;
+    }
+
+    /** Our own CompID: the SenderCompID (49) of what we send. */
+    public SessionConfig senderCompId(final String senderCompId)
+    {
+        this.senderCompId = senderCompId;
+        return this;
+    }
+
+    public String senderCompId()
+    {
+        return senderCompId;
+    }
+
+    /** The counterparty's CompID: the TargetCompID (56) of what we send. */
+    public SessionConfig targetCompId(final String targetCompId)
+    {
+        this.targetCompId = targetCompId;
+        return this;
+    }
+
+    public String targetCompId()
+    {
+        return targetCompId;
+    }
+
+    /** HeartBtInt (108) an initiator sends in its Logon; 0 disables heartbeats. */
+    public SessionConfig heartbeatIntervalSec(final int heartbeatIntervalSec)
+    {
+        this.heartbeatIntervalSec = heartbeatIntervalSec;
+        return this;
+    }
+
+    public int heartbeatIntervalSec()
+    {
+        return heartbeatIntervalSec;
+    }
+
+    /** Reset both sequence numbers to 1 on every Logon (an initiator then sends ResetSeqNumFlag 141=Y). */
+    public SessionConfig resetOnLogon(final boolean resetOnLogon)
+    {
+        this.resetOnLogon = resetOnLogon;
+        return this;
+    }
+
+    public boolean resetOnLogon()
+    {
+        return resetOnLogon;
+    }
+
+    /** DefaultApplVerID (1137) sent in a FIXT.1.1 Logon. */
+    public SessionConfig defaultApplVerId(final String defaultApplVerId)
+    {
+        this.defaultApplVerId = defaultApplVerId;
+        return this;
+    }
+
+    public String defaultApplVerId()
+    {
+        return defaultApplVerId;
+    }
+
+    /** The stable session id, see {@link SessionIds}. */
+    public long sessionId()
+    {
+        return SessionIds.sessionId(beginString, senderCompId, targetCompId);
+    }
+
+    /**
+     * Validates.
+     *
+     * @throws IllegalArgumentException naming the key, the bad value and what would be valid.
+     */
+    public SessionConfig conclude()
+    {
+        if (!FIX42.equals(beginString) && !FIX44.equals(beginString) && !FIXT11.equals(beginString))
+        {
+            throw new IllegalArgumentException(
+                "beginString=" + beginString + ": must be one of " + FIX42 + ", " + FIX44 + ", " + FIXT11);
+        }
+        requireCompId("senderCompId", senderCompId);
+        requireCompId("targetCompId", targetCompId);
+        if (heartbeatIntervalSec < 0 || heartbeatIntervalSec > 3600)
+        {
+            throw new IllegalArgumentException(
+                "heartbeatIntervalSec=" + heartbeatIntervalSec + ": must be within 0..3600");
+        }
+        if (FIXT11.equals(beginString) && (defaultApplVerId == null || defaultApplVerId.isEmpty()))
+        {
+            throw new IllegalArgumentException("defaultApplVerId=" + defaultApplVerId + ": required for FIXT.1.1");
+        }
+        return this;
+    }
+
+    private static void requireCompId(final String key, final String value)
+    {
+        if (value == null || value.isEmpty() || value.length() > 64)
+        {
+            throw new IllegalArgumentException(key + "=" + value + ": must be 1..64 printable ASCII characters");
+        }
+        for (int i = 0; i < value.length(); i++)
+        {
+            final char c = value.charAt(i);
+            if (c <= ' ' || c > '~')
+            {
+                throw new IllegalArgumentException(key + "=" + value + ": must be printable ASCII without spaces");
+            }
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return beginString + ":" + senderCompId + "->" + targetCompId;
+    }
+}

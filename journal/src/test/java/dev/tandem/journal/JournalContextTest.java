@@ -1,0 +1,65 @@
+package dev.tandem.journal;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import net.openhft.chronicle.wire.Marshallable;
+import org.junit.jupiter.api.Test;
+
+class JournalContextTest
+{
+    @Test
+    void shouldLoadFromYamlWithDefaultsForMissingKeys()
+    {
+        final JournalContext context = Marshallable.fromString(JournalContext.class,
+            "{ dir: data/primary, persistence: BATCHED, syncBatchSize: 64, rollCycle: FAST_HOURLY, retainCycles: 3 }")
+            .conclude();
+        assertEquals("data/primary", context.dir());
+        assertEquals(Persistence.BATCHED, context.persistence());
+        assertEquals(64, context.syncBatchSize());
+        assertEquals(3, context.retainCycles());
+        assertEquals("FAST_HOURLY", context.resolvedRollCycle().toString());
+        assertEquals(JournalContext.DEFAULT_MAX_MESSAGE_LENGTH_BYTES, context.maxMessageLengthBytes());
+    }
+
+    @Test
+    void shouldLoadWithTypeTag()
+    {
+        final JournalContext context = Marshallable.fromString(
+            "!dev.tandem.journal.JournalContext { dir: x, persistence: SYNC }");
+        assertEquals(Persistence.SYNC, context.conclude().persistence());
+    }
+
+    @Test
+    void shouldNameKeyAndValueOfInvalidSettings()
+    {
+        assertInvalid("{ persistence: SYNC }", "'dir'", "'null'");
+        assertInvalid("{ dir: x, maxMessageLengthBytes: 0 }", "'maxMessageLengthBytes'", "'0'");
+        assertInvalid("{ dir: x, rollCycle: FORTNIGHTLY }", "'rollCycle'", "'FORTNIGHTLY'");
+        assertInvalid("{ dir: x, retainCycles: -1 }", "'retainCycles'", "'-1'");
+        assertInvalid("{ dir: x, syncBatchSize: 0 }", "'syncBatchSize'", "'0'");
+        assertInvalid("{ dir: x, persistance: SYNC }", "unknown key 'persistance'", "valid keys are dir");
+        assertInvalid("{ dir: x, persistence: SOMETIMES }", "'persistence'", "'SOMETIMES'", "BUFFERED, BATCHED, SYNC");
+        assertInvalid("{ dir: x, syncBatchSize: lots }", "'syncBatchSize'", "'lots'", "an integer");
+    }
+
+    private static void assertInvalid(final String yaml, final String... fragments)
+    {
+        final RuntimeException ex = assertThrows(RuntimeException.class,
+            () -> Marshallable.fromString(JournalContext.class, yaml).conclude());
+        final String message = messages(ex);
+        for (final String fragment : fragments)
+        {
+            assertTrue(message.contains(fragment), "'" + fragment + "' missing from: " + message);
+        }
+    }
+
+    private static String messages(final Throwable t)
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause())
+        {
+            sb.append(c.getMessage()).append(" / ");
+        }
+        return sb.toString();
+    }
+}
