@@ -128,17 +128,42 @@ public final class ChronicleConnectionStrategy extends SelfDescribingMarshallabl
         return new Attempt(socketChannel, index, addresses.get(index), attempts);
     }
 
+    /**
+     * Lets Chronicle's strategy choose the acceptor by opening a TCP connection the way it would, then closes that
+     * probe connection and names the acceptor it reached; the caller connects for real.
+     */
     @Override
-    public void onLogonCompleted(final Attempt attempt)
+    public int nextAttempt(final List<InetSocketAddress> addresses) throws InterruptedException
+    {
+        final Attempt probe = connect(addresses);
+        if (probe == null)
+        {
+            return GIVE_UP;
+        }
+        FailoverConnectionStrategy.closeQuietly(probe.channel());
+        return probe.addressIndex();
+    }
+
+    @Override
+    public long connectTimeoutMs()
+    {
+        return FailoverConnectionStrategy.DEFAULT_CONNECT_TIMEOUT_MS;
+    }
+
+    @Override
+    public void onLogonCompleted(final int addressIndex)
     {
         loggedOnBefore = true;
     }
 
     @Override
-    public void onLogonFailed(final Attempt attempt, final String reason)
+    public void onAttemptFailed(final int addressIndex, final String reason)
     {
         loggedOnBefore = false;
-        supplier.failoverToNextAddress();
+        if (supplier != null)
+        {
+            supplier.failoverToNextAddress();
+        }
     }
 
     @Override

@@ -262,26 +262,42 @@ public final class FailoverConnectionStrategy extends SelfDescribingMarshallable
     }
 
     @Override
-    public Attempt connect(final List<InetSocketAddress> addresses) throws InterruptedException
+    public int nextAttempt(final List<InetSocketAddress> addresses) throws InterruptedException
     {
         if (!concluded)
         {
             conclude();
         }
-        while (!hasGivenUp())
+        if (hasGivenUp())
         {
-            final int index = nextAddressIndex(addresses.size());
-            final long delayMs = delayBeforeNextAttemptMs();
-            if (delayMs > 0)
+            LOG.warn("giving up after {} failed attempts in a row", consecutiveFailures);
+            return GIVE_UP;
+        }
+        final int index = nextAddressIndex(addresses.size());
+        final long delayMs = delayBeforeNextAttemptMs();
+        if (delayMs > 0)
+        {
+            TimeUnit.MILLISECONDS.sleep(delayMs);
+        }
+        if (Thread.currentThread().isInterrupted())
+        {
+            throw new InterruptedException();
+        }
+        attempts++;
+        return index;
+    }
+
+    @Override
+    public Attempt connect(final List<InetSocketAddress> addresses) throws InterruptedException
+    {
+        while (true)
+        {
+            final int index = nextAttempt(addresses);
+            if (index == GIVE_UP)
             {
-                TimeUnit.MILLISECONDS.sleep(delayMs);
-            }
-            if (Thread.currentThread().isInterrupted())
-            {
-                throw new InterruptedException();
+                return null;
             }
             final InetSocketAddress address = addresses.get(index);
-            attempts++;
             SocketChannel channel = null;
             try
             {
@@ -299,20 +315,18 @@ public final class FailoverConnectionStrategy extends SelfDescribingMarshallable
                 onAttemptFailed();
             }
         }
-        LOG.warn("giving up after {} failed attempts in a row", consecutiveFailures);
-        return null;
     }
 
     @Override
-    public void onLogonCompleted(final Attempt attempt)
+    public void onLogonCompleted(final int addressIndex)
     {
         consecutiveFailures = 0;
         failuresAtCurrent = 0;
-        currentIndex = attempt.addressIndex();
+        currentIndex = addressIndex;
     }
 
     @Override
-    public void onLogonFailed(final Attempt attempt, final String reason)
+    public void onAttemptFailed(final int addressIndex, final String reason)
     {
         onAttemptFailed();
     }

@@ -61,16 +61,16 @@ public final class FailoverConnector
             try
             {
                 handshake.logon(attempt, strategy.logonTimeoutMs());
-                strategy.onLogonCompleted(attempt);
-                listener.onLoggedOn(attempt);
+                strategy.onLogonCompleted(attempt.addressIndex());
+                listener.onLoggedOn(attempt.address(), attempt.addressIndex());
                 return attempt;
             }
             catch (final IOException ex)
             {
                 FailoverConnectionStrategy.closeQuietly(attempt.channel());
                 final String reason = ex.getMessage() == null ? ex.toString() : ex.getMessage();
-                strategy.onLogonFailed(attempt, reason);
-                listener.onAttemptFailed(attempt, reason);
+                strategy.onAttemptFailed(attempt.addressIndex(), reason);
+                listener.onAttemptFailed(attempt.address(), attempt.addressIndex(), reason);
             }
         }
     }

@@ -1,7 +1,9 @@
 package dev.tandem.failover;
 
+import java.net.InetSocketAddress;
+
 /**
- * Told of each step a {@link FailoverConnector} takes; for logs, metrics and the demo's live output.
+ * Told of each step an initiator takes across acceptors; for logs, metrics and the demo's live output.
  * <p>
  * Threading: called on the connecting thread; implementations must not block.
  */
@@ -12,13 +14,18 @@ public interface FailoverListener
     {
     };
 
-    /** A connection was open; its Logon failed. */
-    default void onAttemptFailed(final Attempt attempt, final String reason)
+    /** An attempt on {@code address} failed before its Logon completed. */
+    default void onAttemptFailed(final InetSocketAddress address, final int addressIndex, final String reason)
     {
     }
 
-    /** The Logon completed on {@code attempt}. */
-    default void onLoggedOn(final Attempt attempt)
+    /** The Logon completed on {@code address}. */
+    default void onLoggedOn(final InetSocketAddress address, final int addressIndex)
+    {
+    }
+
+    /** The logged-on session with {@code address} ended. */
+    default void onSessionEnded(final InetSocketAddress address, final int addressIndex)
     {
     }
 

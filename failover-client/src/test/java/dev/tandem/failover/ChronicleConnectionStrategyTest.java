@@ -5,6 +5,7 @@ import net.openhft.chronicle.network.connection.FatalFailureConnectionStrategy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -56,7 +57,7 @@ class ChronicleConnectionStrategyTest
             new FailoverListener()
             {
                 @Override
-                public void onAttemptFailed(final Attempt attempt, final String reason)
+                public void onAttemptFailed(final InetSocketAddress address, final int index, final String reason)
                 {
                     failures.add(reason);
                 }

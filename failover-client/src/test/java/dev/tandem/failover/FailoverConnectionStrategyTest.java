@@ -90,7 +90,7 @@ class FailoverConnectionStrategyTest
         stay.nextAddressIndex(2);
         stay.onAttemptFailed();
         assertEquals(1, stay.nextAddressIndex(2));
-        stay.onLogonCompleted(new Attempt(null, 1, InetSocketAddress.createUnresolved("b", 2), 2));
+        stay.onLogonCompleted(1);
         stay.onSessionEnded();
         assertEquals(1, stay.nextAddressIndex(2));
         assertEquals(0, stay.delayBeforeNextAttemptMs(), "reconnect after a session ends is immediate");
@@ -98,7 +98,7 @@ class FailoverConnectionStrategyTest
         final FailoverConnectionStrategy back = noJitter().attemptsPerAddress(1).returnToPrimary(true).conclude();
         back.nextAddressIndex(2);
         back.onAttemptFailed();
-        back.onLogonCompleted(new Attempt(null, 1, InetSocketAddress.createUnresolved("b", 2), 2));
+        back.onLogonCompleted(1);
         back.onSessionEnded();
         assertEquals(0, back.nextAddressIndex(2));
     }
@@ -132,9 +132,9 @@ class FailoverConnectionStrategyTest
             new FailoverListener()
             {
                 @Override
-                public void onAttemptFailed(final Attempt attempt, final String reason)
+                public void onAttemptFailed(final InetSocketAddress address, final int index, final String reason)
                 {
-                    failures.add(attempt.addressIndex() + ":" + reason);
+                    failures.add(index + ":" + reason);
                 }
             });
 

@@ -175,6 +175,7 @@ public final class NodeConfig extends SelfDescribingMarshallable implements Stri
         {
             throw new ConfigException("application: missing, expected 'echo' or a class name");
         }
+        FixEndpoints.application(application);
         if (activation == null)
         {
             throw new ConfigException("activation: missing, expected !TryHeartbeat { delayMs: 500 }, " +
