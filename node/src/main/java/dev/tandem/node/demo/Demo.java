@@ -80,7 +80,8 @@ public final class Demo
         try (DemoCluster cluster = DemoCluster.start(dir, options))
         {
             cluster.awaitReplicating(20_000);
-            final OrderFlow flow = new OrderFlow(rate);
+            final OrderFlow flow = new OrderFlow(rate).logonObserver((sender, target) -> stamp(out, startNs,
+                "[initiator] Logon complete: next MsgSeqNum out " + sender + ", next expected in " + target));
             final long[] failoverNs = {0, 0};
             final FailoverListener listener = new FailoverListener()
             {
@@ -98,9 +99,7 @@ public final class Demo
                     {
                         failoverNs[1] = System.nanoTime();
                     }
-                    stamp(out, startNs, "[initiator] logged on to " + which(index) + " (port " + address.getPort() +
-                        "): next MsgSeqNum out " + flow.logonNextSenderSeqNum() + ", expecting in " +
-                        flow.logonNextTargetSeqNum());
+                    stamp(out, startNs, "[initiator] logged on to " + which(index) + " (port " + address.getPort() + ")");
                 }
 
                 @Override

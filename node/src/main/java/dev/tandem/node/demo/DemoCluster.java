@@ -30,6 +30,7 @@ public final class DemoCluster implements AutoCloseable
     {
         String ackStrategy = "!WaitForever { }";
         String activation = "!TryHeartbeat { delayMs: 300 }";
+        String primaryActivation = "!Manual { }";
         int heartbeatSec = 5;
         boolean peerAdmin = false;
         Consumer<String> echo;
@@ -43,6 +44,13 @@ public final class DemoCluster implements AutoCloseable
         public Options activation(final String activation)
         {
             this.activation = activation;
+            return this;
+        }
+
+        /** The primary's activation mode: !TryLock { file } when the secondary uses TryLock too. */
+        public Options primaryActivation(final String primaryActivation)
+        {
+            this.primaryActivation = primaryActivation;
             return this;
         }
 
@@ -121,6 +129,26 @@ public final class DemoCluster implements AutoCloseable
         return ready;
     }
 
+    /** Writes a config file in the cluster's directory and returns its path. */
+    public Path writeConfig(final String name, final String yaml)
+    {
+        final Path file = dir.resolve(name);
+        write(file, yaml);
+        return file;
+    }
+
+    /** The primary's config text, for variations in tests. */
+    public String primaryYaml()
+    {
+        return primaryYaml(replicationPort, primaryFixPort, primaryAdminPort);
+    }
+
+    /** The shared secret's file. */
+    public Path secretFile()
+    {
+        return secret;
+    }
+
     /** Starts (or restarts) the secondary and waits for its READY line. */
     public String startSecondary()
     {
@@ -153,11 +181,11 @@ public final class DemoCluster implements AutoCloseable
             "  admin: { listen: \"127.0.0.1:" + admin + "\" },\n" +
             (options.peerAdmin && secondaryAdminPort > 0 ? "  peerAdmin: \"127.0.0.1:" + secondaryAdminPort +
             "\",\n" : "") +
-            "  activation: !Manual { }\n" +
+            "  activation: " + options.primaryActivation + "\n" +
             "}\n";
     }
 
-    String secondaryYaml()
+    public String secondaryYaml()
     {
         return "!NodeConfig {\n" +
             "  role: SECONDARY,\n" +

@@ -35,6 +35,10 @@ public final class OrderFlow implements FixApplication
     private volatile long possDupAnswers;
     private volatile long possDupRepeats;
     private volatile long lastAnswerNs;
+    private volatile int logons;
+    private volatile LogonObserver logonObserver = (sender, target) ->
+    {
+    };
     private volatile int logonNextSenderSeqNum;
     private volatile int logonNextTargetSeqNum;
 
@@ -51,6 +55,8 @@ public final class OrderFlow implements FixApplication
         logonNextSenderSeqNum = session.nextSenderSeqNum();
         logonNextTargetSeqNum = session.nextTargetSeqNum();
         nextSendNs = 0;
+        logons++;
+        logonObserver.onLogon(logonNextSenderSeqNum, logonNextTargetSeqNum);
     }
 
     @Override
@@ -69,7 +75,7 @@ public final class OrderFlow implements FixApplication
             return;
         }
         lastAnswerNs = System.nanoTime();
-        final boolean possDup = decoder.possDup();
+        final boolean possDup = decoder.possDup() || decoder.booleanValue(97);
         if (answered.get((int)id))
         {
             if (possDup)
@@ -125,6 +131,26 @@ public final class OrderFlow implements FixApplication
         return work;
     }
 
+    /** Told of each Logon with the session's sequence numbers; called on the FIX thread, must not block. */
+    @FunctionalInterface
+    public interface LogonObserver
+    {
+        void onLogon(int nextSenderSeqNum, int nextTargetSeqNum);
+    }
+
+    /** Sets who is told of each Logon. */
+    public OrderFlow logonObserver(final LogonObserver logonObserver)
+    {
+        this.logonObserver = logonObserver;
+        return this;
+    }
+
+    /** Logons completed so far. */
+    public int logons()
+    {
+        return logons;
+    }
+
     /** Stops sending new orders; answers are still counted. */
     public void stopSending()
     {
@@ -160,7 +186,7 @@ public final class OrderFlow implements FixApplication
         return possDupAnswers;
     }
 
-    /** Ids answered again with PossDupFlag=Y: harmless repeats. */
+    /** Ids answered again with PossDupFlag=Y or PossResend=Y: repeats the counterparty can recognise. */
     public long possDupRepeats()
     {
         return possDupRepeats;
