@@ -372,6 +372,12 @@ public final class FixContext
             throw new IllegalArgumentException("initiatorListener=null: give a listener or leave the default");
         }
         requireRange("maxMessageLengthBytes", maxMessageLengthBytes, 256, 16 * 1024 * 1024);
+        final int journalMax = journal.context().maxMessageLengthBytes();
+        if (maxMessageLengthBytes > journalMax)
+        {
+            throw new IllegalArgumentException("maxMessageLengthBytes=" + maxMessageLengthBytes +
+                ": must not exceed the journal's maxMessageLengthBytes=" + journalMax);
+        }
         requireRange("outboundBufferBytes", outboundBufferBytes, 2L * maxMessageLengthBytes, Integer.MAX_VALUE / 2);
         requireRange("inboundQueueBytes", inboundQueueBytes, maxMessageLengthBytes, Integer.MAX_VALUE / 2);
         requireRange("sendingTimeToleranceMs", sendingTimeToleranceMs, 1, Long.MAX_VALUE / 2_000_000);

@@ -12,6 +12,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.NavigableSet;
 
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
@@ -82,7 +83,8 @@ public final class Journal implements AutoCloseable
         this.context = context;
         this.dir = dir;
         this.queue = queue;
-        this.rollCycle = context.resolvedRollCycle();
+        // an existing queue keeps the roll cycle it was created with, whatever the configuration now says
+        this.rollCycle = queue.rollCycle();
         this.snapshots = new SnapshotStore(dir);
         this.maxMessageLengthBytes = context.maxMessageLengthBytes();
         this.persistence = context.persistence();
@@ -105,6 +107,8 @@ public final class Journal implements AutoCloseable
             queue = SingleChronicleQueueBuilder.binary(dir)
                 .rollCycle(context.resolvedRollCycle())
                 .timeProvider(context.timeProvider())
+                // without a sync mode Chronicle's appender.sync() does nothing at all
+                .syncMode(context.persistence() == Persistence.BUFFERED ? SyncMode.NONE : SyncMode.SYNC)
                 .build();
         }
         catch (final RuntimeException ex)
@@ -612,11 +616,15 @@ public final class Journal implements AutoCloseable
         }
     }
 
-    /** Forces appended entries to stable storage now (BATCHED mode calls this itself every syncBatchSize). */
+    /**
+     * BATCHED: forces the entries appended since the last flush to stable storage now; an owner calls this when it
+     * goes idle so the last partial batch does not wait for more traffic. No effect in BUFFERED (nothing is ever
+     * flushed by the journal) or SYNC (everything already is). Owner thread.
+     */
     public void sync()
     {
         checkOpen();
-        if (unsyncedAppends > 0 || persistence != Persistence.SYNC)
+        if (persistence == Persistence.BATCHED && unsyncedAppends > 0)
         {
             appender.sync();
             unsyncedAppends = 0;

@@ -30,7 +30,8 @@ public final class JournalReader implements AutoCloseable
      * Delivers up to {@code limit} entries that are available now.
      *
      * @return how many were delivered; 0 when nothing new is there.
-     * @throws JournalException if the journal skips a position (damage).
+     * @throws JournalException if the journal skips a position (damage). If the handler throws, the entry it was
+     *                          given is delivered again by the next poll.
      */
     public int poll(final EntryHandler handler, final int limit)
     {
@@ -58,7 +59,15 @@ public final class JournalReader implements AutoCloseable
                     throw new JournalException("journal " + journal.dirName() + ": reader expected position " +
                         nextPosition + " but found " + position);
                 }
-                handler.onEntry(current);
+                try
+                {
+                    handler.onEntry(current);
+                }
+                catch (final RuntimeException | Error ex)
+                {
+                    dc.rollbackOnClose();
+                    throw ex;
+                }
                 nextPosition = position + 1;
                 delivered++;
             }

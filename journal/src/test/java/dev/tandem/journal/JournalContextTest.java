@@ -22,6 +22,17 @@ class JournalContextTest
     }
 
     @Test
+    void shouldRoundTripThroughYaml()
+    {
+        final JournalContext context = new JournalContext().dir("/var/tandem").persistence(Persistence.SYNC)
+            .retainCycles(5).rollCycle("FAST_HOURLY").syncBatchSize(7).maxMessageLengthBytes(4096);
+        final JournalContext copy = Marshallable.fromString(JournalContext.class, context.toString()).conclude();
+        assertEquals(context, copy);
+        assertEquals(Persistence.SYNC, copy.persistence());
+        assertEquals(4096, copy.maxMessageLengthBytes());
+    }
+
+    @Test
     void shouldLoadWithTypeTag()
     {
         final JournalContext context = Marshallable.fromString(

@@ -289,6 +289,24 @@ class JournalTest
     }
 
     @Test
+    void shouldDeliverAnEntryAgainWhenTheHandlerThrows()
+    {
+        try (Journal journal = Journal.open(context(Persistence.BUFFERED)); JournalReader reader = journal.reader(1))
+        {
+            append(journal, SESSION_A, Direction.OUTBOUND, 1);
+            append(journal, SESSION_A, Direction.OUTBOUND, 2);
+            assertThrows(IllegalStateException.class, () -> reader.poll(e ->
+            {
+                throw new IllegalStateException("socket full");
+            }, 10));
+            assertEquals(1, reader.nextPosition());
+            final List<Long> positions = new ArrayList<>();
+            assertEquals(2, reader.poll(e -> positions.add(e.position()), 10));
+            assertEquals(List.of(1L, 2L), positions);
+        }
+    }
+
+    @Test
     void shouldRefuseEmptyOversizedAndClosedAppendsWithoutHarm()
     {
         final Journal journal = Journal.open(context(Persistence.BUFFERED).maxMessageLengthBytes(200));

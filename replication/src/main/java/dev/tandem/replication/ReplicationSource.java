@@ -43,6 +43,8 @@ public final class ReplicationSource implements Agent, AutoCloseable
     private static final Logger LOG = LoggerFactory.getLogger(ReplicationSource.class);
     /** Entries copied per duty cycle at most, so a catch-up does not starve acks, heartbeats and newcomers. */
     private static final int MAX_ENTRIES_PER_CYCLE = 16 * 1024;
+    /** How often connections are accepted and handshakes advanced: quick for a human, rare for the data path. */
+    private static final long ACCEPT_CHECK_INTERVAL_NS = java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(200);
 
     private final ReplicationSourceContext context;
     private final Journal journal;
@@ -70,6 +72,7 @@ public final class ReplicationSource implements Agent, AutoCloseable
     private String copyError;
     private CloseReason copyErrorReason;
     private long nowNs;
+    private long nextAcceptCheckNs;
     private long lastSentNs;
     private long lastReceivedNs;
     private boolean closed;
@@ -168,10 +171,16 @@ public final class ReplicationSource implements Agent, AutoCloseable
             return 0;
         }
         nowNs = clock.nanoTime();
-        int work = accept();
-        if (!pending.isEmpty())
+        int work = 0;
+        // Newcomers are looked for every so often, not every cycle: an accept is a system call on the data path.
+        if (nowNs - nextAcceptCheckNs >= 0)
         {
-            work += pollPending();
+            nextAcceptCheckNs = nowNs + ACCEPT_CHECK_INTERVAL_NS;
+            work += accept();
+            if (!pending.isEmpty())
+            {
+                work += pollPending();
+            }
         }
         if (sinkAttached)
         {

@@ -35,6 +35,7 @@ final class ReplicationFixture implements AutoCloseable
     final List<Throwable> agentErrors = new CopyOnWriteArrayList<>();
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
     private final List<Path> dirs = new ArrayList<>();
+    private final List<Integer> listeningPorts = new ArrayList<>();
     private final UnsafeBuffer message = new UnsafeBuffer(new byte[4096]);
 
     Path newDir(final String name)
@@ -156,8 +157,36 @@ final class ReplicationFixture implements AutoCloseable
             () -> source.ackedPosition() == primary.lastPosition());
     }
 
+    /** After {@link #close()}: no agent or proxy thread is left, and no source still listens. */
+    void assertNoLeaks()
+    {
+        Tests.await("agent and proxy threads ended", Duration.ofSeconds(10), () -> Thread.getAllStackTraces().keySet()
+            .stream().noneMatch(t -> t.isAlive() && (t.getName().startsWith("replication-") ||
+            t.getName().startsWith("faulty-proxy"))));
+        for (final int port : listeningPorts)
+        {
+            try (java.net.Socket socket = new java.net.Socket())
+            {
+                socket.connect(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 1000);
+                throw new AssertionError("port " + port + " still listens");
+            }
+            catch (final java.io.IOException expected)
+            {
+                // refused: nothing listens any more
+            }
+        }
+    }
+
+    /** Remembers a source so {@link #assertNoLeaks()} checks that its port was released. */
+    ReplicationSource track(final ReplicationSource source)
+    {
+        listeningPorts.add(source.port());
+        return source;
+    }
+
     void assertNoAgentErrors()
     {
+        assertNoLeaks();
         if (!agentErrors.isEmpty())
         {
             final AssertionError error = new AssertionError("agent errors: " + agentErrors);

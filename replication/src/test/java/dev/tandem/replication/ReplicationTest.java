@@ -34,7 +34,7 @@ class ReplicationTest
     {
         final Journal primary = fixture.closeLater(openJournal(fixture.newDir("primary")));
         fixture.append(primary, 7, 3000, 200);
-        final ReplicationSource source = new ReplicationSource(sourceContext(), primary);
+        final ReplicationSource source = fixture.track(new ReplicationSource(sourceContext(), primary));
         fixture.closeLater(fixture.run(source));
 
         final Journal replica = fixture.closeLater(openJournal(fixture.newDir("replica")));
@@ -65,7 +65,7 @@ class ReplicationTest
     void shouldCatchUpSinkThatWasAwayWithoutGapOrDuplicate()
     {
         final Journal primary = fixture.closeLater(openJournal(fixture.newDir("primary")));
-        final ReplicationSource source = new ReplicationSource(sourceContext(), primary);
+        final ReplicationSource source = fixture.track(new ReplicationSource(sourceContext(), primary));
         fixture.closeLater(fixture.run(source));
         final Path replicaDir = fixture.newDir("replica");
 
@@ -104,7 +104,7 @@ class ReplicationTest
         fixture.append(different, 1, 49, 100);
         fixture.append(different, 2, 1, 100);
 
-        final ReplicationSource source = new ReplicationSource(sourceContext(), primary);
+        final ReplicationSource source = fixture.track(new ReplicationSource(sourceContext(), primary));
         fixture.closeLater(fixture.run(source));
 
         for (final Journal replica : new Journal[]{ longer, different })
@@ -130,7 +130,7 @@ class ReplicationTest
     {
         final Path primaryDir = fixture.newDir("primary");
         Journal primary = openJournal(primaryDir);
-        ReplicationSource source = new ReplicationSource(sourceContext(), primary);
+        ReplicationSource source = fixture.track(new ReplicationSource(sourceContext(), primary));
         AgentRunner sourceRunner = fixture.run(source);
         final int port = source.port();
 
@@ -147,7 +147,7 @@ class ReplicationTest
         primary = fixture.closeLater(openJournal(primaryDir));
         assertEquals(2000, primary.lastPosition());
         fixture.append(primary, 3, 700, 200);
-        source = new ReplicationSource(sourceContext().listen("127.0.0.1:" + port), primary);
+        source = fixture.track(new ReplicationSource(sourceContext().listen("127.0.0.1:" + port), primary));
         sourceRunner = fixture.closeLater(fixture.run(source));
         fixture.append(primary, 3, 300, 200);
         awaitCaughtUp(source, primary);
@@ -163,7 +163,7 @@ class ReplicationTest
     {
         final Journal primary = fixture.closeLater(openJournal(fixture.newDir("primary")));
         fixture.append(primary, 1, 10, 100);
-        final ReplicationSource source = new ReplicationSource(sourceContext().epoch(3), primary);
+        final ReplicationSource source = fixture.track(new ReplicationSource(sourceContext().epoch(3), primary));
         fixture.closeLater(fixture.run(source));
         final Journal replica = fixture.closeLater(openJournal(fixture.newDir("replica")));
 

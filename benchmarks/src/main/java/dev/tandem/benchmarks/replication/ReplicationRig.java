@@ -1,0 +1,138 @@
+package dev.tandem.benchmarks.replication;
+
+import dev.tandem.journal.Direction;
+import dev.tandem.journal.Journal;
+import dev.tandem.journal.JournalContext;
+import dev.tandem.journal.Persistence;
+import dev.tandem.replication.AckStrategy;
+import dev.tandem.replication.ReplicationSink;
+import dev.tandem.replication.ReplicationSinkContext;
+import dev.tandem.replication.ReplicationSource;
+import dev.tandem.replication.ReplicationSourceContext;
+import dev.tandem.replication.WaitForever;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.YieldingIdleStrategy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * A primary journal with a replication source and a secondary journal with a sink, in one JVM, over loopback TCP,
+ * for benchmarks. Not thread safe: the benchmark thread appends (it owns the primary journal); the agents run on
+ * their own threads.
+ */
+final class ReplicationRig implements AutoCloseable
+{
+    /** A FIX-like payload of this many bytes is journaled per message. */
+    static final int MESSAGE_BYTES = 200;
+    private static final byte[] SECRET = "benchmark-shared-secret-0123456789".getBytes(StandardCharsets.US_ASCII);
+
+    final Journal primary;
+    final Journal replica;
+    final ReplicationSource source;
+    final ReplicationSink sink;
+    private final AgentRunner sourceRunner;
+    private final AgentRunner sinkRunner;
+    private final Path primaryDir;
+    private final Path replicaDir;
+    private final UnsafeBuffer message = new UnsafeBuffer(new byte[MESSAGE_BYTES]);
+    private int seqNum = 1;
+
+    ReplicationRig(final AckStrategy strategy, final String idle)
+    {
+        primaryDir = tempDir("bench-primary");
+        replicaDir = tempDir("bench-replica");
+        primary = openJournal(primaryDir);
+        replica = openJournal(replicaDir);
+        source = new ReplicationSource(new ReplicationSourceContext()
+            .listen("127.0.0.1:0").clusterName("bench").secret(SECRET)
+            .ackStrategy(strategy == null ? new WaitForever() : strategy), primary);
+        sink = new ReplicationSink(new ReplicationSinkContext()
+            .source("127.0.0.1:" + source.port()).clusterName("bench").secret(SECRET), replica);
+        sourceRunner = new AgentRunner(idle(idle), Throwable::printStackTrace, null, source);
+        sinkRunner = new AgentRunner(idle(idle), Throwable::printStackTrace, null, sink);
+        AgentRunner.startOnThread(sourceRunner);
+        AgentRunner.startOnThread(sinkRunner);
+        fill(message);
+        final long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!source.sinkAttached())
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new IllegalStateException("sink did not attach");
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    static IdleStrategy idle(final String idle)
+    {
+        return "spin".equals(idle) ? new BusySpinIdleStrategy() : new YieldingIdleStrategy();
+    }
+
+    static Journal openJournal(final Path dir)
+    {
+        return Journal.open(new JournalContext().dir(dir.toString()).persistence(Persistence.BUFFERED));
+    }
+
+    static void fill(final UnsafeBuffer message)
+    {
+        final String head = "8=FIX.4.4\u00019=176\u000135=8\u000149=ISLD\u000156=TW\u000134=";
+        int at = message.putStringWithoutLengthAscii(0, head);
+        while (at < message.capacity())
+        {
+            message.putByte(at, (byte)('A' + at % 26));
+            at++;
+        }
+    }
+
+    /** Appends one outbound message; returns its position. */
+    long append()
+    {
+        return primary.appendMessage(1, Direction.OUTBOUND, seqNum++, System.nanoTime(), 0, message, 0,
+            MESSAGE_BYTES);
+    }
+
+    static Path tempDir(final String prefix)
+    {
+        try
+        {
+            return Files.createTempDirectory(prefix);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    static void delete(final Path dir)
+    {
+        try (Stream<Path> paths = Files.walk(dir))
+        {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        catch (final IOException ignore)
+        {
+            // best effort
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        sinkRunner.close();
+        sourceRunner.close();
+        replica.close();
+        primary.close();
+        delete(primaryDir);
+        delete(replicaDir);
+    }
+}

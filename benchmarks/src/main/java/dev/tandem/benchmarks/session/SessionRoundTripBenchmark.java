@@ -1,0 +1,100 @@
+package dev.tandem.benchmarks.session;
+
+import java.util.Locale;
+
+import org.HdrHistogram.Histogram;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.YieldingIdleStrategy;
+
+/**
+ * Session round-trip latency on loopback at a fixed rate, Tandem beside QuickFIX/J 3.0.0 in the same run: an
+ * initiator sends NewOrderSingles, the acceptor echoes them, and each round trip is timed from its intended send time
+ * with HdrHistogram (coordinated omission corrected). Tandem journals both ends to Chronicle Queue; QuickFIX/J uses
+ * FileStores.
+ * <p>
+ * Run from the shaded jar, with the Chronicle flags:
+ * <pre>
+ * java --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED \
+ *   --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED --add-exports=java.base/jdk.internal.util=ALL-UNNAMED \
+ *   --add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED \
+ *   --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \
+ *   --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
+ *   --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED \
+ *   -Dchronicle.announcer.disable=true -Dchronicle.analytics.disable=true -Ddisable.perf.info=true \
+ *   -Dchronicle.disk.monitor.disable=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+ *   -cp benchmarks/target/benchmarks.jar dev.tandem.benchmarks.session.SessionRoundTripBenchmark \
+ *   [ratePerSec=5000] [warmupSec=5] [measureSec=10] [idle=backoff|yield|busy]
+ * </pre>
+ * ({@code jdk.internal.misc} is for Agrona 2's {@code UnsafeApi} when run with {@code -cp}.) The idle strategy applies to Tandem's two duty-cycle threads: {@code backoff} is the engine's default (parks up to
+ * 1 ms when idle), {@code yield} and {@code busy} trade CPU for latency.
+ */
+public final class SessionRoundTripBenchmark
+{
+    private SessionRoundTripBenchmark()
+    {
+    }
+
+    /**
+     * Runs Tandem, then QuickFIX/J, and prints both distributions.
+     *
+     * @param args rate per second, warm-up seconds, measured seconds, idle strategy; all optional.
+     */
+    public static void main(final String[] args) throws Exception
+    {
+        final int ratePerSec = args.length > 0 ? Integer.parseInt(args[0]) : 5_000;
+        final int warmupSec = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        final int measureSec = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+        final String idle = args.length > 3 ? args[3] : "backoff";
+        if (ratePerSec <= 0 || ratePerSec > 1_000_000)
+        {
+            throw new IllegalArgumentException("ratePerSec must be in 1..1000000, was " + ratePerSec);
+        }
+        if (warmupSec < 0 || measureSec <= 0)
+        {
+            throw new IllegalArgumentException("warmupSec must be >= 0 and measureSec > 0, were " + warmupSec +
+                " and " + measureSec);
+        }
+        final long intervalNs = 1_000_000_000L / ratePerSec;
+        final int warmup = ratePerSec * warmupSec;
+        final int total = warmup + ratePerSec * measureSec;
+
+        System.out.printf(Locale.ROOT, "session round trip: %,d msg/s, %d s warm-up, %d s measured, Tandem idle=%s%n",
+            ratePerSec, warmupSec, measureSec, idle);
+        final RoundTripRecorder tandem = TandemRoundTrip.run(new RoundTripRecorder(intervalNs, warmup, total),
+            idleStrategy(idle), idleStrategy(idle));
+        print("Tandem (Chronicle journal)", tandem.histogram());
+        final RoundTripRecorder quickFixJ = QuickFixJRoundTrip.run(new RoundTripRecorder(intervalNs, warmup, total));
+        print("QuickFIX/J 3.0.0 (FileStore)", quickFixJ.histogram());
+        System.exit(0);
+    }
+
+    private static IdleStrategy idleStrategy(final String name)
+    {
+        switch (name)
+        {
+            case "backoff":
+                return new BackoffIdleStrategy(100, 10, 1_000, 1_000_000);
+            case "yield":
+                return new YieldingIdleStrategy();
+            case "busy":
+                return new BusySpinIdleStrategy();
+            default:
+                throw new IllegalArgumentException("idle must be backoff, yield or busy, was " + name);
+        }
+    }
+
+    private static void print(final String name, final Histogram histogram)
+    {
+        System.out.printf(Locale.ROOT,
+            "%-30s n=%,d  p50=%,.1f us  p90=%,.1f us  p99=%,.1f us  p99.9=%,.1f us  max=%,.1f us%n",
+            name, histogram.getTotalCount(), us(histogram, 50), us(histogram, 90), us(histogram, 99),
+            us(histogram, 99.9), histogram.getMaxValue() / 1_000.0);
+    }
+
+    private static double us(final Histogram histogram, final double percentile)
+    {
+        return histogram.getValueAtPercentile(percentile) / 1_000.0;
+    }
+}

@@ -1,0 +1,117 @@
+package dev.tandem.fix.conformance;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+import dev.tandem.fix.FixAcceptor;
+import dev.tandem.fix.FixContext;
+import dev.tandem.fix.SessionConfig;
+import dev.tandem.journal.Journal;
+import dev.tandem.journal.JournalContext;
+import dev.tandem.test.Tests;
+import dev.tandem.test.fix.AcceptanceScripts;
+import dev.tandem.test.fix.DefScript;
+import dev.tandem.test.fix.DefScriptRunner;
+import dev.tandem.test.fix.FieldPatterns;
+
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Runs every FIX 4.4 acceptance script of {@code ../shared/fix-acceptance/fix44} against our acceptor, one dynamic test
+ * per script, matched strictly by the fair rules of {@link dev.tandem.test.fix.MessageMatcher}: ISLD with TW44 and TW,
+ * ResetOnLogon, the echo application, a fresh journal and acceptor per script. A missing script directory fails the
+ * test; it never skips.
+ */
+class AcceptanceScriptTest
+{
+    private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(60);
+
+    /**
+     * Scripts that do not pass against our engine yet: script name to the text its failure must contain, with the
+     * reason in a comment. An excluded script still runs, and if it fails it must fail exactly so (any other failure
+     * fails the test). When the engine is fixed it passes and a note asks for the entry to be removed; the engine is
+     * developed in parallel, so a fix there must not turn this test red. Nothing is skipped.
+     */
+    private static final Map<String, String> KNOWN_FAILURES = Map.of(
+        // FixSession.pollHeartbeats (FixSession.java:520-540): TestRequest after 1.2 x HeartBtInt of silence, disconnect
+        // after 2.4 x, but our own Heartbeat still goes out HeartBtInt after the TestRequest (at 2.2 x), so a Heartbeat
+        // (34=8) arrives between the second TestRequest and the disconnect the script expects (line 24).
+        "6_SendTestRequest.def", "expected a disconnect but first received 1 message(s): [8=FIX.4.4|9=51|35=0|34=8|");
+
+    @TestFactory
+    Stream<DynamicTest> everyFix44ScriptPassesAgainstOurAcceptor()
+    {
+        final FieldPatterns patterns = AcceptanceScripts.fieldPatterns();
+        final List<DefScript> scripts = AcceptanceScripts.scripts("fix44");
+        assertTrue(scripts.size() >= 26, "expected the 26 FIX 4.4 scripts, found " + scripts.size());
+        return scripts.stream().map(script -> DynamicTest.dynamicTest(script.name(), () ->
+            assertTimeoutPreemptively(SCRIPT_TIMEOUT, () -> check(script, patterns))));
+    }
+
+    private static void check(final DefScript script, final FieldPatterns patterns)
+    {
+        final String knownFailure = KNOWN_FAILURES.get(script.name());
+        if (knownFailure == null)
+        {
+            run(script, patterns);
+            return;
+        }
+        try
+        {
+            run(script, patterns);
+        }
+        catch (final AssertionError ex)
+        {
+            assertTrue(ex.getMessage().contains(knownFailure), "known failure of " + script.name() +
+                " changed; expected a failure containing '" + knownFailure + "' but got:\n" + ex.getMessage());
+            return;
+        }
+        System.err.println("NOTE: " + script.name() + " passes now: remove it from AcceptanceScriptTest.KNOWN_FAILURES");
+    }
+
+    static void run(final DefScript script, final FieldPatterns patterns)
+    {
+        final Path dir = Tests.tempDir("conformance");
+        final EchoApplication application = new EchoApplication();
+        try (Journal journal = Journal.open(new JournalContext().dir(dir.toString()).conclude());
+            FixAcceptor acceptor = FixAcceptor.create(new FixContext()
+                .bindAddress("127.0.0.1").port(0)
+                .addSession(session("TW44"))
+                .addSession(session("TW"))
+                .journal(journal)
+                .application(application)
+                .agentName("conformance-" + script.name()))
+                .start())
+        {
+            try
+            {
+                new DefScriptRunner(new DefScriptRunner.Context()
+                    .address(new java.net.InetSocketAddress("127.0.0.1", acceptor.boundPort()))
+                    .patterns(patterns))
+                    .run(script);
+            }
+            catch (final AssertionError ex)
+            {
+                throw new AssertionError(ex.getMessage() + "\n  echo application: echoed " + application.echoed() +
+                    ", refused " + application.refusals(), ex);
+            }
+        }
+        finally
+        {
+            Tests.deleteRecursively(dir);
+        }
+    }
+
+    private static SessionConfig session(final String targetCompId)
+    {
+        return new SessionConfig().beginString(SessionConfig.FIX44).senderCompId("ISLD").targetCompId(targetCompId)
+            .heartbeatIntervalSec(30).resetOnLogon(true);
+    }
+}
