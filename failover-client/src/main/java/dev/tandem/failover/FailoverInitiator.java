@@ -220,6 +220,12 @@ public final class FailoverInitiator implements AutoCloseable
         initiator.execute(task);
     }
 
+    /** Drops the current connection (no Logout); the strategy then reconnects. Any thread. */
+    public void disconnect()
+    {
+        initiator.disconnect();
+    }
+
     /** ResendRequests this initiator served from its journal. */
     public long resendRequestsServed()
     {

@@ -48,7 +48,28 @@ public final class NodeProcess implements AutoCloseable
         pump.start();
     }
 
-    /** The flags of this JVM that a node JVM needs too (Chronicle's opens and exports, quiet start-up). */
+    /** What a node JVM needs at least, when this JVM was started without them (e.g. from a plain jar). */
+    private static final List<String> REQUIRED_FLAGS = List.of(
+        "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
+        "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+        "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+        "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
+        "--add-exports=java.base/jdk.internal.util=ALL-UNNAMED",
+        "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
+        "--add-opens=java.base/java.lang=ALL-UNNAMED",
+        "--add-opens=java.base/java.io=ALL-UNNAMED",
+        "--add-opens=java.base/java.util=ALL-UNNAMED",
+        "--add-opens=java.base/java.nio=ALL-UNNAMED",
+        "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+        "-Dchronicle.announcer.disable=true",
+        "-Dchronicle.analytics.disable=true",
+        "-Ddisable.perf.info=true",
+        "-Dchronicle.disk.monitor.disable=true");
+
+    /**
+     * The flags of this JVM that a node JVM needs too (Chronicle's opens and exports, quiet start-up), plus any of
+     * the required ones this JVM was started without.
+     */
     public static List<String> inheritedJvmFlags()
     {
         final List<String> flags = new ArrayList<>();
@@ -58,6 +79,13 @@ public final class NodeProcess implements AutoCloseable
                 arg.startsWith("--sun-misc-unsafe") || arg.startsWith("-Dchronicle.") || arg.startsWith("-Ddisable."))
             {
                 flags.add(arg);
+            }
+        }
+        for (final String flag : REQUIRED_FLAGS)
+        {
+            if (!flags.contains(flag))
+            {
+                flags.add(flag);
             }
         }
         return flags;
