@@ -43,10 +43,13 @@ final class FencingProbe implements AutoCloseable
         {
             return null;
         }
-        final Path dir;
+        // beside the journal, not inside it: a crash leaves it where the operator looks, and it is recreated each time
+        final Path journalDir = Path.of(config.journal().dir()).toAbsolutePath();
+        final Path dir = journalDir.resolveSibling(journalDir.getFileName() + ".fence-probe");
+        Dirs.deleteRecursively(dir);
         try
         {
-            dir = Files.createTempDirectory("tandem-fence-");
+            Files.createDirectories(dir);
         }
         catch (final IOException ex)
         {
