@@ -96,7 +96,7 @@ public final class NodeMain
     private static void usage(final PrintStream out)
     {
         out.println("usage: tandem node --config FILE.yaml");
-        out.println("       tandem journal dump DIR [--session ID] [--from POSITION]");
+        out.println("       tandem journal dump DIR [--session ID] [--from SEQ] [--to SEQ]");
         out.println("       tandem demo [--seconds N] [--rate ORDERS_PER_SEC] [--kill-at SECOND] " +
             "[--ack WaitForever|NeverTimesOut|BoundedWait]");
     }

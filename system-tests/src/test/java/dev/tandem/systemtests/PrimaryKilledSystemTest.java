@@ -49,7 +49,7 @@ class PrimaryKilledSystemTest
     {
         final DemoCluster.Options options = new DemoCluster.Options()
             .ackStrategy(ackStrategy)
-            .activation("!TryHeartbeat { delayMs: 300 }");
+            .activation("!TryHeartbeat { delayMs: 500 }");
         try (Scenario scenario = new Scenario(options, 300))
         {
             scenario.startInitiator(Scenario.FAST_STRATEGY);

@@ -23,7 +23,9 @@ class SecondaryKilledSystemTest
     @Test
     void shouldHoldAnswersWhileTheSecondaryIsAwayAndReleaseThemWhenItCatchesUp()
     {
-        final DemoCluster.Options options = new DemoCluster.Options().ackStrategy("!WaitForever { }");
+        final DemoCluster.Options options = new DemoCluster.Options().ackStrategy("!WaitForever { }")
+            // heartbeats are held by WaitForever too: a long interval keeps the initiator from timing out meanwhile
+            .heartbeatSec(30);
         try (Scenario scenario = new Scenario(options, 200))
         {
             scenario.startInitiator(Scenario.FAST_STRATEGY);
