@@ -248,7 +248,19 @@ public final class Node implements NodeStatus, AutoCloseable
         epochFile.store(newEpoch);
         standby.close();
         standby = null;
-        fix = FixEndpoints.start(config, journal, ReleaseGate.OPEN, fixHost, fixPort, epochClock, nanoClock);
+        try
+        {
+            fix = FixEndpoints.start(config, journal, ReleaseGate.OPEN, fixHost, fixPort, epochClock, nanoClock);
+        }
+        catch (final RuntimeException ex)
+        {
+            // the sink is gone and the epoch raised: this node cannot go back to Warm, and must not serve half-way
+            reason = "activation failed: " + ex.getMessage();
+            mode = NodeMode.Stale;
+            LOG.error("{} could not turn Hot", config.name(), ex);
+            events.accept("TANDEM STALE node=" + config.name() + " epoch=" + newEpoch + " why=\"" + reason + "\"");
+            return;
+        }
         mode = NodeMode.Hot;
         activations++;
         activationTookMs = TimeUnit.NANOSECONDS.toMillis(nanoClock.nanoTime() - startNs);
