@@ -88,7 +88,9 @@ public final class FixSession
         this.targetCompId = config.targetCompId();
         this.journal = context.journal();
         this.maxMessageLength = context.maxMessageLengthBytes();
-        this.outbound = new OutboundQueue(context.outboundBufferBytes(), 64 * 1024);
+        // one record per waiting message; ~64 bytes is about the smallest FIX message
+        this.outbound = new OutboundQueue(
+            context.outboundBufferBytes(), Math.min(context.outboundBufferBytes() / 64, 65_536));
         this.inboundQueue = new InboundQueue(context.inboundQueueBytes());
         this.dequeueBuffer = new UnsafeBuffer(new byte[maxMessageLength]);
         this.resender = new Resender(this, journal, sessionId);
@@ -533,7 +535,8 @@ public final class FixSession
             testRequestPending = true;
             work++;
         }
-        if (state == SessionState.LOGGED_ON && nowNs - lastSentNs >= heartbeatIntervalNs)
+        // no Heartbeat while our TestRequest is outstanding: the next thing the counterparty sees is the disconnect
+        else if (!testRequestPending && state == SessionState.LOGGED_ON && nowNs - lastSentNs >= heartbeatIntervalNs)
         {
             sendHeartbeat(null, 0, 0);
             work++;

@@ -16,6 +16,7 @@ final class EchoApplication implements FixApplication
     final AtomicInteger messages = new AtomicInteger();
     final java.util.Set<String> clOrdIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
     volatile boolean echo = true;
+    volatile boolean clOrdIdTracking = true;
 
     @Override
     public void onLogon(final FixSession session)
@@ -34,11 +35,14 @@ final class EchoApplication implements FixApplication
     {
         messages.incrementAndGet();
         final FixDecoder decoder = session.decoder();
-        final String clOrdId = decoder.stringValue(11);
-        final boolean seen = clOrdId != null && !clOrdIds.add(clOrdId);
-        if (decoder.possResend() && seen)
+        if (clOrdIdTracking)
         {
-            return; // PossResend of a message the application already has: ignored, as FIX asks
+            final String clOrdId = decoder.stringValue(11);
+            final boolean seen = clOrdId != null && !clOrdIds.add(clOrdId);
+            if (decoder.possResend() && seen)
+            {
+                return; // PossResend of a message the application already has: ignored, as FIX asks
+            }
         }
         if (echo)
         {

@@ -46,7 +46,7 @@ final class EntryChecksum
         final byte[] array = buffer.byteArray();
         if (array != null)
         {
-            crc.update(array, (int)buffer.wrapAdjustment() + offset, length);
+            crc.update(array, buffer.wrapAdjustment() + offset, length);
             return;
         }
 
@@ -58,7 +58,7 @@ final class EntryChecksum
                 viewSource = byteBuffer;
                 view = byteBuffer.duplicate();
             }
-            final int start = (int)buffer.wrapAdjustment() + offset;
+            final int start = buffer.wrapAdjustment() + offset;
             view.clear();
             view.limit(start + length).position(start);
             crc.update(view);

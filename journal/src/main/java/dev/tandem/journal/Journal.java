@@ -2,28 +2,19 @@ package dev.tandem.journal;
 
 import static dev.tandem.journal.EntryDescriptor.*;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.NavigableSet;
 
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
-import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueStore;
 import net.openhft.chronicle.wire.DocumentContext;
-import net.openhft.chronicle.wire.Wires;
 import org.agrona.DirectBuffer;
-import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,9 +50,11 @@ public final class Journal implements AutoCloseable
     private final JournalContext context;
     private final Path dir;
     private final SingleChronicleQueue queue;
+    private final DirectoryLock lock;
     private final RollCycle rollCycle;
+    private final CycleFiles files;
     private final SnapshotStore snapshots;
-    private final Long2ObjectHashMap<SessionState> sessions = new Long2ObjectHashMap<>();
+    private final SessionTable sessions = new SessionTable();
     private final EntryChecksum checksum = new EntryChecksum();
     private final EntryFlyweight readEntry = new EntryFlyweight();
     private final EntryFlyweight writeEntry = new EntryFlyweight();
@@ -78,13 +71,16 @@ public final class Journal implements AutoCloseable
     private int unsyncedAppends;
     private boolean closed;
 
-    private Journal(final JournalContext context, final Path dir, final SingleChronicleQueue queue)
+    private Journal(
+        final JournalContext context, final Path dir, final SingleChronicleQueue queue, final DirectoryLock lock)
     {
         this.context = context;
+        this.lock = lock;
         this.dir = dir;
         this.queue = queue;
         // an existing queue keeps the roll cycle it was created with, whatever the configuration now says
-        this.rollCycle = queue.rollCycle();
+        this.files = new CycleFiles(dir, queue);
+        this.rollCycle = files.rollCycle();
         this.snapshots = new SnapshotStore(dir);
         this.maxMessageLengthBytes = context.maxMessageLengthBytes();
         this.persistence = context.persistence();
@@ -101,6 +97,7 @@ public final class Journal implements AutoCloseable
     {
         context.conclude();
         final Path dir = prepareDir(context.dir());
+        final DirectoryLock lock = DirectoryLock.acquire(dir);
         final SingleChronicleQueue queue;
         try
         {
@@ -113,10 +110,11 @@ public final class Journal implements AutoCloseable
         }
         catch (final RuntimeException ex)
         {
+            lock.close();
             throw new JournalException("cannot open journal in " + dir + ": " + ex, ex);
         }
 
-        final Journal journal = new Journal(context, dir, queue);
+        final Journal journal = new Journal(context, dir, queue, lock);
         try
         {
             journal.checkFormatVersion();
@@ -188,135 +186,12 @@ public final class Journal implements AutoCloseable
     {
         ownerTailer = queue.createTailer();
         ownerTailer.singleThreadedCheckDisabled(true);
-        final ExcerptTailer tailer = ownerTailer;
-        tailer.toStart();
-        long expected = 0;
-        long lastDocumentEnd = 0;
-        int cycle = Integer.MIN_VALUE;
-        while (true)
-        {
-            try (DocumentContext dc = tailer.readingDocument())
-            {
-                if (!dc.isPresent())
-                {
-                    break;
-                }
-                final long index = dc.index();
-                final EntryFlyweight entry = wrapRead(dc, readEntry);
-                final String problem = entry.validate(checksum, maxMessageLengthBytes);
-                if (problem != null)
-                {
-                    throw damaged(index, problem, expected - 1);
-                }
-                final long position = entry.position();
-                if (expected == 0)
-                {
-                    firstPosition = position;
-                    if (position != 1)
-                    {
-                        if (!snapshots.exists(position - 1))
-                        {
-                            throw new JournalException("journal '" + dir + "' starts at position " + position +
-                                " (older cycle files were removed) but has no state snapshot " +
-                                snapshots.file(position - 1) + ": cannot recover session state");
-                        }
-                        snapshots.read(position - 1, sessions);
-                    }
-                }
-                else if (position != expected)
-                {
-                    throw damaged(index, "position " + position + " where " + expected + " was expected", expected - 1);
-                }
-                final int entryCycle = rollCycle.toCycle(index);
-                if (entryCycle != cycle)
-                {
-                    if (cycle != Integer.MIN_VALUE && !snapshots.exists(position - 1))
-                    {
-                        // the process died between starting this cycle and writing its snapshot: write it now
-                        snapshots.write(position - 1, sessions);
-                    }
-                    cycle = entryCycle;
-                }
-                apply(entry.type(), entry.sessionId(), entry.isInbound(), entry.flags(), entry.msgSeqNum(),
-                    entry.nextTargetSeqNum(), index);
-                expected = position + 1;
-                lastDocumentEnd = dc.wire().bytes().readLimit();
-            }
-        }
-        lastCycle = cycle;
-        lastPosition = expected == 0 ? 0 : expected - 1;
-        checkNothingRecordedBeyond(cycle, lastDocumentEnd, expected - 1);
-    }
-
-    /**
-     * Chronicle records where the last document of a cycle starts. If that is at or past the end of the last
-     * document recovery could read, an entry was written there and lost (for example zeroed by a host crash that
-     * flushed the file's header page but not its data): refuse rather than silently drop it. A header still marked
-     * incomplete there is a write torn by a process crash, which was never acknowledged: that is fine.
-     */
-    private void checkNothingRecordedBeyond(final int cycle, final long lastDocumentEnd, final long lastGoodPosition)
-    {
-        if (cycle == Integer.MIN_VALUE || queue.lastCycle() != cycle)
-        {
-            return;
-        }
-        final SingleChronicleQueueStore store = queue.storeForCycle(cycle, queue.epoch(), false, null);
-        if (store == null)
-        {
-            return;
-        }
-        try
-        {
-            final long writePosition = store.writePosition();
-            if (writePosition >= lastDocumentEnd)
-            {
-                final int header = store.bytes().readVolatileInt(writePosition);
-                final boolean torn = header != 0 && (header & Wires.NOT_COMPLETE) != 0;
-                if (!torn)
-                {
-                    throw new JournalException("journal '" + dir + "' is damaged: file " + cycleFile(cycle) +
-                        " records an entry at byte " + writePosition + " that cannot be read (header 0x" +
-                        Integer.toHexString(header) + "). Entries up to position " + lastGoodPosition +
-                        " are intact; restore the journal from a replica, or remove the damaged file after " +
-                        "copying it away");
-                }
-                LOG.info("journal {}: ignoring a write torn by a crash at byte {} of {}", dir, writePosition,
-                    cycleFile(cycle));
-            }
-        }
-        finally
-        {
-            queue.closeStore(store);
-        }
-    }
-
-    private JournalException damaged(final long index, final String problem, final long lastGoodPosition)
-    {
-        final int cycle = rollCycle.toCycle(index);
-        return new JournalException("journal '" + dir + "' is damaged: entry at Chronicle index 0x" +
-            Long.toHexString(index) + " (cycle " + cycle + ", file " + cycleFile(cycle) + ", sequence " +
-            rollCycle.toSequenceNumber(index) + "): " + problem + ". Entries up to position " +
-            Math.max(0, lastGoodPosition) + " are intact; restore the journal from a replica, or remove the " +
-            "damaged file after copying it away");
-    }
-
-    File cycleFile(final int cycle)
-    {
-        final DateTimeFormatter formatter = DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC);
-        final long millis = (long)cycle * rollCycle.lengthInMillis() + queue.epoch();
-        return dir.resolve(formatter.format(Instant.ofEpochMilli(millis)) + SingleChronicleQueue.SUFFIX).toFile();
-    }
-
-    static EntryFlyweight wrapRead(final DocumentContext dc, final EntryFlyweight entry)
-    {
-        final Bytes<?> bytes = dc.wire().bytes();
-        final long readPosition = bytes.readPosition();
-        final int length = (int)bytes.readRemaining();
-        if (length == 0)
-        {
-            return entry.wrap(bytes.addressForRead(readPosition), 0);
-        }
-        return entry.wrap(bytes.addressForRead(readPosition, length), length);
+        final JournalRecovery recovery = new JournalRecovery(dir, queue, files, snapshots, sessions,
+            maxMessageLengthBytes);
+        recovery.recover(ownerTailer);
+        firstPosition = recovery.firstPosition;
+        lastPosition = recovery.lastPosition;
+        lastCycle = recovery.lastCycle;
     }
 
     /**
@@ -373,7 +248,7 @@ public final class Journal implements AutoCloseable
 
         final long index = write(buffer, offset, length, true);
         afterWrite(index, position);
-        apply(JournalEntry.TYPE_MESSAGE, sessionId, inbound, flags, msgSeqNum, 0, index);
+        sessions.apply(JournalEntry.TYPE_MESSAGE, sessionId, inbound, flags, msgSeqNum, 0, index);
         lastPosition = position;
         return position;
     }
@@ -409,7 +284,7 @@ public final class Journal implements AutoCloseable
 
         final long index = write(header, 0, 0, true);
         afterWrite(index, position);
-        apply(JournalEntry.TYPE_SEQUENCE, sessionId, false, 0, nextSenderSeqNum, nextTargetSeqNum, index);
+        sessions.apply(JournalEntry.TYPE_SEQUENCE, sessionId, false, 0, nextSenderSeqNum, nextTargetSeqNum, index);
         lastPosition = position;
         return position;
     }
@@ -438,7 +313,7 @@ public final class Journal implements AutoCloseable
         }
         final long index = write(buffer, offset, length, false);
         afterWrite(index, position);
-        apply(entry.type(), entry.sessionId(), entry.isInbound(), entry.flags(), entry.msgSeqNum(),
+        sessions.apply(entry.type(), entry.sessionId(), entry.isInbound(), entry.flags(), entry.msgSeqNum(),
             entry.nextTargetSeqNum(), index);
         lastPosition = position;
         return position;
@@ -460,7 +335,7 @@ public final class Journal implements AutoCloseable
                     final byte[] array = buffer.byteArray();
                     if (array != null)
                     {
-                        bytes.write(array, (int)buffer.wrapAdjustment() + offset, length);
+                        bytes.write(array, buffer.wrapAdjustment() + offset, length);
                     }
                     else
                     {
@@ -498,7 +373,7 @@ public final class Journal implements AutoCloseable
             lastCycle = cycle;
             if (rolled)
             {
-                snapshots.write(position - 1, sessions);
+                snapshots.write(position - 1, sessions.sessions);
                 applyRetention();
             }
             else if (firstPosition == 0)
@@ -508,111 +383,13 @@ public final class Journal implements AutoCloseable
         }
     }
 
-    private void apply(
-        final int type,
-        final long sessionId,
-        final boolean inbound,
-        final int flags,
-        final int seqNumOrNextSender,
-        final int nextTarget,
-        final long index)
-    {
-        SessionState state = sessions.get(sessionId);
-        if (state == null)
-        {
-            state = new SessionState(sessionId);
-            sessions.put(sessionId, state);
-        }
-        if (type == JournalEntry.TYPE_SEQUENCE)
-        {
-            if (seqNumOrNextSender < state.nextSenderSeqNum)
-            {
-                state.forgetOutboundFrom(seqNumOrNextSender);
-            }
-            state.nextSenderSeqNum = seqNumOrNextSender;
-            state.nextTargetSeqNum = nextTarget;
-            return;
-        }
-        final boolean possDup = (flags & JournalEntry.FLAG_POSS_DUP) != 0;
-        final int next = seqNumOrNextSender + 1;
-        if (inbound)
-        {
-            state.nextTargetSeqNum = possDup ? Math.max(state.nextTargetSeqNum, next) : next;
-        }
-        else if (possDup)
-        {
-            state.nextSenderSeqNum = Math.max(state.nextSenderSeqNum, next);
-            if (state.outboundIndex(seqNumOrNextSender) < 0)
-            {
-                state.indexOutbound(seqNumOrNextSender, index);
-            }
-        }
-        else
-        {
-            if (next <= state.highestIndexed())
-            {
-                state.forgetOutboundFrom(next);
-            }
-            state.nextSenderSeqNum = next;
-            state.indexOutbound(seqNumOrNextSender, index);
-        }
-    }
-
     /** Deletes the oldest cycle files beyond {@code retainCycles}, never one that recovery would still need. */
     private void applyRetention()
     {
-        final int retain = context.retainCycles();
-        if (retain <= 0 || lastCycle == Integer.MIN_VALUE)
+        final long oldestKept = files.retain(context.retainCycles(), lastCycle, ownerTailer, readEntry, snapshots);
+        if (oldestKept > 0)
         {
-            return;
-        }
-        final NavigableSet<Long> cycles = queue.listCyclesBetween(queue.firstCycle(), lastCycle);
-        if (cycles.size() <= retain)
-        {
-            return;
-        }
-        final Long[] all = cycles.toArray(new Long[0]);
-        final int keepFrom = all.length - retain;
-        final int oldestKept = all[keepFrom].intValue();
-        final long oldestKeptPosition = firstPositionOf(oldestKept);
-        if (oldestKeptPosition <= 0 || !snapshots.exists(oldestKeptPosition - 1))
-        {
-            LOG.warn("journal {}: retention skipped, cycle {} has no state snapshot to recover from", dir, oldestKept);
-            return;
-        }
-        for (int i = 0; i < keepFrom; i++)
-        {
-            final File file = cycleFile(all[i].intValue());
-            try
-            {
-                if (!Files.deleteIfExists(file.toPath()))
-                {
-                    LOG.warn("journal {}: retention expected cycle file {} which does not exist", dir, file);
-                }
-            }
-            catch (final IOException ex)
-            {
-                throw new JournalException("journal " + dir + ": cannot delete old cycle file " + file + ": " + ex, ex);
-            }
-        }
-        queue.refreshDirectoryListing();
-        snapshots.deleteBefore(oldestKeptPosition - 1);
-        firstPosition = oldestKeptPosition;
-        LOG.info("journal {}: retention removed {} cycle file(s); oldest position now {}",
-            dir, keepFrom, oldestKeptPosition);
-    }
-
-    /** The position of the first entry of {@code cycle}, or -1 if it has none. */
-    private long firstPositionOf(final int cycle)
-    {
-        final ExcerptTailer tailer = ownerTailer;
-        if (!tailer.moveToIndex(rollCycle.toIndex(cycle, 0)))
-        {
-            return -1;
-        }
-        try (DocumentContext dc = tailer.readingDocument())
-        {
-            return dc.isPresent() ? wrapRead(dc, readEntry).position() : -1;
+            firstPosition = oldestKept;
         }
     }
 
@@ -646,15 +423,13 @@ public final class Journal implements AutoCloseable
     /** The next MsgSeqNum we send on this session: 1 for a session never seen. */
     public int nextSenderSeqNum(final long sessionId)
     {
-        final SessionState state = sessions.get(sessionId);
-        return state == null ? 1 : state.nextSenderSeqNum;
+        return sessions.nextSenderSeqNum(sessionId);
     }
 
     /** The next MsgSeqNum we expect from the counterparty on this session: 1 for a session never seen. */
     public int nextTargetSeqNum(final long sessionId)
     {
-        final SessionState state = sessions.get(sessionId);
-        return state == null ? 1 : state.nextTargetSeqNum;
+        return sessions.nextTargetSeqNum(sessionId);
     }
 
     /**
@@ -693,7 +468,7 @@ public final class Journal implements AutoCloseable
                 {
                     continue;
                 }
-                final EntryFlyweight entry = wrapRead(dc, readEntry);
+                final EntryFlyweight entry = CycleFiles.wrapRead(dc, readEntry);
                 if (entry.type() != JournalEntry.TYPE_MESSAGE || entry.sessionId() != sessionId ||
                     entry.msgSeqNum() != seqNum)
                 {
@@ -724,7 +499,7 @@ public final class Journal implements AutoCloseable
         tailer.singleThreadedCheckDisabled(true);
         try
         {
-            seek(tailer, fromPosition);
+            files.seek(tailer, fromPosition, lastPosition, firstPosition);
         }
         catch (final RuntimeException ex)
         {
@@ -732,57 +507,6 @@ public final class Journal implements AutoCloseable
             throw ex;
         }
         return new JournalReader(this, tailer, fromPosition);
-    }
-
-    /**
-     * Positions {@code tailer} at the entry with {@code position}: finds the cycle whose first entry is at or before
-     * it, then computes the index, since positions are contiguous within a cycle.
-     */
-    private void seek(final ExcerptTailer tailer, final long position)
-    {
-        if (position > lastPosition)
-        {
-            tailer.toEnd();
-            return;
-        }
-        final EntryFlyweight entry = new EntryFlyweight();
-        try
-        {
-            int cycle = queue.lastCycle();
-            final int firstCycle = queue.firstCycle();
-            while (cycle >= firstCycle && cycle != Integer.MAX_VALUE && cycle != Integer.MIN_VALUE)
-            {
-                final long firstIndex = rollCycle.toIndex(cycle, 0);
-                if (tailer.moveToIndex(firstIndex))
-                {
-                    final long cycleFirstPosition;
-                    try (DocumentContext dc = tailer.readingDocument())
-                    {
-                        cycleFirstPosition = dc.isPresent() ? wrapRead(dc, entry).position() : Long.MAX_VALUE;
-                    }
-                    if (cycleFirstPosition <= position)
-                    {
-                        if (!tailer.moveToIndex(rollCycle.toIndex(cycle, position - cycleFirstPosition)))
-                        {
-                            throw new JournalException("journal " + dir + ": position " + position +
-                                " not found in cycle " + cycle);
-                        }
-                        return;
-                    }
-                }
-                if (cycle == firstCycle)
-                {
-                    break;
-                }
-                cycle = queue.nextCycle(cycle, TailerDirection.BACKWARD);
-            }
-        }
-        catch (final java.text.ParseException ex)
-        {
-            throw new JournalException("journal " + dir + ": cannot list cycles: " + ex, ex);
-        }
-        throw new JournalException("journal " + dir + ": position " + position +
-            " is older than the oldest retained entry " + firstPosition);
     }
 
     String dirName()
@@ -830,10 +554,8 @@ public final class Journal implements AutoCloseable
         finally
         {
             queue.close();
-            for (final SessionState state : sessions.values())
-            {
-                state.free();
-            }
+            sessions.free();
+            lock.close();
         }
     }
 }

@@ -115,7 +115,7 @@ public final class JournalDump
                     {
                         break;
                     }
-                    Journal.wrapRead(dc, entry);
+                    CycleFiles.wrapRead(dc, entry);
                     final String problem = entry.validate(checksum, JournalContext.MAX_MAX_MESSAGE_LENGTH_BYTES);
                     if (problem != null)
                     {

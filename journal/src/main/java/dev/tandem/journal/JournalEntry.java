@@ -3,9 +3,11 @@ package dev.tandem.journal;
 import org.agrona.DirectBuffer;
 
 /**
- * A read-only flyweight view of one journal entry, valid only inside the {@link EntryHandler} call that received it.
+ * A read-only flyweight view of one journal entry, valid only inside the {@link EntryHandler} call that received it
+ * (copy what you need to keep). The encoded layout is in the module README: a 40-byte little-endian header
+ * (CRC32C, version, type, direction, flags, position, session id, timestamp, seq nums) followed by the FIX message.
  * <p>
- * STUB: the journal issue fills in the layout. The accessors below are the contract other modules code against.
+ * Threading: used by the thread that received it, during the call only.
  */
 public interface JournalEntry
 {
@@ -25,6 +27,7 @@ public interface JournalEntry
     /** {@link #TYPE_MESSAGE} or {@link #TYPE_SEQUENCE}. */
     int type();
 
+    /** The session's id, chosen by the FIX layer. */
     long sessionId();
 
     /** For messages: the direction. */
@@ -45,17 +48,21 @@ public interface JournalEntry
     /** For sequence entries: the session's next expected target MsgSeqNum after the change. */
     int nextTargetSeqNum();
 
-    /** For messages: the whole FIX message bytes. */
+    /** For messages: the buffer holding the whole FIX message, at {@link #messageOffset()}. */
     DirectBuffer messageBuffer();
 
+    /** Where the FIX message starts in {@link #messageBuffer()}. */
     int messageOffset();
 
+    /** Length of the FIX message in bytes; 0 for sequence entries. */
     int messageLength();
 
     /** The whole encoded entry, exactly as stored: what replication ships and {@link Journal#appendReplicated} takes. */
     DirectBuffer rawBuffer();
 
+    /** Where the encoded entry starts in {@link #rawBuffer()}. */
     int rawOffset();
 
+    /** Length of the encoded entry in bytes: 40-byte header plus message. */
     int rawLength();
 }

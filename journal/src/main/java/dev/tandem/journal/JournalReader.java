@@ -48,7 +48,7 @@ public final class JournalReader implements AutoCloseable
                 {
                     break;
                 }
-                final EntryFlyweight current = Journal.wrapRead(dc, entry);
+                final EntryFlyweight current = CycleFiles.wrapRead(dc, entry);
                 final long position = current.position();
                 if (position < nextPosition)
                 {

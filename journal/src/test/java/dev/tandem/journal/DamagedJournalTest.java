@@ -137,6 +137,43 @@ class DamagedJournalTest
     }
 
     @Test
+    void shouldSalvageTheIntactEntriesOfADamagedJournalIntoANewDirectory() throws IOException
+    {
+        writeJournal();
+        final Path file = newestCycleFile();
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            raf.seek(lastMessageOffset(file) + 20);
+            raf.write("GARBAGE".getBytes(StandardCharsets.US_ASCII));
+        }
+        final Path repaired = dir.resolve("repaired");
+        final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        final java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        final int exit = JournalRepair.run(new String[]{ dir.toString(), repaired.toString() },
+            new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+            new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+        final String report = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, exit, err.toString(StandardCharsets.UTF_8));
+        assertTrue(report.contains("copied " + (ENTRIES - 1) + " entries, positions 1.." + (ENTRIES - 1)) &&
+            report.contains("CRC32C"), report);
+        try (Journal journal = Journal.open(new JournalContext().dir(repaired.toString())))
+        {
+            assertEquals(ENTRIES - 1, journal.lastPosition());
+            assertEquals(ENTRIES, journal.nextSenderSeqNum(SESSION));
+            final int[] read = {0};
+            journal.readOutbound(SESSION, 1, 0, e ->
+            {
+                assertEquals(fix(e.msgSeqNum()), JournalTest.text(e));
+                read[0]++;
+            });
+            assertEquals(ENTRIES - 1, read[0]);
+        }
+        assertEquals(1, JournalRepair.run(new String[]{ dir.toString(), repaired.toString() },
+            new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+            new java.io.PrintStream(err, true, StandardCharsets.UTF_8)), "refuses a non-empty target");
+    }
+
+    @Test
     void shouldRefuseWhenTheLastRecordedEntryWasZeroed() throws IOException
     {
         writeJournal();

@@ -289,6 +289,59 @@ class JournalTest
     }
 
     @Test
+    void shouldNotSkipEntriesAppendedWhileAReaderIsCreatedForTheNextPosition() throws Exception
+    {
+        try (Journal journal = Journal.open(context(Persistence.BUFFERED)))
+        {
+            final AtomicReference<Throwable> failure = new AtomicReference<>();
+            final java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            final UnsafeBuffer message = bytes(fix(1));
+            final Thread owner = new Thread(() ->
+            {
+                try
+                {
+                    for (int seq = 1; !stop.get(); seq++)
+                    {
+                        journal.appendMessage(SESSION_A, Direction.OUTBOUND, seq, seq, 0, message, 0,
+                            message.capacity());
+                        if ((seq & 7) == 0)
+                        {
+                            java.util.concurrent.locks.LockSupport.parkNanos(10_000); // a steady trickle, not a flood
+                        }
+                    }
+                }
+                catch (final Throwable t)
+                {
+                    failure.set(t);
+                }
+            });
+            owner.start();
+            try
+            {
+                for (int i = 0; i < 300; i++)
+                {
+                    final long from = journal.lastPosition() + 1;
+                    try (JournalReader reader = journal.reader(from))
+                    {
+                        final long[] first = {0};
+                        Tests.await("an entry from " + from, Duration.ofSeconds(30),
+                            () -> reader.poll(e -> first[0] = e.position(), 1) > 0 || failure.get() != null);
+                        assertNull(failure.get());
+                        assertEquals(from, first[0]);
+                    }
+                }
+            }
+            finally
+            {
+                stop.set(true);
+                owner.join(30_000);
+            }
+            assertFalse(owner.isAlive());
+            assertNull(failure.get());
+        }
+    }
+
+    @Test
     void shouldDeliverAnEntryAgainWhenTheHandlerThrows()
     {
         try (Journal journal = Journal.open(context(Persistence.BUFFERED)); JournalReader reader = journal.reader(1))
@@ -328,6 +381,24 @@ class JournalTest
         {
             assertEquals(1, reopened.lastPosition());
             assertEquals(2, reopened.nextSenderSeqNum(SESSION_A));
+        }
+    }
+
+    @Test
+    void shouldRefuseASecondJournalOnTheSameDirectory()
+    {
+        try (Journal journal = Journal.open(context(Persistence.BUFFERED)))
+        {
+            append(journal, SESSION_A, Direction.OUTBOUND, 1);
+            final JournalException ex = assertThrows(JournalException.class,
+                () -> Journal.open(context(Persistence.BUFFERED)));
+            assertTrue(ex.getMessage().contains("already open by process " + ProcessHandle.current().pid()),
+                ex.getMessage());
+            append(journal, SESSION_A, Direction.OUTBOUND, 2);
+        }
+        try (Journal reopened = Journal.open(context(Persistence.BUFFERED)))
+        {
+            assertEquals(2, reopened.lastPosition());
         }
     }
 

@@ -295,19 +295,23 @@ public final class ReplicationSource implements Agent, AutoCloseable
             peer.channel.closeWith(CloseReason.DIVERGED, divergence);
             return;
         }
-        // Start one entry early and skip it: a reader asked for a position beyond the last one goes to the end of
-        // the queue, and an entry being appended right then could be passed over.
-        final JournalReader newReader;
-        try
+        // A reader asked for a position beyond the last one goes to the end of the queue, and an entry being
+        // appended right then could be passed over; so a sink that is fully caught up gets its reader only once the
+        // journal holds its next position (see openReaderIfDue).
+        JournalReader newReader = null;
+        if (peer.nextPosition <= ourLast)
         {
-            newReader = journal.reader(Math.max(1, peer.nextPosition - 1));
-        }
-        catch (final JournalException ex)
-        {
-            final String text = "cannot read from position " + peer.nextPosition + ": " + ex.getMessage();
-            refused(peer.remote, CloseReason.JOURNAL_ERROR, text);
-            peer.channel.closeWith(CloseReason.JOURNAL_ERROR, text);
-            return;
+            try
+            {
+                newReader = journal.reader(peer.nextPosition);
+            }
+            catch (final JournalException ex)
+            {
+                final String text = "cannot read from position " + peer.nextPosition + ": " + ex.getMessage();
+                refused(peer.remote, CloseReason.JOURNAL_ERROR, text);
+                peer.channel.closeWith(CloseReason.JOURNAL_ERROR, text);
+                return;
+            }
         }
         if (sinkAttached)
         {
@@ -444,8 +448,34 @@ public final class ReplicationSource implements Agent, AutoCloseable
         return false;
     }
 
+    private boolean openReaderIfDue()
+    {
+        if (reader != null)
+        {
+            return true;
+        }
+        if (journal.lastPosition() < nextSendPosition)
+        {
+            return false;
+        }
+        try
+        {
+            reader = journal.reader(nextSendPosition);
+            return true;
+        }
+        catch (final JournalException ex)
+        {
+            detach(CloseReason.JOURNAL_ERROR, "cannot read from position " + nextSendPosition + ": " + ex.getMessage());
+            return false;
+        }
+    }
+
     private int sendData()
     {
+        if (!openReaderIfDue())
+        {
+            return 0;
+        }
         int entries = 0;
         while (entries < MAX_ENTRIES_PER_CYCLE && active.pendingBytes() <= frameLimit)
         {

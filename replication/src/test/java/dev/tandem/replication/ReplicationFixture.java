@@ -160,9 +160,26 @@ final class ReplicationFixture implements AutoCloseable
     /** After {@link #close()}: no agent or proxy thread is left, and no source still listens. */
     void assertNoLeaks()
     {
-        Tests.await("agent and proxy threads ended", Duration.ofSeconds(10), () -> Thread.getAllStackTraces().keySet()
-            .stream().noneMatch(t -> t.isAlive() && (t.getName().startsWith("replication-") ||
-            t.getName().startsWith("faulty-proxy"))));
+        try
+        {
+            Tests.await("agent and proxy threads ended", Duration.ofSeconds(10), () -> leakedThreads().isEmpty());
+        }
+        catch (final AssertionError ex)
+        {
+            final StringBuilder dump = new StringBuilder(ex.getMessage());
+            Thread.getAllStackTraces().forEach((thread, stack) ->
+            {
+                if (leakedThreads().contains(thread))
+                {
+                    dump.append("\n").append(thread.getName()).append(':');
+                    for (final StackTraceElement frame : stack)
+                    {
+                        dump.append("\n    at ").append(frame);
+                    }
+                }
+            });
+            throw new AssertionError(dump.toString());
+        }
         for (final int port : listeningPorts)
         {
             try (java.net.Socket socket = new java.net.Socket())
@@ -177,6 +194,19 @@ final class ReplicationFixture implements AutoCloseable
         }
     }
 
+    private static List<Thread> leakedThreads()
+    {
+        final List<Thread> leaked = new ArrayList<>();
+        for (final Thread t : Thread.getAllStackTraces().keySet())
+        {
+            if (t.isAlive() && (t.getName().startsWith("replication-") || t.getName().startsWith("faulty-proxy")))
+            {
+                leaked.add(t);
+            }
+        }
+        return leaked;
+    }
+
     /** Remembers a source so {@link #assertNoLeaks()} checks that its port was released. */
     ReplicationSource track(final ReplicationSource source)
     {
@@ -186,13 +216,13 @@ final class ReplicationFixture implements AutoCloseable
 
     void assertNoAgentErrors()
     {
-        assertNoLeaks();
         if (!agentErrors.isEmpty())
         {
             final AssertionError error = new AssertionError("agent errors: " + agentErrors);
             agentErrors.forEach(error::addSuppressed);
             throw error;
         }
+        assertNoLeaks();
     }
 
     @Override

@@ -20,8 +20,8 @@ import quickfix.SessionSettings;
 /**
  * Append latency at a fixed offered rate, as a FIX engine sees it, corrected for coordinated omission: each
  * append is timed from when it was scheduled, not from when the previous one finished, so a stall counts against
- * every append that queued behind it. Runs Tandem BUFFERED, QuickFIX/J FileStore (sync off) and MemoryStore one
- * after the other in the same JVM with the same ~200-byte message.
+ * every append that queued behind it. Runs Tandem BUFFERED, QuickFIX/J FileStore (sync off), MemoryStore and Tandem
+ * BUFFERED again, one after the other in the same JVM with the same ~200-byte message.
  * <pre>
  *   java FLAGS -cp benchmarks/target/benchmarks.jar dev.tandem.benchmarks.journal.JournalLatencyHarness \
  *     [ratePerSecond=100000] [seconds=10]

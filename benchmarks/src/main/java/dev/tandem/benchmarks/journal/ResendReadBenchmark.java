@@ -15,6 +15,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -58,6 +59,10 @@ public class ResendReadBenchmark
     static final int MESSAGES = 100_000;
     static final int BATCH = 100;
 
+    /** QuickFIX/J's FileStoreMaxCachedMsgs: its default (10,000) and enough to cache every offset (100,000). */
+    @Param({ "10000", "100000" })
+    public int quickfixCachedMsgs;
+
     Path journalDir;
     Path quickfixDir;
     Journal journal;
@@ -89,6 +94,7 @@ public class ResendReadBenchmark
         final SessionSettings settings = new SessionSettings();
         settings.setString(FileStoreFactory.SETTING_FILE_STORE_PATH, quickfixDir.toString());
         settings.setString(FileStoreFactory.SETTING_FILE_STORE_SYNC, "N");
+        settings.setString(FileStoreFactory.SETTING_FILE_STORE_MAX_CACHED_MSGS, Integer.toString(quickfixCachedMsgs));
         fileStore = new FileStoreFactory(settings).create(new SessionID("FIX.4.4", "ISLD", "TW"));
         for (int seqNum = 1; seqNum <= MESSAGES; seqNum++)
         {

@@ -1,6 +1,9 @@
 package dev.tandem.fix.codec;
 
 import org.agrona.DirectBuffer;
+import org.agrona.UnsafeApi;
+
+import java.nio.ByteOrder;
 
 /**
  * A flyweight decoder of one tag=value FIX message over a {@link DirectBuffer}.
@@ -34,6 +37,7 @@ public final class FixDecoder
     public static final int DEFAULT_MAX_FIELDS = 1024;
 
     private static final byte SOH = 1;
+    private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
 
     private final int[] tags;
     private final int[] valueOffsets;
@@ -73,27 +77,40 @@ public final class FixDecoder
         this.length = length;
         this.fieldCount = 0;
         this.msgSeqNumCache = Integer.MIN_VALUE;
+        if (offset < 0 || length <= 0 || (long)offset + length > buffer.capacity())
+        {
+            return GARBLED;
+        }
 
+        // bounds are checked once above; every read below stays within [offset, end)
+        final byte[] array = buffer.byteArray();
+        final long address = buffer.addressOffset();
+        final int[] tags = this.tags;
+        final int[] valueOffsets = this.valueOffsets;
+        final int[] valueLengths = this.valueLengths;
+        final int maxFields = tags.length;
         final int end = offset + length;
         int position = offset;
+        int count = 0;
         int checksumFieldStart = -1;
         while (position < end)
         {
-            if (fieldCount == tags.length)
+            if (count == maxFields)
             {
+                fieldCount = count;
                 return TOO_MANY_FIELDS;
             }
             final int fieldStart = position;
             int tag = 0;
             int tagDigits = 0;
-            byte b;
             while (true)
             {
                 if (position >= end)
                 {
+                    fieldCount = count;
                     return GARBLED;
                 }
-                b = buffer.getByte(position++);
+                final byte b = UnsafeApi.getByte(array, address + position++);
                 if (b == '=')
                 {
                     break;
@@ -101,45 +118,43 @@ public final class FixDecoder
                 final int d = b - '0';
                 if (d < 0 || d > 9 || ++tagDigits > 9)
                 {
+                    fieldCount = count;
                     return GARBLED;
                 }
                 tag = tag * 10 + d;
             }
-            if (tagDigits == 0 || tag == 0)
+            if (tag == 0)
             {
+                fieldCount = count;
                 return GARBLED;
             }
             final int valueStart = position;
-            while (true)
+            position = findSoh(array, address, position, end);
+            if (position < 0)
             {
-                if (position >= end)
-                {
-                    return GARBLED;
-                }
-                if (buffer.getByte(position) == SOH)
-                {
-                    break;
-                }
-                position++;
+                fieldCount = count;
+                return GARBLED;
             }
             final int valueLength = position - valueStart;
             position++;
             if (valueLength == 0)
             {
+                fieldCount = count;
                 return GARBLED;
             }
-            tags[fieldCount] = tag;
-            valueOffsets[fieldCount] = valueStart;
-            valueLengths[fieldCount] = valueLength;
-            fieldCount++;
+            tags[count] = tag;
+            valueOffsets[count] = valueStart;
+            valueLengths[count] = valueLength;
+            count++;
             if (tag == Tags.CHECK_SUM)
             {
                 checksumFieldStart = fieldStart;
                 break;
             }
         }
+        fieldCount = count;
 
-        if (fieldCount < 4 || tags[0] != Tags.BEGIN_STRING || tags[1] != Tags.BODY_LENGTH || tags[2] != Tags.MSG_TYPE)
+        if (count < 4 || tags[0] != Tags.BEGIN_STRING || tags[1] != Tags.BODY_LENGTH || tags[2] != Tags.MSG_TYPE)
         {
             return GARBLED;
         }
@@ -153,7 +168,7 @@ public final class FixDecoder
         {
             return BAD_BODY_LENGTH;
         }
-        final int checksumIndex = fieldCount - 1;
+        final int checksumIndex = count - 1;
         if (valueLengths[checksumIndex] != 3)
         {
             return BAD_CHECKSUM;
@@ -166,15 +181,44 @@ public final class FixDecoder
         return OK;
     }
 
+    /** Index of the first SOH in [from, end), or -1; reads whole words where it can. */
+    private static int findSoh(final byte[] array, final long address, final int from, final int end)
+    {
+        int position = from;
+        while (position + 8 <= end)
+        {
+            final long word = UnsafeApi.getLong(array, address + position);
+            final long x = word ^ 0x0101010101010101L;
+            final long found = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
+            if (found != 0)
+            {
+                return position + (LITTLE_ENDIAN ?
+                    Long.numberOfTrailingZeros(found) : Long.numberOfLeadingZeros(found)) / 8;
+            }
+            position += 8;
+        }
+        for (; position < end; position++)
+        {
+            if (UnsafeApi.getByte(array, address + position) == SOH)
+            {
+                return position;
+            }
+        }
+        return -1;
+    }
+
     /** Sum of the bytes modulo 256, as the CheckSum field defines it. */
     public static int checksum(final DirectBuffer buffer, final int offset, final int length)
     {
+        buffer.boundsCheck(offset, length);
+        final byte[] array = buffer.byteArray();
+        final long address = buffer.addressOffset();
         int sum = 0;
         final int end = offset + length;
         int i = offset;
         for (; i + 8 <= end; i += 8)
         {
-            final long word = buffer.getLong(i);
+            final long word = UnsafeApi.getLong(array, address + i);
             // byte-wise sum of a word without carries between lanes
             long pairs = (word & 0x00FF00FF00FF00FFL) + ((word >>> 8) & 0x00FF00FF00FF00FFL);
             pairs = (pairs & 0x0000FFFF0000FFFFL) + ((pairs >>> 16) & 0x0000FFFF0000FFFFL);
@@ -182,7 +226,7 @@ public final class FixDecoder
         }
         for (; i < end; i++)
         {
-            sum += buffer.getByte(i) & 0xFF;
+            sum += UnsafeApi.getByte(array, address + i) & 0xFF;
         }
         return sum & 0xFF;
     }

@@ -12,7 +12,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Seeded fuzzing of the decoder and the framer: generated valid messages and mutations of them (byte flips,
  * insertions, deletions, truncations, SOH/'=' injections, duplicated spans). Each case sits in a byte array of exactly
- * its length, so a read past the end throws (Agrona bounds checks) and fails the test; no exception may escape.
+ * its length (the framer's reads are bounds checked, so a read past the end throws), and is decoded again inside a
+ * larger buffer followed by bytes that would change the verdict if read; field offsets must stay inside the message.
+ * No exception may escape.
  */
 class FixDecoderFuzzTest
 {
@@ -28,6 +30,8 @@ class FixDecoderFuzzTest
         final FixEncoder encoder = new FixEncoder();
         final FixDecoder decoder = new FixDecoder(64);
         final int[] groupEntries = new int[16];
+        final UnsafeBuffer padded = new UnsafeBuffer(new byte[16 * 1024]);
+        final FixDecoder paddedDecoder = new FixDecoder(64);
         int valid = 0;
         int accepted = 0;
         for (int i = 0; i < CASES; i++)
@@ -62,6 +66,16 @@ class FixDecoderFuzzTest
             final UnsafeBuffer exact = new UnsafeBuffer(mutated);
 
             final int status = decoder.wrap(exact, 0, mutated.length);
+            for (int f = 0; f < decoder.fieldCount(); f++)
+            {
+                assertTrue(decoder.valueOffset(f) >= 0 &&
+                    decoder.valueOffset(f) + decoder.valueLength(f) <= mutated.length, "field outside the message");
+            }
+            // the same bytes followed by bytes that would change the verdict if they were read
+            padded.setMemory(0, padded.capacity(), (byte)1);
+            padded.putBytes(3, mutated);
+            padded.putStringWithoutLengthAscii(3 + mutated.length, "10=000\u00018=FIX.4.4\u0001");
+            assertEquals(status, paddedDecoder.wrap(padded, 3, mutated.length), "verdict depends on bytes outside");
             if (mutated == bytes)
             {
                 assertTrue(status == FixDecoder.OK || status == FixDecoder.TOO_MANY_FIELDS, "status " + status);

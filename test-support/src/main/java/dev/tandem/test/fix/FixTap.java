@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Counts the FIX messages that pass one direction of a {@link FixTcpProxy}: per MsgType, application messages, those
  * with PossDupFlag=Y, SequenceReset-GapFills, and messages dropped while the proxy was blackholed.
  * <p>
- * Threading: {@link #onBytes} is called by the one relay thread of the direction; the counters may be read from any
- * thread.
+ * Threading: each connection's relay thread frames its own bytes ({@link Feed}); the counters are atomic and may be
+ * read from any thread.
  */
 public final class FixTap
 {
@@ -22,40 +22,45 @@ public final class FixTap
     private final AtomicLong possDupApplicationForwarded = new AtomicLong();
     private final AtomicLong gapFillsForwarded = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
-    private byte[] pending = new byte[64 * 1024];
-    private int pendingLength;
 
-    /**
-     * Feeds bytes read from the socket.
-     *
-     * @param bytes     the buffer.
-     * @param offset    where the bytes start.
-     * @param length    how many.
-     * @param forwarded whether they were passed on (false while blackholed).
-     */
-    void onBytes(final byte[] bytes, final int offset, final int length, final boolean forwarded)
+    /** Starts framing a new connection's bytes; the returned feed belongs to that connection's relay thread. */
+    Feed newConnection()
     {
-        if (pendingLength + length > pending.length)
-        {
-            pending = Arrays.copyOf(pending, Math.max(pending.length * 2, pendingLength + length));
-        }
-        System.arraycopy(bytes, offset, pending, pendingLength, length);
-        pendingLength += length;
-        int start = 0;
-        int end;
-        while ((end = frameEnd(start)) > 0)
-        {
-            onMessage(FixMessage.parse(Arrays.copyOfRange(pending, start, end)), forwarded);
-            start = end;
-        }
-        System.arraycopy(pending, start, pending, 0, pendingLength - start);
-        pendingLength -= start;
+        return new Feed();
     }
 
-    /** A connection ended: a partial message is gone with it. */
-    void endOfConnection()
+    /** Frames one connection's bytes into messages for the tap's counters. Used by one relay thread. */
+    final class Feed
     {
-        pendingLength = 0;
+        private byte[] pending = new byte[64 * 1024];
+        private int pendingLength;
+
+        /**
+         * Feeds bytes read from the socket.
+         *
+         * @param bytes     the buffer.
+         * @param offset    where the bytes start.
+         * @param length    how many.
+         * @param forwarded whether they were passed on (false while blackholed).
+         */
+        void onBytes(final byte[] bytes, final int offset, final int length, final boolean forwarded)
+        {
+            if (pendingLength + length > pending.length)
+            {
+                pending = Arrays.copyOf(pending, Math.max(pending.length * 2, pendingLength + length));
+            }
+            System.arraycopy(bytes, offset, pending, pendingLength, length);
+            pendingLength += length;
+            int start = 0;
+            int end;
+            while ((end = frameEnd(pending, pendingLength, start)) > 0)
+            {
+                onMessage(FixMessage.parse(Arrays.copyOfRange(pending, start, end)), forwarded);
+                start = end;
+            }
+            System.arraycopy(pending, start, pending, 0, pendingLength - start);
+            pendingLength -= start;
+        }
     }
 
     private void onMessage(final FixMessage message, final boolean forwarded)
@@ -81,7 +86,7 @@ public final class FixTap
         }
     }
 
-    private int frameEnd(final int start)
+    private static int frameEnd(final byte[] pending, final int pendingLength, final int start)
     {
         int soh = 0;
         int i = start;

@@ -100,8 +100,6 @@ public final class FixTcpProxy implements AutoCloseable
             abort(socket);
         }
         sockets.clear();
-        initiatorToAcceptor.endOfConnection();
-        acceptorToInitiator.endOfConnection();
         blackholed.set(false);
     }
 
@@ -168,13 +166,14 @@ public final class FixTcpProxy implements AutoCloseable
             final byte[] buffer = new byte[16 * 1024];
             try
             {
+                final FixTap.Feed feed = tap.newConnection();
                 final InputStream in = from.getInputStream();
                 final OutputStream out = to.getOutputStream();
                 int read;
                 while ((read = in.read(buffer)) >= 0)
                 {
                     final boolean forward = !blackholed.get();
-                    tap.onBytes(buffer, 0, read, forward);
+                    feed.onBytes(buffer, 0, read, forward);
                     if (forward)
                     {
                         out.write(buffer, 0, read);
