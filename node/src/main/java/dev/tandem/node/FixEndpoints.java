@@ -60,9 +60,15 @@ final class FixEndpoints
         final String host,
         final int port,
         final EpochClock epochClock,
-        final NanoClock nanoClock)
+        final NanoClock nanoClock,
+        final boolean activation)
     {
-        final CountingApplication application = new CountingApplication(application(config.application()));
+        final FixApplication userApplication = application(config.application());
+        if (activation && userApplication instanceof RecoverableApplication)
+        {
+            ((RecoverableApplication)userApplication).onActivation(journal);
+        }
+        final CountingApplication application = new CountingApplication(userApplication);
         final FixContext context = new FixContext()
             .bindAddress(host)
             .port(port)

@@ -165,7 +165,7 @@ public final class Node implements NodeStatus, AutoCloseable
             fixPort = standby.port();
             return;
         }
-        fix = FixEndpoints.start(config, journal, gate, fixHost, fixPort, epochClock, nanoClock);
+        fix = FixEndpoints.start(config, journal, gate, fixHost, fixPort, epochClock, nanoClock, false);
         fixPort = fix.port();
         mode = NodeMode.Hot;
     }
@@ -250,7 +250,7 @@ public final class Node implements NodeStatus, AutoCloseable
         standby = null;
         try
         {
-            fix = FixEndpoints.start(config, journal, ReleaseGate.OPEN, fixHost, fixPort, epochClock, nanoClock);
+            fix = FixEndpoints.start(config, journal, ReleaseGate.OPEN, fixHost, fixPort, epochClock, nanoClock, true);
         }
         catch (final RuntimeException ex)
         {
