@@ -8,7 +8,6 @@ import dev.tandem.fix.InitiatorListener;
 import dev.tandem.fix.SessionConfig;
 import dev.tandem.journal.Journal;
 import dev.tandem.journal.JournalContext;
-import dev.tandem.journal.Persistence;
 import org.agrona.CloseHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -254,10 +253,5 @@ public final class FailoverInitiator implements AutoCloseable
         }
         CloseHelper.quietClose(initiator);
         CloseHelper.quietClose(journal);
-    }
-
-    static Persistence defaultPersistence()
-    {
-        return Persistence.BUFFERED;
     }
 }

@@ -130,7 +130,7 @@ final class FakeAcceptor implements AutoCloseable
     }
 
     @Override
-    public void close() throws Exception
+    public void close() throws IOException
     {
         server.close();
         synchronized (accepted)
@@ -140,6 +140,13 @@ final class FakeAcceptor implements AutoCloseable
                 socket.close();
             }
         }
-        thread.join(5_000);
+        try
+        {
+            thread.join(5_000);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
     }
 }
