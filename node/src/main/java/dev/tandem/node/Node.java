@@ -224,7 +224,11 @@ public final class Node implements NodeStatus, AutoCloseable
         {
             final long nowMs = epochClock.time();
             final long lastNs = sink.lastReceivedNs();
+            // while the replication connection is up the primary counts as heard: a pause (GC, a starved CPU) must
+            // not split the brain; a dead primary's connection resets at once, a hung one's times out (heartbeat
+            // timeout), and then the silence since the last bytes counts
             final long lastHeardMs = lastNs == Long.MIN_VALUE ? ActivationMode.NEVER :
+                sink.connected() ? nowMs :
                 nowMs - TimeUnit.NANOSECONDS.toMillis(nanoClock.nanoTime() - lastNs);
             if (config.activation().shouldActivate(nowMs, lastHeardMs))
             {

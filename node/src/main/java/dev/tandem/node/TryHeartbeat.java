@@ -6,10 +6,13 @@ import net.openhft.chronicle.wire.WireIn;
 import java.util.List;
 
 /**
- * {@code !TryHeartbeat { delayMs: 500 }}: turn Hot when the primary's replication stream (data or heartbeat) has been
- * silent for longer than {@code delayMs}. Fast and needs nothing shared, but a network partition between the nodes
- * alone makes both Hot; the epoch then fences the old primary as soon as the two can talk again. A secondary that has
- * never heard from the primary since it started does not activate by itself (its journal may be far behind).
+ * {@code !TryHeartbeat { delayMs: 500 }}: turn Hot when the replication connection to the primary is down and the
+ * primary (data or heartbeat) has been silent for longer than {@code delayMs}. A dead primary's connection resets at
+ * once, so failover takes about {@code delayMs}; a hung primary's connection is closed by the replication heartbeat
+ * timeout first (1 s by default), so a pause on a loaded host does not split the brain. Fast and needs nothing
+ * shared, but a network partition between the nodes alone makes both Hot; the epoch then fences the old primary as
+ * soon as the two can talk again. A secondary that has never heard from the primary since it started does not
+ * activate by itself (its journal may be far behind).
  * <p>
  * Threading: the node's control thread only.
  */

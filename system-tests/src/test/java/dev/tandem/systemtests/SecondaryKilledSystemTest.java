@@ -24,6 +24,7 @@ class SecondaryKilledSystemTest
     void shouldHoldAnswersWhileTheSecondaryIsAwayAndReleaseThemWhenItCatchesUp()
     {
         final DemoCluster.Options options = new DemoCluster.Options().ackStrategy("!WaitForever { }")
+            .activation("!Manual { }")
             // heartbeats are held by WaitForever too: a long interval keeps the initiator from timing out meanwhile
             .heartbeatSec(30);
         try (Scenario scenario = new Scenario(options, 200))
