@@ -152,8 +152,8 @@ public final class Demo
             out.println("Tally");
             out.println("  orders sent                  " + flow.sent());
             out.println("  answers received             " + flow.answers());
-            out.println("  answers recovered by resend  " + flow.possDupAnswers() + " (PossDupFlag=Y, filled a gap)");
-            out.println("  repeats with PossDupFlag=Y   " + flow.possDupRepeats());
+            out.println("  answers recovered by resend  " + flow.possDupAnswers() + " (PossDupFlag or PossResend=Y: gaps filled)");
+            out.println("  repeats marked as possible   " + flow.possDupRepeats());
             out.println("  duplicates without PossDup   " + duplicates);
             out.println("  lost (never answered)        " + lost +
                 (lost > 0 ? " (first id " + flow.firstUnanswered() + ")" : ""));
