@@ -152,7 +152,8 @@ public final class Demo
             out.println("Tally");
             out.println("  orders sent                  " + flow.sent());
             out.println("  answers received             " + flow.answers());
-            out.println("  answers recovered by resend  " + flow.possDupAnswers() + " (PossDupFlag or PossResend=Y: gaps filled)");
+            out.println("  answers recovered by resend  " + flow.possDupAnswers() +
+                " (PossDupFlag or PossResend=Y: gaps filled)");
             out.println("  repeats marked as possible   " + flow.possDupRepeats());
             out.println("  duplicates without PossDup   " + duplicates);
             out.println("  lost (never answered)        " + lost +
