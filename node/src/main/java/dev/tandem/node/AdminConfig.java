@@ -33,7 +33,8 @@ public final class AdminConfig extends SelfDescribingMarshallable implements Str
     @Override
     public void readMarshallable(final WireIn wire)
     {
-        StrictYaml.readKeys(wire, "admin", List.of("listen"), (key, in) -> listen = StrictYaml.text("admin.listen", in));
+        StrictYaml.readKeys(wire, "admin", List.of("listen"),
+            (key, in) -> listen = StrictYaml.text("admin.listen", in));
     }
 
     void validate()

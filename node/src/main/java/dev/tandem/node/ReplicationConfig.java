@@ -250,6 +250,12 @@ public final class ReplicationConfig extends SelfDescribingMarshallable implemen
         }
     }
 
+    /** Ten missed heartbeats, and never under the replication module's default. */
+    private long heartbeatTimeoutMs()
+    {
+        return Math.max(heartbeatIntervalMs * 10, ReplicationSourceContext.DEFAULT_HEARTBEAT_TIMEOUT_MS);
+    }
+
     /** The replication source's context for a PRIMARY, not yet concluded. */
     public ReplicationSourceContext sourceContext(final int nodeId, final long epoch)
     {
@@ -259,7 +265,7 @@ public final class ReplicationConfig extends SelfDescribingMarshallable implemen
             .nodeId(nodeId)
             .epoch(epoch)
             .heartbeatIntervalMs(heartbeatIntervalMs)
-            .heartbeatTimeoutMs(Math.max(heartbeatIntervalMs * 10, ReplicationSourceContext.DEFAULT_HEARTBEAT_TIMEOUT_MS));
+            .heartbeatTimeoutMs(heartbeatTimeoutMs());
         if (ackStrategy != null)
         {
             context.ackStrategy(ackStrategy);
@@ -284,7 +290,7 @@ public final class ReplicationConfig extends SelfDescribingMarshallable implemen
             .nodeId(nodeId)
             .epoch(epoch)
             .heartbeatIntervalMs(heartbeatIntervalMs)
-            .heartbeatTimeoutMs(Math.max(heartbeatIntervalMs * 10, ReplicationSourceContext.DEFAULT_HEARTBEAT_TIMEOUT_MS));
+            .heartbeatTimeoutMs(heartbeatTimeoutMs());
         if (secretFile != null)
         {
             context.secretFile(secretFile);

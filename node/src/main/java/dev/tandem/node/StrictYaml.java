@@ -113,7 +113,8 @@ final class StrictYaml
      * Reads a value chosen by type tag ({@code !Name { ... }}), checks it is a {@code type}, and for types that do
      * not check their own keys, checks that every key written is a field of the type.
      */
-    static <T> T tagged(final String key, final WireIn wire, final ValueIn in, final Class<T> type, final String examples)
+    static <T> T tagged(
+        final String key, final WireIn wire, final ValueIn in, final Class<T> type, final String examples)
     {
         final Bytes<?> bytes = wire.bytes();
         final long start = bytes.readPosition();

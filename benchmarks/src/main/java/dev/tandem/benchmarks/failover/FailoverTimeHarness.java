@@ -65,7 +65,8 @@ public final class FailoverTimeHarness
             final long[] sample = runOnce(ack, delayMs, rate);
             failover.recordValue(sample[0]);
             reconnect.recordValue(sample[1]);
-            System.out.printf("run %2d: SIGKILL -> Logon on secondary %6.1f ms; reconnect + Logon (baseline) %5.1f ms%n",
+            System.out.printf(
+                "run %2d: SIGKILL -> Logon on secondary %6.1f ms; reconnect + Logon (baseline) %5.1f ms%n",
                 run, sample[0] / 1e6, sample[1] / 1e6);
         }
         report("failover (SIGKILL -> Logon on secondary)", failover);

@@ -99,7 +99,8 @@ public final class Demo
                     {
                         failoverNs[1] = System.nanoTime();
                     }
-                    stamp(out, startNs, "[initiator] logged on to " + which(index) + " (port " + address.getPort() + ")");
+                    stamp(out, startNs, "[initiator] logged on to " + which(index) + " (port " +
+                        address.getPort() + ")");
                 }
 
                 @Override
