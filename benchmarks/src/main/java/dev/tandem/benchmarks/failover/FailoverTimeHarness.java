@@ -1,0 +1,167 @@
+package dev.tandem.benchmarks.failover;
+
+import dev.tandem.failover.FailoverInitiator;
+import dev.tandem.failover.FailoverListener;
+import dev.tandem.node.demo.DemoCluster;
+import dev.tandem.node.demo.OrderFlow;
+import org.HdrHistogram.Histogram;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Failover time, measured end to end over real processes: per run, a fresh primary and secondary JVM pair on
+ * loopback, a failover initiator in this JVM sending orders at a steady rate, then SIGKILL to the primary; the time
+ * is from just before the kill to the initiator's Logon on the secondary. Baseline in the same run: after the
+ * failover, the initiator's connection is dropped and the time to log on again to the (already Hot) secondary is
+ * taken: the floor any failover pays for reconnect and Logon.
+ * <pre>
+ * java $FLAGS -cp benchmarks/target/benchmarks.jar dev.tandem.benchmarks.failover.FailoverTimeHarness \
+ *     [--runs 20] [--delay-ms 300] [--ack WaitForever] [--rate 200]
+ * </pre>
+ * Each sample is one event, so there is no coordinated omission to correct: the kill happens at a chosen time and
+ * the Logon is observed by a listener called as it completes.
+ */
+public final class FailoverTimeHarness
+{
+    private static final String STRATEGY = "!Failover { attemptsPerAddress: 1, connectTimeoutMs: 500, " +
+        "logonTimeoutMs: 1000, backoffInitialMs: 10, backoffMaxMs: 100, jitterPercent: 20 }";
+
+    private FailoverTimeHarness()
+    {
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        int runs = 20;
+        long delayMs = 300;
+        String ack = "WaitForever";
+        int rate = 200;
+        for (int i = 0; i + 1 < args.length; i += 2)
+        {
+            switch (args[i])
+            {
+                case "--runs" -> runs = Integer.parseInt(args[i + 1]);
+                case "--delay-ms" -> delayMs = Long.parseLong(args[i + 1]);
+                case "--ack" -> ack = args[i + 1];
+                case "--rate" -> rate = Integer.parseInt(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        final Histogram failover = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+        final Histogram reconnect = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+        System.out.printf("settings: runs=%d, ack=!%s, activation=!TryHeartbeat { delayMs: %d }, replication " +
+            "heartbeat 100 ms, initiator %s, %d orders/s%n", runs, ack, delayMs, STRATEGY, rate);
+        for (int run = 1; run <= runs; run++)
+        {
+            final long[] sample = runOnce(ack, delayMs, rate);
+            failover.recordValue(sample[0]);
+            reconnect.recordValue(sample[1]);
+            System.out.printf(
+                "run %2d: SIGKILL -> Logon on secondary %6.1f ms; reconnect + Logon (baseline) %5.1f ms%n",
+                run, sample[0] / 1e6, sample[1] / 1e6);
+        }
+        report("failover (SIGKILL -> Logon on secondary)", failover);
+        report("baseline (reconnect + Logon to a Hot acceptor)", reconnect);
+    }
+
+    private static void report(final String name, final Histogram histogram)
+    {
+        System.out.printf("%-48s n=%d  p50 %7.1f ms  p99 %7.1f ms  p99.9 %7.1f ms  max %7.1f ms%n", name,
+            histogram.getTotalCount(), histogram.getValueAtPercentile(50) / 1e6,
+            histogram.getValueAtPercentile(99) / 1e6, histogram.getValueAtPercentile(99.9) / 1e6,
+            histogram.getMaxValue() / 1e6);
+    }
+
+    private static long[] runOnce(final String ack, final long delayMs, final int rate) throws IOException
+    {
+        final Path dir = Files.createTempDirectory("tandem-failover-bench-");
+        final DemoCluster.Options options = new DemoCluster.Options()
+            .ackStrategy("!" + ack + " { }")
+            .activation("!TryHeartbeat { delayMs: " + delayMs + " }");
+        try (DemoCluster cluster = DemoCluster.start(dir, options))
+        {
+            cluster.awaitReplicating(30_000);
+            final OrderFlow flow = new OrderFlow(rate);
+            final AtomicLong secondaryLogonNs = new AtomicLong();
+            final AtomicLong logons = new AtomicLong();
+            final FailoverInitiator initiator = FailoverInitiator.start(cluster.initiatorConfig(STRATEGY), flow,
+                new FailoverListener()
+                {
+                    @Override
+                    public void onLoggedOn(final InetSocketAddress address, final int index)
+                    {
+                        if (index == 1)
+                        {
+                            secondaryLogonNs.set(System.nanoTime());
+                        }
+                        logons.incrementAndGet();
+                    }
+                });
+            try
+            {
+                await(() -> flow.sent() >= rate / 2, "orders flowing");
+                final long killNs = System.nanoTime();
+                cluster.primary().kill();
+                await(() -> secondaryLogonNs.get() != 0, "Logon on the secondary");
+                final long failoverNs = secondaryLogonNs.get() - killNs;
+
+                final long before = logons.get();
+                final long dropNs = System.nanoTime();
+                initiator.disconnect();
+                await(() -> logons.get() > before, "re-Logon on the secondary");
+                final long reconnectNs = secondaryLogonNs.get() - dropNs;
+                return new long[]{failoverNs, reconnectNs};
+            }
+            finally
+            {
+                initiator.close();
+            }
+        }
+        finally
+        {
+            deleteRecursively(dir);
+        }
+    }
+
+    private static void await(final java.util.function.BooleanSupplier condition, final String what)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean())
+        {
+            if (System.nanoTime() - deadline > 0)
+            {
+                throw new IllegalStateException("timed out waiting for " + what);
+            }
+            LockSupport.parkNanos(100_000);
+        }
+    }
+
+    private static void deleteRecursively(final Path root) throws IOException
+    {
+        Files.walkFileTree(root, new SimpleFileVisitor<>()
+        {
+            @Override
+            public FileVisitResult visitFile(final Path file, final BasicFileAttributes attrs) throws IOException
+            {
+                Files.deleteIfExists(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(final Path dir, final IOException exc) throws IOException
+            {
+                Files.deleteIfExists(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}

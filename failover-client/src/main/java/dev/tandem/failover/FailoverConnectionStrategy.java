@@ -1,0 +1,359 @@
+package dev.tandem.failover;
+
+import net.openhft.chronicle.wire.SelfDescribingMarshallable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SocketChannel;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
+
+/**
+ * Tandem's own strategy, YAML tag {@code !Failover}: tries the acceptors in order, {@link #attemptsPerAddress} times
+ * each before moving to the next, waiting {@link #backoffInitialMs} between attempts, doubling the wait after every
+ * full round in which no acceptor completed a Logon, up to {@link #backoffMaxMs}, with up to
+ * {@link #jitterPercent}% taken off at random so that many initiators do not reconnect in step.
+ * <p>
+ * After a failover it stays on the acceptor that logged it on; when that session ends it tries that acceptor first
+ * again, unless {@link #returnToPrimary} is set, in which case it starts again from the primary (the first address).
+ * <p>
+ * The decisions ({@link #nextAddressIndex}, {@link #delayBeforeNextAttemptMs}, {@link #onAttemptFailed}) take no
+ * clock and no socket, so they can be tested by hand; {@link #connect} puts them to work on real sockets.
+ * <p>
+ * Threading: not thread safe; one connecting thread. The configuration fields are read once {@link #conclude()} is
+ * called and must not change afterwards.
+ */
+public final class FailoverConnectionStrategy extends SelfDescribingMarshallable implements ConnectionStrategy
+{
+    /** Two tries: one dropped SYN or a restarting listener does not move us off the primary. */
+    public static final int DEFAULT_ATTEMPTS_PER_ADDRESS = 2;
+    /** Loopback and LAN connects take well under a millisecond; a second means the host is not there. */
+    public static final long DEFAULT_CONNECT_TIMEOUT_MS = 1_000;
+    /** A live acceptor answers a Logon in milliseconds; two seconds leaves room for a loaded host. */
+    public static final long DEFAULT_LOGON_TIMEOUT_MS = 2_000;
+    /** Short enough that failover to a secondary that is already Hot takes tens of milliseconds. */
+    public static final long DEFAULT_BACKOFF_INITIAL_MS = 25;
+    /** Caps how long a recovered acceptor may wait for us: one second, well inside a heartbeat interval. */
+    public static final long DEFAULT_BACKOFF_MAX_MS = 1_000;
+    /** Spreads reconnects of many initiators without making any one much slower. */
+    public static final int DEFAULT_JITTER_PERCENT = 20;
+
+    private int attemptsPerAddress = DEFAULT_ATTEMPTS_PER_ADDRESS;
+    private long connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS;
+    private long logonTimeoutMs = DEFAULT_LOGON_TIMEOUT_MS;
+    private long backoffInitialMs = DEFAULT_BACKOFF_INITIAL_MS;
+    private long backoffMaxMs = DEFAULT_BACKOFF_MAX_MS;
+    private int jitterPercent = DEFAULT_JITTER_PERCENT;
+    private boolean returnToPrimary = false;
+    /** 0: never give up. */
+    private long maxConsecutiveFailures = 0;
+
+    private transient int addressCount;
+    private transient int currentIndex;
+    private transient int failuresAtCurrent;
+    private transient long consecutiveFailures;
+    private transient long attempts;
+    private transient DoubleSupplier random;
+    private transient boolean concluded;
+
+    private static final Logger LOG = LoggerFactory.getLogger(FailoverConnectionStrategy.class);
+
+    public int attemptsPerAddress()
+    {
+        return attemptsPerAddress;
+    }
+
+    /** Failed attempts on one acceptor before moving to the next: at least 1. */
+    public FailoverConnectionStrategy attemptsPerAddress(final int attemptsPerAddress)
+    {
+        this.attemptsPerAddress = attemptsPerAddress;
+        return this;
+    }
+
+    public long connectTimeoutMs()
+    {
+        return connectTimeoutMs;
+    }
+
+    /** How long a TCP connect may take, in ms. */
+    public FailoverConnectionStrategy connectTimeoutMs(final long connectTimeoutMs)
+    {
+        this.connectTimeoutMs = connectTimeoutMs;
+        return this;
+    }
+
+    @Override
+    public long logonTimeoutMs()
+    {
+        return logonTimeoutMs;
+    }
+
+    /** How long the Logon reply may take on a fresh connection, in ms. */
+    public FailoverConnectionStrategy logonTimeoutMs(final long logonTimeoutMs)
+    {
+        this.logonTimeoutMs = logonTimeoutMs;
+        return this;
+    }
+
+    public long backoffInitialMs()
+    {
+        return backoffInitialMs;
+    }
+
+    /** The wait after a failed attempt during the first round through the acceptors, in ms; 0 allowed. */
+    public FailoverConnectionStrategy backoffInitialMs(final long backoffInitialMs)
+    {
+        this.backoffInitialMs = backoffInitialMs;
+        return this;
+    }
+
+    public long backoffMaxMs()
+    {
+        return backoffMaxMs;
+    }
+
+    /** The most the wait between attempts may grow to, in ms. */
+    public FailoverConnectionStrategy backoffMaxMs(final long backoffMaxMs)
+    {
+        this.backoffMaxMs = backoffMaxMs;
+        return this;
+    }
+
+    public int jitterPercent()
+    {
+        return jitterPercent;
+    }
+
+    /** Up to this share of each wait is taken off at random: 0..100. */
+    public FailoverConnectionStrategy jitterPercent(final int jitterPercent)
+    {
+        this.jitterPercent = jitterPercent;
+        return this;
+    }
+
+    public boolean returnToPrimary()
+    {
+        return returnToPrimary;
+    }
+
+    /** When a session ends, start again from the primary rather than from the acceptor that last logged us on. */
+    public FailoverConnectionStrategy returnToPrimary(final boolean returnToPrimary)
+    {
+        this.returnToPrimary = returnToPrimary;
+        return this;
+    }
+
+    public long maxConsecutiveFailures()
+    {
+        return maxConsecutiveFailures;
+    }
+
+    /** Give up after this many failed attempts in a row; 0 (the default) never gives up. */
+    public FailoverConnectionStrategy maxConsecutiveFailures(final long maxConsecutiveFailures)
+    {
+        this.maxConsecutiveFailures = maxConsecutiveFailures;
+        return this;
+    }
+
+    /** Source of uniform randoms in [0, 1) for the jitter; tests pass a fixed one. */
+    public FailoverConnectionStrategy random(final DoubleSupplier random)
+    {
+        this.random = random;
+        return this;
+    }
+
+    /**
+     * Validates the settings and fills in defaults.
+     *
+     * @throws IllegalArgumentException naming the key and the bad value.
+     */
+    public FailoverConnectionStrategy conclude()
+    {
+        require(attemptsPerAddress >= 1, "attemptsPerAddress", attemptsPerAddress, "at least 1");
+        require(connectTimeoutMs >= 1, "connectTimeoutMs", connectTimeoutMs, "at least 1");
+        require(logonTimeoutMs >= 1, "logonTimeoutMs", logonTimeoutMs, "at least 1");
+        require(backoffInitialMs >= 0, "backoffInitialMs", backoffInitialMs, "0 or more");
+        require(backoffMaxMs >= backoffInitialMs, "backoffMaxMs", backoffMaxMs,
+            "at least backoffInitialMs (" + backoffInitialMs + ")");
+        require(jitterPercent >= 0 && jitterPercent <= 100, "jitterPercent", jitterPercent, "0..100");
+        require(maxConsecutiveFailures >= 0, "maxConsecutiveFailures", maxConsecutiveFailures, "0 (never) or more");
+        if (random == null)
+        {
+            final SplittableRandom splittableRandom = new SplittableRandom();
+            random = splittableRandom::nextDouble;
+        }
+        concluded = true;
+        return this;
+    }
+
+    private static void require(final boolean ok, final String key, final Object value, final String valid)
+    {
+        if (!ok)
+        {
+            throw new IllegalArgumentException(
+                "connectionStrategy.!Failover." + key + ": bad value " + value + ", expected " + valid);
+        }
+    }
+
+    /**
+     * The index of the acceptor to try next.
+     *
+     * @param count how many acceptors are configured.
+     */
+    public int nextAddressIndex(final int count)
+    {
+        if (count != addressCount)
+        {
+            addressCount = count;
+            currentIndex = 0;
+            failuresAtCurrent = 0;
+        }
+        return currentIndex;
+    }
+
+    /**
+     * How long to wait before the next attempt, in ms: 0 for the first attempt and after a session ended, else the
+     * backoff for the failures so far, less the jitter.
+     */
+    public long delayBeforeNextAttemptMs()
+    {
+        if (consecutiveFailures == 0)
+        {
+            return 0;
+        }
+        final long perRound = (long)attemptsPerAddress * Math.max(1, addressCount);
+        final long rounds = (consecutiveFailures - 1) / perRound;
+        long base = backoffInitialMs;
+        for (long i = 0; i < rounds && base < backoffMaxMs; i++)
+        {
+            base = base == 0 ? 0 : base * 2;
+        }
+        base = Math.min(base, backoffMaxMs);
+        final double jitter = jitterPercent / 100.0 * (random == null ? 0.0 : random.getAsDouble());
+        return Math.max(0, Math.round(base * (1.0 - jitter)));
+    }
+
+    /** Records a failed attempt on the current acceptor; moves on once it has had its share. */
+    public void onAttemptFailed()
+    {
+        consecutiveFailures++;
+        if (++failuresAtCurrent >= attemptsPerAddress)
+        {
+            failuresAtCurrent = 0;
+            currentIndex = addressCount == 0 ? 0 : (currentIndex + 1) % addressCount;
+        }
+    }
+
+    /** Whether the strategy has given up ({@link #maxConsecutiveFailures} reached). */
+    public boolean hasGivenUp()
+    {
+        return maxConsecutiveFailures > 0 && consecutiveFailures >= maxConsecutiveFailures;
+    }
+
+    /** Failed attempts since the last completed Logon. */
+    public long consecutiveFailures()
+    {
+        return consecutiveFailures;
+    }
+
+    @Override
+    public int nextAttempt(final List<InetSocketAddress> addresses) throws InterruptedException
+    {
+        if (!concluded)
+        {
+            conclude();
+        }
+        if (hasGivenUp())
+        {
+            LOG.warn("giving up after {} failed attempts in a row", consecutiveFailures);
+            return GIVE_UP;
+        }
+        final int index = nextAddressIndex(addresses.size());
+        final long delayMs = delayBeforeNextAttemptMs();
+        if (delayMs > 0)
+        {
+            TimeUnit.MILLISECONDS.sleep(delayMs);
+        }
+        if (Thread.currentThread().isInterrupted())
+        {
+            throw new InterruptedException();
+        }
+        attempts++;
+        return index;
+    }
+
+    @Override
+    public Attempt connect(final List<InetSocketAddress> addresses) throws InterruptedException
+    {
+        while (true)
+        {
+            final int index = nextAttempt(addresses);
+            if (index == GIVE_UP)
+            {
+                return null;
+            }
+            final InetSocketAddress address = addresses.get(index);
+            SocketChannel channel = null;
+            try
+            {
+                channel = SocketChannel.open();
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                final InetSocketAddress resolved = address.isUnresolved() ?
+                    new InetSocketAddress(address.getHostString(), address.getPort()) : address;
+                channel.socket().connect(resolved, (int)Math.min(Integer.MAX_VALUE, connectTimeoutMs));
+                return new Attempt(channel, index, address, attempts);
+            }
+            catch (final IOException ex)
+            {
+                closeQuietly(channel);
+                LOG.debug("connect to {} failed: {}", Addresses.format(address), ex.toString());
+                onAttemptFailed();
+            }
+        }
+    }
+
+    @Override
+    public void onLogonCompleted(final int addressIndex)
+    {
+        consecutiveFailures = 0;
+        failuresAtCurrent = 0;
+        currentIndex = addressIndex;
+    }
+
+    @Override
+    public void onAttemptFailed(final int addressIndex, final String reason)
+    {
+        onAttemptFailed();
+    }
+
+    @Override
+    public void onSessionEnded()
+    {
+        consecutiveFailures = 0;
+        failuresAtCurrent = 0;
+        if (returnToPrimary)
+        {
+            currentIndex = 0;
+        }
+    }
+
+    static void closeQuietly(final AutoCloseable closeable)
+    {
+        if (closeable != null)
+        {
+            try
+            {
+                closeable.close();
+            }
+            catch (final Exception ignore)
+            {
+                // nothing more to do with a channel that failed
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.tandem.node;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/** Directory helpers for scratch and demo directories. Stateless; any thread. */
+final class Dirs
+{
+    private Dirs()
+    {
+    }
+
+    /** Deletes a tree, ignoring what cannot be deleted (best effort: used on the way out). */
+    static void deleteRecursively(final Path root)
+    {
+        if (root == null || !Files.exists(root))
+        {
+            return;
+        }
+        try
+        {
+            Files.walkFileTree(root, new SimpleFileVisitor<>()
+            {
+                @Override
+                public FileVisitResult visitFile(final Path file, final BasicFileAttributes attrs) throws IOException
+                {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(final Path dir, final IOException exc) throws IOException
+                {
+                    Files.deleteIfExists(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        }
+        catch (final IOException ignore)
+        {
+            // best effort
+        }
+    }
+}

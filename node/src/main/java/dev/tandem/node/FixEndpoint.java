@@ -1,0 +1,28 @@
+package dev.tandem.node;
+
+/**
+ * The node's FIX acceptor as the node drives it: started on the journal once the node is Hot, fenced when it goes
+ * Stale.
+ * <p>
+ * Threading: {@link #refuseLogons(String)}, {@link #sessionsLoggedOn()} and {@link #port()} may be called from any
+ * thread; {@link #close()} from the node's control thread.
+ */
+interface FixEndpoint extends AutoCloseable
+{
+    /** The port the acceptor listens on. */
+    int port();
+
+    /** Stops logging anyone on and disconnects the sessions that are logged on, giving {@code reason}. */
+    void refuseLogons(String reason);
+
+    /** Sessions logged on now. */
+    int sessionsLoggedOn();
+
+    /** Appends the acceptor's own metrics. */
+    default void writeMetrics(final StringBuilder out)
+    {
+    }
+
+    @Override
+    void close();
+}

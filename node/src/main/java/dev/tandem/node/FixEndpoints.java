@@ -1,0 +1,194 @@
+package dev.tandem.node;
+
+import dev.tandem.fix.FixAcceptor;
+import dev.tandem.fix.FixApplication;
+import dev.tandem.fix.FixContext;
+import dev.tandem.fix.FixSession;
+import dev.tandem.journal.Journal;
+import dev.tandem.journal.ReleaseGate;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.NanoClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Starts the node's FIX acceptor (module fix-session) on the node's journal with the configured sessions and
+ * application.
+ * <p>
+ * Threading: {@link #start} on the node's start-up or control thread.
+ */
+final class FixEndpoints
+{
+    private static final Logger LOG = LoggerFactory.getLogger(FixEndpoints.class);
+
+    private FixEndpoints()
+    {
+    }
+
+    /** Creates the user's application, or the echo application, failing with the key when it cannot. */
+    static FixApplication application(final String name)
+    {
+        if (NodeConfig.ECHO.equals(name))
+        {
+            return new EchoApplication();
+        }
+        try
+        {
+            final Object application = Class.forName(name).getDeclaredConstructor().newInstance();
+            if (!(application instanceof FixApplication))
+            {
+                throw new ConfigException("application: " + name + " does not implement " +
+                    FixApplication.class.getName());
+            }
+            return (FixApplication)application;
+        }
+        catch (final ReflectiveOperationException | LinkageError ex)
+        {
+            throw new ConfigException("application: cannot create '" + name + "' (" + ex + "); expected 'echo' or " +
+                "the name of a class implementing " + FixApplication.class.getName() +
+                " with a public no-argument constructor", ex);
+        }
+    }
+
+    static FixEndpoint start(
+        final NodeConfig config,
+        final Journal journal,
+        final ReleaseGate gate,
+        final String host,
+        final int port,
+        final EpochClock epochClock,
+        final NanoClock nanoClock,
+        final boolean activation)
+    {
+        final FixApplication userApplication = application(config.application());
+        if (activation && userApplication instanceof RecoverableApplication)
+        {
+            ((RecoverableApplication)userApplication).onActivation(journal);
+        }
+        final CountingApplication application = new CountingApplication(userApplication);
+        final FixContext context = new FixContext()
+            .bindAddress(host)
+            .port(port)
+            .journal(journal)
+            .releaseGate(gate)
+            .application(application)
+            .epochClock(epochClock)
+            .nanoClock(nanoClock)
+            .agentName("tandem-fix-" + config.name())
+            .logonsEnabled(true);
+        for (final SessionConfig session : config.fix().sessions())
+        {
+            context.addSession(new dev.tandem.fix.SessionConfig()
+                .beginString(session.beginString())
+                .senderCompId(session.senderCompId())
+                .targetCompId(session.targetCompId())
+                .heartbeatIntervalSec(session.heartbeatSec())
+                .resetOnLogon(session.resetOnLogon()));
+        }
+        final FixAcceptor acceptor;
+        try
+        {
+            acceptor = FixAcceptor.create(context);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ConfigException("fix: " + ex.getMessage(), ex);
+        }
+        acceptor.start();
+        LOG.info("FIX acceptor of {} listening on {}:{} for {}", config.name(), host, acceptor.boundPort(),
+            config.fix().sessions());
+        return new AcceptorEndpoint(acceptor, application);
+    }
+
+    /** Counts sessions logged on around the user's application. Duty-cycle thread; counters any thread. */
+    static final class CountingApplication implements FixApplication
+    {
+        private final FixApplication delegate;
+        private final AtomicInteger loggedOn = new AtomicInteger();
+
+        CountingApplication(final FixApplication delegate)
+        {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void onLogon(final FixSession session)
+        {
+            loggedOn.incrementAndGet();
+            delegate.onLogon(session);
+        }
+
+        @Override
+        public void onLogout(final FixSession session)
+        {
+            loggedOn.decrementAndGet();
+            delegate.onLogout(session);
+        }
+
+        @Override
+        public void onMessage(final DirectBuffer buffer, final int offset, final int length, final FixSession session)
+        {
+            delegate.onMessage(buffer, offset, length, session);
+        }
+
+        @Override
+        public int doWork(final long nowNs)
+        {
+            return delegate.doWork(nowNs);
+        }
+    }
+
+    private static final class AcceptorEndpoint implements FixEndpoint
+    {
+        private final FixAcceptor acceptor;
+        private final CountingApplication application;
+
+        AcceptorEndpoint(final FixAcceptor acceptor, final CountingApplication application)
+        {
+            this.acceptor = acceptor;
+            this.application = application;
+        }
+
+        @Override
+        public int port()
+        {
+            return acceptor.boundPort();
+        }
+
+        @Override
+        public void refuseLogons(final String reason)
+        {
+            acceptor.logonsEnabled(false);
+            acceptor.disconnectAll();
+        }
+
+        @Override
+        public int sessionsLoggedOn()
+        {
+            return Math.max(0, application.loggedOn.get());
+        }
+
+        @Override
+        public void writeMetrics(final StringBuilder out)
+        {
+            out.append("# HELP tandem_fix_logons_total Logons accepted\n# TYPE tandem_fix_logons_total counter\n")
+                .append("tandem_fix_logons_total ").append(acceptor.logons()).append('\n');
+            out.append("# HELP tandem_fix_resend_requests_served_total ResendRequests served from the journal\n")
+                .append("# TYPE tandem_fix_resend_requests_served_total counter\n")
+                .append("tandem_fix_resend_requests_served_total ").append(acceptor.resendRequestsServed())
+                .append('\n');
+            out.append("# HELP tandem_fix_garbled_total garbled inbound messages ignored\n")
+                .append("# TYPE tandem_fix_garbled_total counter\n")
+                .append("tandem_fix_garbled_total ").append(acceptor.garbledMessages()).append('\n');
+        }
+
+        @Override
+        public void close()
+        {
+            acceptor.close();
+        }
+    }
+}

@@ -1,0 +1,407 @@
+package dev.tandem.node;
+
+import dev.tandem.failover.Addresses;
+import dev.tandem.journal.Journal;
+import dev.tandem.journal.JournalContext;
+import dev.tandem.journal.ReleaseGate;
+import dev.tandem.replication.ReplicationSink;
+import dev.tandem.replication.ReplicationSource;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemEpochClock;
+import org.agrona.concurrent.SystemNanoClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * A running Tandem node: its journal, its end of replication, its FIX acceptor, its admin API and the control agent
+ * that activates it or fences it.
+ * <p>
+ * A PRIMARY starts Hot: it streams its journal to the secondary and serves the FIX sessions, each outbound message
+ * released by the configured ack strategy. A SECONDARY starts Warm: its sink copies the primary's journal, its FIX
+ * port resets every connection, and its {@link ActivationMode} (or the admin API) turns it Hot: the sink stops, the
+ * epoch rises and is persisted, and the FIX acceptor opens on the replicated journal with the same sequence numbers.
+ * A Hot node that learns of a higher epoch goes Stale: it logs no one on and says why.
+ * <p>
+ * Threading: {@link #launch} and {@link #close()} on one thread; the {@link NodeStatus} methods from any thread.
+ * Internally: one agent thread each for replication and FIX, one control agent thread, one admin HTTP thread.
+ */
+public final class Node implements NodeStatus, AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+
+    private final NodeConfig config;
+    private final Consumer<String> events;
+    private final EpochClock epochClock = SystemEpochClock.INSTANCE;
+    private final NanoClock nanoClock = SystemNanoClock.INSTANCE;
+    private final Journal journal;
+    private final EpochFile epochFile;
+    private final SessionLagTracker lag = new SessionLagTracker();
+    private final String fixHost;
+
+    private ReplicationSource source;
+    private AgentRunner sourceRunner;
+    private ReplicationSink sink;
+    private AgentRunner sinkRunner;
+    private FencingProbe fencingProbe;
+    private StandbyListener standby;
+    private volatile FixEndpoint fix;
+    private AdminServer admin;
+    private AgentRunner controlRunner;
+    private int fixPort;
+
+    private volatile NodeMode mode = NodeMode.Stopped;
+    private volatile String reason = "";
+    private volatile String activationRequest;
+    private volatile long activationTookMs = -1;
+    private volatile long activations;
+
+    private Node(final NodeConfig config, final Consumer<String> events)
+    {
+        this.config = config;
+        this.events = events;
+        final InetSocketAddress fixListen = Addresses.parse("fix.listen", config.fix().listen(), true);
+        this.fixHost = fixListen.getHostString();
+        this.fixPort = fixListen.getPort();
+        try
+        {
+            Files.createDirectories(Path.of(config.journal().dir()));
+        }
+        catch (final java.io.IOException ex)
+        {
+            throw new ConfigException("journal.dir: cannot create '" + config.journal().dir() + "': " + ex, ex);
+        }
+        this.epochFile = EpochFile.open(Path.of(config.journal().dir()));
+        this.journal = Journal.open(new JournalContext()
+            .dir(config.journal().dir())
+            .persistence(config.journal().persistence())
+            .conclude());
+    }
+
+    /**
+     * Starts a node from a validated config.
+     *
+     * @param events receives one line per life event (ready, activated, stale), for the console.
+     * @throws ConfigException when the node may not start (another primary holds the same epoch, the lock is held,
+     *                         a port is taken).
+     */
+    public static Node launch(final NodeConfig config, final Consumer<String> events)
+    {
+        config.validate();
+        final Node node = new Node(config, events);
+        try
+        {
+            node.start();
+            return node;
+        }
+        catch (final RuntimeException ex)
+        {
+            node.close();
+            throw ex;
+        }
+    }
+
+    private void start()
+    {
+        if (config.role() == Role.PRIMARY)
+        {
+            startPrimary();
+        }
+        else
+        {
+            startSecondary();
+        }
+        lag.follow(journal, 1);
+        admin = AdminServer.start(config.admin().listen(), this);
+        controlRunner = new AgentRunner(new BackoffIdleStrategy(1, 1, 100_000, 1_000_000),
+            this::onError, null, new NodeControlAgent(this));
+        AgentRunner.startOnThread(controlRunner);
+        events.accept("TANDEM READY node=" + config.name() + " role=" + config.role() + " mode=" + mode +
+            " epoch=" + epochFile.epoch() + " fix=" + fixHost + ":" + fixPort +
+            " admin=127.0.0.1:" + admin.address().getPort() +
+            (source != null ? " replication=" + source.port() : "") +
+            (reason.isEmpty() ? "" : " reason=\"" + reason + "\""));
+    }
+
+    private void startPrimary()
+    {
+        if (epochFile.epoch() == 0)
+        {
+            epochFile.store(1);
+        }
+        final PeerCheck.Result peer = PeerCheck.query(config.peerAdmin());
+        if (peer != null && peer.mode() == NodeMode.Hot && peer.epoch() == epochFile.epoch())
+        {
+            throw new ConfigException("role: two nodes claim primary at epoch " + epochFile.epoch() + ": this node (" +
+                config.name() + ") and node-" + peer.nodeId() + " at peerAdmin " + config.peerAdmin() +
+                "; start this one as SECONDARY, or activate only one");
+        }
+        config.activation().onPrimaryStart();
+        ReleaseGate gate = ReleaseGate.OPEN;
+        if (config.replication() != null)
+        {
+            source = new ReplicationSource(
+                config.replication().sourceContext(config.nodeId(), epochFile.epoch()).conclude(), journal);
+            gate = source.newReleaseGate();
+            sourceRunner = new AgentRunner(idle(), this::onError, null, source);
+            AgentRunner.startOnThread(sourceRunner);
+        }
+        if (peer != null && peer.epoch() > epochFile.epoch())
+        {
+            reason = "peer node-" + peer.nodeId() + " holds epoch " + peer.epoch() + " > our epoch " +
+                epochFile.epoch() + ": this node is a stale primary and logs no one on";
+            LOG.error(reason);
+            mode = NodeMode.Stale;
+            standby = new StandbyListener(fixHost, fixPort);
+            fixPort = standby.port();
+            return;
+        }
+        fix = FixEndpoints.start(config, journal, gate, fixHost, fixPort, epochClock, nanoClock, false);
+        fixPort = fix.port();
+        mode = NodeMode.Hot;
+    }
+
+    private void startSecondary()
+    {
+        sink = new ReplicationSink(config.replication().sinkContext(config.nodeId(), epochFile.epoch()).conclude(),
+            journal);
+        sinkRunner = new AgentRunner(idle(), this::onError, null, sink);
+        AgentRunner.startOnThread(sinkRunner);
+        standby = new StandbyListener(fixHost, fixPort);
+        fixPort = standby.port();
+        mode = NodeMode.Warm;
+    }
+
+    private static BackoffIdleStrategy idle()
+    {
+        return new BackoffIdleStrategy(10, 10, 1_000, TimeUnit.MICROSECONDS.toNanos(500));
+    }
+
+    private void onError(final Throwable throwable)
+    {
+        LOG.error("agent error on {}", config.name(), throwable);
+    }
+
+    // ---- control agent's duty cycle -----------------------------------------------------------------------------
+
+    int controlWork()
+    {
+        int work = lag.poll();
+        if (source != null)
+        {
+            lag.onAcked(source.ackedPosition());
+        }
+        final NodeMode current = mode;
+        if (current == NodeMode.Warm)
+        {
+            work += warmWork();
+        }
+        else if (current == NodeMode.Hot)
+        {
+            work += hotWork();
+        }
+        return work;
+    }
+
+    private int warmWork()
+    {
+        final long sourceEpoch = sink.sourceEpoch();
+        if (sourceEpoch > epochFile.epoch())
+        {
+            epochFile.store(sourceEpoch);
+        }
+        String why = activationRequest;
+        if (why == null)
+        {
+            final long nowMs = epochClock.time();
+            final long lastNs = sink.lastReceivedNs();
+            // while the replication connection is up the primary counts as heard: a pause (GC, a starved CPU) must
+            // not split the brain; a dead primary's connection resets at once, a hung one's times out (heartbeat
+            // timeout), and then the silence since the last bytes counts
+            final long lastHeardMs = lastNs == Long.MIN_VALUE ? ActivationMode.NEVER :
+                sink.connected() ? nowMs :
+                nowMs - TimeUnit.NANOSECONDS.toMillis(nanoClock.nanoTime() - lastNs);
+            if (config.activation().shouldActivate(nowMs, lastHeardMs))
+            {
+                why = config.activation().name() + ": " + config.activation().reason();
+            }
+        }
+        if (why != null)
+        {
+            activate(why);
+            return 1;
+        }
+        return 0;
+    }
+
+    private void activate(final String why)
+    {
+        final long startNs = nanoClock.nanoTime();
+        // stopping the sink joins its thread: from here on this thread owns the journal
+        CloseHelper.quietClose(sinkRunner);
+        final long newEpoch = Math.max(epochFile.epoch(), sink.sourceEpoch()) + 1;
+        epochFile.store(newEpoch);
+        standby.close();
+        standby = null;
+        try
+        {
+            fix = FixEndpoints.start(config, journal, ReleaseGate.OPEN, fixHost, fixPort, epochClock, nanoClock, true);
+        }
+        catch (final RuntimeException ex)
+        {
+            // the sink is gone and the epoch raised: this node cannot go back to Warm, and must not serve half-way
+            reason = "activation failed: " + ex.getMessage();
+            mode = NodeMode.Stale;
+            LOG.error("{} could not turn Hot", config.name(), ex);
+            events.accept("TANDEM STALE node=" + config.name() + " epoch=" + newEpoch + " why=\"" + reason + "\"");
+            return;
+        }
+        mode = NodeMode.Hot;
+        activations++;
+        activationTookMs = TimeUnit.NANOSECONDS.toMillis(nanoClock.nanoTime() - startNs);
+        reason = "activated: " + why;
+        LOG.warn("{} is Hot at epoch {} ({}); journal at position {}, took {} ms",
+            config.name(), newEpoch, why, journal.lastPosition(), activationTookMs);
+        events.accept("TANDEM HOT node=" + config.name() + " epoch=" + newEpoch + " position=" +
+            journal.lastPosition() + " tookMs=" + activationTookMs + " why=\"" + why + "\"");
+        fencingProbe = FencingProbe.start(config, newEpoch, this::onError);
+    }
+
+    private int hotWork()
+    {
+        if (source != null && source.highestPeerEpoch() > epochFile.epoch())
+        {
+            goStale("a replication peer announced epoch " + source.highestPeerEpoch() + " > our epoch " +
+                epochFile.epoch() + ": another node was activated; this node is a stale primary");
+            return 1;
+        }
+        if (fencingProbe != null && fencingProbe.peerEpoch() > epochFile.epoch())
+        {
+            goStale("node-" + fencingProbe.peerNodeId() + " announced epoch " + fencingProbe.peerEpoch() +
+                " > our epoch " + epochFile.epoch() + ": this node is stale");
+            return 1;
+        }
+        return 0;
+    }
+
+    private void goStale(final String why)
+    {
+        reason = why;
+        mode = NodeMode.Stale;
+        final FixEndpoint endpoint = fix;
+        if (endpoint != null)
+        {
+            endpoint.refuseLogons(why);
+        }
+        LOG.error("{} goes Stale: {}", config.name(), why);
+        events.accept("TANDEM STALE node=" + config.name() + " epoch=" + epochFile.epoch() + " why=\"" + why + "\"");
+    }
+
+    // ---- NodeStatus -------------------------------------------------------------------------------------------
+
+    @Override
+    public int nodeId()
+    {
+        return config.nodeId();
+    }
+
+    @Override
+    public Role role()
+    {
+        return config.role();
+    }
+
+    @Override
+    public NodeMode mode()
+    {
+        return mode;
+    }
+
+    @Override
+    public long epoch()
+    {
+        return epochFile.epoch();
+    }
+
+    @Override
+    public String activationName()
+    {
+        return config.activation().name();
+    }
+
+    @Override
+    public String reason()
+    {
+        return reason;
+    }
+
+    @Override
+    public NodeMode activate(final String why, final long timeoutMs)
+    {
+        if (mode == NodeMode.Warm)
+        {
+            activationRequest = why;
+            final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+            while (mode == NodeMode.Warm && System.nanoTime() - deadlineNs < 0)
+            {
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            }
+        }
+        return mode;
+    }
+
+    /** The FIX port: the acceptor's when Hot, the standby listener's while Warm. */
+    public int fixPort()
+    {
+        return fixPort;
+    }
+
+    /** The admin API's port. */
+    public int adminPort()
+    {
+        return admin.address().getPort();
+    }
+
+    /** The replication source's port on a PRIMARY, -1 otherwise. */
+    public int replicationPort()
+    {
+        return source == null ? -1 : source.port();
+    }
+
+    public Journal journal()
+    {
+        return journal;
+    }
+
+    @Override
+    public void writeMetrics(final StringBuilder out)
+    {
+        NodeMetrics.write(out, this, config, source, sink, fix, lag, epochClock.time() * 1_000_000L,
+            activations, activationTookMs, standby == null ? 0 : standby.refused());
+    }
+
+    @Override
+    public void close()
+    {
+        mode = NodeMode.Stopped;
+        CloseHelper.quietClose(controlRunner);
+        CloseHelper.quietClose(admin);
+        CloseHelper.quietClose(fencingProbe);
+        CloseHelper.quietClose(fix);
+        CloseHelper.quietClose(standby);
+        CloseHelper.quietClose(sourceRunner);
+        CloseHelper.quietClose(sinkRunner);
+        CloseHelper.quietClose(lag);
+        CloseHelper.quietClose(journal);
+        config.activation().close();
+    }
+}

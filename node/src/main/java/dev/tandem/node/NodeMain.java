@@ -1,0 +1,103 @@
+package dev.tandem.node;
+
+import dev.tandem.node.demo.Demo;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The command line ({@code ./tandem ...}):
+ * <pre>
+ * node --config FILE.yaml     run one node until killed (SIGTERM closes it cleanly)
+ * journal dump DIR [...]      print a journal
+ * demo [--seconds N] [--rate N] [--kill-at N] [--ack WaitForever|NeverTimesOut|BoundedWait]
+ *                             primary, secondary and a failover initiator; the primary is SIGKILLed mid-stream
+ * </pre>
+ * Exit codes: 0 success, 1 the demo lost or duplicated something, 2 bad usage or configuration, 3 runtime failure.
+ */
+public final class NodeMain
+{
+    private NodeMain()
+    {
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(final String[] args, final PrintStream out, final PrintStream err) throws Exception
+    {
+        if (args.length == 0)
+        {
+            usage(err);
+            return 2;
+        }
+        switch (args[0])
+        {
+            case "node":
+                return node(Arrays.copyOfRange(args, 1, args.length), out, err);
+            case "journal":
+                if (args.length >= 3 && "dump".equals(args[1]))
+                {
+                    return JournalDumpCommand.run(Arrays.copyOfRange(args, 2, args.length), out, err);
+                }
+                usage(err);
+                return 2;
+            case "demo":
+                return Demo.run(Arrays.copyOfRange(args, 1, args.length), out);
+            case "-h":
+            case "--help":
+            case "help":
+                usage(out);
+                return 0;
+            default:
+                err.println("unknown command '" + args[0] + "'");
+                usage(err);
+                return 2;
+        }
+    }
+
+    private static int node(final String[] args, final PrintStream out, final PrintStream err)
+        throws InterruptedException
+    {
+        if (args.length != 2 || !"--config".equals(args[0]))
+        {
+            err.println("usage: node --config FILE.yaml");
+            return 2;
+        }
+        final Node node;
+        try
+        {
+            node = Node.launch(NodeConfig.load(Path.of(args[1])), line ->
+            {
+                out.println(line);
+                out.flush();
+            });
+        }
+        catch (final ConfigException ex)
+        {
+            err.println("TANDEM CONFIG ERROR " + ex.getMessage());
+            err.flush();
+            return 2;
+        }
+        final CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        {
+            node.close();
+            stopped.countDown();
+        }, "tandem-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    private static void usage(final PrintStream out)
+    {
+        out.println("usage: tandem node --config FILE.yaml");
+        out.println("       tandem journal dump DIR [--session ID] [--from SEQ] [--to SEQ]");
+        out.println("       tandem demo [--seconds N] [--rate ORDERS_PER_SEC] [--kill-at SECOND] " +
+            "[--ack WaitForever|NeverTimesOut|BoundedWait]");
+    }
+}

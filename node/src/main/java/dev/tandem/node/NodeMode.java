@@ -1,0 +1,14 @@
+package dev.tandem.node;
+
+/** What a node is doing now, as the admin API reports it. */
+public enum NodeMode
+{
+    /** Replicating; the FIX port logs no one on. */
+    Warm,
+    /** Serving FIX sessions. */
+    Hot,
+    /** Fenced: it learnt that another node holds a higher epoch, and logs no one on. */
+    Stale,
+    /** Shutting down or stopped. */
+    Stopped
+}

@@ -1,0 +1,82 @@
+package dev.tandem.node;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Asks the peer node's admin API ({@code GET /service/state}) for its mode and epoch, so that a node can refuse to
+ * start as a second primary at the same epoch, and a returning old primary can start fenced.
+ * <p>
+ * Threading: stateless; any thread. Blocks for at most about a second.
+ */
+final class PeerCheck
+{
+    private static final int TIMEOUT_MS = 500;
+    private static final Pattern NODE_ID = Pattern.compile("\"nodeId\":(\\d+)");
+    private static final Pattern MODE = Pattern.compile("\"mode\":\"(\\w+)\"");
+    private static final Pattern EPOCH = Pattern.compile("\"epoch\":(\\d+)");
+
+    /** What the peer said. */
+    record Result(int nodeId, NodeMode mode, long epoch)
+    {
+    }
+
+    private PeerCheck()
+    {
+    }
+
+    /** The peer's state, or null when no peer is configured or it does not answer. */
+    static Result query(final String peerAdmin)
+    {
+        if (peerAdmin == null)
+        {
+            return null;
+        }
+        try
+        {
+            final HttpURLConnection connection =
+                (HttpURLConnection)new URL("http://" + peerAdmin + "/service/state").openConnection();
+            connection.setConnectTimeout(TIMEOUT_MS);
+            connection.setReadTimeout(TIMEOUT_MS);
+            try
+            {
+                if (connection.getResponseCode() != 200)
+                {
+                    return null;
+                }
+                final String body;
+                try (InputStream in = connection.getInputStream())
+                {
+                    body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                }
+                return parse(body);
+            }
+            finally
+            {
+                connection.disconnect();
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return null;
+        }
+    }
+
+    static Result parse(final String json)
+    {
+        final Matcher nodeId = NODE_ID.matcher(json);
+        final Matcher mode = MODE.matcher(json);
+        final Matcher epoch = EPOCH.matcher(json);
+        if (!nodeId.find() || !mode.find() || !epoch.find())
+        {
+            return null;
+        }
+        return new Result(Integer.parseInt(nodeId.group(1)), NodeMode.valueOf(mode.group(1)),
+            Long.parseLong(epoch.group(1)));
+    }
+}

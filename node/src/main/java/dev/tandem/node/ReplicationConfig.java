@@ -1,0 +1,316 @@
+package dev.tandem.node;
+
+import dev.tandem.failover.Addresses;
+import dev.tandem.replication.AckStrategy;
+import dev.tandem.replication.ReplicationSinkContext;
+import dev.tandem.replication.ReplicationSourceContext;
+import net.openhft.chronicle.core.pool.ClassAliasPool;
+import net.openhft.chronicle.wire.SelfDescribingMarshallable;
+import net.openhft.chronicle.wire.WireIn;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * YAML section {@code replication}: a PRIMARY {@code listen}s for its secondary, a SECONDARY {@code connect}s to its
+ * primary. Both need the same {@code clusterName} and shared secret ({@code secretFile} or {@code secretEnv}, never
+ * written in the YAML itself); the primary's {@code ackStrategy} decides when a message may reach the counterparty.
+ * <p>
+ * Threading: read at start-up, immutable afterwards.
+ */
+public final class ReplicationConfig extends SelfDescribingMarshallable implements StrictYaml.StrictlyRead
+{
+    static final String EXAMPLES = "!WaitForever { }, !NeverTimesOut { }, " +
+        "!BoundedWait { timeoutMs: 5, onTimeout: SEND_ANYWAY }, WAIT_FOREVER_FOR_REPLICA_ACK, NEVER_TIMES_OUT " +
+        "or the class name of a dev.tandem.replication.AckStrategy";
+
+    static
+    {
+        // the replication module registers its strategies' YAML tags when its contexts load
+        ReplicationSourceContext.defaultAckStrategy();
+    }
+
+    /** The cluster name both ends must agree on, when none is given. */
+    public static final String DEFAULT_CLUSTER_NAME = "tandem";
+    /** Ten beats a second: cheap, and lets a sub-second TryHeartbeat delay see several missed beats. */
+    public static final long DEFAULT_HEARTBEAT_INTERVAL_MS = 100;
+
+    private String listen;
+    private String connect;
+    private String clusterName = DEFAULT_CLUSTER_NAME;
+    private String secretFile;
+    private String secretEnv;
+    private AckStrategy ackStrategy;
+    private long heartbeatIntervalMs = DEFAULT_HEARTBEAT_INTERVAL_MS;
+
+    public String listen()
+    {
+        return listen;
+    }
+
+    public ReplicationConfig listen(final String listen)
+    {
+        this.listen = listen;
+        return this;
+    }
+
+    public String connect()
+    {
+        return connect;
+    }
+
+    public ReplicationConfig connect(final String connect)
+    {
+        this.connect = connect;
+        return this;
+    }
+
+    public String clusterName()
+    {
+        return clusterName;
+    }
+
+    public ReplicationConfig clusterName(final String clusterName)
+    {
+        this.clusterName = clusterName;
+        return this;
+    }
+
+    public String secretFile()
+    {
+        return secretFile;
+    }
+
+    public ReplicationConfig secretFile(final String secretFile)
+    {
+        this.secretFile = secretFile;
+        return this;
+    }
+
+    public String secretEnv()
+    {
+        return secretEnv;
+    }
+
+    public ReplicationConfig secretEnv(final String secretEnv)
+    {
+        this.secretEnv = secretEnv;
+        return this;
+    }
+
+    /** The ack strategy as configured, or null for the replication module's default. */
+    public AckStrategy ackStrategy()
+    {
+        return ackStrategy;
+    }
+
+    public ReplicationConfig ackStrategy(final AckStrategy ackStrategy)
+    {
+        this.ackStrategy = ackStrategy;
+        return this;
+    }
+
+    public long heartbeatIntervalMs()
+    {
+        return heartbeatIntervalMs;
+    }
+
+    public ReplicationConfig heartbeatIntervalMs(final long heartbeatIntervalMs)
+    {
+        this.heartbeatIntervalMs = heartbeatIntervalMs;
+        return this;
+    }
+
+    @Override
+    public void readMarshallable(final WireIn wire)
+    {
+        StrictYaml.readKeys(wire, "replication", List.of(
+            "listen", "connect", "clusterName", "secretFile", "secretEnv", "ackStrategy", "heartbeatIntervalMs"),
+            (key, in) ->
+            {
+                final String path = "replication." + key;
+                switch (key)
+                {
+                    case "listen":
+                        listen = StrictYaml.text(path, in);
+                        break;
+                    case "connect":
+                        connect = StrictYaml.text(path, in);
+                        break;
+                    case "clusterName":
+                        clusterName = StrictYaml.text(path, in);
+                        break;
+                    case "secretFile":
+                        secretFile = StrictYaml.text(path, in);
+                        break;
+                    case "secretEnv":
+                        secretEnv = StrictYaml.text(path, in);
+                        break;
+                    case "heartbeatIntervalMs":
+                        heartbeatIntervalMs = StrictYaml.longValue(path, in, 1, 60_000);
+                        break;
+                    default:
+                        ackStrategy = readAckStrategy(wire, in);
+                        break;
+                }
+            });
+    }
+
+    private static AckStrategy readAckStrategy(final WireIn wire, final net.openhft.chronicle.wire.ValueIn in)
+    {
+        final Object value = StrictYaml.tagged("replication.ackStrategy", wire, in, Object.class,
+            EXAMPLES);
+        if (value instanceof AckStrategy)
+        {
+            return (AckStrategy)value;
+        }
+        if (value instanceof CharSequence)
+        {
+            // a scalar alias such as WAIT_FOREVER_FOR_REPLICA_ACK
+            final String name = value.toString().trim();
+            final Object strategy;
+            try
+            {
+                strategy = ClassAliasPool.CLASS_ALIASES.forName(name).getDeclaredConstructor().newInstance();
+            }
+            catch (final ReflectiveOperationException | RuntimeException ex)
+            {
+                throw new ConfigException("replication.ackStrategy: unknown strategy '" + name + "'; expected " +
+                    EXAMPLES, ex);
+            }
+            if (strategy instanceof AckStrategy)
+            {
+                return (AckStrategy)strategy;
+            }
+        }
+        throw new ConfigException("replication.ackStrategy: '" + value + "' is not an ack strategy; expected " +
+            EXAMPLES);
+    }
+
+    void validate(final Role role)
+    {
+        if (role == Role.PRIMARY)
+        {
+            address("replication.listen", listen, true);
+            if (connect != null)
+            {
+                throw new ConfigException("replication.connect: '" + connect + "' is for a SECONDARY; " +
+                    "a PRIMARY listens (replication.listen)");
+            }
+        }
+        else
+        {
+            address("replication.connect", connect, false);
+            if (listen != null)
+            {
+                throw new ConfigException("replication.listen: '" + listen + "' is for a PRIMARY; " +
+                    "a SECONDARY connects (replication.connect)");
+            }
+        }
+        if (clusterName == null || clusterName.isBlank())
+        {
+            throw new ConfigException("replication.clusterName: missing");
+        }
+        if (secretFile == null && secretEnv == null)
+        {
+            throw new ConfigException(
+                "replication: missing secret; set secretFile: <path> or secretEnv: <ENVIRONMENT_VARIABLE>");
+        }
+        if (secretFile != null && secretEnv != null)
+        {
+            throw new ConfigException("replication: both secretFile and secretEnv are set; choose one");
+        }
+        if (secretFile != null && !Files.isReadable(Path.of(secretFile)))
+        {
+            throw new ConfigException("replication.secretFile: '" + secretFile + "' does not exist or is not readable");
+        }
+        if (secretEnv != null && (System.getenv(secretEnv) == null || System.getenv(secretEnv).isEmpty()))
+        {
+            throw new ConfigException("replication.secretEnv: environment variable '" + secretEnv + "' is not set");
+        }
+        try
+        {
+            if (role == Role.PRIMARY)
+            {
+                sourceContext(1, 0).conclude();
+            }
+            else
+            {
+                sinkContext(2, 0).conclude();
+            }
+        }
+        catch (final ConfigException ex)
+        {
+            throw ex;
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ConfigException("replication." + ex.getMessage(), ex);
+        }
+    }
+
+    /** Ten missed heartbeats, and never under the replication module's default. */
+    private long heartbeatTimeoutMs()
+    {
+        return Math.max(heartbeatIntervalMs * 10, ReplicationSourceContext.DEFAULT_HEARTBEAT_TIMEOUT_MS);
+    }
+
+    /** The replication source's context for a PRIMARY, not yet concluded. */
+    public ReplicationSourceContext sourceContext(final int nodeId, final long epoch)
+    {
+        final ReplicationSourceContext context = new ReplicationSourceContext()
+            .listen(listen)
+            .clusterName(clusterName)
+            .nodeId(nodeId)
+            .epoch(epoch)
+            .heartbeatIntervalMs(heartbeatIntervalMs)
+            .heartbeatTimeoutMs(heartbeatTimeoutMs());
+        if (ackStrategy != null)
+        {
+            context.ackStrategy(ackStrategy);
+        }
+        if (secretFile != null)
+        {
+            context.secretFile(secretFile);
+        }
+        else
+        {
+            context.secretEnv(secretEnv);
+        }
+        return context;
+    }
+
+    /** The replication sink's context for a SECONDARY, not yet concluded. */
+    public ReplicationSinkContext sinkContext(final int nodeId, final long epoch)
+    {
+        final ReplicationSinkContext context = new ReplicationSinkContext()
+            .source(connect)
+            .clusterName(clusterName)
+            .nodeId(nodeId)
+            .epoch(epoch)
+            .heartbeatIntervalMs(heartbeatIntervalMs)
+            .heartbeatTimeoutMs(heartbeatTimeoutMs());
+        if (secretFile != null)
+        {
+            context.secretFile(secretFile);
+        }
+        else
+        {
+            context.secretEnv(secretEnv);
+        }
+        return context;
+    }
+
+    private static void address(final String key, final String value, final boolean allowZeroPort)
+    {
+        try
+        {
+            Addresses.parse(key, value, allowZeroPort);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ConfigException(ex.getMessage(), ex);
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package dev.tandem.node;
+
+import dev.tandem.journal.Direction;
+import dev.tandem.journal.EntryHandler;
+import dev.tandem.journal.Journal;
+import dev.tandem.journal.JournalEntry;
+import dev.tandem.journal.JournalReader;
+import org.agrona.collections.Long2ObjectHashMap;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongFunction;
+
+/**
+ * Follows the journal and keeps, per session, the newest sequence numbers journaled and the outbound messages not
+ * yet acknowledged by the secondary, so replication lag per session (in sequence numbers and in time) is a read of
+ * counters, not a scan.
+ * <p>
+ * Threading: {@link #poll} and {@link #onAcked} on the node's control thread only; {@link #snapshot} from any thread
+ * (it copies volatile fields; values may be a duty cycle old).
+ */
+final class SessionLagTracker implements AutoCloseable
+{
+    /** Unacknowledged outbound messages remembered per session; beyond this, the lag in time is of the oldest kept. */
+    static final int CAPACITY = 1 << 16;
+    private static final int POLL_LIMIT = 4096;
+
+    /** One session's counters. */
+    static final class SessionLag
+    {
+        final long sessionId;
+        volatile int lastOutboundSeqNum;
+        volatile int lastInboundSeqNum;
+        volatile int ackedOutboundSeqNum;
+        volatile long oldestUnackedNs = Long.MIN_VALUE;
+        private final long[] positions = new long[CAPACITY];
+        private final int[] seqNums = new int[CAPACITY];
+        private final long[] timestamps = new long[CAPACITY];
+        private long head;
+        private long tail;
+
+        SessionLag(final long sessionId)
+        {
+            this.sessionId = sessionId;
+        }
+
+        void onOutbound(final long position, final int seqNum, final long timestampNs)
+        {
+            lastOutboundSeqNum = seqNum;
+            if (tail - head == CAPACITY)
+            {
+                head++;
+            }
+            final int index = (int)(tail & (CAPACITY - 1));
+            positions[index] = position;
+            seqNums[index] = seqNum;
+            timestamps[index] = timestampNs;
+            tail++;
+            if (tail - head == 1)
+            {
+                oldestUnackedNs = timestampNs;
+            }
+        }
+
+        void onAcked(final long ackedPosition)
+        {
+            while (head < tail)
+            {
+                final int index = (int)(head & (CAPACITY - 1));
+                if (positions[index] > ackedPosition)
+                {
+                    oldestUnackedNs = timestamps[index];
+                    return;
+                }
+                ackedOutboundSeqNum = seqNums[index];
+                head++;
+            }
+            oldestUnackedNs = Long.MIN_VALUE;
+        }
+
+        int lagSeqNums()
+        {
+            return Math.max(0, lastOutboundSeqNum - ackedOutboundSeqNum);
+        }
+    }
+
+    private final Long2ObjectHashMap<SessionLag> sessions = new Long2ObjectHashMap<>();
+    private final List<SessionLag> ordered = new ArrayList<>();
+    private final LongFunction<SessionLag> factory = this::newSession;
+    private final EntryHandler handler = this::onEntry;
+    private JournalReader reader;
+    private volatile long lastPosition;
+
+    /** Starts following {@code journal} from {@code fromPosition} (1 = the start). */
+    void follow(final Journal journal, final long fromPosition)
+    {
+        close();
+        reader = journal.reader(fromPosition);
+    }
+
+    private SessionLag newSession(final long sessionId)
+    {
+        final SessionLag lag = new SessionLag(sessionId);
+        synchronized (ordered)
+        {
+            ordered.add(lag);
+        }
+        return lag;
+    }
+
+    int poll()
+    {
+        return reader == null ? 0 : reader.poll(handler, POLL_LIMIT);
+    }
+
+    private void onEntry(final JournalEntry entry)
+    {
+        lastPosition = entry.position();
+        if (entry.type() != JournalEntry.TYPE_MESSAGE)
+        {
+            return;
+        }
+        final SessionLag lag = sessions.computeIfAbsent(entry.sessionId(), factory);
+        if (entry.direction() == Direction.OUTBOUND)
+        {
+            lag.onOutbound(entry.position(), entry.msgSeqNum(), entry.timestampNs());
+        }
+        else
+        {
+            lag.lastInboundSeqNum = entry.msgSeqNum();
+        }
+    }
+
+    /** Everything up to {@code ackedPosition} is held by the secondary. */
+    void onAcked(final long ackedPosition)
+    {
+        synchronized (ordered)
+        {
+            for (int i = 0; i < ordered.size(); i++)
+            {
+                ordered.get(i).onAcked(ackedPosition);
+            }
+        }
+    }
+
+    /** The sessions seen so far, for metrics; any thread. */
+    List<SessionLag> snapshot()
+    {
+        synchronized (ordered)
+        {
+            return new ArrayList<>(ordered);
+        }
+    }
+
+    long lastPosition()
+    {
+        return lastPosition;
+    }
+
+    @Override
+    public void close()
+    {
+        if (reader != null)
+        {
+            reader.close();
+            reader = null;
+        }
+    }
+}

@@ -1,0 +1,307 @@
+package dev.tandem.node.demo;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A node running in its own JVM ({@code NodeMain node --config FILE}), started with this JVM's Chronicle flags and
+ * classpath, whose {@code TANDEM ...} lines can be awaited, and which can be killed with SIGKILL. Its whole output
+ * also goes to a log file beside its config.
+ * <p>
+ * Threading: one owning thread; a daemon thread pumps the output.
+ */
+public final class NodeProcess implements AutoCloseable
+{
+    private static final Pattern FIX = Pattern.compile(" fix=[^ :]+:(\\d+)");
+    private static final Pattern ADMIN = Pattern.compile(" admin=[^ :]+:(\\d+)");
+    private static final Pattern REPLICATION = Pattern.compile(" replication=(\\d+)");
+
+    private final String name;
+    private final Process process;
+    private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+    private final List<String> transcript = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final Consumer<String> echo;
+
+    private NodeProcess(final String name, final Process process, final Path log, final Consumer<String> echo)
+    {
+        this.name = name;
+        this.process = process;
+        this.echo = echo;
+        final Thread pump = new Thread(() -> pump(log), "node-output-" + name);
+        pump.setDaemon(true);
+        pump.start();
+    }
+
+    /** What a node JVM needs at least, when this JVM was started without them (e.g. from a plain jar). */
+    private static final List<String> REQUIRED_FLAGS = List.of(
+        "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
+        "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+        "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+        "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
+        "--add-exports=java.base/jdk.internal.util=ALL-UNNAMED",
+        "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
+        "--add-opens=java.base/java.lang=ALL-UNNAMED",
+        "--add-opens=java.base/java.io=ALL-UNNAMED",
+        "--add-opens=java.base/java.util=ALL-UNNAMED",
+        "--add-opens=java.base/java.nio=ALL-UNNAMED",
+        "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+        "-Dchronicle.announcer.disable=true",
+        "-Dchronicle.analytics.disable=true",
+        "-Ddisable.perf.info=true",
+        "-Dchronicle.disk.monitor.disable=true");
+
+    /**
+     * The flags of this JVM that a node JVM needs too (Chronicle's opens and exports, quiet start-up), plus any of
+     * the required ones this JVM was started without.
+     */
+    public static List<String> inheritedJvmFlags()
+    {
+        final List<String> flags = new ArrayList<>();
+        for (final String arg : ManagementFactory.getRuntimeMXBean().getInputArguments())
+        {
+            if (arg.startsWith("--add-") || arg.startsWith("--enable-native-access") ||
+                arg.startsWith("--sun-misc-unsafe") || arg.startsWith("-Dchronicle.") || arg.startsWith("-Ddisable."))
+            {
+                flags.add(arg);
+            }
+        }
+        for (final String flag : REQUIRED_FLAGS)
+        {
+            if (!flags.contains(flag))
+            {
+                flags.add(flag);
+            }
+        }
+        return flags;
+    }
+
+    /**
+     * Starts a node JVM on {@code config}.
+     *
+     * @param echo receives each {@code TANDEM} line the node prints (for live output), may be null.
+     */
+    public static NodeProcess start(final String name, final Path config, final List<String> extraJvmArgs,
+        final Consumer<String> echo)
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(inheritedJvmFlags());
+        command.add("-Xmx256m");
+        command.add("-XX:+UseSerialGC");
+        command.addAll(extraJvmArgs);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add("dev.tandem.node.NodeMain");
+        command.add("node");
+        command.add("--config");
+        command.add(config.toString());
+        try
+        {
+            final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            return new NodeProcess(name, process, config.resolveSibling(name + ".log"), echo);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    private void pump(final Path log)
+    {
+        try (BufferedReader reader = new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
+        {
+            String line;
+            while ((line = reader.readLine()) != null)
+            {
+                transcript.add(line);
+                Files.writeString(log, line + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                if (line.startsWith("TANDEM"))
+                {
+                    events.add(line);
+                    if (echo != null)
+                    {
+                        echo.accept(line);
+                    }
+                }
+            }
+        }
+        catch (final IOException ignore)
+        {
+            // the process died: its output ends here
+        }
+    }
+
+    /** Waits for a {@code TANDEM} line starting with {@code prefix}; fails with the output so far. */
+    public String awaitEvent(final String prefix, final long timeoutMs)
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        try
+        {
+            while (true)
+            {
+                final long leftNs = deadlineNs - System.nanoTime();
+                if (leftNs <= 0 || (!process.isAlive() && events.isEmpty()))
+                {
+                    throw new IllegalStateException(name + ": no '" + prefix + "' within " + timeoutMs + " ms" +
+                        (process.isAlive() ? "" : " (exited " + process.exitValue() + ")") + "; output:\n" +
+                        String.join("\n", transcript()));
+                }
+                final String line = events.poll(Math.min(leftNs, TimeUnit.MILLISECONDS.toNanos(50)),
+                    TimeUnit.NANOSECONDS);
+                if (line != null && line.startsWith(prefix))
+                {
+                    return line;
+                }
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", ex);
+        }
+    }
+
+    /** The FIX port from a READY line. */
+    public static int fixPort(final String readyLine)
+    {
+        return group(FIX, readyLine);
+    }
+
+    /** The admin port from a READY line. */
+    public static int adminPort(final String readyLine)
+    {
+        return group(ADMIN, readyLine);
+    }
+
+    /** The replication port from a primary's READY line. */
+    public static int replicationPort(final String readyLine)
+    {
+        return group(REPLICATION, readyLine);
+    }
+
+    private static int group(final Pattern pattern, final String line)
+    {
+        final Matcher matcher = pattern.matcher(line);
+        if (!matcher.find())
+        {
+            throw new IllegalStateException("no " + pattern + " in '" + line + "'");
+        }
+        return Integer.parseInt(matcher.group(1));
+    }
+
+    public List<String> transcript()
+    {
+        synchronized (transcript)
+        {
+            return new ArrayList<>(transcript);
+        }
+    }
+
+    public String name()
+    {
+        return name;
+    }
+
+    public long pid()
+    {
+        return process.pid();
+    }
+
+    public boolean isAlive()
+    {
+        return process.isAlive();
+    }
+
+    /** SIGKILL, like a crash: no shutdown hook runs. Waits until the process is gone. */
+    public void kill()
+    {
+        process.destroyForcibly();
+        try
+        {
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** SIGTERM: the node closes itself cleanly. Waits up to {@code timeoutMs}, then kills. */
+    public int stop(final long timeoutMs)
+    {
+        process.destroy();
+        try
+        {
+            if (!process.waitFor(timeoutMs, TimeUnit.MILLISECONDS))
+            {
+                kill();
+            }
+            return process.exitValue();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            kill();
+            return -1;
+        }
+    }
+
+    /** Waits for the process to exit by itself. */
+    public int awaitExit(final long timeoutMs)
+    {
+        try
+        {
+            if (!process.waitFor(timeoutMs, TimeUnit.MILLISECONDS))
+            {
+                throw new IllegalStateException(name + " did not exit within " + timeoutMs + " ms; output:\n" +
+                    String.join("\n", transcript()));
+            }
+            return process.exitValue();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", ex);
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        if (process.isAlive())
+        {
+            kill();
+        }
+    }
+
+    /** Prints to {@code out} with a prefix; for {@code echo}. */
+    public static Consumer<String> printer(final PrintStream out, final String prefix)
+    {
+        return line ->
+        {
+            synchronized (out)
+            {
+                out.println(prefix + line);
+                out.flush();
+            }
+        };
+    }
+}

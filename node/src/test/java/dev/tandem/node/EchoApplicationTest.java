@@ -1,0 +1,50 @@
+package dev.tandem.node;
+
+import dev.tandem.journal.Direction;
+import dev.tandem.journal.Journal;
+import dev.tandem.journal.JournalContext;
+import dev.tandem.journal.JournalEntry;
+import dev.tandem.test.Tests;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class EchoApplicationTest
+{
+    private final Path dir = Tests.tempDir("echo");
+
+    @AfterEach
+    void after()
+    {
+        Tests.deleteRecursively(dir);
+    }
+
+    @Test
+    void shouldFindRequestsTheOldPrimaryReceivedButNeverAnswered()
+    {
+        final UnsafeBuffer order = new UnsafeBuffer("8=FIX.4.4\u00019=5\u000135=D\u000110=000\u0001"
+            .getBytes(StandardCharsets.US_ASCII));
+        try (Journal journal = Journal.open(new JournalContext().dir(dir.toString()).conclude()))
+        {
+            journal.appendMessage(7, Direction.INBOUND, 1, 1, JournalEntry.FLAG_ADMIN, order, 0, order.capacity());
+            journal.appendMessage(7, Direction.OUTBOUND, 1, 1, JournalEntry.FLAG_ADMIN, order, 0, order.capacity());
+            for (int seq = 2; seq <= 4; seq++)
+            {
+                journal.appendMessage(7, Direction.INBOUND, seq, 1, 0, order, 0, order.capacity());
+            }
+            journal.appendMessage(7, Direction.OUTBOUND, 2, 1, 0, order, 0, order.capacity());
+            journal.appendMessage(7, Direction.OUTBOUND, 3, 1, JournalEntry.FLAG_ADMIN, order, 0, order.capacity());
+            journal.appendMessage(9, Direction.INBOUND, 2, 1, 0, order, 0, order.capacity());
+            journal.appendMessage(9, Direction.OUTBOUND, 2, 1, 0, order, 0, order.capacity());
+
+            final EchoApplication echo = new EchoApplication();
+            echo.onActivation(journal);
+            assertEquals(2, echo.unansweredCount(), "session 7: three requests, one answer; session 9: balanced");
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package dev.tandem.node;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class NodeConfigTest
+{
+    static final String PRIMARY =
+        "!NodeConfig {\n" +
+        "  role: PRIMARY,\n" +
+        "  journal: { dir: /tmp/x, persistence: BUFFERED },\n" +
+        "  replication: { listen: \"127.0.0.1:0\", clusterName: demo, secretEnv: PATH," +
+        " ackStrategy: !WaitForever { } },\n" +
+        "  fix: { listen: \"127.0.0.1:0\", sessions: [ { beginString: FIX.4.4, senderCompId: ISLD," +
+        " targetCompId: TW, heartbeatSec: 5 } ] },\n" +
+        "  admin: { listen: \"127.0.0.1:0\" },\n" +
+        "  activation: !TryHeartbeat { delayMs: 300 }\n" +
+        "}\n";
+
+    static final Path SECRET = secretFile();
+
+    static Path secretFile()
+    {
+        try
+        {
+            final Path file = Files.createTempFile("tandem-secret", ".txt");
+            file.toFile().deleteOnExit();
+            Files.writeString(file, "0123456789abcdef0123456789abcdef");
+            return file;
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    static final String SECONDARY_BLOCK =
+        ("role: SECONDARY\n" +
+        "journal:\n" +
+        "  dir: /tmp/y\n" +
+        "replication:\n" +
+        "  connect: \"127.0.0.1:9701\"\n" +
+        "  secretFile: SECRET_FILE\n" +
+        "fix:\n" +
+        "  listen: \"127.0.0.1:0\"\n" +
+        "  sessions:\n" +
+        "    - senderCompId: ISLD\n" +
+        "      targetCompId: TW\n" +
+        "activation: !TryLock { file: /tmp/tandem.lock }\n").replace("SECRET_FILE", SECRET.toString());
+
+    @Test
+    void shouldReadAPrimaryInFlowStyle()
+    {
+        final NodeConfig config = NodeConfig.fromYaml(PRIMARY);
+        assertEquals(Role.PRIMARY, config.role());
+        assertEquals(1, config.nodeId());
+        assertEquals("/tmp/x", config.journal().dir());
+        assertEquals("ISLD->TW", config.fix().sessions().get(0).id());
+        assertEquals(5, config.fix().sessions().get(0).heartbeatSec());
+        assertEquals(300, ((TryHeartbeat)config.activation()).delayMs());
+        assertEquals("demo", config.replication().clusterName());
+        assertEquals(NodeConfig.ECHO, config.application());
+    }
+
+    @Test
+    void shouldReadASecondaryInBlockStyle()
+    {
+        final NodeConfig config = NodeConfig.fromYaml(SECONDARY_BLOCK);
+        assertEquals(Role.SECONDARY, config.role());
+        assertEquals(2, config.nodeId());
+        assertInstanceOf(TryLock.class, config.activation());
+        assertEquals("127.0.0.1:9701", config.replication().connect());
+        assertEquals(AdminConfig.DEFAULT_LISTEN, config.admin().listen());
+    }
+
+    private static String failure(final String yaml)
+    {
+        return assertThrows(ConfigException.class, () -> NodeConfig.fromYaml(yaml)).getMessage();
+    }
+
+    @Test
+    void shouldNameTheUnknownKeyWhereverItIs()
+    {
+        assertTrue(failure(PRIMARY.replace("role: PRIMARY", "rolle: PRIMARY")).contains("'rolle'"));
+        assertTrue(failure(PRIMARY.replace("persistence: BUFFERED", "persistance: BUFFERED"))
+            .contains("journal: unknown key 'persistance'"));
+        assertTrue(failure(PRIMARY.replace("heartbeatSec: 5", "heartbeatSecs: 5")).contains("'heartbeatSecs'"));
+        assertTrue(failure(PRIMARY.replace("delayMs: 300", "delay: 300")).contains("'delay'"));
+        assertTrue(failure(PRIMARY.replace("!TryHeartbeat", "!TryHeartbeet")).contains("activation"));
+    }
+
+    @Test
+    void shouldNameBadValues()
+    {
+        final String badAddress = failure(PRIMARY.replace("fix: { listen: \"127.0.0.1:0\"",
+            "fix: { listen: \"127.0.0.1:99999\""));
+        assertTrue(badAddress.contains("fix.listen") && badAddress.contains("99999"), badAddress);
+        final String noPort = failure(PRIMARY.replace("admin: { listen: \"127.0.0.1:0\" }",
+            "admin: { listen: localhost }"));
+        assertTrue(noPort.contains("admin.listen") && noPort.contains("localhost"), noPort);
+        final String badRole = failure(PRIMARY.replace("role: PRIMARY", "role: LEADER"));
+        assertTrue(badRole.contains("role") && badRole.contains("LEADER"), badRole);
+        final String badNumber = failure(PRIMARY.replace("heartbeatSec: 5", "heartbeatSec: five"));
+        assertTrue(badNumber.contains("heartbeatSec") && badNumber.contains("five"), badNumber);
+        final String badPersistence = failure(PRIMARY.replace("persistence: BUFFERED", "persistence: FAST"));
+        assertTrue(badPersistence.contains("journal.persistence") && badPersistence.contains("FAST"), badPersistence);
+    }
+
+    @Test
+    void shouldRequireASecretForReplication()
+    {
+        final String missing = failure(PRIMARY.replace(" secretEnv: PATH,", ""));
+        assertTrue(missing.contains("replication") && missing.contains("secret"), missing);
+        final String unset = failure(PRIMARY.replace("secretEnv: PATH", "secretEnv: TANDEM_NO_SUCH_VARIABLE"));
+        assertTrue(unset.contains("replication.secretEnv") && unset.contains("TANDEM_NO_SUCH_VARIABLE"), unset);
+        final String scalarAlias = PRIMARY.replace("!WaitForever { }", "WAIT_FOREVER_FOR_REPLICA_ACK");
+        assertEquals("WaitForever",
+            NodeConfig.fromYaml(scalarAlias).replication().ackStrategy().getClass().getSimpleName());
+        final String badStrategy = failure(PRIMARY.replace("!WaitForever { }", "!WaitForAWhile { }"));
+        assertTrue(badStrategy.contains("replication.ackStrategy"), badStrategy);
+        final String noFile = failure(SECONDARY_BLOCK.replace(SECRET.toString(), "/nonexistent/secret"));
+        assertTrue(noFile.contains("replication.secretFile") && noFile.contains("/nonexistent/secret"), noFile);
+    }
+
+    @Test
+    void shouldRequireTheSections()
+    {
+        assertTrue(failure("role: PRIMARY\n").contains("journal"));
+        assertTrue(failure("journal: { dir: x }\n").contains("role"));
+        assertTrue(failure(SECONDARY_BLOCK.replace("    - senderCompId: ISLD\n      targetCompId: TW\n", "    []\n")
+            .replace("  sessions:\n    []", "  sessions: []")).contains("fix.sessions"));
+    }
+}

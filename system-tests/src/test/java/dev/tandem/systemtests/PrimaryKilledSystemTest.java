@@ -1,0 +1,88 @@
+package dev.tandem.systemtests;
+
+import dev.tandem.node.demo.DemoCluster;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The primary is killed with SIGKILL under a steady load of orders; the initiator fails over to the secondary.
+ */
+class PrimaryKilledSystemTest
+{
+    @Test
+    void shouldLoseNothingWithWaitForever()
+    {
+        final Outcome outcome = failOver("!WaitForever { }");
+        assertEquals(List.of(), outcome.missing,
+            "with WaitForever every message the initiator received from the primary is on the secondary");
+        assertEquals(0, outcome.lost, "orders never answered");
+    }
+
+    @Test
+    void shouldRecoverConsistentlyWithNeverTimesOutAndReportTheLoss()
+    {
+        final Outcome outcome = failOver("!NeverTimesOut { }");
+        System.out.println("NeverTimesOut: " + outcome.missing.size() + " messages the initiator received from " +
+            "the primary were not on the secondary; orders unanswered: " + outcome.lost);
+        assertEquals(0, outcome.lost, "orders never answered: the initiator's resends filled every gap");
+    }
+
+    @Test
+    void shouldRecoverConsistentlyWithBoundedWaitAndReportTheLoss()
+    {
+        final Outcome outcome = failOver("!BoundedWait { timeoutMs: 5, onTimeout: SEND_ANYWAY }");
+        System.out.println("BoundedWait: " + outcome.missing.size() + " messages the initiator received from " +
+            "the primary were not on the secondary; orders unanswered: " + outcome.lost);
+        assertEquals(0, outcome.lost, "orders never answered: the initiator's resends filled every gap");
+    }
+
+    private record Outcome(List<Integer> missing, long lost)
+    {
+    }
+
+    private static Outcome failOver(final String ackStrategy)
+    {
+        final DemoCluster.Options options = new DemoCluster.Options()
+            .ackStrategy(ackStrategy)
+            .activation("!TryHeartbeat { delayMs: 500 }");
+        try (Scenario scenario = new Scenario(options, 300))
+        {
+            scenario.startInitiator(Scenario.FAST_STRATEGY);
+            scenario.awaitLogon(1, 0);
+            scenario.awaitSent(300);
+
+            final long killNs = System.nanoTime();
+            scenario.cluster.primary().kill();
+            scenario.awaitLogon(2, 1);
+            final long sentAtFailover = scenario.flow.sent();
+            System.out.println(ackStrategy + ": SIGKILL to Logon on the secondary " +
+                TimeUnit.NANOSECONDS.toMillis(scenario.secondaryLogonNs - killNs) + " ms");
+
+            // sequence numbers continue: the initiator did not start again from 1, and the secondary knew them
+            assertTrue(scenario.lastLogonNextSender > 300,
+                "initiator's next MsgSeqNum at the secondary: " + scenario.lastLogonNextSender);
+            assertTrue(scenario.lastLogonNextTarget > 200,
+                "initiator's expected MsgSeqNum from the secondary: " + scenario.lastLogonNextTarget);
+
+            scenario.awaitSent(sentAtFailover + 200);
+            scenario.flow.stopSending();
+            scenario.awaitAllAnswered();
+            assertEquals(0, scenario.flow.duplicates(), "answers repeated without PossDupFlag or PossResend");
+            assertEquals(1, scenario.logonsOnSecondary.get(), "one Logon on the secondary, then it stayed");
+
+            final int boundary = scenario.lastLogonNextTarget;
+            scenario.stopInitiator();
+            scenario.cluster.secondary().stop(10_000);
+            assertTrue(JournalCheck.receivedBelow(scenario.initiatorJournal(), boundary) > 200,
+                "the initiator journaled what it received");
+            final List<Integer> missing = JournalCheck.missingOnSecondary(
+                scenario.initiatorJournal(), scenario.cluster.secondaryJournal(), boundary);
+            return new Outcome(missing, scenario.flow.unanswered());
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.tandem.systemtests;
+
+import dev.tandem.failover.FailoverInitiator;
+import dev.tandem.failover.FailoverListener;
+import dev.tandem.node.demo.DemoCluster;
+import dev.tandem.node.demo.OrderFlow;
+import dev.tandem.test.Tests;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A cluster of two node JVMs and, in the test's JVM, a failover initiator sending orders: the pieces every system
+ * test needs, closed in the right order.
+ */
+final class Scenario implements AutoCloseable
+{
+    static final String FAST_STRATEGY = "!Failover { attemptsPerAddress: 1, connectTimeoutMs: 500, " +
+        "logonTimeoutMs: 2000, backoffInitialMs: 10, backoffMaxMs: 100 }";
+
+    final Path dir = Tests.tempDir("system");
+    final DemoCluster cluster;
+    final OrderFlow flow;
+    final AtomicInteger logonsOnSecondary = new AtomicInteger();
+    final AtomicInteger logonsOnPrimary = new AtomicInteger();
+    volatile int lastLogonNextSender;
+    volatile int lastLogonNextTarget;
+    volatile long secondaryLogonNs;
+    FailoverInitiator initiator;
+
+    Scenario(final DemoCluster.Options options, final int ratePerSecond)
+    {
+        DemoCluster started = null;
+        try
+        {
+            started = DemoCluster.start(dir, options);
+            started.awaitReplicating(30_000);
+        }
+        catch (final RuntimeException ex)
+        {
+            if (started != null)
+            {
+                started.close();
+            }
+            Tests.deleteRecursively(dir);
+            throw ex;
+        }
+        cluster = started;
+        flow = new OrderFlow(ratePerSecond).logonObserver((sender, target) ->
+        {
+            lastLogonNextSender = sender;
+            lastLogonNextTarget = target;
+        });
+    }
+
+    void startInitiator(final String strategy)
+    {
+        initiator = FailoverInitiator.start(cluster.initiatorConfig(strategy), flow, new FailoverListener()
+        {
+            @Override
+            public void onLoggedOn(final InetSocketAddress address, final int index)
+            {
+                if (index == 1)
+                {
+                    secondaryLogonNs = System.nanoTime();
+                    logonsOnSecondary.incrementAndGet();
+                }
+                else
+                {
+                    logonsOnPrimary.incrementAndGet();
+                }
+            }
+        });
+    }
+
+    /** Waits for the initiator's {@code logons}-th Logon, on the acceptor at {@code index}. */
+    void awaitLogon(final int logons, final int index)
+    {
+        Tests.await("initiator's Logon #" + logons + " on acceptor #" + index, Duration.ofSeconds(30),
+            () -> flow.logons() >= logons && initiator.isLoggedOn() && initiator.currentIndex() == index);
+    }
+
+    void awaitSent(final long count)
+    {
+        Tests.await(count + " orders sent", Duration.ofSeconds(30), () -> flow.sent() >= count);
+    }
+
+    void awaitAllAnswered()
+    {
+        Tests.await("every order answered (sent " + flow.sent() + ", answered " + flow.answers() + ")",
+            Duration.ofSeconds(30), () -> flow.answers() >= flow.sent());
+    }
+
+    /** Stops the initiator (its journal becomes readable) and returns. */
+    void stopInitiator()
+    {
+        if (initiator != null)
+        {
+            initiator.close();
+            initiator = null;
+        }
+    }
+
+    Path initiatorJournal()
+    {
+        return dir.resolve("initiator-journal");
+    }
+
+    @Override
+    public void close()
+    {
+        stopInitiator();
+        cluster.close();
+        Tests.deleteRecursively(dir);
+    }
+}
