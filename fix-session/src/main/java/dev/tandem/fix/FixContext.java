@@ -395,7 +395,8 @@ public final class FixContext
         }
         if (errorHandler == null)
         {
-            errorHandler = (throwable) -> LoggerFactory.getLogger(FixContext.class).error("FIX engine error", throwable);
+            errorHandler = (throwable) ->
+                LoggerFactory.getLogger(FixContext.class).error("FIX engine error", throwable);
         }
         return this;
     }
