@@ -14,9 +14,13 @@ import org.agrona.DirectBuffer;
  */
 final class EntryChecksum
 {
+    /** Direct buffers seen recently: a session engine alternates between a few (inbound, outbound, resend). */
+    private static final int VIEW_SLOTS = 4;
+
     private final CRC32C crc = new CRC32C();
-    private ByteBuffer viewSource;
-    private ByteBuffer view;
+    private final ByteBuffer[] viewSources = new ByteBuffer[VIEW_SLOTS];
+    private final ByteBuffer[] views = new ByteBuffer[VIEW_SLOTS];
+    private int nextVictim;
     private byte[] scratch = new byte[1024];
 
     int compute(final DirectBuffer buffer, final int offset, final int length)
@@ -53,11 +57,7 @@ final class EntryChecksum
         final ByteBuffer byteBuffer = buffer.byteBuffer();
         if (byteBuffer != null && byteBuffer.isDirect())
         {
-            if (viewSource != byteBuffer)
-            {
-                viewSource = byteBuffer;
-                view = byteBuffer.duplicate();
-            }
+            final ByteBuffer view = viewOf(byteBuffer);
             final int start = buffer.wrapAdjustment() + offset;
             view.clear();
             view.limit(start + length).position(start);
@@ -71,5 +71,21 @@ final class EntryChecksum
         }
         buffer.getBytes(offset, scratch, 0, length);
         crc.update(scratch, 0, length);
+    }
+
+    private ByteBuffer viewOf(final ByteBuffer byteBuffer)
+    {
+        for (int i = 0; i < VIEW_SLOTS; i++)
+        {
+            if (viewSources[i] == byteBuffer)
+            {
+                return views[i];
+            }
+        }
+        final int slot = nextVictim;
+        nextVictim = (slot + 1) % VIEW_SLOTS;
+        viewSources[slot] = byteBuffer;
+        views[slot] = byteBuffer.duplicate();
+        return views[slot];
     }
 }

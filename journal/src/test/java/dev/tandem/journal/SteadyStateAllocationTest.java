@@ -43,6 +43,9 @@ class SteadyStateAllocationTest
         final byte[] text = JournalTest.fix(1).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         final UnsafeBuffer direct = new UnsafeBuffer(ByteBuffer.allocateDirect(text.length));
         direct.putBytes(0, text);
+        // a session engine alternates between its inbound and outbound direct buffers
+        final UnsafeBuffer otherDirect = new UnsafeBuffer(ByteBuffer.allocateDirect(text.length));
+        otherDirect.putBytes(0, text);
         final UnsafeBuffer heap = new UnsafeBuffer(text);
         try (Journal journal = Journal.open(new JournalContext().dir(dir.toString())))
         {
@@ -52,7 +55,8 @@ class SteadyStateAllocationTest
                 seqNum++;
                 journal.appendMessage(1, Direction.OUTBOUND, seqNum, seqNum, 0, (i & 1) == 0 ? direct : heap, 0,
                     text.length);
-                journal.appendMessage(2, Direction.INBOUND, seqNum, seqNum, 0, heap, 0, text.length);
+                journal.appendMessage(2, Direction.INBOUND, seqNum, seqNum, 0, (i & 2) == 0 ? otherDirect : heap, 0,
+                    text.length);
             }
             final int appends = 200_000;
             final long before = threads.getThreadAllocatedBytes(threadId);
@@ -61,7 +65,8 @@ class SteadyStateAllocationTest
                 seqNum++;
                 journal.appendMessage(1, Direction.OUTBOUND, seqNum, seqNum, 0, (i & 1) == 0 ? direct : heap, 0,
                     text.length);
-                journal.appendMessage(2, Direction.INBOUND, seqNum, seqNum, 0, heap, 0, text.length);
+                journal.appendMessage(2, Direction.INBOUND, seqNum, seqNum, 0, (i & 2) == 0 ? otherDirect : heap, 0,
+                    text.length);
             }
             final long allocated = threads.getThreadAllocatedBytes(threadId) - before;
             assertTrue(allocated < appends / 10, allocated + " bytes allocated by " + appends + " appends");
