@@ -32,8 +32,9 @@ import org.agrona.concurrent.YieldingIdleStrategy;
  * {@code yield} and {@code busy} trade CPU for latency (on a busy 2-core machine they make it worse).
  * <p>
  * Both engines keep their stores under {@code java.io.tmpdir}: add {@code -Djava.io.tmpdir=/dev/shm} to take the
- * disk out of the measurement. On a disk-backed directory the first write to each page of a memory-mapped journal file
- * takes a page fault that can cost milliseconds, which dominates Tandem's tail.
+ * disk out of the measurement (the first write to each page of a memory-mapped journal file takes a page fault, which
+ * on a disk-backed file system can add to the tail). On a shared machine the tails mostly follow the machine's load:
+ * report the load average beside the figures.
  */
 public final class SessionRoundTripBenchmark
 {
