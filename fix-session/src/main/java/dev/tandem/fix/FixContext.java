@@ -378,7 +378,7 @@ public final class FixContext
             throw new IllegalArgumentException("maxMessageLengthBytes=" + maxMessageLengthBytes +
                 ": must not exceed the journal's maxMessageLengthBytes=" + journalMax);
         }
-        requireRange("outboundBufferBytes", outboundBufferBytes, 2L * maxMessageLengthBytes, Integer.MAX_VALUE / 2);
+        requireRange("outboundBufferBytes", outboundBufferBytes, 4L * maxMessageLengthBytes, Integer.MAX_VALUE / 2);
         requireRange("inboundQueueBytes", inboundQueueBytes, maxMessageLengthBytes, Integer.MAX_VALUE / 2);
         requireRange("sendingTimeToleranceMs", sendingTimeToleranceMs, 1, Long.MAX_VALUE / 2_000_000);
         requireRange("logonTimeoutMs", logonTimeoutMs, 1, Long.MAX_VALUE / 2_000_000);
@@ -395,7 +395,8 @@ public final class FixContext
         }
         if (errorHandler == null)
         {
-            errorHandler = (throwable) -> LoggerFactory.getLogger(FixContext.class).error("FIX engine error", throwable);
+            errorHandler = (throwable) ->
+                LoggerFactory.getLogger(FixContext.class).error("FIX engine error", throwable);
         }
         return this;
     }

@@ -875,7 +875,8 @@ public final class FixSession
     private String tooLowText(final int msgSeqNum)
     {
         text.setLength(0);
-        text.append("MsgSeqNum too low, expecting ").append(nextTargetSeqNum).append(" but received ").append(msgSeqNum);
+        text.append("MsgSeqNum too low, expecting ").append(nextTargetSeqNum)
+            .append(" but received ").append(msgSeqNum);
         return null;
     }
 

@@ -58,7 +58,7 @@ final class Resender implements EntryHandler
     int pump()
     {
         int work = 0;
-        while (active && session.outboundFreeBytes() >= 4 * session.maxMessageLength())
+        while (active && session.outboundFreeBytes() >= 3 * session.maxMessageLength())
         {
             final int batchEnd = (int)Math.min(end, (long)next + BATCH - 1);
             stalled = false;
@@ -99,7 +99,8 @@ final class Resender implements EntryHandler
         {
             return;
         }
-        if (session.outboundFreeBytes() < 2 * session.maxMessageLength() + entry.messageLength())
+        // room for a GapFill and this message, each claimed at the maximum length
+        if (session.outboundFreeBytes() < 2 * session.maxMessageLength())
         {
             stalled = true;
             stalledAt = msgSeqNum;
@@ -125,7 +126,11 @@ final class Resender implements EntryHandler
                 session.queueGapFill(gapFillStart, msgSeqNum);
                 gapFillStart = 0;
             }
-            session.queueResend(decoder, msgSeqNum);
+            if (!session.queueResend(decoder, msgSeqNum))
+            {
+                // too long once PossDupFlag and OrigSendingTime are added: fill its gap rather than skip it
+                gapFillStart = msgSeqNum;
+            }
         }
         expected = msgSeqNum + 1;
     }

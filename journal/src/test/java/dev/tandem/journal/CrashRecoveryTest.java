@@ -36,7 +36,7 @@ class CrashRecoveryTest
     }
 
     @ParameterizedTest
-    @CsvSource({ "BUFFERED, 4, 40", "BATCHED, 2, 20", "SYNC, 3, 6" })
+    @CsvSource({ "BUFFERED, 3, 40", "BATCHED, 2, 20", "SYNC, 3, 6" })
     void shouldRecoverEveryCompleteEntryAfterSigkill(
         final Persistence persistence, final int rounds, final int maxReports)
     {

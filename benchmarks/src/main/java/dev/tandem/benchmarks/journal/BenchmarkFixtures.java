@@ -10,32 +10,12 @@ import dev.tandem.journal.Journal;
 import dev.tandem.journal.JournalContext;
 import dev.tandem.journal.Persistence;
 
-/** Shared pieces of the journal benchmarks: the JVM flags every fork needs, the message, temp dirs. */
+/**
+ * Shared pieces of the journal benchmarks: the message, temp dirs. (The JVM flags every JMH fork needs are repeated
+ * in each benchmark's {@code @Fork} annotation, which only takes constants.)
+ */
 final class BenchmarkFixtures
 {
-    /** Chronicle on Java 17 and Agrona 2.x need these in every fork; a fork without them fails. */
-    static final String[] JVM_ARGS = {
-        "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
-        "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-        "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-        "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
-        "--add-exports=java.base/jdk.internal.util=ALL-UNNAMED",
-        "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
-        "--add-opens=java.base/java.lang=ALL-UNNAMED",
-        "--add-opens=java.base/java.io=ALL-UNNAMED",
-        "--add-opens=java.base/java.util=ALL-UNNAMED",
-        "--add-opens=java.base/java.nio=ALL-UNNAMED",
-        "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-        "-Dchronicle.announcer.disable=true",
-        "-Dchronicle.analytics.disable=true",
-        "-Ddisable.perf.info=true",
-        "-Dchronicle.disk.monitor.disable=true",
-        "-Dchronicle.queue.warnSlowAppenderMs=0",
-        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-        "-Xms1g",
-        "-Xmx1g"
-    };
-
     static final long SESSION_ID = 4242;
 
     /** A 200-byte FIX 4.4 ExecutionReport as a session would journal it; MsgSeqNum field kept fixed width. */

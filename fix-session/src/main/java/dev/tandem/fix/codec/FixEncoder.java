@@ -2,6 +2,8 @@ package dev.tandem.fix.codec;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.UnsafeApi;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * A flyweight encoder of one tag=value FIX message into a {@link MutableDirectBuffer}, without allocating.
@@ -34,7 +36,12 @@ public final class FixEncoder
         }
     }
 
+    private final UnsafeBuffer dateScratch = new UnsafeBuffer(new byte[32]);
     private MutableDirectBuffer buffer;
+    private byte[] array;
+    private long address;
+    private long cachedDay = Long.MIN_VALUE;
+    private long cachedDate;
     private int bodyStart;
     private int position;
     private int limit;
@@ -50,10 +57,14 @@ public final class FixEncoder
     public FixEncoder wrap(final MutableDirectBuffer buffer, final int offset, final int capacity)
     {
         this.buffer = buffer;
+        this.array = buffer.byteArray();
+        this.address = buffer.addressOffset();
         this.bodyStart = offset + HEADER_RESERVE;
         this.position = bodyStart;
         this.limit = offset + capacity - TRAILER_LENGTH;
-        this.overflow = capacity < HEADER_RESERVE + TRAILER_LENGTH;
+        // the region is checked once here; every write below stays before limit + TRAILER_LENGTH
+        this.overflow = capacity < HEADER_RESERVE + TRAILER_LENGTH || offset < 0 ||
+            (long)offset + capacity > buffer.capacity();
         this.messageOffset = offset;
         this.messageLength = 0;
         return this;
@@ -86,8 +97,8 @@ public final class FixEncoder
         if (reserve(24))
         {
             putTag(tag);
-            position += buffer.putIntAscii(position, value);
-            buffer.putByte(position++, SOH);
+            position += putSigned(position, value);
+            put(position++, SOH);
         }
         return this;
     }
@@ -97,8 +108,8 @@ public final class FixEncoder
         if (reserve(34))
         {
             putTag(tag);
-            position += buffer.putLongAscii(position, value);
-            buffer.putByte(position++, SOH);
+            position += putSigned(position, value);
+            put(position++, SOH);
         }
         return this;
     }
@@ -108,8 +119,8 @@ public final class FixEncoder
         if (reserve(14))
         {
             putTag(tag);
-            buffer.putByte(position++, (byte)value);
-            buffer.putByte(position++, SOH);
+            put(position++, (byte)value);
+            put(position++, SOH);
         }
         return this;
     }
@@ -129,9 +140,9 @@ public final class FixEncoder
             putTag(tag);
             for (int i = 0; i < length; i++)
             {
-                buffer.putByte(position++, (byte)value.charAt(i));
+                put(position++, (byte)value.charAt(i));
             }
-            buffer.putByte(position++, SOH);
+            put(position++, SOH);
         }
         return this;
     }
@@ -144,7 +155,7 @@ public final class FixEncoder
             putTag(tag);
             buffer.putBytes(position, value, valueOffset, valueLength);
             position += valueLength;
-            buffer.putByte(position++, SOH);
+            put(position++, SOH);
         }
         return this;
     }
@@ -155,8 +166,8 @@ public final class FixEncoder
         if (reserve(12 + UtcTimestamps.LENGTH_MILLIS))
         {
             putTag(tag);
-            position += UtcTimestamps.encodeMillis(buffer, position, epochMs);
-            buffer.putByte(position++, SOH);
+            position += putTimestamp(position, epochMs, true);
+            put(position++, SOH);
         }
         return this;
     }
@@ -167,8 +178,8 @@ public final class FixEncoder
         if (reserve(12 + UtcTimestamps.LENGTH_SECONDS))
         {
             putTag(tag);
-            position += UtcTimestamps.encodeSeconds(buffer, position, epochMs);
-            buffer.putByte(position++, SOH);
+            position += putTimestamp(position, epochMs, false);
+            put(position++, SOH);
         }
         return this;
     }
@@ -176,7 +187,7 @@ public final class FixEncoder
     /** A decimal given as {@code mantissa * 10^-scale}, written with exactly {@code scale} fraction digits. */
     public FixEncoder putDecimal(final int tag, final long mantissa, final int scale)
     {
-        if (scale <= 0 || scale > 18)
+        if (scale <= 0 || scale > 18 || mantissa == Long.MIN_VALUE)
         {
             return putLong(tag, mantissa);
         }
@@ -186,20 +197,20 @@ public final class FixEncoder
             long value = mantissa;
             if (value < 0)
             {
-                buffer.putByte(position++, (byte)'-');
+                put(position++, (byte)'-');
                 value = -value;
             }
             final long power = POWERS_OF_TEN[scale];
-            position += buffer.putLongAscii(position, value / power);
-            buffer.putByte(position++, (byte)'.');
+            position += putNatural(position, value / power);
+            put(position++, (byte)'.');
             long fraction = value % power;
             for (int i = scale - 1; i >= 0; i--)
             {
-                buffer.putByte(position + i, (byte)('0' + fraction % 10));
+                put(position + i, (byte)('0' + fraction % 10));
                 fraction /= 10;
             }
             position += scale;
-            buffer.putByte(position++, SOH);
+            put(position++, SOH);
         }
         return this;
     }
@@ -231,26 +242,26 @@ public final class FixEncoder
         }
         int p = bodyStart - prefixLength;
         messageOffset = p;
-        buffer.putByte(p++, (byte)'8');
-        buffer.putByte(p++, (byte)'=');
+        put(p++, (byte)'8');
+        put(p++, (byte)'=');
         for (int i = 0, n = beginString.length(); i < n; i++)
         {
-            buffer.putByte(p++, (byte)beginString.charAt(i));
+            put(p++, (byte)beginString.charAt(i));
         }
-        buffer.putByte(p++, SOH);
-        buffer.putByte(p++, (byte)'9');
-        buffer.putByte(p++, (byte)'=');
-        p += buffer.putNaturalIntAscii(p, bodyLength);
-        buffer.putByte(p, SOH);
+        put(p++, SOH);
+        put(p++, (byte)'9');
+        put(p++, (byte)'=');
+        p += putNatural(p, bodyLength);
+        put(p, SOH);
 
         final int checksum = FixDecoder.checksum(buffer, messageOffset, position - messageOffset);
-        buffer.putByte(position++, (byte)'1');
-        buffer.putByte(position++, (byte)'0');
-        buffer.putByte(position++, (byte)'=');
-        buffer.putByte(position++, (byte)('0' + checksum / 100));
-        buffer.putByte(position++, (byte)('0' + (checksum / 10) % 10));
-        buffer.putByte(position++, (byte)('0' + checksum % 10));
-        buffer.putByte(position++, SOH);
+        put(position++, (byte)'1');
+        put(position++, (byte)'0');
+        put(position++, (byte)'=');
+        put(position++, (byte)('0' + checksum / 100));
+        put(position++, (byte)('0' + (checksum / 10) % 10));
+        put(position++, (byte)('0' + checksum % 10));
+        put(position++, SOH);
         messageLength = position - messageOffset;
         return messageLength;
     }
@@ -279,8 +290,86 @@ public final class FixEncoder
 
     private void putTag(final int tag)
     {
-        position += buffer.putNaturalIntAscii(position, tag);
-        buffer.putByte(position++, (byte)'=');
+        position += putNatural(position, tag);
+        put(position++, (byte)'=');
+    }
+
+    private void put(final int index, final byte value)
+    {
+        UnsafeApi.putByte(array, address + index, value);
+    }
+
+    /** Writes a non-negative value's digits; returns how many. */
+    private int putNatural(final int index, final long value)
+    {
+        int digits = 1;
+        for (long v = value; v >= 10; v /= 10)
+        {
+            digits++;
+        }
+        long v = value;
+        for (int i = index + digits - 1; i >= index; i--)
+        {
+            put(i, (byte)('0' + (v % 10)));
+            v /= 10;
+        }
+        return digits;
+    }
+
+    private int putSigned(final int index, final long value)
+    {
+        if (value >= 0)
+        {
+            return putNatural(index, value);
+        }
+        if (value == Long.MIN_VALUE)
+        {
+            final String text = "-9223372036854775808";
+            for (int i = 0; i < text.length(); i++)
+            {
+                put(index + i, (byte)text.charAt(i));
+            }
+            return text.length();
+        }
+        put(index, (byte)'-');
+        return 1 + putNatural(index + 1, -value);
+    }
+
+    /** yyyyMMdd-HH:mm:ss[.SSS]; the date part is cached per day. */
+    private int putTimestamp(final int index, final long epochMs, final boolean millis)
+    {
+        final long day = Math.floorDiv(epochMs, 86_400_000L);
+        if (day != cachedDay)
+        {
+            UtcTimestamps.encodeSeconds(dateScratch, 0, epochMs);
+            cachedDate = dateScratch.getLong(0, java.nio.ByteOrder.nativeOrder());
+            cachedDay = day;
+        }
+        UnsafeApi.putLong(array, address + index, cachedDate);
+        final int msOfDay = (int)(epochMs - day * 86_400_000L);
+        final int secondOfDay = msOfDay / 1000;
+        put2(index + 9, secondOfDay / 3600);
+        put(index + 8, (byte)'-');
+        put(index + 11, (byte)':');
+        put2(index + 12, (secondOfDay / 60) % 60);
+        put(index + 14, (byte)':');
+        put2(index + 15, secondOfDay % 60);
+        if (!millis)
+        {
+            return UtcTimestamps.LENGTH_SECONDS;
+        }
+        final int ms = msOfDay % 1000;
+        put(index + 17, (byte)'.');
+        put(index + 18, (byte)('0' + ms / 100));
+        put(index + 19, (byte)('0' + (ms / 10) % 10));
+        put(index + 20, (byte)('0' + ms % 10));
+        return UtcTimestamps.LENGTH_MILLIS;
+    }
+
+    private void put2(final int index, final int value)
+    {
+        put(index, (byte)('0' + value / 10));
+        put(index + 1, (byte)('0' + value % 10));
     }
 
     private static int digitCount(final int value)

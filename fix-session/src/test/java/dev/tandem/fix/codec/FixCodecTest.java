@@ -44,6 +44,34 @@ class FixCodecTest
     }
 
     @Test
+    void shouldRoundTripNumbersAtTheirLimits()
+    {
+        final int length = encoder.wrap(buffer, 0, buffer.capacity()).msgType("8")
+            .putInt(1, Integer.MIN_VALUE).putInt(2, Integer.MAX_VALUE).putLong(3, Long.MIN_VALUE)
+            .putLong(4, Long.MAX_VALUE).putInt(5, 0).putDecimal(6, -1234567, 3).putDecimal(7, 5, 4)
+            .finish("FIX.4.2");
+        assertEquals(FixDecoder.OK, decoder.wrap(buffer, encoder.messageOffset(), length));
+        assertEquals(Integer.MIN_VALUE, decoder.intValue(1, 0));
+        assertEquals(Integer.MAX_VALUE, decoder.intValue(2, 0));
+        assertEquals("-9223372036854775808", decoder.stringValue(3));
+        assertEquals("9223372036854775807", decoder.stringValue(4));
+        assertEquals(0, decoder.intValue(5, -1));
+        assertEquals("-1234.567", decoder.stringValue(6));
+        assertEquals("0.0005", decoder.stringValue(7));
+        assertEquals(-1234567, decoder.decimalValue(6, 3, 0));
+    }
+
+    @Test
+    void shouldReportOverflowInsteadOfWritingPastTheRegion()
+    {
+        final UnsafeBuffer small = new UnsafeBuffer(new byte[64]);
+        encoder.wrap(small, 0, 64).msgType("D").putAscii(58, "x".repeat(100));
+        assertEquals(FixEncoder.OVERFLOW, encoder.finish("FIX.4.4"));
+        encoder.wrap(small, 32, 64).msgType("D");
+        assertEquals(FixEncoder.OVERFLOW, encoder.finish("FIX.4.4"));
+    }
+
+    @Test
     void shouldDetectBadChecksumAndBodyLengthAndGarbage()
     {
         assertEquals(FixDecoder.OK, decode("8=FIX.4.4|9=5|35=0|10=" + checksum("8=FIX.4.4|9=5|35=0|") + "|"));

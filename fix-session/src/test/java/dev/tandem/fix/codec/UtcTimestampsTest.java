@@ -30,6 +30,27 @@ class UtcTimestampsTest
     }
 
     @Test
+    void shouldEncodeTimestampFieldsWithCachedDateLikeJavaTime()
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
+        final FixEncoder encoder = new FixEncoder();
+        final SplittableRandom random = new SplittableRandom(7);
+        long epochMs = 1_700_000_000_000L;
+        for (int i = 0; i < 20_000; i++)
+        {
+            // mostly small steps (same day, cache hits), sometimes jumps to other days and back
+            epochMs = random.nextInt(10) == 0 ?
+                random.nextLong(0, 4_102_444_800_000L) : epochMs + random.nextInt(0, 7_200_000);
+            encoder.wrap(buffer, 0, buffer.capacity()).putTimestampMs(52, epochMs).putTimestampSeconds(60, epochMs);
+            final String text = buffer.getStringWithoutLengthAscii(FixEncoder.HEADER_RESERVE, encoder.position() -
+                FixEncoder.HEADER_RESERVE);
+            final String expected = "52=" + FORMAT.format(Instant.ofEpochMilli(epochMs)) + "\u000160=" +
+                FORMAT.format(Instant.ofEpochMilli(epochMs)).substring(0, 17) + "\u0001";
+            assertEquals(expected, text);
+        }
+    }
+
+    @Test
     void shouldParseSecondsAndMicrosAndRejectGarbage()
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64]);
