@@ -29,7 +29,12 @@ import org.agrona.concurrent.YieldingIdleStrategy;
  * </pre>
  * ({@code jdk.internal.misc} is for Agrona 2's {@code UnsafeApi} when run with {@code -cp}.) The idle strategy applies to Tandem's two duty-cycle threads: {@code backoff} spins, yields, then parks up to
  * 50 us when idle; {@code default} is the engine's default (parks up to 1 ms, adding up to a millisecond per hop);
- * {@code yield} and {@code busy} trade CPU for latency.
+ * {@code yield} and {@code busy} trade CPU for latency (on a busy 2-core machine they make it worse).
+ * <p>
+ * Both engines keep their stores under {@code java.io.tmpdir}: add {@code -Djava.io.tmpdir=/dev/shm} to take the
+ * disk out of the measurement (the first write to each page of a memory-mapped journal file takes a page fault, which
+ * on a disk-backed file system can add to the tail). On a shared machine the tails mostly follow the machine's load:
+ * report the load average beside the figures.
  */
 public final class SessionRoundTripBenchmark
 {
