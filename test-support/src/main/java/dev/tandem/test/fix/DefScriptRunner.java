@@ -66,6 +66,7 @@ public final class DefScriptRunner
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Clock clock = Clock.systemUTC();
         private Set<Integer> toleratedExtraTags = Set.of();
+        private Runnable beforeConnect = () -> {};
 
         /** @param address where the acceptor listens; required, loopback in tests. @return this */
         public Context address(final InetSocketAddress address)
@@ -119,6 +120,20 @@ public final class DefScriptRunner
         public Context tolerateExtraFields(final Set<Integer> tags)
         {
             this.toleratedExtraTags = Set.copyOf(tags);
+            return this;
+        }
+
+        /**
+         * Runs before every {@code iCONNECT}: a bounded wait until the acceptor has finished with the previous
+         * connection, for a reference engine that tears sessions down on another thread (QuickFIX/J). Nothing by
+         * default.
+         *
+         * @param beforeConnect the wait; it must itself be bounded by a deadline.
+         * @return this
+         */
+        public Context beforeConnect(final Runnable beforeConnect)
+        {
+            this.beforeConnect = beforeConnect;
             return this;
         }
 
@@ -201,6 +216,7 @@ public final class DefScriptRunner
                     {
                         throw fail(script, step, "connection " + connect.connection() + " is already open");
                     }
+                    context.beforeConnect.run();
                     connections.put(connect.connection(),
                         FixTestClient.connect(context.address, context.connectTimeout));
                     note(connect.connection(), "connected");

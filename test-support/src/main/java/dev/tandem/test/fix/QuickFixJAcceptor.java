@@ -119,6 +119,27 @@ public final class QuickFixJAcceptor implements AutoCloseable
         return acceptor;
     }
 
+    /**
+     * Waits until no session of this acceptor holds a connection any more: QuickFIX/J tears a session down on its own
+     * thread after the socket closes, and a Logon that arrives before that is refused.
+     *
+     * @param timeout how long to wait before failing.
+     */
+    public void awaitNoConnectedSession(final java.time.Duration timeout)
+    {
+        dev.tandem.test.Tests.await("QuickFIX/J sessions released their previous connection", timeout, () ->
+        {
+            for (final quickfix.Session session : acceptor.getManagedSessions())
+            {
+                if (session.hasResponder())
+                {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
     /** Stops the acceptor, disconnecting every session at once. */
     @Override
     public void close()

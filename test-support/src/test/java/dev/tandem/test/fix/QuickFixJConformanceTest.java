@@ -102,7 +102,8 @@ class QuickFixJConformanceTest
         try (QuickFixJAcceptor acceptor = QuickFixJAcceptor.start(new QuickFixJEchoApplication(), "ISLD",
             List.of("TW44", "TW"), null, settings))
         {
-            new DefScriptRunner(context.address(acceptor.address())).run(script);
+            new DefScriptRunner(context.address(acceptor.address())
+                .beforeConnect(() -> acceptor.awaitNoConnectedSession(Duration.ofSeconds(10)))).run(script);
         }
     }
 }
