@@ -4,6 +4,7 @@ import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.wire.Marshallable;
 import net.openhft.chronicle.wire.ValueIn;
 import net.openhft.chronicle.wire.Wire;
+import net.openhft.chronicle.wire.WireIn;
 import net.openhft.chronicle.wire.WireOut;
 import net.openhft.chronicle.wire.WireType;
 import org.agrona.concurrent.NanoClock;
@@ -49,6 +50,35 @@ final class LinkConfig
         final Wire wire = WireType.YAML_ONLY.apply(Bytes.from(yaml));
         context.readMarshallable(wire);
         return context;
+    }
+
+    /** Reads the keys of one end of the link; a context passes its own. */
+    @FunctionalInterface
+    interface KeyReader
+    {
+        /** @return false when {@code key} is not one of this reader's keys (nothing was read). */
+        boolean read(String key, ValueIn in);
+    }
+
+    /**
+     * Reads a YAML map strictly: each key goes to {@code ownKeys} first, then to the shared keys.
+     *
+     * @param where     the end being read, for the error ("replication sink").
+     * @param validKeys every valid key, for the error.
+     * @throws IllegalArgumentException on an unknown key.
+     */
+    void readMarshallable(final WireIn wire, final KeyReader ownKeys, final String where, final String validKeys)
+    {
+        final StringBuilder key = new StringBuilder();
+        while (wire.hasMore())
+        {
+            final ValueIn in = wire.read(key);
+            final String name = key.toString();
+            if (!ownKeys.read(name, in) && !read(name, in))
+            {
+                throw Config.unknownKey(where, name, validKeys);
+            }
+        }
     }
 
     /** The shared secret given in code; copied. */

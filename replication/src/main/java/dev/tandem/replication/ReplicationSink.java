@@ -166,7 +166,7 @@ public final class ReplicationSink implements Agent, AutoCloseable
             fail(CloseReason.CONNECTION_LOST, "connect to " + context.source() + " failed: " + ex, false);
             return 1;
         }
-        if (nowNs - connectStartNs > context.handshakeTimeoutNs())
+        if (nowNs - connectStartNs > context.link().handshakeTimeoutNs())
         {
             fail(CloseReason.HANDSHAKE_TIMEOUT, "connect to " + context.source() + " timed out", false);
             return 1;
@@ -224,13 +224,13 @@ public final class ReplicationSink implements Agent, AutoCloseable
                     ackedPosition = appended;
                     lastSentNs = nowNs;
                 }
-                if (nowNs - lastSentNs >= context.heartbeatIntervalNs() &&
+                if (nowNs - lastSentNs >= context.link().heartbeatIntervalNs() &&
                     channel.offerPosition(TYPE_HEARTBEAT, appended))
                 {
                     lastSentNs = nowNs;
                 }
                 work += channel.flush() > 0 ? 1 : 0;
-                if (nowNs - lastReceivedNs > context.heartbeatTimeoutNs())
+                if (nowNs - lastReceivedNs > context.link().heartbeatTimeoutNs())
                 {
                     fail(CloseReason.HEARTBEAT_TIMEOUT, "nothing from the source for " +
                         context.heartbeatTimeoutMs() + " ms", true);
@@ -239,7 +239,7 @@ public final class ReplicationSink implements Agent, AutoCloseable
             else if (current == State.HANDSHAKING)
             {
                 work += channel.flush() > 0 ? 1 : 0;
-                if (nowNs - connectStartNs > context.handshakeTimeoutNs())
+                if (nowNs - connectStartNs > context.link().handshakeTimeoutNs())
                 {
                     fail(CloseReason.HANDSHAKE_TIMEOUT, "no complete handshake within " +
                         context.handshakeTimeoutMs() + " ms", true);

@@ -248,57 +248,39 @@ public final class ReplicationSinkContext implements Marshallable
         return link.resolvedSecret();
     }
 
-    byte[] clusterNameBytes()
+    /** The settings shared with the other end: cluster, secret, heartbeats, handshake timeout. */
+    LinkConfig link()
     {
-        return link.clusterNameBytes();
-    }
-
-    long heartbeatIntervalNs()
-    {
-        return link.heartbeatIntervalNs();
-    }
-
-    long heartbeatTimeoutNs()
-    {
-        return link.heartbeatTimeoutNs();
-    }
-
-    long handshakeTimeoutNs()
-    {
-        return link.handshakeTimeoutNs();
+        return link;
     }
 
     @Override
     public void readMarshallable(final WireIn wire)
     {
-        final StringBuilder key = new StringBuilder();
-        while (wire.hasMore())
+        link.readMarshallable(wire, this::readOwnKey, "replication sink",
+            "source, " + LinkConfig.IDENTITY_KEYS + ", " + LinkConfig.TIMER_KEYS +
+            ", reconnectBackoffMinMs, reconnectBackoffMaxMs, maxFrameLengthBytes");
+    }
+
+    /** Reads one of this end's own keys; false if {@code key} is not one. */
+    private boolean readOwnKey(final String key, final ValueIn in)
+    {
+        switch (key)
         {
-            final ValueIn in = wire.read(key);
-            final String name = key.toString();
-            switch (name)
-            {
-                case "source":
-                    source = Config.textValue(in);
-                    break;
-                case "reconnectBackoffMinMs":
-                    reconnectBackoffMinMs = Config.longValue(in, "reconnectBackoffMinMs");
-                    break;
-                case "reconnectBackoffMaxMs":
-                    reconnectBackoffMaxMs = Config.longValue(in, "reconnectBackoffMaxMs");
-                    break;
-                case "maxFrameLengthBytes":
-                    maxFrameLengthBytes = Config.intValue(in, "maxFrameLengthBytes");
-                    break;
-                default:
-                    if (link.read(name, in))
-                    {
-                        break;
-                    }
-                    throw Config.unknownKey("replication sink", name,
-                        "source, " + LinkConfig.IDENTITY_KEYS + ", " + LinkConfig.TIMER_KEYS +
-                        ", reconnectBackoffMinMs, reconnectBackoffMaxMs, maxFrameLengthBytes");
-            }
+            case "source":
+                source = Config.textValue(in);
+                return true;
+            case "reconnectBackoffMinMs":
+                reconnectBackoffMinMs = Config.longValue(in, "reconnectBackoffMinMs");
+                return true;
+            case "reconnectBackoffMaxMs":
+                reconnectBackoffMaxMs = Config.longValue(in, "reconnectBackoffMaxMs");
+                return true;
+            case "maxFrameLengthBytes":
+                maxFrameLengthBytes = Config.intValue(in, "maxFrameLengthBytes");
+                return true;
+            default:
+                return false;
         }
     }
 

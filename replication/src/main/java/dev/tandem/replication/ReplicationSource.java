@@ -80,7 +80,7 @@ public final class ReplicationSource implements Agent, AutoCloseable
             .maxFrameLength(MAX_SINK_FRAME_LENGTH);
         this.streamer = new EntryStreamer(journal, active, counters);
         this.listener = new SinkListener(context, new Authenticator(context.resolvedSecret()),
-            context.clusterNameBytes(), this::promote);
+            context.link().clusterNameBytes(), this::promote);
         LOG.info("Replication source node {} (cluster {}, epoch {}) listening on {}:{} with {}",
             context.nodeId(), context.clusterName(), epoch, context.listenAddress().getHostString(), listener.port(),
             context.ackStrategy());
@@ -247,13 +247,13 @@ public final class ReplicationSource implements Agent, AutoCloseable
             {
                 return work;
             }
-            if (nowNs - lastSentNs >= context.heartbeatIntervalNs() &&
+            if (nowNs - lastSentNs >= context.link().heartbeatIntervalNs() &&
                 active.offerPosition(TYPE_HEARTBEAT, journal.lastPosition()))
             {
                 lastSentNs = nowNs;
             }
             work += active.flush() > 0 ? 1 : 0;
-            if (nowNs - lastReceivedNs > context.heartbeatTimeoutNs())
+            if (nowNs - lastReceivedNs > context.link().heartbeatTimeoutNs())
             {
                 detach(CloseReason.HEARTBEAT_TIMEOUT, "nothing from the sink for " + context.heartbeatTimeoutMs() +
                     " ms");

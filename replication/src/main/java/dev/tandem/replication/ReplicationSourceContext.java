@@ -275,57 +275,39 @@ public final class ReplicationSourceContext implements Marshallable
         return link.resolvedSecret();
     }
 
-    byte[] clusterNameBytes()
+    /** The settings shared with the other end: cluster, secret, heartbeats, handshake timeout. */
+    LinkConfig link()
     {
-        return link.clusterNameBytes();
-    }
-
-    long heartbeatIntervalNs()
-    {
-        return link.heartbeatIntervalNs();
-    }
-
-    long heartbeatTimeoutNs()
-    {
-        return link.heartbeatTimeoutNs();
-    }
-
-    long handshakeTimeoutNs()
-    {
-        return link.handshakeTimeoutNs();
+        return link;
     }
 
     @Override
     public void readMarshallable(final WireIn wire)
     {
-        final StringBuilder key = new StringBuilder();
-        while (wire.hasMore())
+        link.readMarshallable(wire, this::readOwnKey, "replication source",
+            "listen, " + LinkConfig.IDENTITY_KEYS + ", ackStrategy, " + LinkConfig.TIMER_KEYS +
+            ", maxBatchBytes, maxPendingConnections");
+    }
+
+    /** Reads one of this end's own keys; false if {@code key} is not one. */
+    private boolean readOwnKey(final String key, final ValueIn in)
+    {
+        switch (key)
         {
-            final ValueIn in = wire.read(key);
-            final String name = key.toString();
-            switch (name)
-            {
-                case "listen":
-                    listen = Config.textValue(in);
-                    break;
-                case "ackStrategy":
-                    ackStrategy = Config.ackStrategy(in);
-                    break;
-                case "maxBatchBytes":
-                    maxBatchBytes = Config.intValue(in, "maxBatchBytes");
-                    break;
-                case "maxPendingConnections":
-                    maxPendingConnections = Config.intValue(in, "maxPendingConnections");
-                    break;
-                default:
-                    if (link.read(name, in))
-                    {
-                        break;
-                    }
-                    throw Config.unknownKey("replication source", name,
-                        "listen, " + LinkConfig.IDENTITY_KEYS + ", ackStrategy, " + LinkConfig.TIMER_KEYS +
-                        ", maxBatchBytes, maxPendingConnections");
-            }
+            case "listen":
+                listen = Config.textValue(in);
+                return true;
+            case "ackStrategy":
+                ackStrategy = Config.ackStrategy(in);
+                return true;
+            case "maxBatchBytes":
+                maxBatchBytes = Config.intValue(in, "maxBatchBytes");
+                return true;
+            case "maxPendingConnections":
+                maxPendingConnections = Config.intValue(in, "maxPendingConnections");
+                return true;
+            default:
+                return false;
         }
     }
 

@@ -45,7 +45,7 @@ final class SinkHandshake
     SinkHandshake(final ReplicationSinkContext context)
     {
         this.context = context;
-        this.clusterName = context.clusterNameBytes();
+        this.clusterName = context.link().clusterNameBytes();
         this.authenticator = new Authenticator(context.resolvedSecret());
     }
 

@@ -141,7 +141,8 @@ final class SinkListener implements AutoCloseable
             closeQuietly(socket);
             return 1;
         }
-        pending.add(new PendingSink(socket, remote, nowNs + context.handshakeTimeoutNs(), authenticator, clusterName));
+        final long deadlineNs = nowNs + context.link().handshakeTimeoutNs();
+        pending.add(new PendingSink(socket, remote, deadlineNs, authenticator, clusterName));
         return 1;
     }
 
