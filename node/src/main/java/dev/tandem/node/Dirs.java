@@ -7,15 +7,22 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 
-/** Directory helpers for scratch and demo directories. Stateless; any thread. */
-final class Dirs
+/**
+ * Directory helpers for scratch and demo directories, shared by the node, the demo and the benchmarks.
+ * Stateless; any thread.
+ */
+public final class Dirs
 {
     private Dirs()
     {
     }
 
-    /** Deletes a tree, ignoring what cannot be deleted (best effort: used on the way out). */
-    static void deleteRecursively(final Path root)
+    /**
+     * Deletes a tree, ignoring what cannot be deleted (best effort: used on the way out).
+     *
+     * @param root the tree to delete; {@code null} or a missing path is a no-op.
+     */
+    public static void deleteRecursively(final Path root)
     {
         if (root == null || !Files.exists(root))
         {

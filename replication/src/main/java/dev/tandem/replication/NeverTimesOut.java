@@ -9,29 +9,11 @@ import dev.tandem.journal.ReleaseGate;
  * primary dies before it replicated (the window is the replication lag). YAML: {@code !NeverTimesOut {}} or the
  * alias {@code NEVER_TIMES_OUT}. Immutable; thread safe.
  */
-public final class NeverTimesOut implements AckStrategy
+public final class NeverTimesOut extends StatelessAckStrategy
 {
     @Override
     public ReleaseGate newGate(final AckProgress progress)
     {
         return ReleaseGate.OPEN;
-    }
-
-    @Override
-    public String toString()
-    {
-        return "!NeverTimesOut {}";
-    }
-
-    @Override
-    public boolean equals(final Object o)
-    {
-        return o instanceof NeverTimesOut;
-    }
-
-    @Override
-    public int hashCode()
-    {
-        return 1;
     }
 }

@@ -1,7 +1,6 @@
 package dev.tandem.replication;
 
 import dev.tandem.journal.Journal;
-import dev.tandem.journal.JournalException;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -48,29 +47,20 @@ public final class ReplicationSink implements Agent, AutoCloseable
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplicationSink.class);
-    private static final int AWAIT_CHALLENGE = 0;
-    private static final int AWAIT_WELCOME = 1;
 
     private final ReplicationSinkContext context;
     private final Journal journal;
     private final NanoClock clock;
-    private final Authenticator authenticator;
     private final Checksums checksums = new Checksums();
-    private final byte[] clusterName;
     private final FrameChannel channel;
     private final FrameChannel.FrameHandler frameHandler = this::onFrame;
-    private final UnsafeBuffer sinkNonce = new UnsafeBuffer(new byte[NONCE_LENGTH]);
+    private final SinkHandshake handshake;
+    private final EntryAppender appender;
 
-    private int handshakeStep;
-    private long helloNextPosition;
-    private long helloChecksum;
-    private long helloEpoch;
-    private boolean sourceStale;
     private long connectStartNs;
     private long reconnectAtNs;
     private long backoffNs;
     private long lastSentNs;
-    private long appended;
     private long nowNs;
     private boolean closed;
 
@@ -78,16 +68,11 @@ public final class ReplicationSink implements Agent, AutoCloseable
     private volatile long epoch;
     private volatile long lastReceivedNs = Long.MIN_VALUE;
     private volatile long ackedPosition;
-    private volatile long lastAppendedPosition;
     private volatile long sourceLastPosition;
-    private volatile long sourceEpoch = -1;
-    private volatile int sourceNodeId = -1;
     private volatile long catchUpTargetPosition;
     private volatile long sessions;
     private volatile long connectAttempts;
     private volatile long bytesReceived;
-    private volatile long entriesAppended;
-    private volatile long duplicatesSkipped;
     private volatile CloseReason lastCloseReason;
     private volatile String lastClose = "";
 
@@ -101,14 +86,13 @@ public final class ReplicationSink implements Agent, AutoCloseable
         this.context = context;
         this.journal = journal;
         this.clock = context.nanoClock();
-        this.clusterName = context.clusterNameBytes();
-        this.authenticator = new Authenticator(context.resolvedSecret());
+        this.handshake = new SinkHandshake(context);
+        this.appender = new EntryAppender(journal);
         this.epoch = context.epoch();
         final int maxFrame = context.maxFrameLengthBytes();
         this.channel = new FrameChannel(maxFrame * 2, MAX_SINK_FRAME_LENGTH * 8).maxFrameLength(maxFrame);
         this.backoffNs = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(context.reconnectBackoffMinMs());
         this.reconnectAtNs = clock.nanoTime();
-        this.lastAppendedPosition = journal.lastPosition();
     }
 
     public ReplicationSinkContext context()
@@ -182,7 +166,7 @@ public final class ReplicationSink implements Agent, AutoCloseable
             fail(CloseReason.CONNECTION_LOST, "connect to " + context.source() + " failed: " + ex, false);
             return 1;
         }
-        if (nowNs - connectStartNs > context.handshakeTimeoutNs())
+        if (nowNs - connectStartNs > context.link().handshakeTimeoutNs())
         {
             fail(CloseReason.HANDSHAKE_TIMEOUT, "connect to " + context.source() + " timed out", false);
             return 1;
@@ -192,30 +176,11 @@ public final class ReplicationSink implements Agent, AutoCloseable
 
     private void onConnected() throws IOException
     {
-        appended = journal.lastPosition();
-        lastAppendedPosition = appended;
-        helloNextPosition = appended + 1;
-        helloChecksum = appended >= 1 ? checksums.entryChecksum(journal, appended) : 0;
-        helloEpoch = epoch;
-        final int length = helloLength(clusterName.length);
-        final int at = channel.claim(length);
-        final UnsafeBuffer out = channel.sendBuffer();
-        header(out, at, length, TYPE_HELLO);
-        out.putInt(at + HELLO_MAGIC_OFFSET, MAGIC, ORDER);
-        out.putInt(at + HELLO_VERSION_OFFSET, PROTOCOL_VERSION, ORDER);
-        out.putInt(at + HELLO_NODE_ID_OFFSET, context.nodeId(), ORDER);
-        out.putLong(at + HELLO_EPOCH_OFFSET, helloEpoch, ORDER);
-        out.putLong(at + HELLO_NEXT_POSITION_OFFSET, helloNextPosition, ORDER);
-        out.putLong(at + HELLO_LAST_CHECKSUM_OFFSET, helloChecksum, ORDER);
-        out.putInt(at + HELLO_MAX_FRAME_OFFSET, context.maxFrameLengthBytes(), ORDER);
-        authenticator.newNonce(out, at + HELLO_NONCE_OFFSET);
-        out.getBytes(at + HELLO_NONCE_OFFSET, sinkNonce, 0, NONCE_LENGTH);
-        out.putShort(at + HELLO_CLUSTER_LENGTH_OFFSET, (short)clusterName.length, ORDER);
-        out.putBytes(at + HELLO_CLUSTER_OFFSET, clusterName);
-        channel.commit(at, length);
+        appender.reset();
+        final long last = appender.appended();
+        handshake.sendHello(channel, last + 1, last >= 1 ? checksums.entryChecksum(journal, last) : 0, epoch);
         channel.flush();
         lastSentNs = nowNs;
-        handshakeStep = AWAIT_CHALLENGE;
         state = State.HANDSHAKING;
     }
 
@@ -253,18 +218,19 @@ public final class ReplicationSink implements Agent, AutoCloseable
             final State current = state;
             if (current == State.STREAMING)
             {
+                final long appended = appender.appended();
                 if (appended > ackedPosition && channel.offerPosition(TYPE_ACK, appended))
                 {
                     ackedPosition = appended;
                     lastSentNs = nowNs;
                 }
-                if (nowNs - lastSentNs >= context.heartbeatIntervalNs() &&
+                if (nowNs - lastSentNs >= context.link().heartbeatIntervalNs() &&
                     channel.offerPosition(TYPE_HEARTBEAT, appended))
                 {
                     lastSentNs = nowNs;
                 }
                 work += channel.flush() > 0 ? 1 : 0;
-                if (nowNs - lastReceivedNs > context.heartbeatTimeoutNs())
+                if (nowNs - lastReceivedNs > context.link().heartbeatTimeoutNs())
                 {
                     fail(CloseReason.HEARTBEAT_TIMEOUT, "nothing from the source for " +
                         context.heartbeatTimeoutMs() + " ms", true);
@@ -273,7 +239,7 @@ public final class ReplicationSink implements Agent, AutoCloseable
             else if (current == State.HANDSHAKING)
             {
                 work += channel.flush() > 0 ? 1 : 0;
-                if (nowNs - connectStartNs > context.handshakeTimeoutNs())
+                if (nowNs - connectStartNs > context.link().handshakeTimeoutNs())
                 {
                     fail(CloseReason.HANDSHAKE_TIMEOUT, "no complete handshake within " +
                         context.handshakeTimeoutMs() + " ms", true);
@@ -326,132 +292,35 @@ public final class ReplicationSink implements Agent, AutoCloseable
             }
             return protocolError("unexpected frame type " + type + " of " + length + " bytes");
         }
-        if (handshakeStep == AWAIT_CHALLENGE)
+        final int result = handshake.onFrame(channel, buffer, offset, length, type);
+        if (result == SinkHandshake.FAILED)
         {
-            return onChallenge(buffer, offset, length, type);
-        }
-        if (type != TYPE_WELCOME || length != WELCOME_LENGTH)
-        {
-            return protocolError("expected a welcome frame, got type " + type);
-        }
-        final long start = buffer.getLong(offset + WELCOME_START_POSITION_OFFSET, ORDER);
-        if (start != helloNextPosition)
-        {
-            return protocolError("welcome starts at " + start + " but " + helloNextPosition + " was asked for");
-        }
-        if (sourceStale)
-        {
-            fail(CloseReason.STALE_EPOCH, "source node " + sourceNodeId + " is at epoch " + sourceEpoch +
-                "; this sink has seen epoch " + helloEpoch + ": the source is a stale primary", true);
+            fail(handshake.failReason(), handshake.failText(), true);
             return false;
         }
-        final long sourceLast = buffer.getLong(offset + WELCOME_SOURCE_LAST_POSITION_OFFSET, ORDER);
-        sourceLastPosition = sourceLast;
-        catchUpTargetPosition = sourceLast;
-        sessions = sessions + 1;
-        backoffNs = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(context.reconnectBackoffMinMs());
-        state = State.STREAMING;
-        LOG.info("Replication sink node {} streaming from source node {} (epoch {}) at {}: from position {}, " +
-            "source at {}", context.nodeId(), sourceNodeId, sourceEpoch, context.source(), start, sourceLast);
-        return true;
-    }
-
-    private boolean onChallenge(final UnsafeBuffer buffer, final int offset, final int length, final int type)
-    {
-        if (type != TYPE_CHALLENGE || length != CHALLENGE_LENGTH)
+        if (result == SinkHandshake.WELCOMED)
         {
-            return protocolError("expected a challenge frame, got type " + type + " of " + length + " bytes");
+            final long sourceLast = handshake.welcomeSourceLast();
+            sourceLastPosition = sourceLast;
+            catchUpTargetPosition = sourceLast;
+            sessions = sessions + 1;
+            backoffNs = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(context.reconnectBackoffMinMs());
+            state = State.STREAMING;
+            LOG.info("Replication sink node {} streaming from source node {} (epoch {}) at {}: from position {}, " +
+                "source at {}", context.nodeId(), handshake.sourceNodeId(), handshake.sourceEpoch(), context.source(),
+                handshake.nextPosition(), sourceLast);
         }
-        final int version = buffer.getInt(offset + CHALLENGE_VERSION_OFFSET, ORDER);
-        if (version != PROTOCOL_VERSION)
-        {
-            fail(CloseReason.BAD_VERSION, "source speaks protocol version " + version + "; this sink speaks " +
-                PROTOCOL_VERSION, true);
-            return false;
-        }
-        final int nodeId = buffer.getInt(offset + CHALLENGE_NODE_ID_OFFSET, ORDER);
-        final long theirEpoch = buffer.getLong(offset + CHALLENGE_EPOCH_OFFSET, ORDER);
-        if (!authenticator.verifySourceProof(sinkNonce, 0, buffer, offset + CHALLENGE_NONCE_OFFSET, clusterName,
-            nodeId, theirEpoch, buffer, offset + CHALLENGE_PROOF_OFFSET))
-        {
-            fail(CloseReason.AUTH_FAILED, "the source at " + context.source() +
-                " could not prove the shared secret", true);
-            return false;
-        }
-        sourceNodeId = nodeId;
-        sourceEpoch = theirEpoch;
-        // A stale source still gets our authenticated answer, so it learns of the higher epoch and fences itself;
-        // it then refuses us, and a welcome from it is refused here.
-        sourceStale = theirEpoch < helloEpoch;
-        final int at = channel.claim(AUTH_LENGTH);
-        final UnsafeBuffer out = channel.sendBuffer();
-        header(out, at, AUTH_LENGTH, TYPE_AUTH);
-        authenticator.sinkProof(buffer, offset + CHALLENGE_NONCE_OFFSET, sinkNonce, 0, clusterName,
-            context.nodeId(), helloEpoch, helloNextPosition, helloChecksum, out, at + AUTH_PROOF_OFFSET);
-        channel.commit(at, AUTH_LENGTH);
-        handshakeStep = AWAIT_WELCOME;
         return true;
     }
 
     private boolean onData(final UnsafeBuffer buffer, final int offset, final int length)
     {
-        if (length < DATA_ENTRIES_OFFSET)
+        if (!appender.onData(buffer, offset, length))
         {
-            return protocolError("data frame of " + length + " bytes");
+            fail(appender.failReason(), appender.failText(), true);
+            return false;
         }
-        final long first = buffer.getLong(offset + DATA_FIRST_POSITION_OFFSET, ORDER);
-        final int count = buffer.getInt(offset + DATA_ENTRY_COUNT_OFFSET, ORDER);
-        final int end = offset + length;
-        int at = offset + DATA_ENTRIES_OFFSET;
-        for (int i = 0; i < count; i++)
-        {
-            if (at + ENTRY_LENGTH_PREFIX > end)
-            {
-                return protocolError("data frame truncated at entry " + i + " of " + count);
-            }
-            final int entryLength = buffer.getInt(at, ORDER);
-            at += ENTRY_LENGTH_PREFIX;
-            if (entryLength <= 0 || at + entryLength > end)
-            {
-                return protocolError("entry " + i + " has a bad length " + entryLength);
-            }
-            final long position = first + i;
-            if (position <= appended)
-            {
-                duplicatesSkipped = duplicatesSkipped + 1;
-            }
-            else if (position != appended + 1)
-            {
-                return protocolError("gap: position " + position + " arrived after " + appended);
-            }
-            else
-            {
-                final long result;
-                try
-                {
-                    result = journal.appendReplicated(buffer, at, entryLength);
-                }
-                catch (final JournalException ex)
-                {
-                    fail(CloseReason.JOURNAL_ERROR, "journal refused position " + position + ": " +
-                        ex.getMessage(), true);
-                    return false;
-                }
-                if (result != position)
-                {
-                    fail(CloseReason.JOURNAL_ERROR, "journal stored position " + position + " as " + result, true);
-                    return false;
-                }
-                appended = position;
-                entriesAppended = entriesAppended + 1;
-            }
-            at += entryLength;
-        }
-        if (at != end)
-        {
-            return protocolError("data frame has " + (end - at) + " bytes after its last entry");
-        }
-        lastAppendedPosition = appended;
+        final long appended = appender.appended();
         if (appended > sourceLastPosition)
         {
             sourceLastPosition = appended;
@@ -515,13 +384,13 @@ public final class ReplicationSink implements Agent, AutoCloseable
     /** The epoch the source announced in the last handshake (authenticated), -1 before any. */
     public long sourceEpoch()
     {
-        return sourceEpoch;
+        return handshake.sourceEpoch();
     }
 
     /** The node id the source announced in the last handshake (authenticated), -1 before any. */
     public int sourceNodeId()
     {
-        return sourceNodeId;
+        return handshake.sourceNodeId();
     }
 
     public State state()
@@ -547,7 +416,7 @@ public final class ReplicationSink implements Agent, AutoCloseable
     /** The highest position appended to this sink's journal. */
     public long lastAppendedPosition()
     {
-        return lastAppendedPosition;
+        return appender.lastAppendedPosition();
     }
 
     /** The highest position acknowledged to the source. */
@@ -565,7 +434,7 @@ public final class ReplicationSink implements Agent, AutoCloseable
     /** Entries the source has that this sink does not, as last heard. */
     public long lagEntries()
     {
-        return Math.max(0, sourceLastPosition - lastAppendedPosition);
+        return Math.max(0, sourceLastPosition - appender.lastAppendedPosition());
     }
 
     /** The source's last position when this session began: catch-up is done once it is appended. */
@@ -577,7 +446,7 @@ public final class ReplicationSink implements Agent, AutoCloseable
     /** True while streaming and not yet holding everything that existed on the source when the session began. */
     public boolean catchingUp()
     {
-        return state == State.STREAMING && lastAppendedPosition < catchUpTargetPosition;
+        return state == State.STREAMING && appender.lastAppendedPosition() < catchUpTargetPosition;
     }
 
     /** Sessions established so far. */
@@ -605,13 +474,13 @@ public final class ReplicationSink implements Agent, AutoCloseable
 
     public long entriesAppended()
     {
-        return entriesAppended;
+        return appender.entriesAppended();
     }
 
     /** Entries received again after a reconnect and skipped (should stay 0). */
     public long duplicatesSkipped()
     {
-        return duplicatesSkipped;
+        return appender.duplicatesSkipped();
     }
 
     /** Why the last connection ended or was refused, null before any. */

@@ -1,18 +1,12 @@
 package dev.tandem.replication;
 
-import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.wire.Marshallable;
 import net.openhft.chronicle.wire.ValueIn;
-import net.openhft.chronicle.wire.Wire;
 import net.openhft.chronicle.wire.WireIn;
 import net.openhft.chronicle.wire.WireOut;
-import net.openhft.chronicle.wire.WireType;
 import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.SystemNanoClock;
 
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Configuration of a {@link ReplicationSink} (the secondary's end), in code with fluent setters or in YAML:
@@ -44,31 +38,18 @@ public final class ReplicationSinkContext implements Marshallable
     public static final int DEFAULT_MAX_FRAME_LENGTH_BYTES = 256 * 1024;
 
     private String source;
-    private String clusterName;
-    private int nodeId = 2;
-    private long epoch;
-    private String secretFile;
-    private String secretEnv;
-    private long heartbeatIntervalMs = ReplicationSourceContext.DEFAULT_HEARTBEAT_INTERVAL_MS;
-    private long heartbeatTimeoutMs = ReplicationSourceContext.DEFAULT_HEARTBEAT_TIMEOUT_MS;
-    private long handshakeTimeoutMs = ReplicationSourceContext.DEFAULT_HANDSHAKE_TIMEOUT_MS;
     private long reconnectBackoffMinMs = DEFAULT_RECONNECT_BACKOFF_MIN_MS;
     private long reconnectBackoffMaxMs = DEFAULT_RECONNECT_BACKOFF_MAX_MS;
     private int maxFrameLengthBytes = DEFAULT_MAX_FRAME_LENGTH_BYTES;
 
-    private transient byte[] secret;
-    private transient byte[] resolvedSecret;
     private transient InetSocketAddress sourceAddress;
-    private transient NanoClock nanoClock = SystemNanoClock.INSTANCE;
     private transient boolean concluded;
+    private final transient LinkConfig link = new LinkConfig(2);
 
     /** Reads a context from YAML (a map of the keys above); call {@link #conclude()} afterwards. */
     public static ReplicationSinkContext fromYaml(final String yaml)
     {
-        final ReplicationSinkContext context = new ReplicationSinkContext();
-        final Wire wire = WireType.YAML_ONLY.apply(Bytes.from(yaml));
-        context.readMarshallable(wire);
-        return context;
+        return LinkConfig.fromYaml(yaml, new ReplicationSinkContext());
     }
 
     public ReplicationSinkContext source(final String source)
@@ -85,99 +66,99 @@ public final class ReplicationSinkContext implements Marshallable
 
     public ReplicationSinkContext clusterName(final String clusterName)
     {
-        this.clusterName = clusterName;
+        link.clusterName = clusterName;
         return this;
     }
 
     public String clusterName()
     {
-        return clusterName;
+        return link.clusterName;
     }
 
     public ReplicationSinkContext nodeId(final int nodeId)
     {
-        this.nodeId = nodeId;
+        link.nodeId = nodeId;
         return this;
     }
 
     public int nodeId()
     {
-        return nodeId;
+        return link.nodeId;
     }
 
     public ReplicationSinkContext epoch(final long epoch)
     {
-        this.epoch = epoch;
+        link.epoch = epoch;
         return this;
     }
 
     /** The epoch the sink starts with; it refuses a source whose epoch is lower ({@link CloseReason#STALE_EPOCH}). */
     public long epoch()
     {
-        return epoch;
+        return link.epoch;
     }
 
     public ReplicationSinkContext secretFile(final String secretFile)
     {
-        this.secretFile = secretFile;
+        link.secretFile = secretFile;
         return this;
     }
 
     public String secretFile()
     {
-        return secretFile;
+        return link.secretFile;
     }
 
     public ReplicationSinkContext secretEnv(final String secretEnv)
     {
-        this.secretEnv = secretEnv;
+        link.secretEnv = secretEnv;
         return this;
     }
 
     public String secretEnv()
     {
-        return secretEnv;
+        return link.secretEnv;
     }
 
     /** The shared secret given in code (at least 16 bytes), instead of secretFile or secretEnv; copied. */
     public ReplicationSinkContext secret(final byte[] secret)
     {
-        this.secret = secret == null ? null : secret.clone();
+        link.secret(secret);
         return this;
     }
 
     public ReplicationSinkContext heartbeatIntervalMs(final long heartbeatIntervalMs)
     {
-        this.heartbeatIntervalMs = heartbeatIntervalMs;
+        link.heartbeatIntervalMs = heartbeatIntervalMs;
         return this;
     }
 
     public long heartbeatIntervalMs()
     {
-        return heartbeatIntervalMs;
+        return link.heartbeatIntervalMs;
     }
 
     public ReplicationSinkContext heartbeatTimeoutMs(final long heartbeatTimeoutMs)
     {
-        this.heartbeatTimeoutMs = heartbeatTimeoutMs;
+        link.heartbeatTimeoutMs = heartbeatTimeoutMs;
         return this;
     }
 
     public long heartbeatTimeoutMs()
     {
-        return heartbeatTimeoutMs;
+        return link.heartbeatTimeoutMs;
     }
 
     public ReplicationSinkContext handshakeTimeoutMs(final long handshakeTimeoutMs)
     {
-        this.handshakeTimeoutMs = handshakeTimeoutMs;
+        link.handshakeTimeoutMs = handshakeTimeoutMs;
         return this;
     }
 
     /** How long connecting plus the handshake may take before the sink gives up and backs off. */
     public long handshakeTimeoutMs()
     {
-        return handshakeTimeoutMs;
+        return link.handshakeTimeoutMs;
     }
 
     public ReplicationSinkContext reconnectBackoffMinMs(final long reconnectBackoffMinMs)
@@ -217,13 +198,13 @@ public final class ReplicationSinkContext implements Marshallable
     /** The clock for heartbeats, timeouts and backoff; tests may pass their own. Not configurable in YAML. */
     public ReplicationSinkContext nanoClock(final NanoClock nanoClock)
     {
-        this.nanoClock = nanoClock;
+        link.nanoClock = nanoClock;
         return this;
     }
 
     public NanoClock nanoClock()
     {
-        return nanoClock;
+        return link.nanoClock;
     }
 
     /**
@@ -234,18 +215,8 @@ public final class ReplicationSinkContext implements Marshallable
     public ReplicationSinkContext conclude()
     {
         sourceAddress = Config.address("source", source, false);
-        Config.clusterName(clusterName);
-        if (epoch < 0)
-        {
-            throw new IllegalArgumentException("epoch: " + epoch + " must be 0 or more");
-        }
-        Config.positive("heartbeatIntervalMs", heartbeatIntervalMs);
-        if (heartbeatTimeoutMs < 2 * heartbeatIntervalMs)
-        {
-            throw new IllegalArgumentException("heartbeatTimeoutMs: " + heartbeatTimeoutMs +
-                " must be at least twice heartbeatIntervalMs (" + heartbeatIntervalMs + ")");
-        }
-        Config.positive("handshakeTimeoutMs", handshakeTimeoutMs);
+        link.concludeIdentity();
+        link.concludeTimers();
         Config.positive("reconnectBackoffMinMs", reconnectBackoffMinMs);
         if (reconnectBackoffMaxMs < reconnectBackoffMinMs)
         {
@@ -257,11 +228,7 @@ public final class ReplicationSinkContext implements Marshallable
             throw new IllegalArgumentException("maxFrameLengthBytes: " + maxFrameLengthBytes +
                 " is out of range; use 8192 to " + 256 * 1024 * 1024);
         }
-        if (nanoClock == null)
-        {
-            throw new IllegalArgumentException("nanoClock: missing");
-        }
-        resolvedSecret = Config.secret(secret, secretFile, secretEnv);
+        link.concludeClockAndSecret();
         concluded = true;
         return this;
     }
@@ -278,81 +245,42 @@ public final class ReplicationSinkContext implements Marshallable
 
     byte[] resolvedSecret()
     {
-        return resolvedSecret;
+        return link.resolvedSecret();
     }
 
-    byte[] clusterNameBytes()
+    /** The settings shared with the other end: cluster, secret, heartbeats, handshake timeout. */
+    LinkConfig link()
     {
-        return clusterName.getBytes(StandardCharsets.US_ASCII);
-    }
-
-    long heartbeatIntervalNs()
-    {
-        return TimeUnit.MILLISECONDS.toNanos(heartbeatIntervalMs);
-    }
-
-    long heartbeatTimeoutNs()
-    {
-        return TimeUnit.MILLISECONDS.toNanos(heartbeatTimeoutMs);
-    }
-
-    long handshakeTimeoutNs()
-    {
-        return TimeUnit.MILLISECONDS.toNanos(handshakeTimeoutMs);
+        return link;
     }
 
     @Override
     public void readMarshallable(final WireIn wire)
     {
-        final StringBuilder key = new StringBuilder();
-        while (wire.hasMore())
+        link.readMarshallable(wire, this::readOwnKey, "replication sink",
+            "source, " + LinkConfig.IDENTITY_KEYS + ", " + LinkConfig.TIMER_KEYS +
+            ", reconnectBackoffMinMs, reconnectBackoffMaxMs, maxFrameLengthBytes");
+    }
+
+    /** Reads one of this end's own keys; false if {@code key} is not one. */
+    private boolean readOwnKey(final String key, final ValueIn in)
+    {
+        switch (key)
         {
-            final ValueIn in = wire.read(key);
-            final String name = key.toString();
-            switch (name)
-            {
-                case "source":
-                    source = Config.textValue(in);
-                    break;
-                case "clusterName":
-                    clusterName = Config.textValue(in);
-                    break;
-                case "nodeId":
-                    nodeId = Config.intValue(in, "nodeId");
-                    break;
-                case "epoch":
-                    epoch = Config.longValue(in, "epoch");
-                    break;
-                case "secretFile":
-                    secretFile = Config.textValue(in);
-                    break;
-                case "secretEnv":
-                    secretEnv = Config.textValue(in);
-                    break;
-                case "heartbeatIntervalMs":
-                    heartbeatIntervalMs = Config.longValue(in, "heartbeatIntervalMs");
-                    break;
-                case "heartbeatTimeoutMs":
-                    heartbeatTimeoutMs = Config.longValue(in, "heartbeatTimeoutMs");
-                    break;
-                case "handshakeTimeoutMs":
-                    handshakeTimeoutMs = Config.longValue(in, "handshakeTimeoutMs");
-                    break;
-                case "reconnectBackoffMinMs":
-                    reconnectBackoffMinMs = Config.longValue(in, "reconnectBackoffMinMs");
-                    break;
-                case "reconnectBackoffMaxMs":
-                    reconnectBackoffMaxMs = Config.longValue(in, "reconnectBackoffMaxMs");
-                    break;
-                case "maxFrameLengthBytes":
-                    maxFrameLengthBytes = Config.intValue(in, "maxFrameLengthBytes");
-                    break;
-                default:
-                    throw Config.unknownKey("replication sink", name,
-                        "source, clusterName, nodeId, epoch, secretFile, secretEnv, heartbeatIntervalMs, " +
-                        "heartbeatTimeoutMs, handshakeTimeoutMs, reconnectBackoffMinMs, reconnectBackoffMaxMs, " +
-                        "maxFrameLengthBytes");
-            }
+            case "source":
+                source = Config.textValue(in);
+                return true;
+            case "reconnectBackoffMinMs":
+                reconnectBackoffMinMs = Config.longValue(in, "reconnectBackoffMinMs");
+                return true;
+            case "reconnectBackoffMaxMs":
+                reconnectBackoffMaxMs = Config.longValue(in, "reconnectBackoffMaxMs");
+                return true;
+            case "maxFrameLengthBytes":
+                maxFrameLengthBytes = Config.intValue(in, "maxFrameLengthBytes");
+                return true;
+            default:
+                return false;
         }
     }
 
@@ -360,20 +288,8 @@ public final class ReplicationSinkContext implements Marshallable
     public void writeMarshallable(final WireOut wire)
     {
         wire.write("source").text(source);
-        wire.write("clusterName").text(clusterName);
-        wire.write("nodeId").int32(nodeId);
-        wire.write("epoch").int64(epoch);
-        if (secretFile != null)
-        {
-            wire.write("secretFile").text(secretFile);
-        }
-        if (secretEnv != null)
-        {
-            wire.write("secretEnv").text(secretEnv);
-        }
-        wire.write("heartbeatIntervalMs").int64(heartbeatIntervalMs);
-        wire.write("heartbeatTimeoutMs").int64(heartbeatTimeoutMs);
-        wire.write("handshakeTimeoutMs").int64(handshakeTimeoutMs);
+        link.writeIdentity(wire);
+        link.writeTimers(wire);
         wire.write("reconnectBackoffMinMs").int64(reconnectBackoffMinMs);
         wire.write("reconnectBackoffMaxMs").int64(reconnectBackoffMaxMs);
         wire.write("maxFrameLengthBytes").int32(maxFrameLengthBytes);
@@ -382,10 +298,8 @@ public final class ReplicationSinkContext implements Marshallable
     @Override
     public String toString()
     {
-        return "ReplicationSinkContext{source=" + source + ", clusterName=" + clusterName + ", nodeId=" + nodeId +
-            ", epoch=" + epoch + ", secretFile=" + secretFile + ", secretEnv=" + secretEnv +
-            ", heartbeatIntervalMs=" + heartbeatIntervalMs + ", heartbeatTimeoutMs=" + heartbeatTimeoutMs +
-            ", handshakeTimeoutMs=" + handshakeTimeoutMs + ", reconnectBackoffMinMs=" + reconnectBackoffMinMs +
-            ", reconnectBackoffMaxMs=" + reconnectBackoffMaxMs + ", maxFrameLengthBytes=" + maxFrameLengthBytes + "}";
+        return "ReplicationSinkContext{source=" + source + ", " + link.identityText() + ", " + link.timersText() +
+            ", reconnectBackoffMinMs=" + reconnectBackoffMinMs + ", reconnectBackoffMaxMs=" + reconnectBackoffMaxMs +
+            ", maxFrameLengthBytes=" + maxFrameLengthBytes + "}";
     }
 }

@@ -1,8 +1,6 @@
 package dev.tandem.replication;
 
-import dev.tandem.journal.EntryHandler;
 import dev.tandem.journal.Journal;
-import dev.tandem.journal.JournalEntry;
 import dev.tandem.journal.JournalException;
 import dev.tandem.journal.JournalReader;
 import dev.tandem.journal.ReleaseGate;
@@ -14,14 +12,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
-import java.util.ArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static dev.tandem.replication.FrameDescriptor.*;
 
@@ -43,37 +33,20 @@ import static dev.tandem.replication.FrameDescriptor.*;
 public final class ReplicationSource implements Agent, AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicationSource.class);
-    /** Entries copied per duty cycle at most, so a catch-up does not starve acks, heartbeats and newcomers. */
-    private static final int MAX_ENTRIES_PER_CYCLE = 16 * 1024;
     /** How often connections are accepted and handshakes advanced: quick for a human, rare for the data path. */
     private static final long ACCEPT_CHECK_INTERVAL_NS = java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(200);
 
     private final ReplicationSourceContext context;
     private final Journal journal;
     private final NanoClock clock;
-    private final ServerSocketChannel server;
-    private final Selector acceptSelector;
-    private final Authenticator authenticator;
     private final Checksums checksums = new Checksums();
-    private final byte[] clusterName;
-    private final ArrayList<PendingSink> pending = new ArrayList<>();
     private final FrameChannel active;
-    private final SentFrameLog sentLog = new SentFrameLog();
-    private final EntryHandler copier = this::copyEntry;
     private final FrameChannel.FrameHandler sinkFrameHandler = this::onSinkFrame;
-    private final Progress progress = new Progress();
-    private final int port;
+    private final SourceCounters counters = new SourceCounters();
+    private final EntryStreamer streamer;
+    private final SinkListener listener;
 
-    private JournalReader reader;
     private String activeRemote;
-    private long nextSendPosition;
-    private int frameLimit;
-    private int frameOffset = -1;
-    private int frameLength;
-    private int frameEntries;
-    private long frameFirstPosition;
-    private String copyError;
-    private CloseReason copyErrorReason;
     private long nowNs;
     private long nextAcceptCheckNs;
     private long lastSentNs;
@@ -81,24 +54,11 @@ public final class ReplicationSource implements Agent, AutoCloseable
     private boolean closed;
 
     private volatile long epoch;
-    private volatile boolean sinkAttached;
-    private volatile long sentPosition;
-    private volatile long ackedPosition;
-    private volatile long bytesSent;
-    private volatile long lagBytes;
-    private volatile long oldestUnackedSentNs = Long.MIN_VALUE;
-    private volatile long lastAckRoundTripNs;
-    private volatile long sinkSessions;
-    private volatile long refusedConnections;
-    private volatile String lastRefusal = "";
-    private volatile CloseReason lastRefusalReason;
     private volatile long catchUpStartPosition;
     private volatile long catchUpTargetPosition;
     private volatile long sinkEpoch = -1;
     private volatile int sinkNodeId = -1;
     private volatile long highestPeerEpoch = -1;
-    private final AtomicLong timeouts = new AtomicLong();
-    private final AtomicLong releasedWhileAway = new AtomicLong();
 
     /**
      * Binds the listening socket. The context is concluded here if it was not already.
@@ -114,42 +74,28 @@ public final class ReplicationSource implements Agent, AutoCloseable
         this.context = context;
         this.journal = journal;
         this.clock = context.nanoClock();
-        this.clusterName = context.clusterNameBytes();
-        this.authenticator = new Authenticator(context.resolvedSecret());
         this.epoch = context.epoch();
         final int maxBatch = context.maxBatchBytes();
         this.active = new FrameChannel(MAX_SINK_FRAME_LENGTH * 16, maxBatch * 3 + 4096)
             .maxFrameLength(MAX_SINK_FRAME_LENGTH);
-        try
-        {
-            server = ServerSocketChannel.open();
-            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            server.bind(context.listenAddress(), 8);
-            server.configureBlocking(false);
-            port = ((InetSocketAddress)server.getLocalAddress()).getPort();
-            // a selector tells whether a connection waits without allocating; accept() allocates on every call
-            acceptSelector = Selector.open();
-            server.register(acceptSelector, SelectionKey.OP_ACCEPT);
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("listen: cannot bind " + context.listen() + ": " + ex.getMessage(), ex);
-        }
+        this.streamer = new EntryStreamer(journal, active, counters);
+        this.listener = new SinkListener(context, new Authenticator(context.resolvedSecret()),
+            context.link().clusterNameBytes(), this::promote);
         LOG.info("Replication source node {} (cluster {}, epoch {}) listening on {}:{} with {}",
-            context.nodeId(), context.clusterName(), epoch, context.listenAddress().getHostString(), port,
+            context.nodeId(), context.clusterName(), epoch, context.listenAddress().getHostString(), listener.port(),
             context.ackStrategy());
     }
 
     /** A new gate for the session layer, made by the configured {@link AckStrategy}. For one checking thread. */
     public ReleaseGate newReleaseGate()
     {
-        return context.ackStrategy().newGate(progress);
+        return context.ackStrategy().newGate(counters);
     }
 
     /** The acknowledgement state gates read; for custom wiring and tests. Any thread. */
     public AckProgress ackProgress()
     {
-        return progress;
+        return counters;
     }
 
     public ReplicationSourceContext context()
@@ -160,7 +106,7 @@ public final class ReplicationSource implements Agent, AutoCloseable
     /** The port actually bound (useful with port 0). */
     public int port()
     {
-        return port;
+        return listener.port();
     }
 
     @Override
@@ -182,93 +128,11 @@ public final class ReplicationSource implements Agent, AutoCloseable
         if (nowNs - nextAcceptCheckNs >= 0)
         {
             nextAcceptCheckNs = nowNs + ACCEPT_CHECK_INTERVAL_NS;
-            work += accept();
-            if (!pending.isEmpty())
-            {
-                work += pollPending();
-            }
+            work += listener.poll(nowNs, epoch);
         }
-        if (sinkAttached)
+        if (counters.sinkAttached())
         {
             work += pollActive();
-        }
-        return work;
-    }
-
-    private int accept()
-    {
-        final SocketChannel socket;
-        try
-        {
-            if (acceptSelector.selectNow() == 0)
-            {
-                return 0;
-            }
-            acceptSelector.selectedKeys().clear();
-            socket = server.accept();
-        }
-        catch (final IOException ex)
-        {
-            LOG.warn("Replication source: accept failed: {}", ex.toString());
-            return 0;
-        }
-        if (socket == null)
-        {
-            return 0;
-        }
-        String remote = "?";
-        try
-        {
-            remote = String.valueOf(socket.getRemoteAddress());
-            socket.configureBlocking(false);
-            socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        }
-        catch (final IOException ex)
-        {
-            closeQuietly(socket);
-            return 1;
-        }
-        if (pending.size() >= context.maxPendingConnections())
-        {
-            refused(remote, CloseReason.TOO_MANY_CONNECTIONS,
-                pending.size() + " connections are already handshaking");
-            closeQuietly(socket);
-            return 1;
-        }
-        pending.add(new PendingSink(socket, remote, nowNs + context.handshakeTimeoutNs(), authenticator, clusterName));
-        return 1;
-    }
-
-    private int pollPending()
-    {
-        int work = 0;
-        for (int i = pending.size() - 1; i >= 0; i--)
-        {
-            final PendingSink peer = pending.get(i);
-            peer.poll(context.nodeId(), epoch);
-            if (peer.state == PendingSink.AWAIT_HELLO || peer.state == PendingSink.AWAIT_AUTH)
-            {
-                if (nowNs - peer.deadlineNs >= 0)
-                {
-                    peer.refuse(CloseReason.HANDSHAKE_TIMEOUT, "no complete handshake within " +
-                        context.handshakeTimeoutMs() + " ms");
-                }
-                else
-                {
-                    continue;
-                }
-            }
-            pending.remove(i);
-            work++;
-            if (peer.state == PendingSink.AUTHENTICATED)
-            {
-                promote(peer);
-            }
-            else
-            {
-                refused(peer.remote, peer.refusal, peer.refusalText);
-                peer.channel.closeWith(peer.refusal, peer.refusalText);
-            }
         }
         return work;
     }
@@ -282,7 +146,7 @@ public final class ReplicationSource implements Agent, AutoCloseable
         {
             final String text = "sink node " + peer.sinkNodeId + " has seen epoch " + peer.sinkEpoch +
                 "; this source is at epoch " + ourEpoch + " and is stale";
-            refused(peer.remote, CloseReason.STALE_EPOCH, text);
+            listener.refused(peer.remote, CloseReason.STALE_EPOCH, text);
             peer.channel.closeWith(CloseReason.STALE_EPOCH, text);
             return;
         }
@@ -302,13 +166,13 @@ public final class ReplicationSource implements Agent, AutoCloseable
         }
         if (divergence != null)
         {
-            refused(peer.remote, CloseReason.DIVERGED, divergence + "; the sink must not continue");
+            listener.refused(peer.remote, CloseReason.DIVERGED, divergence + "; the sink must not continue");
             peer.channel.closeWith(CloseReason.DIVERGED, divergence);
             return;
         }
         // A reader asked for a position beyond the last one goes to the end of the queue, and an entry being
         // appended right then could be passed over; so a sink that is fully caught up gets its reader only once the
-        // journal holds its next position (see openReaderIfDue).
+        // journal holds its next position (see EntryStreamer).
         JournalReader newReader = null;
         if (peer.nextPosition <= ourLast)
         {
@@ -319,32 +183,20 @@ public final class ReplicationSource implements Agent, AutoCloseable
             catch (final JournalException ex)
             {
                 final String text = "cannot read from position " + peer.nextPosition + ": " + ex.getMessage();
-                refused(peer.remote, CloseReason.JOURNAL_ERROR, text);
+                listener.refused(peer.remote, CloseReason.JOURNAL_ERROR, text);
                 peer.channel.closeWith(CloseReason.JOURNAL_ERROR, text);
                 return;
             }
         }
-        if (sinkAttached)
+        if (counters.sinkAttached())
         {
             detach(CloseReason.SUPERSEDED, "another authenticated sink attached from " + peer.remote);
         }
 
         active.reset(peer.channel.channel());
         activeRemote = peer.remote;
-        if (reader != null)
-        {
-            reader.close();
-        }
-        reader = newReader;
-        nextSendPosition = peer.nextPosition;
-        frameLimit = Math.min(context.maxBatchBytes(), peer.sinkMaxFrameLength);
-        frameOffset = -1;
-        copyError = null;
-        sentLog.reset(bytesSent);
-        lagBytes = 0;
-        oldestUnackedSentNs = Long.MIN_VALUE;
-        sentPosition = sinkLast;
-        ackedPosition = Math.max(ackedPosition, sinkLast);
+        streamer.start(newReader, peer.nextPosition, Math.min(context.maxBatchBytes(), peer.sinkMaxFrameLength));
+        counters.onAttached(sinkLast);
         catchUpStartPosition = peer.nextPosition;
         catchUpTargetPosition = ourLast;
         sinkEpoch = peer.sinkEpoch;
@@ -358,8 +210,7 @@ public final class ReplicationSource implements Agent, AutoCloseable
         out.putLong(at + WELCOME_SOURCE_LAST_POSITION_OFFSET, ourLast, ORDER);
         active.commit(at, WELCOME_LENGTH);
         lastSentNs = nowNs;
-        sinkSessions = sinkSessions + 1;
-        sinkAttached = true;
+        counters.onWelcomed();
         LOG.info("Replication sink node {} (epoch {}) attached from {}: resuming at position {}, source at {}",
             peer.sinkNodeId, peer.sinkEpoch, peer.remote, peer.nextPosition, ourLast);
     }
@@ -392,17 +243,17 @@ public final class ReplicationSource implements Agent, AutoCloseable
                 }
             }
             work += sendData();
-            if (!sinkAttached)
+            if (!counters.sinkAttached())
             {
                 return work;
             }
-            if (nowNs - lastSentNs >= context.heartbeatIntervalNs() &&
+            if (nowNs - lastSentNs >= context.link().heartbeatIntervalNs() &&
                 active.offerPosition(TYPE_HEARTBEAT, journal.lastPosition()))
             {
                 lastSentNs = nowNs;
             }
             work += active.flush() > 0 ? 1 : 0;
-            if (nowNs - lastReceivedNs > context.heartbeatTimeoutNs())
+            if (nowNs - lastReceivedNs > context.link().heartbeatTimeoutNs())
             {
                 detach(CloseReason.HEARTBEAT_TIMEOUT, "nothing from the sink for " + context.heartbeatTimeoutMs() +
                     " ms");
@@ -425,19 +276,13 @@ public final class ReplicationSource implements Agent, AutoCloseable
                     break;
                 }
                 final long acked = buffer.getLong(offset + POSITION_OFFSET, ORDER);
-                if (acked > sentPosition)
+                final long sent = counters.sentPosition();
+                if (acked > sent)
                 {
-                    detach(CloseReason.PROTOCOL_ERROR, "ack of position " + acked + " beyond " + sentPosition);
+                    detach(CloseReason.PROTOCOL_ERROR, "ack of position " + acked + " beyond " + sent);
                     return false;
                 }
-                if (acked > ackedPosition)
-                {
-                    ackedPosition = acked;
-                    sentLog.onAcked(acked, nowNs);
-                    lagBytes = bytesSent - sentLog.ackedBytes();
-                    oldestUnackedSentNs = sentLog.oldestUnackedSentNs();
-                    lastAckRoundTripNs = sentLog.lastRoundTripNs();
-                }
+                counters.onAcked(acked, nowNs);
                 return true;
             case TYPE_HEARTBEAT:
                 return length == HEARTBEAT_LENGTH || protocolError(type, length);
@@ -459,146 +304,28 @@ public final class ReplicationSource implements Agent, AutoCloseable
         return false;
     }
 
-    private boolean openReaderIfDue()
-    {
-        if (reader != null)
-        {
-            return true;
-        }
-        if (journal.lastPosition() < nextSendPosition)
-        {
-            return false;
-        }
-        try
-        {
-            reader = journal.reader(nextSendPosition);
-            return true;
-        }
-        catch (final JournalException ex)
-        {
-            detach(CloseReason.JOURNAL_ERROR, "cannot read from position " + nextSendPosition + ": " + ex.getMessage());
-            return false;
-        }
-    }
-
     private int sendData()
     {
-        if (!openReaderIfDue())
+        final long bytesBefore = counters.bytesSent();
+        final int entries = streamer.send(nowNs);
+        if (entries == EntryStreamer.ERROR)
         {
-            return 0;
+            detach(streamer.errorReason(), streamer.errorText());
+            return 1;
         }
-        int entries = 0;
-        while (entries < MAX_ENTRIES_PER_CYCLE && active.pendingBytes() <= frameLimit)
+        if (counters.bytesSent() != bytesBefore)
         {
-            if (frameOffset < 0 && !beginFrame())
-            {
-                break;
-            }
-            final int polled;
-            try
-            {
-                polled = reader.poll(copier, 1);
-            }
-            catch (final JournalException ex)
-            {
-                detach(CloseReason.JOURNAL_ERROR, "reading the journal failed: " + ex.getMessage());
-                return 1;
-            }
-            if (polled == 0)
-            {
-                break;
-            }
-            if (copyError != null)
-            {
-                detach(copyErrorReason, copyError);
-                return 1;
-            }
-            entries++;
+            lastSentNs = nowNs;
         }
-        if (frameOffset >= 0 && frameEntries > 0)
-        {
-            commitFrame();
-        }
-        frameOffset = -1;
         return entries;
-    }
-
-    private boolean beginFrame()
-    {
-        frameOffset = active.claim(frameLimit);
-        frameLength = DATA_ENTRIES_OFFSET;
-        frameEntries = 0;
-        frameFirstPosition = nextSendPosition;
-        return frameOffset >= 0;
-    }
-
-    private void copyEntry(final JournalEntry entry)
-    {
-        final int length = entry.rawLength();
-        if (entry.position() < nextSendPosition)
-        {
-            return;
-        }
-        if (entry.position() != nextSendPosition)
-        {
-            copyErrorReason = CloseReason.JOURNAL_ERROR;
-            copyError = "journal delivered position " + entry.position() + " where " + nextSendPosition +
-                " was expected";
-            return;
-        }
-        if (frameLength + ENTRY_LENGTH_PREFIX + length > frameLimit)
-        {
-            if (frameEntries == 0)
-            {
-                copyErrorReason = CloseReason.FRAME_TOO_LONG;
-                copyError = "entry at position " + nextSendPosition + " is " + length + " bytes; frames to this " +
-                    "sink are limited to " + frameLimit + " bytes (maxBatchBytes / sink maxFrameLengthBytes)";
-                return;
-            }
-            commitFrame();
-            if (!beginFrame())
-            {
-                copyErrorReason = CloseReason.PROTOCOL_ERROR;
-                copyError = "send buffer full";
-                return;
-            }
-        }
-        final UnsafeBuffer out = active.sendBuffer();
-        out.putInt(frameOffset + frameLength, length, ORDER);
-        out.putBytes(frameOffset + frameLength + ENTRY_LENGTH_PREFIX, entry.rawBuffer(), entry.rawOffset(), length);
-        frameLength += ENTRY_LENGTH_PREFIX + length;
-        frameEntries++;
-        nextSendPosition++;
-    }
-
-    private void commitFrame()
-    {
-        final UnsafeBuffer out = active.sendBuffer();
-        header(out, frameOffset, frameLength, TYPE_DATA);
-        out.putLong(frameOffset + DATA_FIRST_POSITION_OFFSET, frameFirstPosition, ORDER);
-        out.putInt(frameOffset + DATA_ENTRY_COUNT_OFFSET, frameEntries, ORDER);
-        active.commit(frameOffset, frameLength);
-        final long sent = frameFirstPosition + frameEntries - 1;
-        final long totalBytes = bytesSent + frameLength;
-        bytesSent = totalBytes;
-        sentPosition = sent;
-        sentLog.onSent(sent, totalBytes, nowNs);
-        if (oldestUnackedSentNs == Long.MIN_VALUE)
-        {
-            oldestUnackedSentNs = sentLog.oldestUnackedSentNs();
-        }
-        lagBytes = totalBytes - sentLog.ackedBytes();
-        lastSentNs = nowNs;
-        frameOffset = -1;
     }
 
     private void detach(final CloseReason reason, final String text)
     {
-        if (!sinkAttached)
+        if (!counters.onDetached())
         {
             return;
         }
-        sinkAttached = false;
         if (text != null)
         {
             LOG.warn("Replication sink at {} detached: {} {}", activeRemote, reason, text);
@@ -608,33 +335,7 @@ public final class ReplicationSource implements Agent, AutoCloseable
         {
             active.close();
         }
-        frameOffset = -1;
-        oldestUnackedSentNs = Long.MIN_VALUE;
-        if (reader != null)
-        {
-            reader.close();
-            reader = null;
-        }
-    }
-
-    private void refused(final String remote, final CloseReason reason, final String text)
-    {
-        lastRefusalReason = reason;
-        lastRefusal = reason + ": " + text;
-        refusedConnections = refusedConnections + 1;
-        LOG.warn("Replication source refused connection from {}: {} ({})", remote, reason, text);
-    }
-
-    private static void closeQuietly(final SocketChannel socket)
-    {
-        try
-        {
-            socket.close();
-        }
-        catch (final IOException ignore)
-        {
-            // closing anyway
-        }
+        streamer.stop();
     }
 
     /**
@@ -676,92 +377,91 @@ public final class ReplicationSource implements Agent, AutoCloseable
     /** True while an authenticated sink is attached. */
     public boolean sinkAttached()
     {
-        return sinkAttached;
+        return counters.sinkAttached();
     }
 
     /** The highest position sent (replicated) to the sink. */
     public long sentPosition()
     {
-        return sentPosition;
+        return counters.sentPosition();
     }
 
     /** The highest position the sink has acknowledged holding (never goes down). */
     public long ackedPosition()
     {
-        return ackedPosition;
+        return counters.ackedPosition();
     }
 
     /** Entries journaled and not yet acknowledged. */
     public long lagEntries()
     {
-        return Math.max(0, journal.lastPosition() - ackedPosition);
+        return Math.max(0, journal.lastPosition() - counters.ackedPosition());
     }
 
     /** Bytes sent to the current sink and not yet acknowledged. */
     public long lagBytes()
     {
-        return lagBytes;
+        return counters.lagBytes();
     }
 
     /** How long the oldest unacknowledged frame has waited at {@code nowNs} (the context's clock); 0 if none. */
     public long lagNs(final long nowNs)
     {
-        final long oldest = oldestUnackedSentNs;
-        return oldest == Long.MIN_VALUE ? 0 : Math.max(0, nowNs - oldest);
+        return counters.lagNs(nowNs);
     }
 
     /** The round trip, send to acknowledgement, of the most recently acknowledged frame, in nanoseconds. */
     public long lastAckRoundTripNs()
     {
-        return lastAckRoundTripNs;
+        return counters.lastAckRoundTripNs();
     }
 
     /** Total bytes of data frames sent. */
     public long bytesSent()
     {
-        return bytesSent;
+        return counters.bytesSent();
     }
 
     /** Sinks attached so far. */
     public long sinkSessions()
     {
-        return sinkSessions;
+        return counters.sinkSessions();
     }
 
     /** Sinks attached after the first one: reconnections. */
     public long reconnects()
     {
-        return Math.max(0, sinkSessions - 1);
+        return Math.max(0, counters.sinkSessions() - 1);
     }
 
     /** Connections refused (wrong secret, cluster, version, garbage, oversized frames, divergence, stale epoch). */
     public long refusedConnections()
     {
-        return refusedConnections;
+        return listener.refusedConnections();
     }
 
     /** The reason and text of the last refusal, "" before any. */
     public String lastRefusal()
     {
-        return lastRefusal;
+        return listener.lastRefusal();
     }
 
     /** The reason of the last refusal, null before any. */
     public CloseReason lastRefusalReason()
     {
-        return lastRefusalReason;
+        return listener.lastRefusalReason();
     }
 
     /** Timeouts recorded by gates (e.g. {@link BoundedWait}). */
     public long timeouts()
     {
-        return timeouts.get();
+        return counters.timeouts();
     }
 
     /** Positions gates released unacknowledged because the secondary was away. */
     public long releasedWhileAway()
     {
-        return releasedWhileAway.get();
+        return counters.releasedWhileAway();
     }
 
     /** The position the current sink's catch-up started from. */
@@ -779,7 +479,7 @@ public final class ReplicationSource implements Agent, AutoCloseable
     /** True while the current sink has not yet been sent everything that existed when it attached. */
     public boolean catchingUp()
     {
-        return sinkAttached && sentPosition < catchUpTargetPosition;
+        return counters.sinkAttached() && counters.sentPosition() < catchUpTargetPosition;
     }
 
     @Override
@@ -798,52 +498,8 @@ public final class ReplicationSource implements Agent, AutoCloseable
         }
         closed = true;
         detach(CloseReason.SHUTDOWN, "source shutting down");
-        for (final PendingSink peer : pending)
-        {
-            peer.channel.closeWith(CloseReason.SHUTDOWN, "source shutting down");
-        }
-        pending.clear();
-        try
-        {
-            acceptSelector.close();
-            server.close();
-        }
-        catch (final IOException ignore)
-        {
-            // closing anyway
-        }
-        if (reader != null)
-        {
-            reader.close();
-            reader = null;
-        }
-        LOG.info("Replication source on port {} closed", port);
-    }
-
-    private final class Progress implements AckProgress
-    {
-        @Override
-        public long ackedPosition()
-        {
-            return ackedPosition;
-        }
-
-        @Override
-        public boolean sinkAttached()
-        {
-            return sinkAttached;
-        }
-
-        @Override
-        public void recordTimeout()
-        {
-            timeouts.incrementAndGet();
-        }
-
-        @Override
-        public void recordReleasedWhileAway()
-        {
-            releasedWhileAway.incrementAndGet();
-        }
+        listener.close();
+        streamer.stop();
+        LOG.info("Replication source on port {} closed", listener.port());
     }
 }

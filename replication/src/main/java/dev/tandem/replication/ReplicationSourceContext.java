@@ -1,18 +1,12 @@
 package dev.tandem.replication;
 
-import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.wire.Marshallable;
 import net.openhft.chronicle.wire.ValueIn;
-import net.openhft.chronicle.wire.Wire;
 import net.openhft.chronicle.wire.WireIn;
 import net.openhft.chronicle.wire.WireOut;
-import net.openhft.chronicle.wire.WireType;
 import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.SystemNanoClock;
 
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Configuration of a {@link ReplicationSource} (the primary's end), in code with fluent setters or in YAML:
@@ -50,23 +44,13 @@ public final class ReplicationSourceContext implements Marshallable
     public static final int DEFAULT_MAX_PENDING_CONNECTIONS = 4;
 
     private String listen = DEFAULT_LISTEN;
-    private String clusterName;
-    private int nodeId = 1;
-    private long epoch;
-    private String secretFile;
-    private String secretEnv;
     private AckStrategy ackStrategy = defaultAckStrategy();
-    private long heartbeatIntervalMs = DEFAULT_HEARTBEAT_INTERVAL_MS;
-    private long heartbeatTimeoutMs = DEFAULT_HEARTBEAT_TIMEOUT_MS;
-    private long handshakeTimeoutMs = DEFAULT_HANDSHAKE_TIMEOUT_MS;
     private int maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
     private int maxPendingConnections = DEFAULT_MAX_PENDING_CONNECTIONS;
 
-    private transient byte[] secret;
-    private transient byte[] resolvedSecret;
     private transient InetSocketAddress listenAddress;
-    private transient NanoClock nanoClock = SystemNanoClock.INSTANCE;
     private transient boolean concluded;
+    private final transient LinkConfig link = new LinkConfig(1);
 
     static
     {
@@ -88,10 +72,7 @@ public final class ReplicationSourceContext implements Marshallable
     /** Reads a context from YAML (a map of the keys above); call {@link #conclude()} afterwards. */
     public static ReplicationSourceContext fromYaml(final String yaml)
     {
-        final ReplicationSourceContext context = new ReplicationSourceContext();
-        final Wire wire = WireType.YAML_ONLY.apply(Bytes.from(yaml));
-        context.readMarshallable(wire);
-        return context;
+        return LinkConfig.fromYaml(yaml, new ReplicationSourceContext());
     }
 
     public ReplicationSourceContext listen(final String listen)
@@ -108,65 +89,65 @@ public final class ReplicationSourceContext implements Marshallable
 
     public ReplicationSourceContext clusterName(final String clusterName)
     {
-        this.clusterName = clusterName;
+        link.clusterName = clusterName;
         return this;
     }
 
     /** Both ends must name the same cluster: 1 to 64 printable ASCII characters. */
     public String clusterName()
     {
-        return clusterName;
+        return link.clusterName;
     }
 
     public ReplicationSourceContext nodeId(final int nodeId)
     {
-        this.nodeId = nodeId;
+        link.nodeId = nodeId;
         return this;
     }
 
     public int nodeId()
     {
-        return nodeId;
+        return link.nodeId;
     }
 
     public ReplicationSourceContext epoch(final long epoch)
     {
-        this.epoch = epoch;
+        link.epoch = epoch;
         return this;
     }
 
     /** The epoch the source starts with; {@link ReplicationSource#epoch(long)} raises it later. */
     public long epoch()
     {
-        return epoch;
+        return link.epoch;
     }
 
     public ReplicationSourceContext secretFile(final String secretFile)
     {
-        this.secretFile = secretFile;
+        link.secretFile = secretFile;
         return this;
     }
 
     public String secretFile()
     {
-        return secretFile;
+        return link.secretFile;
     }
 
     public ReplicationSourceContext secretEnv(final String secretEnv)
     {
-        this.secretEnv = secretEnv;
+        link.secretEnv = secretEnv;
         return this;
     }
 
     public String secretEnv()
     {
-        return secretEnv;
+        return link.secretEnv;
     }
 
     /** The shared secret given in code (at least 16 bytes), instead of secretFile or secretEnv; copied. */
     public ReplicationSourceContext secret(final byte[] secret)
     {
-        this.secret = secret == null ? null : secret.clone();
+        link.secret(secret);
         return this;
     }
 
@@ -183,35 +164,35 @@ public final class ReplicationSourceContext implements Marshallable
 
     public ReplicationSourceContext heartbeatIntervalMs(final long heartbeatIntervalMs)
     {
-        this.heartbeatIntervalMs = heartbeatIntervalMs;
+        link.heartbeatIntervalMs = heartbeatIntervalMs;
         return this;
     }
 
     public long heartbeatIntervalMs()
     {
-        return heartbeatIntervalMs;
+        return link.heartbeatIntervalMs;
     }
 
     public ReplicationSourceContext heartbeatTimeoutMs(final long heartbeatTimeoutMs)
     {
-        this.heartbeatTimeoutMs = heartbeatTimeoutMs;
+        link.heartbeatTimeoutMs = heartbeatTimeoutMs;
         return this;
     }
 
     public long heartbeatTimeoutMs()
     {
-        return heartbeatTimeoutMs;
+        return link.heartbeatTimeoutMs;
     }
 
     public ReplicationSourceContext handshakeTimeoutMs(final long handshakeTimeoutMs)
     {
-        this.handshakeTimeoutMs = handshakeTimeoutMs;
+        link.handshakeTimeoutMs = handshakeTimeoutMs;
         return this;
     }
 
     public long handshakeTimeoutMs()
     {
-        return handshakeTimeoutMs;
+        return link.handshakeTimeoutMs;
     }
 
     public ReplicationSourceContext maxBatchBytes(final int maxBatchBytes)
@@ -240,13 +221,13 @@ public final class ReplicationSourceContext implements Marshallable
     /** The clock for heartbeats and timeouts; tests may pass their own. Not configurable in YAML. */
     public ReplicationSourceContext nanoClock(final NanoClock nanoClock)
     {
-        this.nanoClock = nanoClock;
+        link.nanoClock = nanoClock;
         return this;
     }
 
     public NanoClock nanoClock()
     {
-        return nanoClock;
+        return link.nanoClock;
     }
 
     /**
@@ -257,23 +238,13 @@ public final class ReplicationSourceContext implements Marshallable
     public ReplicationSourceContext conclude()
     {
         listenAddress = Config.address("listen", listen, true);
-        Config.clusterName(clusterName);
-        if (epoch < 0)
-        {
-            throw new IllegalArgumentException("epoch: " + epoch + " must be 0 or more");
-        }
+        link.concludeIdentity();
         if (ackStrategy == null)
         {
             throw new IllegalArgumentException("ackStrategy: missing; e.g. !WaitForever {}");
         }
         ackStrategy.validate();
-        Config.positive("heartbeatIntervalMs", heartbeatIntervalMs);
-        if (heartbeatTimeoutMs < 2 * heartbeatIntervalMs)
-        {
-            throw new IllegalArgumentException("heartbeatTimeoutMs: " + heartbeatTimeoutMs +
-                " must be at least twice heartbeatIntervalMs (" + heartbeatIntervalMs + ")");
-        }
-        Config.positive("handshakeTimeoutMs", handshakeTimeoutMs);
+        link.concludeTimers();
         if (maxBatchBytes < 4096 || maxBatchBytes > 64 * 1024 * 1024)
         {
             throw new IllegalArgumentException("maxBatchBytes: " + maxBatchBytes + " is out of range; use 4096 to " +
@@ -284,11 +255,7 @@ public final class ReplicationSourceContext implements Marshallable
             throw new IllegalArgumentException("maxPendingConnections: " + maxPendingConnections +
                 " is out of range; use 1 to 64");
         }
-        if (nanoClock == null)
-        {
-            throw new IllegalArgumentException("nanoClock: missing");
-        }
-        resolvedSecret = Config.secret(secret, secretFile, secretEnv);
+        link.concludeClockAndSecret();
         concluded = true;
         return this;
     }
@@ -305,81 +272,42 @@ public final class ReplicationSourceContext implements Marshallable
 
     byte[] resolvedSecret()
     {
-        return resolvedSecret;
+        return link.resolvedSecret();
     }
 
-    byte[] clusterNameBytes()
+    /** The settings shared with the other end: cluster, secret, heartbeats, handshake timeout. */
+    LinkConfig link()
     {
-        return clusterName.getBytes(StandardCharsets.US_ASCII);
-    }
-
-    long heartbeatIntervalNs()
-    {
-        return TimeUnit.MILLISECONDS.toNanos(heartbeatIntervalMs);
-    }
-
-    long heartbeatTimeoutNs()
-    {
-        return TimeUnit.MILLISECONDS.toNanos(heartbeatTimeoutMs);
-    }
-
-    long handshakeTimeoutNs()
-    {
-        return TimeUnit.MILLISECONDS.toNanos(handshakeTimeoutMs);
+        return link;
     }
 
     @Override
     public void readMarshallable(final WireIn wire)
     {
-        final StringBuilder key = new StringBuilder();
-        while (wire.hasMore())
+        link.readMarshallable(wire, this::readOwnKey, "replication source",
+            "listen, " + LinkConfig.IDENTITY_KEYS + ", ackStrategy, " + LinkConfig.TIMER_KEYS +
+            ", maxBatchBytes, maxPendingConnections");
+    }
+
+    /** Reads one of this end's own keys; false if {@code key} is not one. */
+    private boolean readOwnKey(final String key, final ValueIn in)
+    {
+        switch (key)
         {
-            final ValueIn in = wire.read(key);
-            final String name = key.toString();
-            switch (name)
-            {
-                case "listen":
-                    listen = Config.textValue(in);
-                    break;
-                case "clusterName":
-                    clusterName = Config.textValue(in);
-                    break;
-                case "nodeId":
-                    nodeId = Config.intValue(in, "nodeId");
-                    break;
-                case "epoch":
-                    epoch = Config.longValue(in, "epoch");
-                    break;
-                case "secretFile":
-                    secretFile = Config.textValue(in);
-                    break;
-                case "secretEnv":
-                    secretEnv = Config.textValue(in);
-                    break;
-                case "ackStrategy":
-                    ackStrategy = Config.ackStrategy(in);
-                    break;
-                case "heartbeatIntervalMs":
-                    heartbeatIntervalMs = Config.longValue(in, "heartbeatIntervalMs");
-                    break;
-                case "heartbeatTimeoutMs":
-                    heartbeatTimeoutMs = Config.longValue(in, "heartbeatTimeoutMs");
-                    break;
-                case "handshakeTimeoutMs":
-                    handshakeTimeoutMs = Config.longValue(in, "handshakeTimeoutMs");
-                    break;
-                case "maxBatchBytes":
-                    maxBatchBytes = Config.intValue(in, "maxBatchBytes");
-                    break;
-                case "maxPendingConnections":
-                    maxPendingConnections = Config.intValue(in, "maxPendingConnections");
-                    break;
-                default:
-                    throw Config.unknownKey("replication source", name,
-                        "listen, clusterName, nodeId, epoch, secretFile, secretEnv, ackStrategy, " +
-                        "heartbeatIntervalMs, heartbeatTimeoutMs, handshakeTimeoutMs, maxBatchBytes, " +
-                        "maxPendingConnections");
-            }
+            case "listen":
+                listen = Config.textValue(in);
+                return true;
+            case "ackStrategy":
+                ackStrategy = Config.ackStrategy(in);
+                return true;
+            case "maxBatchBytes":
+                maxBatchBytes = Config.intValue(in, "maxBatchBytes");
+                return true;
+            case "maxPendingConnections":
+                maxPendingConnections = Config.intValue(in, "maxPendingConnections");
+                return true;
+            default:
+                return false;
         }
     }
 
@@ -387,21 +315,9 @@ public final class ReplicationSourceContext implements Marshallable
     public void writeMarshallable(final WireOut wire)
     {
         wire.write("listen").text(listen);
-        wire.write("clusterName").text(clusterName);
-        wire.write("nodeId").int32(nodeId);
-        wire.write("epoch").int64(epoch);
-        if (secretFile != null)
-        {
-            wire.write("secretFile").text(secretFile);
-        }
-        if (secretEnv != null)
-        {
-            wire.write("secretEnv").text(secretEnv);
-        }
+        link.writeIdentity(wire);
         wire.write("ackStrategy").object(ackStrategy);
-        wire.write("heartbeatIntervalMs").int64(heartbeatIntervalMs);
-        wire.write("heartbeatTimeoutMs").int64(heartbeatTimeoutMs);
-        wire.write("handshakeTimeoutMs").int64(handshakeTimeoutMs);
+        link.writeTimers(wire);
         wire.write("maxBatchBytes").int32(maxBatchBytes);
         wire.write("maxPendingConnections").int32(maxPendingConnections);
     }
@@ -409,10 +325,8 @@ public final class ReplicationSourceContext implements Marshallable
     @Override
     public String toString()
     {
-        return "ReplicationSourceContext{listen=" + listen + ", clusterName=" + clusterName + ", nodeId=" + nodeId +
-            ", epoch=" + epoch + ", secretFile=" + secretFile + ", secretEnv=" + secretEnv + ", ackStrategy=" +
-            ackStrategy + ", heartbeatIntervalMs=" + heartbeatIntervalMs + ", heartbeatTimeoutMs=" +
-            heartbeatTimeoutMs + ", handshakeTimeoutMs=" + handshakeTimeoutMs + ", maxBatchBytes=" + maxBatchBytes +
-            ", maxPendingConnections=" + maxPendingConnections + "}";
+        return "ReplicationSourceContext{listen=" + listen + ", " + link.identityText() + ", ackStrategy=" +
+            ackStrategy + ", " + link.timersText() + ", maxBatchBytes=" + maxBatchBytes + ", maxPendingConnections=" +
+            maxPendingConnections + "}";
     }
 }

@@ -9,30 +9,12 @@ import dev.tandem.journal.ReleaseGate;
  * every outbound message waits (in order, without blocking the session thread), so trading stalls with it. YAML:
  * {@code !WaitForever {}} or the alias {@code WAIT_FOREVER_FOR_REPLICA_ACK}. Immutable; thread safe.
  */
-public final class WaitForever implements AckStrategy
+public final class WaitForever extends StatelessAckStrategy
 {
     @Override
     public ReleaseGate newGate(final AckProgress progress)
     {
         return (position, enqueuedNs, nowNs) -> progress.ackedPosition() >= position ? ReleaseGate.RELEASE :
             ReleaseGate.WAIT;
-    }
-
-    @Override
-    public String toString()
-    {
-        return "!WaitForever {}";
-    }
-
-    @Override
-    public boolean equals(final Object o)
-    {
-        return o instanceof WaitForever;
-    }
-
-    @Override
-    public int hashCode()
-    {
-        return 2;
     }
 }

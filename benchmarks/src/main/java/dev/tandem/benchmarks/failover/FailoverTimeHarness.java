@@ -2,17 +2,15 @@ package dev.tandem.benchmarks.failover;
 
 import dev.tandem.failover.FailoverInitiator;
 import dev.tandem.failover.FailoverListener;
+import dev.tandem.node.Dirs;
 import dev.tandem.node.demo.DemoCluster;
 import dev.tandem.node.demo.OrderFlow;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -128,7 +126,7 @@ public final class FailoverTimeHarness
         }
         finally
         {
-            deleteRecursively(dir);
+            Dirs.deleteRecursively(dir);
         }
     }
 
@@ -143,25 +141,5 @@ public final class FailoverTimeHarness
             }
             LockSupport.parkNanos(100_000);
         }
-    }
-
-    private static void deleteRecursively(final Path root) throws IOException
-    {
-        Files.walkFileTree(root, new SimpleFileVisitor<>()
-        {
-            @Override
-            public FileVisitResult visitFile(final Path file, final BasicFileAttributes attrs) throws IOException
-            {
-                Files.deleteIfExists(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(final Path dir, final IOException exc) throws IOException
-            {
-                Files.deleteIfExists(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

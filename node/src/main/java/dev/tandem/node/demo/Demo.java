@@ -2,16 +2,14 @@ package dev.tandem.node.demo;
 
 import dev.tandem.failover.FailoverInitiator;
 import dev.tandem.failover.FailoverListener;
+import dev.tandem.node.Dirs;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -63,7 +61,7 @@ public final class Demo
         }
         finally
         {
-            deleteRecursively(dir);
+            Dirs.deleteRecursively(dir);
         }
     }
 
@@ -193,33 +191,6 @@ public final class Demo
         catch (final IOException ex)
         {
             throw new UncheckedIOException(ex);
-        }
-    }
-
-    static void deleteRecursively(final Path root)
-    {
-        try
-        {
-            Files.walkFileTree(root, new SimpleFileVisitor<>()
-            {
-                @Override
-                public FileVisitResult visitFile(final Path file, final BasicFileAttributes attrs) throws IOException
-                {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(final Path dir, final IOException exc) throws IOException
-                {
-                    Files.deleteIfExists(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        }
-        catch (final IOException ignore)
-        {
-            // best effort
         }
     }
 }

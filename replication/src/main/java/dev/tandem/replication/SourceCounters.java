@@ -1,0 +1,151 @@
+package dev.tandem.replication;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What the source has sent and the sink has acknowledged: positions, bytes, lag in bytes and time, the last round
+ * trip, and what gates recorded. It is also the {@link AckProgress} that gates read.
+ * <p>
+ * Threading: the {@code on...} methods are called by the source's agent thread only; every accessor is a volatile
+ * read, safe from any thread; {@link #recordTimeout()} and {@link #recordReleasedWhileAway()} from the gates' thread.
+ */
+final class SourceCounters implements AckProgress
+{
+    private final SentFrameLog sentLog = new SentFrameLog();
+    private final AtomicLong timeouts = new AtomicLong();
+    private final AtomicLong releasedWhileAway = new AtomicLong();
+
+    private volatile boolean sinkAttached;
+    private volatile long sentPosition;
+    private volatile long ackedPosition;
+    private volatile long bytesSent;
+    private volatile long lagBytes;
+    private volatile long oldestUnackedSentNs = Long.MIN_VALUE;
+    private volatile long lastAckRoundTripNs;
+    private volatile long sinkSessions;
+
+    /** A sink that holds everything up to {@code sinkLast} is attached: lag starts from nothing. */
+    void onAttached(final long sinkLast)
+    {
+        sentLog.reset(bytesSent);
+        lagBytes = 0;
+        oldestUnackedSentNs = Long.MIN_VALUE;
+        sentPosition = sinkLast;
+        ackedPosition = Math.max(ackedPosition, sinkLast);
+    }
+
+    /** The welcome went out: the sink counts as attached from now on. */
+    void onWelcomed()
+    {
+        sinkSessions = sinkSessions + 1;
+        sinkAttached = true;
+    }
+
+    /**
+     * Marks the sink detached.
+     *
+     * @return false if no sink was attached (nothing changed).
+     */
+    boolean onDetached()
+    {
+        if (!sinkAttached)
+        {
+            return false;
+        }
+        sinkAttached = false;
+        oldestUnackedSentNs = Long.MIN_VALUE;
+        return true;
+    }
+
+    /** A data frame of {@code frameLength} bytes ending at position {@code lastPosition} was committed. */
+    void onSent(final long lastPosition, final int frameLength, final long nowNs)
+    {
+        final long totalBytes = bytesSent + frameLength;
+        bytesSent = totalBytes;
+        sentPosition = lastPosition;
+        sentLog.onSent(lastPosition, totalBytes, nowNs);
+        if (oldestUnackedSentNs == Long.MIN_VALUE)
+        {
+            oldestUnackedSentNs = sentLog.oldestUnackedSentNs();
+        }
+        lagBytes = totalBytes - sentLog.ackedBytes();
+    }
+
+    /** The sink acknowledged holding everything up to {@code acked} (at most {@link #sentPosition()}). */
+    void onAcked(final long acked, final long nowNs)
+    {
+        if (acked > ackedPosition)
+        {
+            ackedPosition = acked;
+            sentLog.onAcked(acked, nowNs);
+            lagBytes = bytesSent - sentLog.ackedBytes();
+            oldestUnackedSentNs = sentLog.oldestUnackedSentNs();
+            lastAckRoundTripNs = sentLog.lastRoundTripNs();
+        }
+    }
+
+    @Override
+    public boolean sinkAttached()
+    {
+        return sinkAttached;
+    }
+
+    long sentPosition()
+    {
+        return sentPosition;
+    }
+
+    @Override
+    public long ackedPosition()
+    {
+        return ackedPosition;
+    }
+
+    long bytesSent()
+    {
+        return bytesSent;
+    }
+
+    long lagBytes()
+    {
+        return lagBytes;
+    }
+
+    long lagNs(final long nowNs)
+    {
+        final long oldest = oldestUnackedSentNs;
+        return oldest == Long.MIN_VALUE ? 0 : Math.max(0, nowNs - oldest);
+    }
+
+    long lastAckRoundTripNs()
+    {
+        return lastAckRoundTripNs;
+    }
+
+    long sinkSessions()
+    {
+        return sinkSessions;
+    }
+
+    long timeouts()
+    {
+        return timeouts.get();
+    }
+
+    long releasedWhileAway()
+    {
+        return releasedWhileAway.get();
+    }
+
+    @Override
+    public void recordTimeout()
+    {
+        timeouts.incrementAndGet();
+    }
+
+    @Override
+    public void recordReleasedWhileAway()
+    {
+        releasedWhileAway.incrementAndGet();
+    }
+}
