@@ -19,6 +19,9 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -43,14 +46,14 @@ public final class Node implements NodeStatus, AutoCloseable
     private final Consumer<String> events;
     private final EpochClock epochClock = SystemEpochClock.INSTANCE;
     private final NanoClock nanoClock = SystemNanoClock.INSTANCE;
-    private final Journal journal;
-    private final EpochFile epochFile;
+    private volatile Journal journal;
+    private volatile EpochFile epochFile;
     private final SessionLagTracker lag = new SessionLagTracker();
     private final String fixHost;
 
-    private ReplicationSource source;
+    private volatile ReplicationSource source;
     private AgentRunner sourceRunner;
-    private ReplicationSink sink;
+    private volatile ReplicationSink sink;
     private AgentRunner sinkRunner;
     private FencingProbe fencingProbe;
     private StandbyListener standby;
@@ -81,7 +84,12 @@ public final class Node implements NodeStatus, AutoCloseable
             throw new ConfigException("journal.dir: cannot create '" + config.journal().dir() + "': " + ex, ex);
         }
         this.epochFile = EpochFile.open(Path.of(config.journal().dir()));
-        this.journal = Journal.open(new JournalContext()
+        this.journal = openJournal();
+    }
+
+    private Journal openJournal()
+    {
+        return Journal.open(new JournalContext()
             .dir(config.journal().dir())
             .persistence(config.journal().persistence())
             .conclude());
@@ -172,13 +180,18 @@ public final class Node implements NodeStatus, AutoCloseable
 
     private void startSecondary()
     {
+        startSink();
+        standby = new StandbyListener(fixHost, fixPort);
+        fixPort = standby.port();
+        mode = NodeMode.Warm;
+    }
+
+    private void startSink()
+    {
         sink = new ReplicationSink(config.replication().sinkContext(config.nodeId(), epochFile.epoch()).conclude(),
             journal);
         sinkRunner = new AgentRunner(idle(), this::onError, null, sink);
         AgentRunner.startOnThread(sinkRunner);
-        standby = new StandbyListener(fixHost, fixPort);
-        fixPort = standby.port();
-        mode = NodeMode.Warm;
     }
 
     private static BackoffIdleStrategy idle()
@@ -214,6 +227,11 @@ public final class Node implements NodeStatus, AutoCloseable
 
     private int warmWork()
     {
+        if (sink.state() == ReplicationSink.State.DIVERGED)
+        {
+            onDiverged();
+            return 1;
+        }
         final long sourceEpoch = sink.sourceEpoch();
         if (sourceEpoch > epochFile.epoch())
         {
@@ -243,6 +261,63 @@ public final class Node implements NodeStatus, AutoCloseable
         return 0;
     }
 
+    /**
+     * The primary refused this journal as diverged: it holds entries the primary never had. Never merged: either set
+     * the whole directory aside and start over from position 1, or stop (Stale) for an operator.
+     */
+    private void onDiverged()
+    {
+        final String refusal = sink.lastClose();
+        final long theirEpoch = Math.max(epochFile.epoch(), sink.sourceEpoch());
+        CloseHelper.quietClose(sinkRunner);
+        sinkRunner = null;
+        final long ourLast = journal.lastPosition();
+        if (config.replication().onDivergence() == DivergencePolicy.STOP)
+        {
+            reason = "journal diverged from the primary's at epoch " + theirEpoch + " (our last position " + ourLast +
+                "; " + refusal + "); replication.onDivergence: STOP, an operator must set the journal aside";
+            mode = NodeMode.Stale;
+            LOG.error("{}: {}", config.name(), reason);
+            events.accept("TANDEM STALE node=" + config.name() + " epoch=" + epochFile.epoch() + " why=\"" +
+                reason + "\"");
+            return;
+        }
+        final Path dir = Path.of(config.journal().dir()).toAbsolutePath().normalize();
+        final String stamp = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC)
+            .format(Instant.ofEpochMilli(epochClock.time()));
+        Path aside = dir.resolveSibling(dir.getFileName() + ".diverged-" + theirEpoch + "-" + stamp);
+        for (int i = 1; Files.exists(aside); i++)
+        {
+            aside = dir.resolveSibling(dir.getFileName() + ".diverged-" + theirEpoch + "-" + stamp + "-" + i);
+        }
+        lag.close();
+        CloseHelper.quietClose(journal);
+        try
+        {
+            Files.move(dir, aside);
+            Files.createDirectories(dir);
+        }
+        catch (final java.io.IOException ex)
+        {
+            reason = "journal diverged from the primary's and could not be set aside to " + aside + ": " + ex;
+            mode = NodeMode.Stale;
+            LOG.error("{}: {}", config.name(), reason, ex);
+            events.accept("TANDEM STALE node=" + config.name() + " epoch=" + theirEpoch + " why=\"" + reason + "\"");
+            return;
+        }
+        final EpochFile fresh = EpochFile.open(dir);
+        fresh.store(theirEpoch);
+        epochFile = fresh;
+        journal = openJournal();
+        lag.follow(journal, 1);
+        LOG.warn("{}: journal diverged from the primary's at epoch {} ({}); our last position was {}; set aside " +
+            "{} -> {}; catching up from position 1 into a fresh journal",
+            config.name(), theirEpoch, refusal, ourLast, dir, aside);
+        events.accept("TANDEM DIVERGED node=" + config.name() + " epoch=" + theirEpoch + " ourPosition=" + ourLast +
+            " setAside=" + aside + " dir=" + dir + " why=\"" + refusal + "\"");
+        startSink();
+    }
+
     private void activate(final String why)
     {
         final long startNs = nanoClock.nanoTime();
@@ -254,7 +329,18 @@ public final class Node implements NodeStatus, AutoCloseable
         standby = null;
         try
         {
-            fix = FixEndpoints.start(config, journal, ReleaseGate.OPEN, fixHost, fixPort, epochClock, nanoClock, true);
+            ReleaseGate gate = ReleaseGate.OPEN;
+            if (config.replication().listenWhenHot() != null)
+            {
+                // replicate onward: the old primary can rejoin as this node's secondary
+                final ReplicationSource hotSource = new ReplicationSource(
+                    config.replication().hotSourceContext(config.nodeId(), newEpoch).conclude(), journal);
+                gate = hotSource.newReleaseGate();
+                sourceRunner = new AgentRunner(idle(), this::onError, null, hotSource);
+                AgentRunner.startOnThread(sourceRunner);
+                source = hotSource;
+            }
+            fix = FixEndpoints.start(config, journal, gate, fixHost, fixPort, epochClock, nanoClock, true);
         }
         catch (final RuntimeException ex)
         {
@@ -272,7 +358,8 @@ public final class Node implements NodeStatus, AutoCloseable
         LOG.warn("{} is Hot at epoch {} ({}); journal at position {}, took {} ms",
             config.name(), newEpoch, why, journal.lastPosition(), activationTookMs);
         events.accept("TANDEM HOT node=" + config.name() + " epoch=" + newEpoch + " position=" +
-            journal.lastPosition() + " tookMs=" + activationTookMs + " why=\"" + why + "\"");
+            journal.lastPosition() + " tookMs=" + activationTookMs +
+            (source != null ? " replication=" + source.port() : "") + " why=\"" + why + "\"");
         fencingProbe = FencingProbe.start(config, newEpoch, this::onError);
     }
 
@@ -371,10 +458,11 @@ public final class Node implements NodeStatus, AutoCloseable
         return admin.address().getPort();
     }
 
-    /** The replication source's port on a PRIMARY, -1 otherwise. */
+    /** The replication source's port on a PRIMARY or a Hot node with {@code listenWhenHot}, -1 otherwise. */
     public int replicationPort()
     {
-        return source == null ? -1 : source.port();
+        final ReplicationSource current = source;
+        return current == null ? -1 : current.port();
     }
 
     public Journal journal()

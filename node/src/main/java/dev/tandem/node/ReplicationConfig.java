@@ -43,6 +43,9 @@ public final class ReplicationConfig extends SelfDescribingMarshallable implemen
     private String secretEnv;
     private AckStrategy ackStrategy;
     private long heartbeatIntervalMs = DEFAULT_HEARTBEAT_INTERVAL_MS;
+    private String listenWhenHot;
+    private AckStrategy ackStrategyWhenHot;
+    private DivergencePolicy onDivergence = DivergencePolicy.SET_ASIDE;
 
     public String listen()
     {
@@ -122,11 +125,51 @@ public final class ReplicationConfig extends SelfDescribingMarshallable implemen
         return this;
     }
 
+    /**
+     * SECONDARY only: where this node, once Hot, serves replication to the next secondary (typically the old primary
+     * rejoining); null (the default) means a Hot secondary does not replicate onward.
+     */
+    public String listenWhenHot()
+    {
+        return listenWhenHot;
+    }
+
+    public ReplicationConfig listenWhenHot(final String listenWhenHot)
+    {
+        this.listenWhenHot = listenWhenHot;
+        return this;
+    }
+
+    /** SECONDARY only: the ack strategy of the source started on activation, or null for a primary's default. */
+    public AckStrategy ackStrategyWhenHot()
+    {
+        return ackStrategyWhenHot;
+    }
+
+    public ReplicationConfig ackStrategyWhenHot(final AckStrategy ackStrategyWhenHot)
+    {
+        this.ackStrategyWhenHot = ackStrategyWhenHot;
+        return this;
+    }
+
+    /** SECONDARY only: what to do when the primary refuses this journal as diverged; default SET_ASIDE. */
+    public DivergencePolicy onDivergence()
+    {
+        return onDivergence;
+    }
+
+    public ReplicationConfig onDivergence(final DivergencePolicy onDivergence)
+    {
+        this.onDivergence = onDivergence;
+        return this;
+    }
+
     @Override
     public void readMarshallable(final WireIn wire)
     {
         StrictYaml.readKeys(wire, "replication", List.of(
-            "listen", "connect", "clusterName", "secretFile", "secretEnv", "ackStrategy", "heartbeatIntervalMs"),
+            "listen", "connect", "clusterName", "secretFile", "secretEnv", "ackStrategy", "heartbeatIntervalMs",
+            "listenWhenHot", "ackStrategyWhenHot", "onDivergence"),
             (key, in) ->
             {
                 final String path = "replication." + key;
@@ -150,17 +193,26 @@ public final class ReplicationConfig extends SelfDescribingMarshallable implemen
                     case "heartbeatIntervalMs":
                         heartbeatIntervalMs = StrictYaml.longValue(path, in, 1, 60_000);
                         break;
+                    case "listenWhenHot":
+                        listenWhenHot = StrictYaml.text(path, in);
+                        break;
+                    case "ackStrategyWhenHot":
+                        ackStrategyWhenHot = readAckStrategy(path, wire, in);
+                        break;
+                    case "onDivergence":
+                        onDivergence = StrictYaml.enumValue(path, in, DivergencePolicy.class);
+                        break;
                     default:
-                        ackStrategy = readAckStrategy(wire, in);
+                        ackStrategy = readAckStrategy(path, wire, in);
                         break;
                 }
             });
     }
 
-    private static AckStrategy readAckStrategy(final WireIn wire, final net.openhft.chronicle.wire.ValueIn in)
+    private static AckStrategy readAckStrategy(
+        final String key, final WireIn wire, final net.openhft.chronicle.wire.ValueIn in)
     {
-        final Object value = StrictYaml.tagged("replication.ackStrategy", wire, in, Object.class,
-            EXAMPLES);
+        final Object value = StrictYaml.tagged(key, wire, in, Object.class, EXAMPLES);
         if (value instanceof AckStrategy)
         {
             return (AckStrategy)value;
@@ -176,7 +228,7 @@ public final class ReplicationConfig extends SelfDescribingMarshallable implemen
             }
             catch (final ReflectiveOperationException | RuntimeException ex)
             {
-                throw new ConfigException("replication.ackStrategy: unknown strategy '" + name + "'; expected " +
+                throw new ConfigException(key + ": unknown strategy '" + name + "'; expected " +
                     EXAMPLES, ex);
             }
             if (strategy instanceof AckStrategy)
@@ -184,7 +236,7 @@ public final class ReplicationConfig extends SelfDescribingMarshallable implemen
                 return (AckStrategy)strategy;
             }
         }
-        throw new ConfigException("replication.ackStrategy: '" + value + "' is not an ack strategy; expected " +
+        throw new ConfigException(key + ": '" + value + "' is not an ack strategy; expected " +
             EXAMPLES);
     }
 
@@ -198,6 +250,12 @@ public final class ReplicationConfig extends SelfDescribingMarshallable implemen
                 throw new ConfigException("replication.connect: '" + connect + "' is for a SECONDARY; " +
                     "a PRIMARY listens (replication.listen)");
             }
+            secondaryOnly("replication.listenWhenHot", listenWhenHot);
+            secondaryOnly("replication.ackStrategyWhenHot", ackStrategyWhenHot);
+            if (onDivergence != DivergencePolicy.SET_ASIDE)
+            {
+                secondaryOnly("replication.onDivergence", onDivergence);
+            }
         }
         else
         {
@@ -206,6 +264,19 @@ public final class ReplicationConfig extends SelfDescribingMarshallable implemen
             {
                 throw new ConfigException("replication.listen: '" + listen + "' is for a PRIMARY; " +
                     "a SECONDARY connects (replication.connect)");
+            }
+            if (listenWhenHot != null)
+            {
+                address("replication.listenWhenHot", listenWhenHot, true);
+            }
+            else if (ackStrategyWhenHot != null)
+            {
+                throw new ConfigException("replication.ackStrategyWhenHot: set, but replication.listenWhenHot is " +
+                    "missing: without it a Hot secondary does not replicate onward");
+            }
+            if (onDivergence == null)
+            {
+                throw new ConfigException("replication.onDivergence: missing; expected SET_ASIDE or STOP");
             }
         }
         if (clusterName == null || clusterName.isBlank())
@@ -238,6 +309,10 @@ public final class ReplicationConfig extends SelfDescribingMarshallable implemen
             else
             {
                 sinkContext(2, 0).conclude();
+                if (listenWhenHot != null)
+                {
+                    hotSourceContext(2, 0).conclude();
+                }
             }
         }
         catch (final ConfigException ex)
@@ -258,6 +333,18 @@ public final class ReplicationConfig extends SelfDescribingMarshallable implemen
 
     /** The replication source's context for a PRIMARY, not yet concluded. */
     public ReplicationSourceContext sourceContext(final int nodeId, final long epoch)
+    {
+        return sourceContext(listen, ackStrategy, nodeId, epoch);
+    }
+
+    /** The replication source's context for a SECONDARY turned Hot ({@code listenWhenHot}), not yet concluded. */
+    public ReplicationSourceContext hotSourceContext(final int nodeId, final long epoch)
+    {
+        return sourceContext(listenWhenHot, ackStrategyWhenHot, nodeId, epoch);
+    }
+
+    private ReplicationSourceContext sourceContext(
+        final String listen, final AckStrategy ackStrategy, final int nodeId, final long epoch)
     {
         final ReplicationSourceContext context = new ReplicationSourceContext()
             .listen(listen)
@@ -300,6 +387,15 @@ public final class ReplicationConfig extends SelfDescribingMarshallable implemen
             context.secretEnv(secretEnv);
         }
         return context;
+    }
+
+    private static void secondaryOnly(final String key, final Object value)
+    {
+        if (value != null)
+        {
+            throw new ConfigException(key + ": '" + value + "' is for a SECONDARY (what it does once Hot or when " +
+                "its journal diverged); a PRIMARY has replication.listen and replication.ackStrategy");
+        }
     }
 
     private static void address(final String key, final String value, final boolean allowZeroPort)

@@ -139,4 +139,36 @@ class NodeConfigTest
         assertTrue(failure(SECONDARY_BLOCK.replace("    - senderCompId: ISLD\n      targetCompId: TW\n", "    []\n")
             .replace("  sessions:\n    []", "  sessions: []")).contains("fix.sessions"));
     }
+
+    @Test
+    void shouldReadTheKeysForAfterAFailover()
+    {
+        final String defaults = SECONDARY_BLOCK;
+        assertEquals(null, NodeConfig.fromYaml(defaults).replication().listenWhenHot());
+        assertEquals(DivergencePolicy.SET_ASIDE, NodeConfig.fromYaml(defaults).replication().onDivergence());
+
+        final String hot = SECONDARY_BLOCK.replace("  connect: \"127.0.0.1:9701\"\n",
+            "  connect: \"127.0.0.1:9701\"\n  listenWhenHot: \"127.0.0.1:9702\"\n" +
+            "  ackStrategyWhenHot: !WaitForever { }\n  onDivergence: STOP\n");
+        final ReplicationConfig replication = NodeConfig.fromYaml(hot).replication();
+        assertEquals("127.0.0.1:9702", replication.listenWhenHot());
+        assertEquals("WaitForever", replication.ackStrategyWhenHot().getClass().getSimpleName());
+        assertEquals(DivergencePolicy.STOP, replication.onDivergence());
+        assertEquals("127.0.0.1:9702", replication.hotSourceContext(2, 3).conclude().listen());
+
+        final String badAddress = failure(hot.replace("127.0.0.1:9702", "127.0.0.1:70000"));
+        assertTrue(badAddress.contains("replication.listenWhenHot") && badAddress.contains("70000"), badAddress);
+        final String badPolicy = failure(hot.replace("onDivergence: STOP", "onDivergence: MERGE"));
+        assertTrue(badPolicy.contains("replication.onDivergence") && badPolicy.contains("MERGE"), badPolicy);
+        final String badStrategy = failure(hot.replace("!WaitForever { }", "!WaitForAWhile { }"));
+        assertTrue(badStrategy.contains("replication.ackStrategyWhenHot"), badStrategy);
+        final String strategyAlone = failure(hot.replace("  listenWhenHot: \"127.0.0.1:9702\"\n", ""));
+        assertTrue(strategyAlone.contains("replication.ackStrategyWhenHot") &&
+            strategyAlone.contains("listenWhenHot"), strategyAlone);
+        final String onPrimary = failure(PRIMARY.replace("secretEnv: PATH,",
+            "secretEnv: PATH, listenWhenHot: \"127.0.0.1:9702\","));
+        assertTrue(onPrimary.contains("replication.listenWhenHot") && onPrimary.contains("SECONDARY"), onPrimary);
+        final String stopOnPrimary = failure(PRIMARY.replace("secretEnv: PATH,", "secretEnv: PATH, onDivergence: STOP,"));
+        assertTrue(stopOnPrimary.contains("replication.onDivergence"), stopOnPrimary);
+    }
 }
