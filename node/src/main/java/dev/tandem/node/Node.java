@@ -32,7 +32,10 @@ import java.util.function.Consumer;
  * A PRIMARY starts Hot: it streams its journal to the secondary and serves the FIX sessions, each outbound message
  * released by the configured ack strategy. A SECONDARY starts Warm: its sink copies the primary's journal, its FIX
  * port resets every connection, and its {@link ActivationMode} (or the admin API) turns it Hot: the sink stops, the
- * epoch rises and is persisted, and the FIX acceptor opens on the replicated journal with the same sequence numbers.
+ * epoch rises and is persisted, and the FIX acceptor opens on the replicated journal with the same sequence numbers;
+ * with {@code replication.listenWhenHot} it also serves replication from then on, so the old primary can rejoin as
+ * its secondary. A SECONDARY whose journal the primary refuses as diverged sets the journal directory aside and
+ * catches up from position 1 (or goes Stale, per {@code replication.onDivergence}); it never merges.
  * A Hot node that learns of a higher epoch goes Stale: it logs no one on and says why.
  * <p>
  * Threading: {@link #launch} and {@link #close()} on one thread; the {@link NodeStatus} methods from any thread.
