@@ -348,6 +348,9 @@ public final class Node implements NodeStatus, AutoCloseable
         catch (final RuntimeException ex)
         {
             // the sink is gone and the epoch raised: this node cannot go back to Warm, and must not serve half-way
+            CloseHelper.quietClose(sourceRunner);
+            sourceRunner = null;
+            source = null;
             reason = "activation failed: " + ex.getMessage();
             mode = NodeMode.Stale;
             LOG.error("{} could not turn Hot", config.name(), ex);
