@@ -296,7 +296,8 @@ public final class FixSession
     {
         bind(connection);
         final boolean resetRequested = logon.booleanValue(Tags.RESET_SEQ_NUM_FLAG);
-        loadSequenceNumbers(config.resetOnLogon() || resetRequested);
+        final boolean reset = config.resetOnLogon() || resetRequested;
+        loadSequenceNumbers(reset);
         state = SessionState.LOGGED_ON;
 
         final int heartbeatIntervalSec = logon.intValue(Tags.HEART_BT_INT, -1);
@@ -321,8 +322,16 @@ public final class FixSession
             logoutAndDisconnect(tooLowText(msgSeqNum));
             return;
         }
+        final int nextExpected = logon.intValue(Tags.NEXT_EXPECTED_MSG_SEQ_NUM, 0);
+        if (!reset && nextExpected > nextSenderSeqNum)
+        {
+            skipLostOutbound(nextExpected);
+        }
         heartbeatIntervalNs = heartbeatIntervalSec * 1_000_000_000L;
-        if (!sendLogon(heartbeatIntervalSec, resetRequested))
+        // FIX 4.4: the reply's 789 counts the Logon being answered when it is the one we expect
+        final int echo = nextExpected <= 0 ? 0 :
+            msgSeqNum == nextTargetSeqNum ? nextTargetSeqNum + 1 : nextTargetSeqNum;
+        if (!sendLogon(heartbeatIntervalSec, resetRequested, echo))
         {
             return;
         }
@@ -337,7 +346,20 @@ public final class FixSession
         state = SessionState.LOGON_SENT;
         heartbeatIntervalNs = config.heartbeatIntervalSec() * 1_000_000_000L;
         deadlineNs = engine.nowNs() + engine.context().logonTimeoutMs() * 1_000_000L;
-        sendLogon(config.heartbeatIntervalSec(), config.resetOnLogon());
+        sendLogon(config.heartbeatIntervalSec(), config.resetOnLogon(),
+            config.nextExpectedMsgSeqNum() ? nextTargetSeqNum : 0);
+    }
+
+    /**
+     * The counterparty has seen our messages up to {@code nextExpected - 1}, beyond what our journal holds: they went
+     * out from a primary that died before they replicated. Journal a sequence change past them, so that the journal
+     * alone says where we are; a ResendRequest for them finds nothing and is answered with a GapFill.
+     */
+    private void skipLostOutbound(final int nextExpected)
+    {
+        engine.onOutboundLostBeforeLogon(this, nextSenderSeqNum, nextExpected);
+        journal.appendSequenceChange(sessionId, nextExpected, nextTargetSeqNum, engine.nowMs() * 1_000_000L);
+        nextSenderSeqNum = nextExpected;
     }
 
     private void bind(final Connection connection)
@@ -928,7 +950,7 @@ public final class FixSession
         }
     }
 
-    private boolean sendLogon(final int heartbeatIntervalSec, final boolean resetSeqNumFlag)
+    private boolean sendLogon(final int heartbeatIntervalSec, final boolean resetSeqNumFlag, final int nextExpected)
     {
         if (!beginAdmin('A'))
         {
@@ -938,6 +960,10 @@ public final class FixSession
         if (resetSeqNumFlag)
         {
             encoder.putChar(Tags.RESET_SEQ_NUM_FLAG, 'Y');
+        }
+        if (nextExpected > 0)
+        {
+            encoder.putInt(Tags.NEXT_EXPECTED_MSG_SEQ_NUM, nextExpected);
         }
         if (SessionConfig.FIXT11.equals(beginString))
         {
