@@ -605,6 +605,12 @@ public final class FixSession
             return;
         }
         final int msgSeqNum = decoder.msgSeqNum();
+        if (state == SessionState.LOGGED_ON && decoder.isMsgType('A') &&
+            decoder.booleanValue(Tags.RESET_SEQ_NUM_FLAG))
+        {
+            onResetLogon(decoder, msgSeqNum);
+            return;
+        }
         if (decoder.isMsgType('5'))
         {
             onLogout(decoder, msgSeqNum);
@@ -679,6 +685,27 @@ public final class FixSession
             return;
         }
         completeLogon(decoder, msgSeqNum);
+    }
+
+    /**
+     * A Logon with ResetSeqNumFlag=Y while logged on: both sides start again from 1. The reset is journaled as a
+     * sequence change, the Logon is journaled as inbound 1 and answered with our Logon 141=Y as outbound 1.
+     */
+    private void onResetLogon(final FixDecoder logon, final int msgSeqNum)
+    {
+        if (msgSeqNum != 1)
+        {
+            logoutAndDisconnect("Logon with ResetSeqNumFlag=Y must have MsgSeqNum 1");
+            return;
+        }
+        inboundQueue.clear();
+        resender.cancel();
+        awaitingResendUpTo = 0;
+        nextSenderSeqNum = 1;
+        nextTargetSeqNum = 1;
+        journal.appendSequenceChange(sessionId, 1, 1, engine.nowMs() * 1_000_000L);
+        journalInbound(logon);
+        sendLogon((int)(heartbeatIntervalNs / 1_000_000_000L), true, 0);
     }
 
     private void onLogout(final FixDecoder decoder, final int msgSeqNum)
