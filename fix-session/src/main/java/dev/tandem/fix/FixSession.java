@@ -43,40 +43,42 @@ public final class FixSession
     static final int REASON_COMP_ID_PROBLEM = 9;
     static final int REASON_SENDING_TIME_ACCURACY = 10;
 
-    private static final String TEST_REQ_ID = "TEST";
+    static final String TEST_REQ_ID = "TEST";
 
-    private final FixEngine engine;
-    private final SessionConfig config;
-    private final long sessionId;
-    private final String beginString;
-    private final String senderCompId;
-    private final String targetCompId;
-    private final Journal journal;
-    private final int maxMessageLength;
-    private final OutboundQueue outbound;
-    private final InboundQueue inboundQueue;
-    private final FixEncoder encoder = new FixEncoder();
-    private final FixDecoder queueDecoder = new FixDecoder();
-    private final UnsafeBuffer dequeueBuffer;
-    private final Resender resender;
-    private final StringBuilder text = new StringBuilder(128);
+    final FixEngine engine;
+    final SessionConfig config;
+    final long sessionId;
+    final String beginString;
+    final String senderCompId;
+    final String targetCompId;
+    final Journal journal;
+    final int maxMessageLength;
+    final OutboundQueue outbound;
+    final InboundQueue inboundQueue;
+    final FixEncoder encoder = new FixEncoder();
+    final FixDecoder queueDecoder = new FixDecoder();
+    final UnsafeBuffer dequeueBuffer;
+    final Resender resender;
+    final StringBuilder text = new StringBuilder(128);
 
-    private SessionState state = SessionState.DISCONNECTED;
-    private Connection connection;
-    private FixDecoder currentDecoder;
-    private boolean loggedOn;
-    private int nextSenderSeqNum = 1;
-    private int nextTargetSeqNum = 1;
-    private long heartbeatIntervalNs;
-    private long lastSentNs;
-    private long lastReceivedNs;
-    private boolean testRequestPending;
-    private int awaitingResendUpTo;
-    private long deadlineNs;
-    private long outboundFullSinceNs;
-    private int claimOffset = -1;
-    private int claimFlags;
-    private long lastStatus;
+    SessionState state = SessionState.DISCONNECTED;
+    Connection connection;
+    FixDecoder currentDecoder;
+    boolean loggedOn;
+    int nextSenderSeqNum = 1;
+    int nextTargetSeqNum = 1;
+    long heartbeatIntervalNs;
+    long lastSentNs;
+    long lastReceivedNs;
+    boolean testRequestPending;
+    int awaitingResendUpTo;
+    long deadlineNs;
+    long outboundFullSinceNs;
+    int claimOffset = -1;
+    int claimFlags;
+    long lastStatus;
+
+    final SessionInbound inbound;
 
     FixSession(final FixEngine engine, final SessionConfig config, final FixContext context)
     {
@@ -94,6 +96,7 @@ public final class FixSession
         this.inboundQueue = new InboundQueue(context.inboundQueueBytes());
         this.dequeueBuffer = new UnsafeBuffer(new byte[maxMessageLength]);
         this.resender = new Resender(this, journal, sessionId);
+        this.inbound = new SessionInbound(this);
     }
 
     /** The stable session id, see {@link SessionIds}. Any thread. */
@@ -306,7 +309,7 @@ public final class FixSession
             logoutAndDisconnect("HeartBtInt missing or out of range");
             return;
         }
-        if (!sendingTimeAccurate(logon))
+        if (!inbound.sendingTimeAccurate(logon))
         {
             logoutAndDisconnect("SendingTime accuracy problem");
             return;
@@ -319,7 +322,7 @@ public final class FixSession
         }
         if (msgSeqNum < nextTargetSeqNum)
         {
-            logoutAndDisconnect(tooLowText(msgSeqNum));
+            logoutAndDisconnect(inbound.tooLowText(msgSeqNum));
             return;
         }
         final int nextExpected = logon.intValue(Tags.NEXT_EXPECTED_MSG_SEQ_NUM, 0);
@@ -392,17 +395,17 @@ public final class FixSession
         }
     }
 
-    private void completeLogon(final FixDecoder logon, final int msgSeqNum)
+    void completeLogon(final FixDecoder logon, final int msgSeqNum)
     {
         state = SessionState.LOGGED_ON;
         loggedOn = true;
         if (msgSeqNum == nextTargetSeqNum)
         {
-            journalInbound(logon);
+            inbound.journalInbound(logon);
         }
         else
         {
-            queueAndRequestResend(logon, msgSeqNum);
+            inbound.queueAndRequestResend(logon, msgSeqNum);
         }
         engine.onLoggedOn(this);
         if (state == SessionState.LOGGED_ON)
@@ -566,374 +569,17 @@ public final class FixSession
         return work;
     }
 
-    // ---------------------------------------------------------------------------------------------------------------
-    // Inbound
-    // ---------------------------------------------------------------------------------------------------------------
-
     /** A valid frame arrived on this session's connection. */
     void onInbound(final FixDecoder decoder)
     {
-        lastReceivedNs = engine.nowNs();
-        testRequestPending = false;
-        if (state == SessionState.DISCONNECTING || state == SessionState.DISCONNECTED)
-        {
-            return;
-        }
-        if (state == SessionState.LOGON_SENT)
-        {
-            onLogonReply(decoder);
-            return;
-        }
-        if (!decoder.valueEquals(Tags.BEGIN_STRING, beginString))
-        {
-            logoutAndDisconnect("Incorrect BeginString");
-            return;
-        }
-        final boolean isSequenceReset = decoder.isMsgType('4');
-        final boolean gapFill = isSequenceReset && decoder.booleanValue(Tags.GAP_FILL_FLAG);
-        if (!decoder.valueEquals(Tags.SENDER_COMP_ID, targetCompId) ||
-            !decoder.valueEquals(Tags.TARGET_COMP_ID, senderCompId))
-        {
-            sendReject(decoder, 0, REASON_COMP_ID_PROBLEM, "CompID problem");
-            initiateLogout(null);
-            return;
-        }
-        if (!sendingTimeAccurate(decoder))
-        {
-            sendReject(decoder, 0, REASON_SENDING_TIME_ACCURACY, "SendingTime accuracy problem");
-            initiateLogout(null);
-            return;
-        }
-        final int msgSeqNum = decoder.msgSeqNum();
-        if (state == SessionState.LOGGED_ON && decoder.isMsgType('A') &&
-            decoder.booleanValue(Tags.RESET_SEQ_NUM_FLAG))
-        {
-            onResetLogon(decoder, msgSeqNum);
-            return;
-        }
-        if (decoder.isMsgType('5'))
-        {
-            onLogout(decoder, msgSeqNum);
-            return;
-        }
-        if (isSequenceReset && !gapFill)
-        {
-            onSequenceReset(decoder);
-            return;
-        }
-        if (msgSeqNum <= 0)
-        {
-            logoutAndDisconnect("MsgSeqNum missing or not positive");
-            return;
-        }
-        if (decoder.isMsgType('2'))
-        {
-            serveResendRequest(decoder);
-            if (state != SessionState.LOGGED_ON && state != SessionState.LOGOUT_SENT)
-            {
-                return;
-            }
-            if (msgSeqNum > nextTargetSeqNum)
-            {
-                queueAndRequestResend(decoder, msgSeqNum);
-            }
-            else if (msgSeqNum == nextTargetSeqNum)
-            {
-                processInSequence(decoder, true);
-                drainQueue();
-            }
-            return;
-        }
-        if (msgSeqNum > nextTargetSeqNum)
-        {
-            queueAndRequestResend(decoder, msgSeqNum);
-            return;
-        }
-        if (msgSeqNum < nextTargetSeqNum)
-        {
-            onTooLow(decoder, msgSeqNum, isSequenceReset);
-            return;
-        }
-        processInSequence(decoder, false);
-        drainQueue();
-    }
-
-    private void onLogonReply(final FixDecoder decoder)
-    {
-        if (!decoder.isMsgType('A'))
-        {
-            disconnect(decoder.isMsgType('5') ? "Logon refused by a Logout" : "first message is not a Logon");
-            return;
-        }
-        if (!decoder.valueEquals(Tags.BEGIN_STRING, beginString) ||
-            !decoder.valueEquals(Tags.SENDER_COMP_ID, targetCompId) ||
-            !decoder.valueEquals(Tags.TARGET_COMP_ID, senderCompId))
-        {
-            disconnect("Logon reply with wrong BeginString or CompIDs");
-            return;
-        }
-        final int msgSeqNum = decoder.msgSeqNum();
-        if (msgSeqNum <= 0)
-        {
-            disconnect("Logon reply without MsgSeqNum");
-            return;
-        }
-        if (msgSeqNum < nextTargetSeqNum)
-        {
-            state = SessionState.LOGGED_ON;
-            logoutAndDisconnect(tooLowText(msgSeqNum));
-            return;
-        }
-        completeLogon(decoder, msgSeqNum);
-    }
-
-    /**
-     * A Logon with ResetSeqNumFlag=Y while logged on: both sides start again from 1. The reset is journaled as a
-     * sequence change, the Logon is journaled as inbound 1 and answered with our Logon 141=Y as outbound 1.
-     */
-    private void onResetLogon(final FixDecoder logon, final int msgSeqNum)
-    {
-        if (msgSeqNum != 1)
-        {
-            logoutAndDisconnect("Logon with ResetSeqNumFlag=Y must have MsgSeqNum 1");
-            return;
-        }
-        inboundQueue.clear();
-        resender.cancel();
-        awaitingResendUpTo = 0;
-        nextSenderSeqNum = 1;
-        nextTargetSeqNum = 1;
-        journal.appendSequenceChange(sessionId, 1, 1, engine.nowMs() * 1_000_000L);
-        journalInbound(logon);
-        sendLogon((int)(heartbeatIntervalNs / 1_000_000_000L), true, 0);
-    }
-
-    private void onLogout(final FixDecoder decoder, final int msgSeqNum)
-    {
-        if (msgSeqNum == nextTargetSeqNum)
-        {
-            journalInbound(decoder);
-        }
-        if (state == SessionState.LOGOUT_SENT)
-        {
-            disconnect("Logout confirmed");
-            return;
-        }
-        sendLogout(null);
-        beginDisconnecting();
-    }
-
-    private void onSequenceReset(final FixDecoder decoder)
-    {
-        final int newSeqNo = decoder.intValue(Tags.NEW_SEQ_NO, -1);
-        if (newSeqNo <= 0)
-        {
-            sendReject(decoder, Tags.NEW_SEQ_NO, REASON_REQUIRED_TAG_MISSING, "Required tag missing");
-        }
-        else if (newSeqNo > nextTargetSeqNum)
-        {
-            advanceTargetTo(newSeqNo);
-            drainQueue();
-        }
-        else if (newSeqNo < nextTargetSeqNum)
-        {
-            // RefTagID is left out on purpose: the QuickFIX acceptance scripts expect this Reject without it
-            sendReject(decoder, 0, REASON_VALUE_INCORRECT, "Value is incorrect (out of range) for this tag");
-        }
-    }
-
-    private void onTooLow(final FixDecoder decoder, final int msgSeqNum, final boolean isSequenceReset)
-    {
-        if (!decoder.possDup())
-        {
-            logoutAndDisconnect(tooLowText(msgSeqNum));
-            return;
-        }
-        if (!isSequenceReset)
-        {
-            final long origSendingTimeMs = decoder.timestampMs(Tags.ORIG_SENDING_TIME, Long.MIN_VALUE);
-            if (origSendingTimeMs == Long.MIN_VALUE)
-            {
-                sendReject(decoder, Tags.ORIG_SENDING_TIME, REASON_REQUIRED_TAG_MISSING, "Required tag missing");
-                return;
-            }
-            if (origSendingTimeMs > decoder.timestampMs(Tags.SENDING_TIME, Long.MIN_VALUE))
-            {
-                sendReject(decoder, 0, REASON_SENDING_TIME_ACCURACY, "SendingTime accuracy problem");
-                initiateLogout(null);
-            }
-        }
-        // otherwise a duplicate we already have: ignored
-    }
-
-    /** The message carries the expected MsgSeqNum: journal it, act on it, deliver it. */
-    private void processInSequence(final FixDecoder decoder, final boolean resendAlreadyServed)
-    {
-        final int msgSeqNum = decoder.msgSeqNum();
-        journalInbound(decoder);
-        if (decoder.isAdmin())
-        {
-            final char type = (char)decoder.buffer().getByte(decoder.msgTypeOffset());
-            switch (type)
-            {
-                case '1':
-                {
-                    final int index = decoder.fieldIndex(Tags.TEST_REQ_ID);
-                    if (index >= 0)
-                    {
-                        sendHeartbeat(decoder.buffer(), decoder.valueOffset(index), decoder.valueLength(index));
-                    }
-                    else
-                    {
-                        sendHeartbeat(null, 0, 0);
-                    }
-                    break;
-                }
-                case '2':
-                    if (!resendAlreadyServed)
-                    {
-                        serveResendRequest(decoder);
-                    }
-                    break;
-                case '4':
-                {
-                    final int newSeqNo = decoder.intValue(Tags.NEW_SEQ_NO, -1);
-                    if (newSeqNo > nextTargetSeqNum)
-                    {
-                        advanceTargetTo(newSeqNo);
-                    }
-                    else if (newSeqNo <= msgSeqNum)
-                    {
-                        sendReject(decoder, Tags.NEW_SEQ_NO, REASON_VALUE_INCORRECT,
-                            "Value is incorrect (out of range) for this tag");
-                    }
-                    break;
-                }
-                case 'A':
-                    if (!resendAlreadyServed)
-                    {
-                        logoutAndDisconnect("Logon received while logged on");
-                    }
-                    break;
-                default:
-                    break;
-            }
-            return;
-        }
-        final FixDecoder previous = currentDecoder;
-        currentDecoder = decoder;
-        try
-        {
-            engine.application().onMessage(decoder.buffer(), decoder.offset(), decoder.length(), this);
-        }
-        catch (final RuntimeException ex)
-        {
-            engine.onError(ex);
-        }
-        finally
-        {
-            currentDecoder = previous;
-        }
-    }
-
-    private void drainQueue()
-    {
-        while ((state == SessionState.LOGGED_ON || state == SessionState.LOGOUT_SENT) && !inboundQueue.isEmpty())
-        {
-            final int record = inboundQueue.find(nextTargetSeqNum);
-            if (record < 0)
-            {
-                break;
-            }
-            final int length = inboundQueue.take(record, dequeueBuffer);
-            if (queueDecoder.wrap(dequeueBuffer, 0, length) == FixDecoder.OK)
-            {
-                processInSequence(queueDecoder, true);
-            }
-        }
-        inboundQueue.dropBelow(nextTargetSeqNum);
-        if (awaitingResendUpTo != 0 && nextTargetSeqNum > awaitingResendUpTo)
-        {
-            awaitingResendUpTo = 0;
-        }
-        if (awaitingResendUpTo == 0 && state == SessionState.LOGGED_ON && !inboundQueue.isEmpty())
-        {
-            final int lowest = inboundQueue.lowestSeqNum();
-            if (lowest > nextTargetSeqNum)
-            {
-                sendResendRequest(nextTargetSeqNum);
-                awaitingResendUpTo = lowest - 1;
-            }
-        }
-    }
-
-    private void queueAndRequestResend(final FixDecoder decoder, final int msgSeqNum)
-    {
-        inboundQueue.offer(msgSeqNum, decoder.buffer(), decoder.offset(), decoder.length());
-        if (awaitingResendUpTo == 0)
-        {
-            sendResendRequest(nextTargetSeqNum);
-            awaitingResendUpTo = msgSeqNum - 1;
-        }
-    }
-
-    private void serveResendRequest(final FixDecoder decoder)
-    {
-        final int beginSeqNo = decoder.intValue(Tags.BEGIN_SEQ_NO, -1);
-        final int endSeqNo = decoder.intValue(Tags.END_SEQ_NO, -1);
-        if (beginSeqNo <= 0 || endSeqNo < 0 || (endSeqNo != 0 && endSeqNo < beginSeqNo))
-        {
-            sendReject(decoder, beginSeqNo <= 0 ? Tags.BEGIN_SEQ_NO : Tags.END_SEQ_NO, REASON_VALUE_INCORRECT,
-                "Value is incorrect (out of range) for this tag");
-            return;
-        }
-        final int last = nextSenderSeqNum - 1;
-        final int end = endSeqNo == 0 || endSeqNo > last ? last : endSeqNo;
-        if (beginSeqNo <= end)
-        {
-            engine.onResendRequestServed();
-            resender.start(beginSeqNo, end);
-            resender.pump();
-        }
-    }
-
-    private void journalInbound(final FixDecoder decoder)
-    {
-        final int msgSeqNum = decoder.msgSeqNum();
-        journal.appendMessage(
-            sessionId, Direction.INBOUND, msgSeqNum, engine.nowMs() * 1_000_000L,
-            (decoder.isAdmin() ? JournalEntry.FLAG_ADMIN : 0) | (decoder.possDup() ? JournalEntry.FLAG_POSS_DUP : 0),
-            decoder.buffer(), decoder.offset(), decoder.length());
-        nextTargetSeqNum = msgSeqNum + 1;
-    }
-
-    private void advanceTargetTo(final int newSeqNo)
-    {
-        journal.appendSequenceChange(sessionId, nextSenderSeqNum, newSeqNo, engine.nowMs() * 1_000_000L);
-        nextTargetSeqNum = newSeqNo;
-        inboundQueue.dropBelow(newSeqNo);
-    }
-
-    private boolean sendingTimeAccurate(final FixDecoder decoder)
-    {
-        final long sendingTimeMs = decoder.timestampMs(Tags.SENDING_TIME, Long.MIN_VALUE);
-        return sendingTimeMs != Long.MIN_VALUE &&
-            Math.abs(sendingTimeMs - engine.nowMs()) <= engine.context().sendingTimeToleranceMs();
-    }
-
-    private String tooLowText(final int msgSeqNum)
-    {
-        text.setLength(0);
-        text.append("MsgSeqNum too low, expecting ").append(nextTargetSeqNum)
-            .append(" but received ").append(msgSeqNum);
-        return null;
+        inbound.onInbound(decoder);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
     // Outbound session-level messages
     // ---------------------------------------------------------------------------------------------------------------
 
-    private void initiateLogout(final CharSequence reason)
+    void initiateLogout(final CharSequence reason)
     {
         sendLogout(reason);
         if (connection != null)
@@ -944,14 +590,14 @@ public final class FixSession
     }
 
     /** Sends a Logout (reason null means the text in {@link #text}, if any) and closes once it is written. */
-    private void logoutAndDisconnect(final CharSequence reason)
+    void logoutAndDisconnect(final CharSequence reason)
     {
         engine.logReason(this, reason != null ? reason : text);
         sendLogout(reason);
         beginDisconnecting();
     }
 
-    private void beginDisconnecting()
+    void beginDisconnecting()
     {
         if (connection != null)
         {
@@ -960,7 +606,7 @@ public final class FixSession
         }
     }
 
-    private void sendLogout(final CharSequence reason)
+    void sendLogout(final CharSequence reason)
     {
         if (beginAdmin('5'))
         {
@@ -977,7 +623,7 @@ public final class FixSession
         }
     }
 
-    private boolean sendLogon(final int heartbeatIntervalSec, final boolean resetSeqNumFlag, final int nextExpected)
+    boolean sendLogon(final int heartbeatIntervalSec, final boolean resetSeqNumFlag, final int nextExpected)
     {
         if (!beginAdmin('A'))
         {
@@ -999,7 +645,7 @@ public final class FixSession
         return commitAdmin() > 0;
     }
 
-    private void sendHeartbeat(final DirectBuffer testReqId, final int offset, final int length)
+    void sendHeartbeat(final DirectBuffer testReqId, final int offset, final int length)
     {
         if (beginAdmin('0'))
         {
@@ -1011,7 +657,7 @@ public final class FixSession
         }
     }
 
-    private void sendResendRequest(final int beginSeqNo)
+    void sendResendRequest(final int beginSeqNo)
     {
         if (beginAdmin('2'))
         {
@@ -1020,7 +666,7 @@ public final class FixSession
         }
     }
 
-    private void sendReject(
+    void sendReject(
         final FixDecoder rejected, final int refTagId, final int reason, final CharSequence reasonText)
     {
         final int refSeqNum = rejected.msgSeqNum();
