@@ -79,6 +79,7 @@ public final class FixSession
     long lastStatus;
 
     final SessionInbound inbound;
+    final AdminMessages admin;
 
     FixSession(final FixEngine engine, final SessionConfig config, final FixContext context)
     {
@@ -97,6 +98,7 @@ public final class FixSession
         this.dequeueBuffer = new UnsafeBuffer(new byte[maxMessageLength]);
         this.resender = new Resender(this, journal, sessionId);
         this.inbound = new SessionInbound(this);
+        this.admin = new AdminMessages(this);
     }
 
     /** The stable session id, see {@link SessionIds}. Any thread. */
@@ -334,7 +336,7 @@ public final class FixSession
         // FIX 4.4: the reply's 789 counts the Logon being answered when it is the one we expect
         final int echo = nextExpected <= 0 ? 0 :
             msgSeqNum == nextTargetSeqNum ? nextTargetSeqNum + 1 : nextTargetSeqNum;
-        if (!sendLogon(heartbeatIntervalSec, resetRequested, echo))
+        if (!admin.sendLogon(heartbeatIntervalSec, resetRequested, echo))
         {
             return;
         }
@@ -349,7 +351,7 @@ public final class FixSession
         state = SessionState.LOGON_SENT;
         heartbeatIntervalNs = config.heartbeatIntervalSec() * 1_000_000_000L;
         deadlineNs = engine.nowNs() + engine.context().logonTimeoutMs() * 1_000_000L;
-        sendLogon(config.heartbeatIntervalSec(), config.resetOnLogon(),
+        admin.sendLogon(config.heartbeatIntervalSec(), config.resetOnLogon(),
             config.nextExpectedMsgSeqNum() ? nextTargetSeqNum : 0);
     }
 
@@ -552,10 +554,10 @@ public final class FixSession
         int work = 0;
         if (!testRequestPending && silenceNs >= heartbeatIntervalNs * 12 / 10)
         {
-            if (beginAdmin('1'))
+            if (admin.beginAdmin('1'))
             {
                 encoder.putAscii(Tags.TEST_REQ_ID, TEST_REQ_ID);
-                commitAdmin();
+                admin.commitAdmin();
             }
             testRequestPending = true;
             work++;
@@ -563,7 +565,7 @@ public final class FixSession
         // no Heartbeat while our TestRequest is outstanding: the next thing the counterparty sees is the disconnect
         else if (!testRequestPending && state == SessionState.LOGGED_ON && nowNs - lastSentNs >= heartbeatIntervalNs)
         {
-            sendHeartbeat(null, 0, 0);
+            admin.sendHeartbeat(null, 0, 0);
             work++;
         }
         return work;
@@ -581,7 +583,7 @@ public final class FixSession
 
     void initiateLogout(final CharSequence reason)
     {
-        sendLogout(reason);
+        admin.sendLogout(reason);
         if (connection != null)
         {
             state = SessionState.LOGOUT_SENT;
@@ -593,7 +595,7 @@ public final class FixSession
     void logoutAndDisconnect(final CharSequence reason)
     {
         engine.logReason(this, reason != null ? reason : text);
-        sendLogout(reason);
+        admin.sendLogout(reason);
         beginDisconnecting();
     }
 
@@ -606,111 +608,7 @@ public final class FixSession
         }
     }
 
-    void sendLogout(final CharSequence reason)
-    {
-        if (beginAdmin('5'))
-        {
-            if (reason != null)
-            {
-                encoder.putAscii(Tags.TEXT, reason);
-            }
-            else if (text.length() > 0)
-            {
-                encoder.putAscii(Tags.TEXT, text);
-            }
-            text.setLength(0);
-            commitAdmin();
-        }
-    }
-
-    boolean sendLogon(final int heartbeatIntervalSec, final boolean resetSeqNumFlag, final int nextExpected)
-    {
-        if (!beginAdmin('A'))
-        {
-            return false;
-        }
-        encoder.putInt(Tags.ENCRYPT_METHOD, 0).putInt(Tags.HEART_BT_INT, heartbeatIntervalSec);
-        if (resetSeqNumFlag)
-        {
-            encoder.putChar(Tags.RESET_SEQ_NUM_FLAG, 'Y');
-        }
-        if (nextExpected > 0)
-        {
-            encoder.putInt(Tags.NEXT_EXPECTED_MSG_SEQ_NUM, nextExpected);
-        }
-        if (SessionConfig.FIXT11.equals(beginString))
-        {
-            encoder.putAscii(Tags.DEFAULT_APPL_VER_ID, config.defaultApplVerId());
-        }
-        return commitAdmin() > 0;
-    }
-
-    void sendHeartbeat(final DirectBuffer testReqId, final int offset, final int length)
-    {
-        if (beginAdmin('0'))
-        {
-            if (testReqId != null)
-            {
-                encoder.putBytes(Tags.TEST_REQ_ID, testReqId, offset, length);
-            }
-            commitAdmin();
-        }
-    }
-
-    void sendResendRequest(final int beginSeqNo)
-    {
-        if (beginAdmin('2'))
-        {
-            encoder.putInt(Tags.BEGIN_SEQ_NO, beginSeqNo).putInt(Tags.END_SEQ_NO, 0);
-            commitAdmin();
-        }
-    }
-
-    void sendReject(
-        final FixDecoder rejected, final int refTagId, final int reason, final CharSequence reasonText)
-    {
-        final int refSeqNum = rejected.msgSeqNum();
-        if (beginAdmin('3'))
-        {
-            encoder.putInt(Tags.REF_SEQ_NUM, Math.max(refSeqNum, 0)).putAscii(Tags.TEXT, reasonText);
-            if (refTagId > 0)
-            {
-                encoder.putInt(Tags.REF_TAG_ID, refTagId);
-            }
-            encoder.putBytes(
-                Tags.REF_MSG_TYPE, rejected.buffer(), rejected.msgTypeOffset(), rejected.msgTypeLength());
-            encoder.putInt(Tags.SESSION_REJECT_REASON, reason);
-            commitAdmin();
-        }
-    }
-
-    private boolean beginAdmin(final char msgType)
-    {
-        if (connection == null)
-        {
-            return false;
-        }
-        if (!beginClaim(JournalEntry.FLAG_ADMIN))
-        {
-            disconnect("slow consumer: no room for a session-level message");
-            return false;
-        }
-        encoder.putChar(Tags.MSG_TYPE, msgType);
-        putStandardHeader();
-        return true;
-    }
-
-    private long commitAdmin()
-    {
-        final long position = commit();
-        if (position < 0)
-        {
-            disconnect("could not journal a session-level message (status " + position + ")");
-        }
-        return position;
-    }
-
-    private boolean beginClaim(final int flags)
+    boolean beginClaim(final int flags)
     {
         if (claimOffset >= 0)
         {
@@ -732,7 +630,7 @@ public final class FixSession
         return true;
     }
 
-    private FixEncoder putStandardHeader()
+    FixEncoder putStandardHeader()
     {
         return encoder
             .putInt(Tags.MSG_SEQ_NUM, nextSenderSeqNum)
@@ -753,85 +651,6 @@ public final class FixSession
     int maxMessageLength()
     {
         return maxMessageLength;
-    }
-
-    /** Queues a SequenceReset-GapFill from {@code msgSeqNum} to {@code newSeqNo}. */
-    boolean queueGapFill(final int msgSeqNum, final int newSeqNo)
-    {
-        final int offset = outbound.claim(maxMessageLength);
-        if (offset < 0)
-        {
-            return false;
-        }
-        encoder.wrap(outbound.buffer(), offset, maxMessageLength)
-            .putChar(Tags.MSG_TYPE, '4')
-            .putInt(Tags.MSG_SEQ_NUM, msgSeqNum)
-            .putChar(Tags.POSS_DUP_FLAG, 'Y')
-            .putAscii(Tags.SENDER_COMP_ID, senderCompId)
-            .putTimestampMs(Tags.SENDING_TIME, engine.nowMs())
-            .putAscii(Tags.TARGET_COMP_ID, targetCompId)
-            .putTimestampMs(Tags.ORIG_SENDING_TIME, engine.nowMs())
-            .putInt(Tags.NEW_SEQ_NO, newSeqNo)
-            .putChar(Tags.GAP_FILL_FLAG, 'Y');
-        return queueUnjournaled(offset);
-    }
-
-    /** Queues a journaled application message again with PossDupFlag=Y, OrigSendingTime and a new SendingTime. */
-    boolean queueResend(final FixDecoder original, final int msgSeqNum)
-    {
-        final int offset = outbound.claim(maxMessageLength);
-        if (offset < 0)
-        {
-            return false;
-        }
-        encoder.wrap(outbound.buffer(), offset, maxMessageLength)
-            .putBytes(Tags.MSG_TYPE, original.buffer(), original.msgTypeOffset(), original.msgTypeLength())
-            .putInt(Tags.MSG_SEQ_NUM, msgSeqNum)
-            .putChar(Tags.POSS_DUP_FLAG, 'Y')
-            .putAscii(Tags.SENDER_COMP_ID, senderCompId)
-            .putTimestampMs(Tags.SENDING_TIME, engine.nowMs())
-            .putAscii(Tags.TARGET_COMP_ID, targetCompId);
-        final int sendingTimeIndex = original.fieldIndex(Tags.SENDING_TIME);
-        if (sendingTimeIndex >= 0)
-        {
-            encoder.putBytes(Tags.ORIG_SENDING_TIME, original.buffer(),
-                original.valueOffset(sendingTimeIndex), original.valueLength(sendingTimeIndex));
-        }
-        else
-        {
-            encoder.putTimestampMs(Tags.ORIG_SENDING_TIME, engine.nowMs());
-        }
-        final int bodyStart = original.bodyStartIndex();
-        for (int i = 3; i < bodyStart; i++)
-        {
-            final int tag = original.tag(i);
-            if (tag != Tags.MSG_SEQ_NUM && tag != Tags.POSS_DUP_FLAG && tag != Tags.SENDER_COMP_ID &&
-                tag != Tags.SENDING_TIME && tag != Tags.TARGET_COMP_ID && tag != Tags.ORIG_SENDING_TIME &&
-                tag != Tags.POSS_RESEND)
-            {
-                encoder.putBytes(tag, original.buffer(), original.valueOffset(i), original.valueLength(i));
-            }
-        }
-        encoder.putRawFields(original.buffer(), original.bodyOffset(), original.bodyLength());
-        return queueUnjournaled(offset);
-    }
-
-    private boolean queueUnjournaled(final int offset)
-    {
-        final int length = encoder.finish(beginString);
-        if (length < 0)
-        {
-            return false;
-        }
-        final MutableDirectBuffer buffer = outbound.buffer();
-        final int messageOffset = encoder.messageOffset();
-        if (messageOffset != offset)
-        {
-            buffer.putBytes(offset, buffer, messageOffset, length);
-        }
-        outbound.commit(length, 0, engine.nowNs());
-        lastSentNs = engine.nowNs();
-        return true;
     }
 
     static boolean isAdminType(final CharSequence msgType)

@@ -45,13 +45,14 @@ final class SessionInbound
         if (!decoder.valueEquals(Tags.SENDER_COMP_ID, session.targetCompId) ||
             !decoder.valueEquals(Tags.TARGET_COMP_ID, session.senderCompId))
         {
-            session.sendReject(decoder, 0, FixSession.REASON_COMP_ID_PROBLEM, "CompID problem");
+            session.admin.sendReject(decoder, 0, FixSession.REASON_COMP_ID_PROBLEM, "CompID problem");
             session.initiateLogout(null);
             return;
         }
         if (!sendingTimeAccurate(decoder))
         {
-            session.sendReject(decoder, 0, FixSession.REASON_SENDING_TIME_ACCURACY, "SendingTime accuracy problem");
+            session.admin.sendReject(
+                decoder, 0, FixSession.REASON_SENDING_TIME_ACCURACY, "SendingTime accuracy problem");
             session.initiateLogout(null);
             return;
         }
@@ -156,7 +157,7 @@ final class SessionInbound
         session.nextTargetSeqNum = 1;
         session.journal.appendSequenceChange(session.sessionId, 1, 1, session.engine.nowMs() * 1_000_000L);
         journalInbound(logon);
-        session.sendLogon((int)(session.heartbeatIntervalNs / 1_000_000_000L), true, 0);
+        session.admin.sendLogon((int)(session.heartbeatIntervalNs / 1_000_000_000L), true, 0);
     }
 
     void onLogout(final FixDecoder decoder, final int msgSeqNum)
@@ -170,7 +171,7 @@ final class SessionInbound
             session.disconnect("Logout confirmed");
             return;
         }
-        session.sendLogout(null);
+        session.admin.sendLogout(null);
         session.beginDisconnecting();
     }
 
@@ -179,7 +180,7 @@ final class SessionInbound
         final int newSeqNo = decoder.intValue(Tags.NEW_SEQ_NO, -1);
         if (newSeqNo <= 0)
         {
-            session.sendReject(
+            session.admin.sendReject(
                 decoder, Tags.NEW_SEQ_NO, FixSession.REASON_REQUIRED_TAG_MISSING, "Required tag missing");
         }
         else if (newSeqNo > session.nextTargetSeqNum)
@@ -190,7 +191,7 @@ final class SessionInbound
         else if (newSeqNo < session.nextTargetSeqNum)
         {
             // RefTagID is left out on purpose: the QuickFIX acceptance scripts expect session Reject without it
-            session.sendReject(
+            session.admin.sendReject(
                 decoder, 0, FixSession.REASON_VALUE_INCORRECT, "Value is incorrect (out of range) for this tag");
         }
     }
@@ -207,13 +208,14 @@ final class SessionInbound
             final long origSendingTimeMs = decoder.timestampMs(Tags.ORIG_SENDING_TIME, Long.MIN_VALUE);
             if (origSendingTimeMs == Long.MIN_VALUE)
             {
-                session.sendReject(
+                session.admin.sendReject(
                     decoder, Tags.ORIG_SENDING_TIME, FixSession.REASON_REQUIRED_TAG_MISSING, "Required tag missing");
                 return;
             }
             if (origSendingTimeMs > decoder.timestampMs(Tags.SENDING_TIME, Long.MIN_VALUE))
             {
-                session.sendReject(decoder, 0, FixSession.REASON_SENDING_TIME_ACCURACY, "SendingTime accuracy problem");
+                session.admin.sendReject(
+                decoder, 0, FixSession.REASON_SENDING_TIME_ACCURACY, "SendingTime accuracy problem");
                 session.initiateLogout(null);
             }
         }
@@ -235,11 +237,12 @@ final class SessionInbound
                     final int index = decoder.fieldIndex(Tags.TEST_REQ_ID);
                     if (index >= 0)
                     {
-                        session.sendHeartbeat(decoder.buffer(), decoder.valueOffset(index), decoder.valueLength(index));
+                        session.admin.sendHeartbeat(
+                            decoder.buffer(), decoder.valueOffset(index), decoder.valueLength(index));
                     }
                     else
                     {
-                        session.sendHeartbeat(null, 0, 0);
+                        session.admin.sendHeartbeat(null, 0, 0);
                     }
                     break;
                 }
@@ -258,7 +261,7 @@ final class SessionInbound
                     }
                     else if (newSeqNo <= msgSeqNum)
                     {
-                        session.sendReject(decoder, Tags.NEW_SEQ_NO, FixSession.REASON_VALUE_INCORRECT,
+                        session.admin.sendReject(decoder, Tags.NEW_SEQ_NO, FixSession.REASON_VALUE_INCORRECT,
                             "Value is incorrect (out of range) for this tag");
                     }
                     break;
@@ -317,7 +320,7 @@ final class SessionInbound
             final int lowest = session.inboundQueue.lowestSeqNum();
             if (lowest > session.nextTargetSeqNum)
             {
-                session.sendResendRequest(session.nextTargetSeqNum);
+                session.admin.sendResendRequest(session.nextTargetSeqNum);
                 session.awaitingResendUpTo = lowest - 1;
             }
         }
@@ -328,7 +331,7 @@ final class SessionInbound
         session.inboundQueue.offer(msgSeqNum, decoder.buffer(), decoder.offset(), decoder.length());
         if (session.awaitingResendUpTo == 0)
         {
-            session.sendResendRequest(session.nextTargetSeqNum);
+            session.admin.sendResendRequest(session.nextTargetSeqNum);
             session.awaitingResendUpTo = msgSeqNum - 1;
         }
     }
@@ -339,7 +342,7 @@ final class SessionInbound
         final int endSeqNo = decoder.intValue(Tags.END_SEQ_NO, -1);
         if (beginSeqNo <= 0 || endSeqNo < 0 || (endSeqNo != 0 && endSeqNo < beginSeqNo))
         {
-            session.sendReject(decoder, beginSeqNo <= 0 ? Tags.BEGIN_SEQ_NO : Tags.END_SEQ_NO,
+            session.admin.sendReject(decoder, beginSeqNo <= 0 ? Tags.BEGIN_SEQ_NO : Tags.END_SEQ_NO,
                 FixSession.REASON_VALUE_INCORRECT,
                 "Value is incorrect (out of range) for this tag");
             return;
