@@ -476,7 +476,7 @@ final class FixEngine
             closeConnection(connection, "Logon refused: " + session.config() + " is already logged on");
             return;
         }
-        session.acceptLogon(connection, decoder);
+        session.logon.acceptLogon(connection, decoder);
     }
 
     private void connectionLost(final Connection connection, final String reason)
@@ -566,7 +566,7 @@ final class FixEngine
             connections.add(connection);
             if (connected)
             {
-                session.initiatorConnected(connection);
+                session.logon.initiatorConnected(connection);
             }
             else
             {
@@ -600,7 +600,7 @@ final class FixEngine
         connecting = null;
         connection.key.interestOps(SelectionKey.OP_READ);
         LOG.info("FIX initiator connected to {}", connection.remote);
-        sessions[0].initiatorConnected(connection);
+        sessions[0].logon.initiatorConnected(connection);
     }
 
     private void connectionFailed(final String reason)

@@ -26,6 +26,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * Threading: not thread safe. Call only from the thread running the owning {@link FixAcceptor}'s or
  * {@link FixInitiator}'s duty cycle (typically inside {@link FixApplication} callbacks or
  * {@link FixApplication#doWork(long)}).
+ * <p>
+ * The session holds the state and the send path; its package-private helpers do the rest on the same thread:
+ * {@link SessionLogon} (Logon in both roles), {@link SessionInbound} (sequence checks and inbound session-level
+ * messages), {@link AdminMessages} (encoding session-level messages) and {@link Resender} (resends from the journal).
  */
 public final class FixSession
 {
@@ -80,6 +84,7 @@ public final class FixSession
 
     final SessionInbound inbound;
     final AdminMessages admin;
+    final SessionLogon logon;
 
     FixSession(final FixEngine engine, final SessionConfig config, final FixContext context)
     {
@@ -99,6 +104,7 @@ public final class FixSession
         this.resender = new Resender(this, journal, sessionId);
         this.inbound = new SessionInbound(this);
         this.admin = new AdminMessages(this);
+        this.logon = new SessionLogon(this);
     }
 
     /** The stable session id, see {@link SessionIds}. Any thread. */
@@ -294,126 +300,6 @@ public final class FixSession
     Connection connection()
     {
         return connection;
-    }
-
-    /** Acceptor: a new connection's first message is a Logon for this session. */
-    void acceptLogon(final Connection connection, final FixDecoder logon)
-    {
-        bind(connection);
-        final boolean resetRequested = logon.booleanValue(Tags.RESET_SEQ_NUM_FLAG);
-        final boolean reset = config.resetOnLogon() || resetRequested;
-        loadSequenceNumbers(reset);
-        state = SessionState.LOGGED_ON;
-
-        final int heartbeatIntervalSec = logon.intValue(Tags.HEART_BT_INT, -1);
-        if (heartbeatIntervalSec < 0 || heartbeatIntervalSec > 3600)
-        {
-            logoutAndDisconnect("HeartBtInt missing or out of range");
-            return;
-        }
-        if (!inbound.sendingTimeAccurate(logon))
-        {
-            logoutAndDisconnect("SendingTime accuracy problem");
-            return;
-        }
-        final int msgSeqNum = logon.msgSeqNum();
-        if (msgSeqNum <= 0)
-        {
-            logoutAndDisconnect("MsgSeqNum missing or not positive");
-            return;
-        }
-        if (msgSeqNum < nextTargetSeqNum)
-        {
-            logoutAndDisconnect(inbound.tooLowText(msgSeqNum));
-            return;
-        }
-        final int nextExpected = logon.intValue(Tags.NEXT_EXPECTED_MSG_SEQ_NUM, 0);
-        if (!reset && nextExpected > nextSenderSeqNum)
-        {
-            skipLostOutbound(nextExpected);
-        }
-        heartbeatIntervalNs = heartbeatIntervalSec * 1_000_000_000L;
-        // FIX 4.4: the reply's 789 counts the Logon being answered when it is the one we expect
-        final int echo = nextExpected <= 0 ? 0 :
-            msgSeqNum == nextTargetSeqNum ? nextTargetSeqNum + 1 : nextTargetSeqNum;
-        if (!admin.sendLogon(heartbeatIntervalSec, resetRequested, echo))
-        {
-            return;
-        }
-        completeLogon(logon, msgSeqNum);
-    }
-
-    /** Initiator: the TCP connection is up; send our Logon. */
-    void initiatorConnected(final Connection connection)
-    {
-        bind(connection);
-        loadSequenceNumbers(config.resetOnLogon());
-        state = SessionState.LOGON_SENT;
-        heartbeatIntervalNs = config.heartbeatIntervalSec() * 1_000_000_000L;
-        deadlineNs = engine.nowNs() + engine.context().logonTimeoutMs() * 1_000_000L;
-        admin.sendLogon(config.heartbeatIntervalSec(), config.resetOnLogon(),
-            config.nextExpectedMsgSeqNum() ? nextTargetSeqNum : 0);
-    }
-
-    /**
-     * The counterparty has seen our messages up to {@code nextExpected - 1}, beyond what our journal holds: they went
-     * out from a primary that died before they replicated. Journal a sequence change past them, so that the journal
-     * alone says where we are; a ResendRequest for them finds nothing and is answered with a GapFill.
-     */
-    private void skipLostOutbound(final int nextExpected)
-    {
-        engine.onOutboundLostBeforeLogon(this, nextSenderSeqNum, nextExpected);
-        journal.appendSequenceChange(sessionId, nextExpected, nextTargetSeqNum, engine.nowMs() * 1_000_000L);
-        nextSenderSeqNum = nextExpected;
-    }
-
-    private void bind(final Connection connection)
-    {
-        this.connection = connection;
-        connection.session = this;
-        lastReceivedNs = engine.nowNs();
-        lastSentNs = engine.nowNs();
-        testRequestPending = false;
-        loggedOn = false;
-        awaitingResendUpTo = 0;
-        outboundFullSinceNs = 0;
-        outbound.clear();
-        inboundQueue.clear();
-        resender.cancel();
-    }
-
-    private void loadSequenceNumbers(final boolean reset)
-    {
-        if (reset)
-        {
-            nextSenderSeqNum = 1;
-            nextTargetSeqNum = 1;
-            journal.appendSequenceChange(sessionId, 1, 1, engine.nowMs() * 1_000_000L);
-        }
-        else
-        {
-            nextSenderSeqNum = journal.nextSenderSeqNum(sessionId);
-            nextTargetSeqNum = journal.nextTargetSeqNum(sessionId);
-        }
-    }
-
-    void completeLogon(final FixDecoder logon, final int msgSeqNum)
-    {
-        state = SessionState.LOGGED_ON;
-        loggedOn = true;
-        if (msgSeqNum == nextTargetSeqNum)
-        {
-            inbound.journalInbound(logon);
-        }
-        else
-        {
-            inbound.queueAndRequestResend(logon, msgSeqNum);
-        }
-        engine.onLoggedOn(this);
-        if (state == SessionState.LOGGED_ON)
-        {
-            engine.application().onLogon(this);
-        }
     }
 
     /** Closes the connection and resets the connection-scoped state; sequence numbers stay in the journal. */

@@ -21,7 +21,7 @@ final class SessionInbound
         this.session = session;
     }
 
-    /** A valid frame arrived on session session's session.connection. */
+    /** A valid frame arrived on this session's connection. */
     void onInbound(final FixDecoder decoder)
     {
         session.lastReceivedNs = session.engine.nowNs();
@@ -136,7 +136,7 @@ final class SessionInbound
             session.logoutAndDisconnect(tooLowText(msgSeqNum));
             return;
         }
-        session.completeLogon(decoder, msgSeqNum);
+        session.logon.completeLogon(decoder, msgSeqNum);
     }
 
     /**
@@ -190,7 +190,7 @@ final class SessionInbound
         }
         else if (newSeqNo < session.nextTargetSeqNum)
         {
-            // RefTagID is left out on purpose: the QuickFIX acceptance scripts expect session Reject without it
+            // RefTagID is left out on purpose: the QuickFIX acceptance scripts expect this Reject without it
             session.admin.sendReject(
                 decoder, 0, FixSession.REASON_VALUE_INCORRECT, "Value is incorrect (out of range) for this tag");
         }
@@ -222,7 +222,7 @@ final class SessionInbound
         // otherwise a duplicate we already have: ignored
     }
 
-    /** The message carries the expected MsgSeqNum: session.journal it, act on it, deliver it. */
+    /** The message carries the expected MsgSeqNum: journal it, act on it, deliver it. */
     void processInSequence(final FixDecoder decoder, final boolean resendAlreadyServed)
     {
         final int msgSeqNum = decoder.msgSeqNum();
