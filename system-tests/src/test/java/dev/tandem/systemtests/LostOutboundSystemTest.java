@@ -112,7 +112,8 @@ class LostOutboundSystemTest
             final long lost = lostOutbound(secondaryAdmin);
             System.out.println("NeverTimesOut with a stalled replication link: " + lost + " outbound messages " +
                 "the initiator had received were lost with the primary and skipped at Logon");
-            assertTrue(lost >= 100, "outbound messages lost with the primary, counted at Logon: " + lost);
+            // about 100: a few answered just after the stall may have crossed the proxy just before it
+            assertTrue(lost >= 50, "outbound messages lost with the primary, counted at Logon: " + lost);
 
             final long sentAtFailover = flow.sent();
             Tests.await("100 more orders after the failover", Duration.ofSeconds(30),
