@@ -71,6 +71,10 @@ public final class FailoverInitiator implements AutoCloseable
             .targetCompId(config.targetCompId())
             .heartbeatIntervalSec(config.heartbeatSec())
             .resetOnLogon(config.resetOnLogon());
+        if (config.nextExpectedMsgSeqNum() != null)
+        {
+            session.nextExpectedMsgSeqNum(config.nextExpectedMsgSeqNum());
+        }
         try
         {
             initiator = FixInitiator.create(new FixContext()

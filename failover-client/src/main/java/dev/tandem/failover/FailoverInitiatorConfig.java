@@ -44,6 +44,7 @@ public final class FailoverInitiatorConfig extends SelfDescribingMarshallable
     private String targetCompId;
     private int heartbeatSec = 30;
     private boolean resetOnLogon;
+    private Boolean nextExpectedMsgSeqNum;
     private String journalDir;
     private Persistence persistence = Persistence.BUFFERED;
 
@@ -117,7 +118,8 @@ public final class FailoverInitiatorConfig extends SelfDescribingMarshallable
     private void readSession(final ValueIn in)
     {
         final List<String> known = List.of(
-            "beginString", "senderCompId", "targetCompId", "heartbeatSec", "resetOnLogon");
+            "beginString", "senderCompId", "targetCompId", "heartbeatSec", "resetOnLogon",
+            "nextExpectedMsgSeqNum");
         in.marshallable(wire -> readKeys(wire, "session", known, (key, value) ->
         {
             switch (key)
@@ -134,17 +136,23 @@ public final class FailoverInitiatorConfig extends SelfDescribingMarshallable
                 case "heartbeatSec":
                     heartbeatSec = (int)number("session.heartbeatSec", value.text());
                     break;
+                case "nextExpectedMsgSeqNum":
+                    nextExpectedMsgSeqNum = bool("session.nextExpectedMsgSeqNum", value.text());
+                    break;
                 default:
-                    final String text = value.text();
-                    if (!"true".equalsIgnoreCase(text) && !"false".equalsIgnoreCase(text))
-                    {
-                        throw new IllegalArgumentException("session.resetOnLogon: '" + text +
-                            "' is not a boolean, expected true or false");
-                    }
-                    resetOnLogon = Boolean.parseBoolean(text.toLowerCase());
+                    resetOnLogon = bool("session.resetOnLogon", value.text());
                     break;
             }
         }));
+    }
+
+    private static boolean bool(final String key, final String text)
+    {
+        if (!"true".equalsIgnoreCase(text) && !"false".equalsIgnoreCase(text))
+        {
+            throw new IllegalArgumentException(key + ": '" + text + "' is not a boolean, expected true or false");
+        }
+        return Boolean.parseBoolean(text.toLowerCase());
     }
 
     private void readJournal(final ValueIn in)
@@ -309,6 +317,22 @@ public final class FailoverInitiatorConfig extends SelfDescribingMarshallable
     public FailoverInitiatorConfig resetOnLogon(final boolean resetOnLogon)
     {
         this.resetOnLogon = resetOnLogon;
+        return this;
+    }
+
+    /**
+     * Whether the Logon carries NextExpectedMsgSeqNum (789), so an acceptor that lost outbound messages in a
+     * failover moves past them instead of answering "MsgSeqNum too low"; null (the default) means on for FIX.4.4 and
+     * FIXT.1.1, off for FIX.4.2.
+     */
+    public Boolean nextExpectedMsgSeqNum()
+    {
+        return nextExpectedMsgSeqNum;
+    }
+
+    public FailoverInitiatorConfig nextExpectedMsgSeqNum(final boolean nextExpectedMsgSeqNum)
+    {
+        this.nextExpectedMsgSeqNum = nextExpectedMsgSeqNum;
         return this;
     }
 

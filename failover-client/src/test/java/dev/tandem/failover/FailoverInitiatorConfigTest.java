@@ -30,6 +30,9 @@ class FailoverInitiatorConfigTest
         assertEquals("TW", config.senderCompId());
         assertEquals(10, config.heartbeatSec());
         assertEquals(Persistence.SYNC, config.persistence());
+        assertEquals(null, config.nextExpectedMsgSeqNum(), "default: SessionConfig decides by BeginString");
+        assertEquals(false, FailoverInitiatorConfig.fromYaml(YAML.replace("heartbeatSec: 10",
+            "heartbeatSec: 10, nextExpectedMsgSeqNum: false")).nextExpectedMsgSeqNum());
         final InetSocketAddress primary = config.addresses().get(0);
         assertEquals("127.0.0.1", primary.getHostString());
     }
@@ -47,6 +50,8 @@ class FailoverInitiatorConfigTest
     {
         assertTrue(message(YAML.replace("heartbeatSec: 10", "heartbeatSecs: 10")).contains("'heartbeatSecs'"));
         assertTrue(message(YAML.replace("journal:", "jornal:")).contains("'jornal'"));
+        assertTrue(message(YAML.replace("heartbeatSec: 10", "heartbeatSec: 10, nextExpectedMsgSeqNum: yes"))
+            .contains("session.nextExpectedMsgSeqNum"));
         assertTrue(message(YAML.replace("127.0.0.1:9881", "127.0.0.1")).contains("connect[1]"));
         assertTrue(message(YAML.replace("SYNC", "FAST")).contains("journal.persistence"));
         assertTrue(message(YAML.replace("!Failover", "!Failovr")).contains("connectionStrategy"));

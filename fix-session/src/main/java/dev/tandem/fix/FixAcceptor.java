@@ -119,6 +119,16 @@ public final class FixAcceptor implements Agent, AutoCloseable
         return engine.resendRequestsServed();
     }
 
+    /**
+     * Outbound messages the counterparties had received but our journal did not hold, counted at Logon from their
+     * NextExpectedMsgSeqNum (789): each such Logon moves our next sender MsgSeqNum up past them (they were lost with
+     * a primary that died before they replicated, see NeverTimesOut). Any thread.
+     */
+    public long lostOutboundOnLogon()
+    {
+        return engine.lostOutboundOnLogon();
+    }
+
     /** Logons completed. Any thread. */
     public long logons()
     {

@@ -52,6 +52,7 @@ final class FixEngine
     private volatile long garbledMessages;
     private volatile long resendRequestsServed;
     private volatile long logons;
+    private volatile long lostOutboundOnLogon;
     private volatile long disconnects;
 
     // initiator connect state
@@ -174,6 +175,11 @@ final class FixEngine
         return resendRequestsServed;
     }
 
+    long lostOutboundOnLogon()
+    {
+        return lostOutboundOnLogon;
+    }
+
     long logons()
     {
         return logons;
@@ -193,6 +199,21 @@ final class FixEngine
     void onResendRequestServed()
     {
         resendRequestsServed++;
+    }
+
+    /**
+     * A Logon's NextExpectedMsgSeqNum (789) was beyond our next sender MsgSeqNum: the counterparty saw messages
+     * {@code fromSeqNum..toSeqNum - 1} that our journal does not hold (sent by a primary that died before they
+     * replicated).
+     */
+    @SuppressWarnings("NonAtomicOperationOnVolatileField")
+    void onOutboundLostBeforeLogon(final FixSession session, final int fromSeqNum, final int toSeqNum)
+    {
+        lostOutboundOnLogon += toSeqNum - fromSeqNum;
+        LOG.warn("{}: Logon NextExpectedMsgSeqNum(789)={} is beyond our next MsgSeqNum {}: {} outbound message(s) " +
+            "{}..{} the counterparty received are not in the journal (lost in a failover); moving on to {}, a " +
+            "ResendRequest for them gets a GapFill",
+            session.config(), toSeqNum, fromSeqNum, toSeqNum - fromSeqNum, fromSeqNum, toSeqNum - 1, toSeqNum);
     }
 
     void logReason(final FixSession session, final CharSequence reason)
@@ -455,7 +476,7 @@ final class FixEngine
             closeConnection(connection, "Logon refused: " + session.config() + " is already logged on");
             return;
         }
-        session.acceptLogon(connection, decoder);
+        session.logon.acceptLogon(connection, decoder);
     }
 
     private void connectionLost(final Connection connection, final String reason)
@@ -545,7 +566,7 @@ final class FixEngine
             connections.add(connection);
             if (connected)
             {
-                session.initiatorConnected(connection);
+                session.logon.initiatorConnected(connection);
             }
             else
             {
@@ -579,7 +600,7 @@ final class FixEngine
         connecting = null;
         connection.key.interestOps(SelectionKey.OP_READ);
         LOG.info("FIX initiator connected to {}", connection.remote);
-        sessions[0].initiatorConnected(connection);
+        sessions[0].logon.initiatorConnected(connection);
     }
 
     private void connectionFailed(final String reason)

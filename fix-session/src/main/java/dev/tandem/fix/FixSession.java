@@ -26,6 +26,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * Threading: not thread safe. Call only from the thread running the owning {@link FixAcceptor}'s or
  * {@link FixInitiator}'s duty cycle (typically inside {@link FixApplication} callbacks or
  * {@link FixApplication#doWork(long)}).
+ * <p>
+ * The session holds the state and the send path; its package-private helpers do the rest on the same thread:
+ * {@link SessionLogon} (Logon in both roles), {@link SessionInbound} (sequence checks and inbound session-level
+ * messages), {@link AdminMessages} (encoding session-level messages) and {@link Resender} (resends from the journal).
  */
 public final class FixSession
 {
@@ -43,40 +47,44 @@ public final class FixSession
     static final int REASON_COMP_ID_PROBLEM = 9;
     static final int REASON_SENDING_TIME_ACCURACY = 10;
 
-    private static final String TEST_REQ_ID = "TEST";
+    static final String TEST_REQ_ID = "TEST";
 
-    private final FixEngine engine;
-    private final SessionConfig config;
-    private final long sessionId;
-    private final String beginString;
-    private final String senderCompId;
-    private final String targetCompId;
-    private final Journal journal;
-    private final int maxMessageLength;
-    private final OutboundQueue outbound;
-    private final InboundQueue inboundQueue;
-    private final FixEncoder encoder = new FixEncoder();
-    private final FixDecoder queueDecoder = new FixDecoder();
-    private final UnsafeBuffer dequeueBuffer;
-    private final Resender resender;
-    private final StringBuilder text = new StringBuilder(128);
+    final FixEngine engine;
+    final SessionConfig config;
+    final long sessionId;
+    final String beginString;
+    final String senderCompId;
+    final String targetCompId;
+    final Journal journal;
+    final int maxMessageLength;
+    final OutboundQueue outbound;
+    final InboundQueue inboundQueue;
+    final FixEncoder encoder = new FixEncoder();
+    final FixDecoder queueDecoder = new FixDecoder();
+    final UnsafeBuffer dequeueBuffer;
+    final Resender resender;
+    final StringBuilder text = new StringBuilder(128);
 
-    private SessionState state = SessionState.DISCONNECTED;
-    private Connection connection;
-    private FixDecoder currentDecoder;
-    private boolean loggedOn;
-    private int nextSenderSeqNum = 1;
-    private int nextTargetSeqNum = 1;
-    private long heartbeatIntervalNs;
-    private long lastSentNs;
-    private long lastReceivedNs;
-    private boolean testRequestPending;
-    private int awaitingResendUpTo;
-    private long deadlineNs;
-    private long outboundFullSinceNs;
-    private int claimOffset = -1;
-    private int claimFlags;
-    private long lastStatus;
+    SessionState state = SessionState.DISCONNECTED;
+    Connection connection;
+    FixDecoder currentDecoder;
+    boolean loggedOn;
+    int nextSenderSeqNum = 1;
+    int nextTargetSeqNum = 1;
+    long heartbeatIntervalNs;
+    long lastSentNs;
+    long lastReceivedNs;
+    boolean testRequestPending;
+    int awaitingResendUpTo;
+    long deadlineNs;
+    long outboundFullSinceNs;
+    int claimOffset = -1;
+    int claimFlags;
+    long lastStatus;
+
+    final SessionInbound inbound;
+    final AdminMessages admin;
+    final SessionLogon logon;
 
     FixSession(final FixEngine engine, final SessionConfig config, final FixContext context)
     {
@@ -94,6 +102,9 @@ public final class FixSession
         this.inboundQueue = new InboundQueue(context.inboundQueueBytes());
         this.dequeueBuffer = new UnsafeBuffer(new byte[maxMessageLength]);
         this.resender = new Resender(this, journal, sessionId);
+        this.inbound = new SessionInbound(this);
+        this.admin = new AdminMessages(this);
+        this.logon = new SessionLogon(this);
     }
 
     /** The stable session id, see {@link SessionIds}. Any thread. */
@@ -291,104 +302,6 @@ public final class FixSession
         return connection;
     }
 
-    /** Acceptor: a new connection's first message is a Logon for this session. */
-    void acceptLogon(final Connection connection, final FixDecoder logon)
-    {
-        bind(connection);
-        final boolean resetRequested = logon.booleanValue(Tags.RESET_SEQ_NUM_FLAG);
-        loadSequenceNumbers(config.resetOnLogon() || resetRequested);
-        state = SessionState.LOGGED_ON;
-
-        final int heartbeatIntervalSec = logon.intValue(Tags.HEART_BT_INT, -1);
-        if (heartbeatIntervalSec < 0 || heartbeatIntervalSec > 3600)
-        {
-            logoutAndDisconnect("HeartBtInt missing or out of range");
-            return;
-        }
-        if (!sendingTimeAccurate(logon))
-        {
-            logoutAndDisconnect("SendingTime accuracy problem");
-            return;
-        }
-        final int msgSeqNum = logon.msgSeqNum();
-        if (msgSeqNum <= 0)
-        {
-            logoutAndDisconnect("MsgSeqNum missing or not positive");
-            return;
-        }
-        if (msgSeqNum < nextTargetSeqNum)
-        {
-            logoutAndDisconnect(tooLowText(msgSeqNum));
-            return;
-        }
-        heartbeatIntervalNs = heartbeatIntervalSec * 1_000_000_000L;
-        if (!sendLogon(heartbeatIntervalSec, resetRequested))
-        {
-            return;
-        }
-        completeLogon(logon, msgSeqNum);
-    }
-
-    /** Initiator: the TCP connection is up; send our Logon. */
-    void initiatorConnected(final Connection connection)
-    {
-        bind(connection);
-        loadSequenceNumbers(config.resetOnLogon());
-        state = SessionState.LOGON_SENT;
-        heartbeatIntervalNs = config.heartbeatIntervalSec() * 1_000_000_000L;
-        deadlineNs = engine.nowNs() + engine.context().logonTimeoutMs() * 1_000_000L;
-        sendLogon(config.heartbeatIntervalSec(), config.resetOnLogon());
-    }
-
-    private void bind(final Connection connection)
-    {
-        this.connection = connection;
-        connection.session = this;
-        lastReceivedNs = engine.nowNs();
-        lastSentNs = engine.nowNs();
-        testRequestPending = false;
-        loggedOn = false;
-        awaitingResendUpTo = 0;
-        outboundFullSinceNs = 0;
-        outbound.clear();
-        inboundQueue.clear();
-        resender.cancel();
-    }
-
-    private void loadSequenceNumbers(final boolean reset)
-    {
-        if (reset)
-        {
-            nextSenderSeqNum = 1;
-            nextTargetSeqNum = 1;
-            journal.appendSequenceChange(sessionId, 1, 1, engine.nowMs() * 1_000_000L);
-        }
-        else
-        {
-            nextSenderSeqNum = journal.nextSenderSeqNum(sessionId);
-            nextTargetSeqNum = journal.nextTargetSeqNum(sessionId);
-        }
-    }
-
-    private void completeLogon(final FixDecoder logon, final int msgSeqNum)
-    {
-        state = SessionState.LOGGED_ON;
-        loggedOn = true;
-        if (msgSeqNum == nextTargetSeqNum)
-        {
-            journalInbound(logon);
-        }
-        else
-        {
-            queueAndRequestResend(logon, msgSeqNum);
-        }
-        engine.onLoggedOn(this);
-        if (state == SessionState.LOGGED_ON)
-        {
-            engine.application().onLogon(this);
-        }
-    }
-
     /** Closes the connection and resets the connection-scoped state; sequence numbers stay in the journal. */
     void disconnect(final String reason)
     {
@@ -527,10 +440,10 @@ public final class FixSession
         int work = 0;
         if (!testRequestPending && silenceNs >= heartbeatIntervalNs * 12 / 10)
         {
-            if (beginAdmin('1'))
+            if (admin.beginAdmin('1'))
             {
                 encoder.putAscii(Tags.TEST_REQ_ID, TEST_REQ_ID);
-                commitAdmin();
+                admin.commitAdmin();
             }
             testRequestPending = true;
             work++;
@@ -538,355 +451,25 @@ public final class FixSession
         // no Heartbeat while our TestRequest is outstanding: the next thing the counterparty sees is the disconnect
         else if (!testRequestPending && state == SessionState.LOGGED_ON && nowNs - lastSentNs >= heartbeatIntervalNs)
         {
-            sendHeartbeat(null, 0, 0);
+            admin.sendHeartbeat(null, 0, 0);
             work++;
         }
         return work;
     }
 
-    // ---------------------------------------------------------------------------------------------------------------
-    // Inbound
-    // ---------------------------------------------------------------------------------------------------------------
-
     /** A valid frame arrived on this session's connection. */
     void onInbound(final FixDecoder decoder)
     {
-        lastReceivedNs = engine.nowNs();
-        testRequestPending = false;
-        if (state == SessionState.DISCONNECTING || state == SessionState.DISCONNECTED)
-        {
-            return;
-        }
-        if (state == SessionState.LOGON_SENT)
-        {
-            onLogonReply(decoder);
-            return;
-        }
-        if (!decoder.valueEquals(Tags.BEGIN_STRING, beginString))
-        {
-            logoutAndDisconnect("Incorrect BeginString");
-            return;
-        }
-        final boolean isSequenceReset = decoder.isMsgType('4');
-        final boolean gapFill = isSequenceReset && decoder.booleanValue(Tags.GAP_FILL_FLAG);
-        if (!decoder.valueEquals(Tags.SENDER_COMP_ID, targetCompId) ||
-            !decoder.valueEquals(Tags.TARGET_COMP_ID, senderCompId))
-        {
-            sendReject(decoder, 0, REASON_COMP_ID_PROBLEM, "CompID problem");
-            initiateLogout(null);
-            return;
-        }
-        if (!sendingTimeAccurate(decoder))
-        {
-            sendReject(decoder, 0, REASON_SENDING_TIME_ACCURACY, "SendingTime accuracy problem");
-            initiateLogout(null);
-            return;
-        }
-        final int msgSeqNum = decoder.msgSeqNum();
-        if (decoder.isMsgType('5'))
-        {
-            onLogout(decoder, msgSeqNum);
-            return;
-        }
-        if (isSequenceReset && !gapFill)
-        {
-            onSequenceReset(decoder);
-            return;
-        }
-        if (msgSeqNum <= 0)
-        {
-            logoutAndDisconnect("MsgSeqNum missing or not positive");
-            return;
-        }
-        if (decoder.isMsgType('2'))
-        {
-            serveResendRequest(decoder);
-            if (state != SessionState.LOGGED_ON && state != SessionState.LOGOUT_SENT)
-            {
-                return;
-            }
-            if (msgSeqNum > nextTargetSeqNum)
-            {
-                queueAndRequestResend(decoder, msgSeqNum);
-            }
-            else if (msgSeqNum == nextTargetSeqNum)
-            {
-                processInSequence(decoder, true);
-                drainQueue();
-            }
-            return;
-        }
-        if (msgSeqNum > nextTargetSeqNum)
-        {
-            queueAndRequestResend(decoder, msgSeqNum);
-            return;
-        }
-        if (msgSeqNum < nextTargetSeqNum)
-        {
-            onTooLow(decoder, msgSeqNum, isSequenceReset);
-            return;
-        }
-        processInSequence(decoder, false);
-        drainQueue();
-    }
-
-    private void onLogonReply(final FixDecoder decoder)
-    {
-        if (!decoder.isMsgType('A'))
-        {
-            disconnect(decoder.isMsgType('5') ? "Logon refused by a Logout" : "first message is not a Logon");
-            return;
-        }
-        if (!decoder.valueEquals(Tags.BEGIN_STRING, beginString) ||
-            !decoder.valueEquals(Tags.SENDER_COMP_ID, targetCompId) ||
-            !decoder.valueEquals(Tags.TARGET_COMP_ID, senderCompId))
-        {
-            disconnect("Logon reply with wrong BeginString or CompIDs");
-            return;
-        }
-        final int msgSeqNum = decoder.msgSeqNum();
-        if (msgSeqNum <= 0)
-        {
-            disconnect("Logon reply without MsgSeqNum");
-            return;
-        }
-        if (msgSeqNum < nextTargetSeqNum)
-        {
-            state = SessionState.LOGGED_ON;
-            logoutAndDisconnect(tooLowText(msgSeqNum));
-            return;
-        }
-        completeLogon(decoder, msgSeqNum);
-    }
-
-    private void onLogout(final FixDecoder decoder, final int msgSeqNum)
-    {
-        if (msgSeqNum == nextTargetSeqNum)
-        {
-            journalInbound(decoder);
-        }
-        if (state == SessionState.LOGOUT_SENT)
-        {
-            disconnect("Logout confirmed");
-            return;
-        }
-        sendLogout(null);
-        beginDisconnecting();
-    }
-
-    private void onSequenceReset(final FixDecoder decoder)
-    {
-        final int newSeqNo = decoder.intValue(Tags.NEW_SEQ_NO, -1);
-        if (newSeqNo <= 0)
-        {
-            sendReject(decoder, Tags.NEW_SEQ_NO, REASON_REQUIRED_TAG_MISSING, "Required tag missing");
-        }
-        else if (newSeqNo > nextTargetSeqNum)
-        {
-            advanceTargetTo(newSeqNo);
-            drainQueue();
-        }
-        else if (newSeqNo < nextTargetSeqNum)
-        {
-            // RefTagID is left out on purpose: the QuickFIX acceptance scripts expect this Reject without it
-            sendReject(decoder, 0, REASON_VALUE_INCORRECT, "Value is incorrect (out of range) for this tag");
-        }
-    }
-
-    private void onTooLow(final FixDecoder decoder, final int msgSeqNum, final boolean isSequenceReset)
-    {
-        if (!decoder.possDup())
-        {
-            logoutAndDisconnect(tooLowText(msgSeqNum));
-            return;
-        }
-        if (!isSequenceReset)
-        {
-            final long origSendingTimeMs = decoder.timestampMs(Tags.ORIG_SENDING_TIME, Long.MIN_VALUE);
-            if (origSendingTimeMs == Long.MIN_VALUE)
-            {
-                sendReject(decoder, Tags.ORIG_SENDING_TIME, REASON_REQUIRED_TAG_MISSING, "Required tag missing");
-                return;
-            }
-            if (origSendingTimeMs > decoder.timestampMs(Tags.SENDING_TIME, Long.MIN_VALUE))
-            {
-                sendReject(decoder, 0, REASON_SENDING_TIME_ACCURACY, "SendingTime accuracy problem");
-                initiateLogout(null);
-            }
-        }
-        // otherwise a duplicate we already have: ignored
-    }
-
-    /** The message carries the expected MsgSeqNum: journal it, act on it, deliver it. */
-    private void processInSequence(final FixDecoder decoder, final boolean resendAlreadyServed)
-    {
-        final int msgSeqNum = decoder.msgSeqNum();
-        journalInbound(decoder);
-        if (decoder.isAdmin())
-        {
-            final char type = (char)decoder.buffer().getByte(decoder.msgTypeOffset());
-            switch (type)
-            {
-                case '1':
-                {
-                    final int index = decoder.fieldIndex(Tags.TEST_REQ_ID);
-                    if (index >= 0)
-                    {
-                        sendHeartbeat(decoder.buffer(), decoder.valueOffset(index), decoder.valueLength(index));
-                    }
-                    else
-                    {
-                        sendHeartbeat(null, 0, 0);
-                    }
-                    break;
-                }
-                case '2':
-                    if (!resendAlreadyServed)
-                    {
-                        serveResendRequest(decoder);
-                    }
-                    break;
-                case '4':
-                {
-                    final int newSeqNo = decoder.intValue(Tags.NEW_SEQ_NO, -1);
-                    if (newSeqNo > nextTargetSeqNum)
-                    {
-                        advanceTargetTo(newSeqNo);
-                    }
-                    else if (newSeqNo <= msgSeqNum)
-                    {
-                        sendReject(decoder, Tags.NEW_SEQ_NO, REASON_VALUE_INCORRECT,
-                            "Value is incorrect (out of range) for this tag");
-                    }
-                    break;
-                }
-                case 'A':
-                    if (!resendAlreadyServed)
-                    {
-                        logoutAndDisconnect("Logon received while logged on");
-                    }
-                    break;
-                default:
-                    break;
-            }
-            return;
-        }
-        final FixDecoder previous = currentDecoder;
-        currentDecoder = decoder;
-        try
-        {
-            engine.application().onMessage(decoder.buffer(), decoder.offset(), decoder.length(), this);
-        }
-        catch (final RuntimeException ex)
-        {
-            engine.onError(ex);
-        }
-        finally
-        {
-            currentDecoder = previous;
-        }
-    }
-
-    private void drainQueue()
-    {
-        while ((state == SessionState.LOGGED_ON || state == SessionState.LOGOUT_SENT) && !inboundQueue.isEmpty())
-        {
-            final int record = inboundQueue.find(nextTargetSeqNum);
-            if (record < 0)
-            {
-                break;
-            }
-            final int length = inboundQueue.take(record, dequeueBuffer);
-            if (queueDecoder.wrap(dequeueBuffer, 0, length) == FixDecoder.OK)
-            {
-                processInSequence(queueDecoder, true);
-            }
-        }
-        inboundQueue.dropBelow(nextTargetSeqNum);
-        if (awaitingResendUpTo != 0 && nextTargetSeqNum > awaitingResendUpTo)
-        {
-            awaitingResendUpTo = 0;
-        }
-        if (awaitingResendUpTo == 0 && state == SessionState.LOGGED_ON && !inboundQueue.isEmpty())
-        {
-            final int lowest = inboundQueue.lowestSeqNum();
-            if (lowest > nextTargetSeqNum)
-            {
-                sendResendRequest(nextTargetSeqNum);
-                awaitingResendUpTo = lowest - 1;
-            }
-        }
-    }
-
-    private void queueAndRequestResend(final FixDecoder decoder, final int msgSeqNum)
-    {
-        inboundQueue.offer(msgSeqNum, decoder.buffer(), decoder.offset(), decoder.length());
-        if (awaitingResendUpTo == 0)
-        {
-            sendResendRequest(nextTargetSeqNum);
-            awaitingResendUpTo = msgSeqNum - 1;
-        }
-    }
-
-    private void serveResendRequest(final FixDecoder decoder)
-    {
-        final int beginSeqNo = decoder.intValue(Tags.BEGIN_SEQ_NO, -1);
-        final int endSeqNo = decoder.intValue(Tags.END_SEQ_NO, -1);
-        if (beginSeqNo <= 0 || endSeqNo < 0 || (endSeqNo != 0 && endSeqNo < beginSeqNo))
-        {
-            sendReject(decoder, beginSeqNo <= 0 ? Tags.BEGIN_SEQ_NO : Tags.END_SEQ_NO, REASON_VALUE_INCORRECT,
-                "Value is incorrect (out of range) for this tag");
-            return;
-        }
-        final int last = nextSenderSeqNum - 1;
-        final int end = endSeqNo == 0 || endSeqNo > last ? last : endSeqNo;
-        if (beginSeqNo <= end)
-        {
-            engine.onResendRequestServed();
-            resender.start(beginSeqNo, end);
-            resender.pump();
-        }
-    }
-
-    private void journalInbound(final FixDecoder decoder)
-    {
-        final int msgSeqNum = decoder.msgSeqNum();
-        journal.appendMessage(
-            sessionId, Direction.INBOUND, msgSeqNum, engine.nowMs() * 1_000_000L,
-            (decoder.isAdmin() ? JournalEntry.FLAG_ADMIN : 0) | (decoder.possDup() ? JournalEntry.FLAG_POSS_DUP : 0),
-            decoder.buffer(), decoder.offset(), decoder.length());
-        nextTargetSeqNum = msgSeqNum + 1;
-    }
-
-    private void advanceTargetTo(final int newSeqNo)
-    {
-        journal.appendSequenceChange(sessionId, nextSenderSeqNum, newSeqNo, engine.nowMs() * 1_000_000L);
-        nextTargetSeqNum = newSeqNo;
-        inboundQueue.dropBelow(newSeqNo);
-    }
-
-    private boolean sendingTimeAccurate(final FixDecoder decoder)
-    {
-        final long sendingTimeMs = decoder.timestampMs(Tags.SENDING_TIME, Long.MIN_VALUE);
-        return sendingTimeMs != Long.MIN_VALUE &&
-            Math.abs(sendingTimeMs - engine.nowMs()) <= engine.context().sendingTimeToleranceMs();
-    }
-
-    private String tooLowText(final int msgSeqNum)
-    {
-        text.setLength(0);
-        text.append("MsgSeqNum too low, expecting ").append(nextTargetSeqNum)
-            .append(" but received ").append(msgSeqNum);
-        return null;
+        inbound.onInbound(decoder);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
     // Outbound session-level messages
     // ---------------------------------------------------------------------------------------------------------------
 
-    private void initiateLogout(final CharSequence reason)
+    void initiateLogout(final CharSequence reason)
     {
-        sendLogout(reason);
+        admin.sendLogout(reason);
         if (connection != null)
         {
             state = SessionState.LOGOUT_SENT;
@@ -895,14 +478,14 @@ public final class FixSession
     }
 
     /** Sends a Logout (reason null means the text in {@link #text}, if any) and closes once it is written. */
-    private void logoutAndDisconnect(final CharSequence reason)
+    void logoutAndDisconnect(final CharSequence reason)
     {
         engine.logReason(this, reason != null ? reason : text);
-        sendLogout(reason);
+        admin.sendLogout(reason);
         beginDisconnecting();
     }
 
-    private void beginDisconnecting()
+    void beginDisconnecting()
     {
         if (connection != null)
         {
@@ -911,107 +494,7 @@ public final class FixSession
         }
     }
 
-    private void sendLogout(final CharSequence reason)
-    {
-        if (beginAdmin('5'))
-        {
-            if (reason != null)
-            {
-                encoder.putAscii(Tags.TEXT, reason);
-            }
-            else if (text.length() > 0)
-            {
-                encoder.putAscii(Tags.TEXT, text);
-            }
-            text.setLength(0);
-            commitAdmin();
-        }
-    }
-
-    private boolean sendLogon(final int heartbeatIntervalSec, final boolean resetSeqNumFlag)
-    {
-        if (!beginAdmin('A'))
-        {
-            return false;
-        }
-        encoder.putInt(Tags.ENCRYPT_METHOD, 0).putInt(Tags.HEART_BT_INT, heartbeatIntervalSec);
-        if (resetSeqNumFlag)
-        {
-            encoder.putChar(Tags.RESET_SEQ_NUM_FLAG, 'Y');
-        }
-        if (SessionConfig.FIXT11.equals(beginString))
-        {
-            encoder.putAscii(Tags.DEFAULT_APPL_VER_ID, config.defaultApplVerId());
-        }
-        return commitAdmin() > 0;
-    }
-
-    private void sendHeartbeat(final DirectBuffer testReqId, final int offset, final int length)
-    {
-        if (beginAdmin('0'))
-        {
-            if (testReqId != null)
-            {
-                encoder.putBytes(Tags.TEST_REQ_ID, testReqId, offset, length);
-            }
-            commitAdmin();
-        }
-    }
-
-    private void sendResendRequest(final int beginSeqNo)
-    {
-        if (beginAdmin('2'))
-        {
-            encoder.putInt(Tags.BEGIN_SEQ_NO, beginSeqNo).putInt(Tags.END_SEQ_NO, 0);
-            commitAdmin();
-        }
-    }
-
-    private void sendReject(
-        final FixDecoder rejected, final int refTagId, final int reason, final CharSequence reasonText)
-    {
-        final int refSeqNum = rejected.msgSeqNum();
-        if (beginAdmin('3'))
-        {
-            encoder.putInt(Tags.REF_SEQ_NUM, Math.max(refSeqNum, 0)).putAscii(Tags.TEXT, reasonText);
-            if (refTagId > 0)
-            {
-                encoder.putInt(Tags.REF_TAG_ID, refTagId);
-            }
-            encoder.putBytes(
-                Tags.REF_MSG_TYPE, rejected.buffer(), rejected.msgTypeOffset(), rejected.msgTypeLength());
-            encoder.putInt(Tags.SESSION_REJECT_REASON, reason);
-            commitAdmin();
-        }
-    }
-
-    private boolean beginAdmin(final char msgType)
-    {
-        if (connection == null)
-        {
-            return false;
-        }
-        if (!beginClaim(JournalEntry.FLAG_ADMIN))
-        {
-            disconnect("slow consumer: no room for a session-level message");
-            return false;
-        }
-        encoder.putChar(Tags.MSG_TYPE, msgType);
-        putStandardHeader();
-        return true;
-    }
-
-    private long commitAdmin()
-    {
-        final long position = commit();
-        if (position < 0)
-        {
-            disconnect("could not journal a session-level message (status " + position + ")");
-        }
-        return position;
-    }
-
-    private boolean beginClaim(final int flags)
+    boolean beginClaim(final int flags)
     {
         if (claimOffset >= 0)
         {
@@ -1033,7 +516,7 @@ public final class FixSession
         return true;
     }
 
-    private FixEncoder putStandardHeader()
+    FixEncoder putStandardHeader()
     {
         return encoder
             .putInt(Tags.MSG_SEQ_NUM, nextSenderSeqNum)
@@ -1054,85 +537,6 @@ public final class FixSession
     int maxMessageLength()
     {
         return maxMessageLength;
-    }
-
-    /** Queues a SequenceReset-GapFill from {@code msgSeqNum} to {@code newSeqNo}. */
-    boolean queueGapFill(final int msgSeqNum, final int newSeqNo)
-    {
-        final int offset = outbound.claim(maxMessageLength);
-        if (offset < 0)
-        {
-            return false;
-        }
-        encoder.wrap(outbound.buffer(), offset, maxMessageLength)
-            .putChar(Tags.MSG_TYPE, '4')
-            .putInt(Tags.MSG_SEQ_NUM, msgSeqNum)
-            .putChar(Tags.POSS_DUP_FLAG, 'Y')
-            .putAscii(Tags.SENDER_COMP_ID, senderCompId)
-            .putTimestampMs(Tags.SENDING_TIME, engine.nowMs())
-            .putAscii(Tags.TARGET_COMP_ID, targetCompId)
-            .putTimestampMs(Tags.ORIG_SENDING_TIME, engine.nowMs())
-            .putInt(Tags.NEW_SEQ_NO, newSeqNo)
-            .putChar(Tags.GAP_FILL_FLAG, 'Y');
-        return queueUnjournaled(offset);
-    }
-
-    /** Queues a journaled application message again with PossDupFlag=Y, OrigSendingTime and a new SendingTime. */
-    boolean queueResend(final FixDecoder original, final int msgSeqNum)
-    {
-        final int offset = outbound.claim(maxMessageLength);
-        if (offset < 0)
-        {
-            return false;
-        }
-        encoder.wrap(outbound.buffer(), offset, maxMessageLength)
-            .putBytes(Tags.MSG_TYPE, original.buffer(), original.msgTypeOffset(), original.msgTypeLength())
-            .putInt(Tags.MSG_SEQ_NUM, msgSeqNum)
-            .putChar(Tags.POSS_DUP_FLAG, 'Y')
-            .putAscii(Tags.SENDER_COMP_ID, senderCompId)
-            .putTimestampMs(Tags.SENDING_TIME, engine.nowMs())
-            .putAscii(Tags.TARGET_COMP_ID, targetCompId);
-        final int sendingTimeIndex = original.fieldIndex(Tags.SENDING_TIME);
-        if (sendingTimeIndex >= 0)
-        {
-            encoder.putBytes(Tags.ORIG_SENDING_TIME, original.buffer(),
-                original.valueOffset(sendingTimeIndex), original.valueLength(sendingTimeIndex));
-        }
-        else
-        {
-            encoder.putTimestampMs(Tags.ORIG_SENDING_TIME, engine.nowMs());
-        }
-        final int bodyStart = original.bodyStartIndex();
-        for (int i = 3; i < bodyStart; i++)
-        {
-            final int tag = original.tag(i);
-            if (tag != Tags.MSG_SEQ_NUM && tag != Tags.POSS_DUP_FLAG && tag != Tags.SENDER_COMP_ID &&
-                tag != Tags.SENDING_TIME && tag != Tags.TARGET_COMP_ID && tag != Tags.ORIG_SENDING_TIME &&
-                tag != Tags.POSS_RESEND)
-            {
-                encoder.putBytes(tag, original.buffer(), original.valueOffset(i), original.valueLength(i));
-            }
-        }
-        encoder.putRawFields(original.buffer(), original.bodyOffset(), original.bodyLength());
-        return queueUnjournaled(offset);
-    }
-
-    private boolean queueUnjournaled(final int offset)
-    {
-        final int length = encoder.finish(beginString);
-        if (length < 0)
-        {
-            return false;
-        }
-        final MutableDirectBuffer buffer = outbound.buffer();
-        final int messageOffset = encoder.messageOffset();
-        if (messageOffset != offset)
-        {
-            buffer.putBytes(offset, buffer, messageOffset, length);
-        }
-        outbound.commit(length, 0, engine.nowNs());
-        lastSentNs = engine.nowNs();
-        return true;
     }
 
     static boolean isAdminType(final CharSequence msgType)

@@ -80,7 +80,7 @@ final class Resender implements EntryHandler
             next = batchEnd + 1;
             if (next > end)
             {
-                if (gapFillStart != 0 && !session.queueGapFill(gapFillStart, end + 1))
+                if (gapFillStart != 0 && !session.admin.queueGapFill(gapFillStart, end + 1))
                 {
                     return work;
                 }
@@ -123,10 +123,10 @@ final class Resender implements EntryHandler
         {
             if (gapFillStart != 0)
             {
-                session.queueGapFill(gapFillStart, msgSeqNum);
+                session.admin.queueGapFill(gapFillStart, msgSeqNum);
                 gapFillStart = 0;
             }
-            if (!session.queueResend(decoder, msgSeqNum))
+            if (!session.admin.queueResend(decoder, msgSeqNum))
             {
                 // too long once PossDupFlag and OrigSendingTime are added: fill its gap rather than skip it
                 gapFillStart = msgSeqNum;

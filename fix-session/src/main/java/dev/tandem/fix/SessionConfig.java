@@ -27,6 +27,7 @@ public final class SessionConfig
     private int heartbeatIntervalSec = DEFAULT_HEARTBEAT_INTERVAL_SEC;
     private boolean resetOnLogon;
     private String defaultApplVerId = DEFAULT_APPL_VER_ID;
+    private Boolean nextExpectedMsgSeqNum;
 
     public SessionConfig beginString(final String beginString)
     {
@@ -85,6 +86,23 @@ public final class SessionConfig
     public boolean resetOnLogon()
     {
         return resetOnLogon;
+    }
+
+    /**
+     * Whether our Logon carries NextExpectedMsgSeqNum (789) = the next inbound MsgSeqNum we expect. Default: on for
+     * FIX.4.4 and FIXT.1.1, off for FIX.4.2 (the tag is not in 4.2). An acceptor that receives 789 beyond its own next
+     * sender MsgSeqNum moves up to it (messages lost in a failover) whatever this says, and echoes 789 in its reply.
+     */
+    public SessionConfig nextExpectedMsgSeqNum(final boolean nextExpectedMsgSeqNum)
+    {
+        this.nextExpectedMsgSeqNum = nextExpectedMsgSeqNum;
+        return this;
+    }
+
+    /** See {@link #nextExpectedMsgSeqNum(boolean)}; the explicit value or the default for the BeginString. */
+    public boolean nextExpectedMsgSeqNum()
+    {
+        return nextExpectedMsgSeqNum != null ? nextExpectedMsgSeqNum : !FIX42.equals(beginString);
     }
 
     /** DefaultApplVerID (1137) sent in a FIXT.1.1 Logon. */

@@ -180,6 +180,11 @@ final class FixEndpoints
                 .append("# TYPE tandem_fix_resend_requests_served_total counter\n")
                 .append("tandem_fix_resend_requests_served_total ").append(acceptor.resendRequestsServed())
                 .append('\n');
+            out.append("# HELP tandem_fix_lost_outbound_on_logon_total outbound messages a counterparty had received ")
+                .append("but the journal lacked (lost in a failover), skipped at Logon by its NextExpectedMsgSeqNum\n")
+                .append("# TYPE tandem_fix_lost_outbound_on_logon_total counter\n")
+                .append("tandem_fix_lost_outbound_on_logon_total ").append(acceptor.lostOutboundOnLogon())
+                .append('\n');
             out.append("# HELP tandem_fix_garbled_total garbled inbound messages ignored\n")
                 .append("# TYPE tandem_fix_garbled_total counter\n")
                 .append("tandem_fix_garbled_total ").append(acceptor.garbledMessages()).append('\n');

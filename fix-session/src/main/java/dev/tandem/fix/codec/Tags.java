@@ -35,6 +35,7 @@ public final class Tags
     public static final int REF_TAG_ID = 371;
     public static final int REF_MSG_TYPE = 372;
     public static final int SESSION_REJECT_REASON = 373;
+    public static final int NEXT_EXPECTED_MSG_SEQ_NUM = 789;
     public static final int DEFAULT_APPL_VER_ID = 1137;
 
     private static final long[] HEADER_BITS = new long[1200 / 64 + 1];
