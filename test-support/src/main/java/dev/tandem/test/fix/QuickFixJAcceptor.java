@@ -120,8 +120,9 @@ public final class QuickFixJAcceptor implements AutoCloseable
     }
 
     /**
-     * Waits until no session of this acceptor holds a connection any more: QuickFIX/J tears a session down on its own
-     * thread after the socket closes, and a Logon that arrives before that is refused.
+     * Waits until every session of this acceptor has finished with its previous connection: QuickFIX/J tears a
+     * session down on its own thread after the socket closes (responder first, then the logon/logout flags and, with
+     * ResetOnDisconnect, the sequence numbers), and a Logon that arrives before that is refused.
      *
      * @param timeout how long to wait before failing.
      */
@@ -131,7 +132,8 @@ public final class QuickFixJAcceptor implements AutoCloseable
         {
             for (final quickfix.Session session : acceptor.getManagedSessions())
             {
-                if (session.hasResponder())
+                if (session.hasResponder() || session.isLogonReceived() || session.isLogonSent() ||
+                    session.isLogoutSent() || session.isLogoutReceived())
                 {
                     return false;
                 }

@@ -69,6 +69,16 @@ class QuickFixJConformanceTest
             "with ResetOnLogon=Y no ResendRequest for a Logon whose MsgSeqNum is too high",
             "no complete message within", RESET_ON_LOGON, c -> c, Map.of("ResetOnLogon", "N")));
 
+    /**
+     * Scripts that log on again right after QuickFIX/J closed the previous connection. About one run in twenty,
+     * QuickFIX/J 3.0.0 still closes the new connection on its Logon even after its session reports no responder and
+     * no logon/logout state (its teardown and the new IoSession race on its own threads). Only the forgiving run of
+     * these scripts, and only for that failure, is tried again, at most {@link #RECONNECT_RACE_ATTEMPTS} times; any
+     * other failure, and every run against our engine, counts at once.
+     */
+    private static final Set<String> RECONNECT_RACE = Set.of("2k_CompIDDoesNotMatchProfile.def");
+    private static final int RECONNECT_RACE_ATTEMPTS = 4;
+
     @TestFactory
     Stream<DynamicTest> everyFix44ScriptPassesAgainstQuickFixJ()
     {
@@ -92,8 +102,24 @@ class QuickFixJConformanceTest
             deviation.strictSettings()), "known QuickFIX/J deviation no longer seen: " + deviation.reason());
         assertTrue(strict.getMessage().contains(deviation.strictFailure()),
             "strict run failed for another reason than '" + deviation.reason() + "':\n" + strict.getMessage());
-        run(script, deviation.forgiving().apply(new DefScriptRunner.Context().patterns(patterns)),
-            deviation.settings());
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                run(script, deviation.forgiving().apply(new DefScriptRunner.Context().patterns(patterns)),
+                    deviation.settings());
+                return;
+            }
+            catch (final AssertionError ex)
+            {
+                final boolean reconnectRace = RECONNECT_RACE.contains(script.name()) &&
+                    ex.getMessage().contains("but the acceptor closed the connection (");
+                if (!reconnectRace || attempt >= RECONNECT_RACE_ATTEMPTS)
+                {
+                    throw ex;
+                }
+            }
+        }
     }
 
     private static void run(
