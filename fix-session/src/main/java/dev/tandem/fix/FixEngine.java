@@ -263,7 +263,25 @@ final class FixEngine
                 onError(ex);
             }
         }
+        if (work == 0)
+        {
+            // BATCHED persistence: an idle cycle flushes the partial batch, so an unflushed tail is never older than
+            // the time it takes traffic to pause (a no-op for BUFFERED, SYNC, or when nothing is pending)
+            syncJournalWhenIdle();
+        }
         return work;
+    }
+
+    private void syncJournalWhenIdle()
+    {
+        try
+        {
+            context.journal().sync();
+        }
+        catch (final RuntimeException ex)
+        {
+            onError(ex);
+        }
     }
 
     private int disconnectAll()

@@ -450,6 +450,15 @@ public final class Journal implements AutoCloseable
         }
     }
 
+    /**
+     * BATCHED: how many appends are not yet flushed to stable storage (0 in the other modes). The owner's thread reads
+     * it exactly; other threads see a recent value.
+     */
+    public int unflushedAppends()
+    {
+        return unsyncedAppends;
+    }
+
     /** The position of the newest entry, 0 when empty. Any thread. */
     public long lastPosition()
     {

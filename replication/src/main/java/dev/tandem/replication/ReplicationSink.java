@@ -219,6 +219,12 @@ public final class ReplicationSink implements Agent, AutoCloseable
             if (current == State.STREAMING)
             {
                 final long appended = appender.appended();
+                if (appended > ackedPosition)
+                {
+                    // an ack promises the sink's persistence mode: under BATCHED flush the partial batch first, so
+                    // one flush covers everything received since the last ack (a no-op for BUFFERED and SYNC)
+                    journal.sync();
+                }
                 if (appended > ackedPosition && channel.offerPosition(TYPE_ACK, appended))
                 {
                     ackedPosition = appended;
