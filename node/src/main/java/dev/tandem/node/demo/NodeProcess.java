@@ -11,9 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -34,7 +33,9 @@ public final class NodeProcess implements AutoCloseable
 
     private final String name;
     private final Process process;
-    private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+    /** Every TANDEM line in order; guarded by itself. An awaited line is marked consumed, the others stay. */
+    private final List<String> events = new ArrayList<>();
+    private final BitSet consumed = new BitSet();
     private final List<String> transcript = java.util.Collections.synchronizedList(new ArrayList<>());
     private final Consumer<String> echo;
 
@@ -135,7 +136,11 @@ public final class NodeProcess implements AutoCloseable
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                 if (line.startsWith("TANDEM"))
                 {
-                    events.add(line);
+                    synchronized (events)
+                    {
+                        events.add(line);
+                        events.notifyAll();
+                    }
                     if (echo != null)
                     {
                         echo.accept(line);
@@ -149,26 +154,36 @@ public final class NodeProcess implements AutoCloseable
         }
     }
 
-    /** Waits for a {@code TANDEM} line starting with {@code prefix}; fails with the output so far. */
+    /**
+     * Waits for a {@code TANDEM} line starting with {@code prefix} and returns the oldest one not returned before;
+     * fails with the output so far. Lines are never lost to a wait for another prefix: a node may print STALE before
+     * READY, and a wait for READY then STALE still sees both.
+     */
     public String awaitEvent(final String prefix, final long timeoutMs)
     {
         final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         try
         {
-            while (true)
+            synchronized (events)
             {
-                final long leftNs = deadlineNs - System.nanoTime();
-                if (leftNs <= 0 || (!process.isAlive() && events.isEmpty()))
+                while (true)
                 {
-                    throw new IllegalStateException(name + ": no '" + prefix + "' within " + timeoutMs + " ms" +
-                        (process.isAlive() ? "" : " (exited " + process.exitValue() + ")") + "; output:\n" +
-                        String.join("\n", transcript()));
-                }
-                final String line = events.poll(Math.min(leftNs, TimeUnit.MILLISECONDS.toNanos(50)),
-                    TimeUnit.NANOSECONDS);
-                if (line != null && line.startsWith(prefix))
-                {
-                    return line;
+                    for (int i = consumed.nextClearBit(0); i < events.size(); i = consumed.nextClearBit(i + 1))
+                    {
+                        if (events.get(i).startsWith(prefix))
+                        {
+                            consumed.set(i);
+                            return events.get(i);
+                        }
+                    }
+                    final long leftNs = deadlineNs - System.nanoTime();
+                    if (leftNs <= 0 || !process.isAlive())
+                    {
+                        throw new IllegalStateException(name + ": no '" + prefix + "' within " + timeoutMs + " ms" +
+                            (process.isAlive() ? "" : " (exited " + process.exitValue() + ")") + "; output:\n" +
+                            String.join("\n", transcript()));
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(events, Math.min(leftNs, TimeUnit.MILLISECONDS.toNanos(50)));
                 }
             }
         }
