@@ -25,7 +25,7 @@ import org.agrona.concurrent.YieldingIdleStrategy;
  *   -Dchronicle.announcer.disable=true -Dchronicle.analytics.disable=true -Ddisable.perf.info=true \
  *   -Dchronicle.disk.monitor.disable=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
  *   -cp benchmarks/target/benchmarks.jar dev.tandem.benchmarks.session.SessionRoundTripBenchmark \
- *   [ratePerSec=2000] [warmupSec=5] [measureSec=10] [idle=backoff|default|yield|busy]
+ *   [ratePerSec=2000] [warmupSec=5] [measureSec=10] [idle=backoff|default|yield|busy, or shared-&lt;idle&gt;]
  * </pre>
  * ({@code jdk.internal.misc} is for Agrona 2's {@code UnsafeApi} when run with {@code -cp}.) The idle strategy applies to Tandem's two duty-cycle threads: {@code backoff} spins, yields, then parks up to
  * 50 us when idle; {@code default} is the engine's default (parks up to 1 ms, adding up to a millisecond per hop);
@@ -68,8 +68,11 @@ public final class SessionRoundTripBenchmark
 
         System.out.printf(Locale.ROOT, "session round trip: %,d msg/s, %d s warm-up, %d s measured, Tandem idle=%s%n",
             ratePerSec, warmupSec, measureSec, idle);
+        // "shared-<idle>": the acceptor and the initiator on one duty-cycle thread
+        final boolean sharedThread = idle.startsWith("shared-");
+        final String idleName = sharedThread ? idle.substring("shared-".length()) : idle;
         final RoundTripRecorder tandem = TandemRoundTrip.run(new RoundTripRecorder(intervalNs, warmup, total),
-            idleStrategy(idle), idleStrategy(idle));
+            idleStrategy(idleName), idleStrategy(idleName), sharedThread);
         print("Tandem (Chronicle journal)", tandem.histogram());
         final RoundTripRecorder quickFixJ = QuickFixJRoundTrip.run(new RoundTripRecorder(intervalNs, warmup, total));
         print("QuickFIX/J 3.0.0 (FileStore)", quickFixJ.histogram());

@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.IdleStrategy;
 
 import dev.tandem.fix.FixAcceptor;
@@ -24,7 +26,9 @@ import dev.tandem.journal.ReleaseGate;
  * acceptor on loopback echoes each one, and the initiator times the echo from the intended send time. Both journal to
  * Chronicle Queues in a temporary directory; the release gate is open (no replication).
  * <p>
- * Threading: one duty-cycle thread each for the acceptor and the initiator; {@link #run} on the caller's thread.
+ * Threading: one duty-cycle thread each for the acceptor and the initiator, or with {@code sharedThread} one thread
+ * running both as a {@link CompositeAgent} (fewer runnable threads than cores on a 2-core machine); {@link #run} on the
+ * caller's thread.
  */
 final class TandemRoundTrip
 {
@@ -35,9 +39,10 @@ final class TandemRoundTrip
     }
 
     static RoundTripRecorder run(final RoundTripRecorder recorder, final IdleStrategy acceptorIdle,
-        final IdleStrategy initiatorIdle) throws Exception
+        final IdleStrategy initiatorIdle, final boolean sharedThread) throws Exception
     {
         final Path dir = Files.createTempDirectory("tandem-bench-session-");
+        final Sender sender = new Sender(recorder);
         try (Journal acceptorJournal = Journal.open(new JournalContext().dir(dir.resolve("acceptor").toString()));
             Journal initiatorJournal = Journal.open(new JournalContext().dir(dir.resolve("initiator").toString()));
             FixAcceptor acceptor = FixAcceptor.create(new FixContext()
@@ -48,17 +53,29 @@ final class TandemRoundTrip
                 .releaseGate(ReleaseGate.OPEN)
                 .application(new Echo())
                 .idleStrategy(acceptorIdle)
-                .agentName("bench-acceptor")).start())
-        {
-            final Sender sender = new Sender(recorder);
-            try (FixInitiator initiator = FixInitiator.create(new FixContext()
+                .agentName("bench-acceptor"));
+            FixInitiator initiator = FixInitiator.create(new FixContext()
                 .addSession(new SessionConfig().beginString(SessionConfig.FIX44).senderCompId("TW44")
                     .targetCompId("ISLD").heartbeatIntervalSec(30).resetOnLogon(true))
                 .journal(initiatorJournal)
                 .releaseGate(ReleaseGate.OPEN)
                 .application(sender)
                 .idleStrategy(initiatorIdle)
-                .agentName("bench-initiator")).start())
+                .agentName("bench-initiator")))
+        {
+            AgentRunner shared = null;
+            if (sharedThread)
+            {
+                shared = new AgentRunner(acceptorIdle, Throwable::printStackTrace, null,
+                    new CompositeAgent(acceptor, initiator));
+                AgentRunner.startOnThread(shared);
+            }
+            else
+            {
+                acceptor.start();
+                initiator.start();
+            }
+            try
             {
                 initiator.connect("127.0.0.1", acceptor.boundPort());
                 Bench.await("Tandem logon", () -> sender.session != null && sender.session.isLoggedOn());
@@ -67,6 +84,13 @@ final class TandemRoundTrip
                 Bench.awaitEchoes(recorder);
                 initiator.logout();
                 Bench.await("Tandem logout", () -> !sender.session.isLoggedOn());
+            }
+            finally
+            {
+                if (shared != null)
+                {
+                    shared.close();
+                }
             }
         }
         finally
