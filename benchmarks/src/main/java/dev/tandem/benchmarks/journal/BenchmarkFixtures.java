@@ -47,20 +47,4 @@ final class BenchmarkFixtures
     {
         return Journal.open(new JournalContext().dir(dir.toString()).persistence(persistence));
     }
-
-    static void delete(final Path root)
-    {
-        if (root == null || !Files.exists(root))
-        {
-            return;
-        }
-        try (var paths = Files.walk(root))
-        {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
-    }
 }

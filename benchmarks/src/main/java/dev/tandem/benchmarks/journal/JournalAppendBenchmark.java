@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import dev.tandem.journal.Direction;
 import dev.tandem.journal.Journal;
 import dev.tandem.journal.Persistence;
+import dev.tandem.node.Dirs;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -82,7 +83,7 @@ public class JournalAppendBenchmark
         public void close()
         {
             journal.close();
-            BenchmarkFixtures.delete(dir);
+            Dirs.deleteRecursively(dir);
         }
     }
 
@@ -112,7 +113,7 @@ public class JournalAppendBenchmark
         public void close() throws IOException
         {
             ((java.io.Closeable)store).close();
-            BenchmarkFixtures.delete(dir);
+            Dirs.deleteRecursively(dir);
         }
     }
 

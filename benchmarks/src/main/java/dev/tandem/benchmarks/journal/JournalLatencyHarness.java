@@ -9,6 +9,7 @@ import java.util.concurrent.locks.LockSupport;
 import dev.tandem.journal.Direction;
 import dev.tandem.journal.Journal;
 import dev.tandem.journal.Persistence;
+import dev.tandem.node.Dirs;
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.UnsafeBuffer;
 import quickfix.FileStoreFactory;
@@ -113,7 +114,7 @@ public final class JournalLatencyHarness
             public void close()
             {
                 journal.close();
-                BenchmarkFixtures.delete(dir);
+                Dirs.deleteRecursively(dir);
             }
         };
     }
@@ -135,7 +136,7 @@ public final class JournalLatencyHarness
             public void close() throws IOException
             {
                 ((Closeable)store).close();
-                BenchmarkFixtures.delete(dir);
+                Dirs.deleteRecursively(dir);
             }
         };
     }

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import dev.tandem.journal.Direction;
 import dev.tandem.journal.Journal;
 import dev.tandem.journal.Persistence;
+import dev.tandem.node.Dirs;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -77,7 +78,7 @@ public final class RecoveryTimeHarness
         }
         finally
         {
-            BenchmarkFixtures.delete(dir);
+            Dirs.deleteRecursively(dir);
         }
     }
 }

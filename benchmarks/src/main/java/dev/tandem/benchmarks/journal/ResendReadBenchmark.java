@@ -9,6 +9,7 @@ import dev.tandem.journal.Direction;
 import dev.tandem.journal.EntryHandler;
 import dev.tandem.journal.Journal;
 import dev.tandem.journal.Persistence;
+import dev.tandem.node.Dirs;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -107,8 +108,8 @@ public class ResendReadBenchmark
     {
         journal.close();
         ((java.io.Closeable)fileStore).close();
-        BenchmarkFixtures.delete(journalDir);
-        BenchmarkFixtures.delete(quickfixDir);
+        Dirs.deleteRecursively(journalDir);
+        Dirs.deleteRecursively(quickfixDir);
     }
 
     private int nextStart()

@@ -1,6 +1,7 @@
 package dev.tandem.benchmarks.replication;
 
 import dev.tandem.journal.ReleaseGate;
+import dev.tandem.node.Dirs;
 import dev.tandem.replication.AckStrategy;
 import dev.tandem.replication.BoundedWait;
 import dev.tandem.replication.NeverTimesOut;
@@ -275,7 +276,7 @@ public final class ReplicationLatencyHarness
         }
         finally
         {
-            ReplicationRig.delete(dir);
+            Dirs.deleteRecursively(dir);
         }
     }
 

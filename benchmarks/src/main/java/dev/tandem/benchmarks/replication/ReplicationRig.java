@@ -4,6 +4,7 @@ import dev.tandem.journal.Direction;
 import dev.tandem.journal.Journal;
 import dev.tandem.journal.JournalContext;
 import dev.tandem.journal.Persistence;
+import dev.tandem.node.Dirs;
 import dev.tandem.replication.AckStrategy;
 import dev.tandem.replication.ReplicationSink;
 import dev.tandem.replication.ReplicationSinkContext;
@@ -21,8 +22,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * A primary journal with a replication source and a secondary journal with a sink, in one JVM, over loopback TCP,
@@ -138,18 +137,6 @@ final class ReplicationRig implements AutoCloseable
         }
     }
 
-    static void delete(final Path dir)
-    {
-        try (Stream<Path> paths = Files.walk(dir))
-        {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-        catch (final IOException ignore)
-        {
-            // best effort
-        }
-    }
-
     @Override
     public void close()
     {
@@ -164,7 +151,7 @@ final class ReplicationRig implements AutoCloseable
         }
         replica.close();
         primary.close();
-        delete(primaryDir);
-        delete(replicaDir);
+        Dirs.deleteRecursively(primaryDir);
+        Dirs.deleteRecursively(replicaDir);
     }
 }

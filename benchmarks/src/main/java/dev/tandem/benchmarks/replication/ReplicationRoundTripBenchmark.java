@@ -2,6 +2,7 @@ package dev.tandem.benchmarks.replication;
 
 import dev.tandem.journal.Journal;
 import dev.tandem.journal.ReleaseGate;
+import dev.tandem.node.Dirs;
 import dev.tandem.replication.AckStrategy;
 import dev.tandem.replication.BoundedWait;
 import dev.tandem.replication.NeverTimesOut;
@@ -124,7 +125,7 @@ public class ReplicationRoundTripBenchmark
         public void tearDown()
         {
             journal.close();
-            ReplicationRig.delete(dir);
+            Dirs.deleteRecursively(dir);
         }
     }
 

@@ -1,13 +1,7 @@
 package dev.tandem.benchmarks.session;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 
 /** Bounded waits and clean-up for the latency harness. Stateless. */
 final class Bench
@@ -43,22 +37,6 @@ final class Bench
                     " echoes arrived");
             }
             java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-        }
-    }
-
-    static void deleteRecursively(final Path root)
-    {
-        if (!Files.exists(root))
-        {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root))
-        {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
         }
     }
 }

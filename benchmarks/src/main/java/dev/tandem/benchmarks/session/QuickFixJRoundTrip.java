@@ -17,6 +17,8 @@ import quickfix.SessionSettings;
 import quickfix.SocketAcceptor;
 import quickfix.SocketInitiator;
 
+import dev.tandem.node.Dirs;
+
 /**
  * The same round trip through QuickFIX/J 3.0.0: a SocketInitiator sends NewOrderSingles at a fixed rate from a
  * sender thread, a SocketAcceptor echoes each one from {@code fromApp}, and the initiator's {@code fromApp} times the
@@ -82,7 +84,7 @@ final class QuickFixJRoundTrip
         }
         finally
         {
-            Bench.deleteRecursively(dir);
+            Dirs.deleteRecursively(dir);
         }
         return recorder;
     }

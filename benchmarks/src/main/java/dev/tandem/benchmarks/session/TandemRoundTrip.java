@@ -20,6 +20,7 @@ import dev.tandem.fix.codec.FixEncoder;
 import dev.tandem.journal.Journal;
 import dev.tandem.journal.JournalContext;
 import dev.tandem.journal.ReleaseGate;
+import dev.tandem.node.Dirs;
 
 /**
  * The round trip through our engine: an initiator sends NewOrderSingles at a fixed rate from its duty cycle, an
@@ -95,7 +96,7 @@ final class TandemRoundTrip
         }
         finally
         {
-            Bench.deleteRecursively(dir);
+            Dirs.deleteRecursively(dir);
         }
         return recorder;
     }
