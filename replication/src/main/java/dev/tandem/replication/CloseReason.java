@@ -34,10 +34,12 @@ public enum CloseReason
     CONNECTION_LOST(12),
     /** Too many connections are handshaking at once. */
     TOO_MANY_CONNECTIONS(13),
+    /** The peer's host is not in the source's allowedPeers (closed without a frame; counted locally only). */
+    PEER_NOT_ALLOWED(14),
     /** A code this version does not know. */
     UNKNOWN(-1);
 
-    private static final CloseReason[] BY_CODE = new CloseReason[14];
+    private static final CloseReason[] BY_CODE = new CloseReason[15];
 
     static
     {

@@ -4,7 +4,10 @@ import net.openhft.chronicle.core.pool.ClassAliasPool;
 import net.openhft.chronicle.wire.ValueIn;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.List;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -177,6 +180,37 @@ final class Config
             throw new IllegalArgumentException(key + ": host '" + host + "' cannot be resolved");
         }
         return address;
+    }
+
+    /**
+     * Resolves a host (an IP literal or a name; no port) to all its addresses, for allow-lists that match a peer's
+     * address whatever port it connects from.
+     */
+    static List<InetAddress> hostAddresses(final String key, final String value)
+    {
+        if (value == null || value.isBlank() || value.trim().chars().anyMatch(Character::isWhitespace))
+        {
+            throw new IllegalArgumentException(key + ": '" + value + "' is not a host; use an address such as " +
+                "10.0.0.2 or a resolvable name (no port: the peer's port is ephemeral)");
+        }
+        String host = value.trim();
+        if (host.startsWith("[") && host.endsWith("]"))
+        {
+            host = host.substring(1, host.length() - 1);
+        }
+        else if (host.indexOf(':') >= 0 && host.indexOf(':') == host.lastIndexOf(':'))
+        {
+            throw new IllegalArgumentException(key + ": '" + value + "' has a port; allowedPeers lists hosts only " +
+                "(the peer's port is ephemeral)");
+        }
+        try
+        {
+            return List.of(InetAddress.getAllByName(host));
+        }
+        catch (final UnknownHostException ex)
+        {
+            throw new IllegalArgumentException(key + ": host '" + value + "' cannot be resolved");
+        }
     }
 
     static void positive(final String key, final long value)

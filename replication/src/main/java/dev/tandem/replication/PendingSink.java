@@ -3,6 +3,7 @@ package dev.tandem.replication;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.channels.SocketChannel;
 
 import static dev.tandem.replication.FrameDescriptor.*;
@@ -23,6 +24,7 @@ final class PendingSink implements FrameChannel.FrameHandler
     final FrameChannel channel = new FrameChannel(MAX_SINK_FRAME_LENGTH * 4, MAX_SINK_FRAME_LENGTH * 2)
         .maxFrameLength(MAX_SINK_FRAME_LENGTH);
     final String remote;
+    final InetAddress remoteAddress;
     final long deadlineNs;
     final UnsafeBuffer sinkNonce = new UnsafeBuffer(new byte[NONCE_LENGTH]);
     final UnsafeBuffer sourceNonce = new UnsafeBuffer(new byte[NONCE_LENGTH]);
@@ -43,12 +45,14 @@ final class PendingSink implements FrameChannel.FrameHandler
     PendingSink(
         final SocketChannel socket,
         final String remote,
+        final InetAddress remoteAddress,
         final long deadlineNs,
         final Authenticator authenticator,
         final byte[] clusterName)
     {
         channel.reset(socket);
         this.remote = remote;
+        this.remoteAddress = remoteAddress;
         this.deadlineNs = deadlineNs;
         this.authenticator = authenticator;
         this.clusterName = clusterName;
@@ -184,6 +188,12 @@ final class PendingSink implements FrameChannel.FrameHandler
         channel.commit(at, CHALLENGE_LENGTH);
         state = AWAIT_AUTH;
         return true;
+    }
+
+    /** Still proving itself: neither authenticated nor refused. */
+    boolean isHandshaking()
+    {
+        return state == AWAIT_HELLO || state == AWAIT_AUTH;
     }
 
     boolean refuse(final CloseReason reason, final String text)

@@ -440,6 +440,21 @@ public final class ReplicationSource implements Agent, AutoCloseable
         return listener.refusedConnections();
     }
 
+    /**
+     * Handshaking connections closed to make room for newer ones (admission slots full, or too many from one host);
+     * also counted in {@link #refusedConnections()}. Any thread.
+     */
+    public long evictedConnections()
+    {
+        return listener.evictions();
+    }
+
+    /** Refusal WARN lines not written because of {@code maxRefusalLogsPerMinute}. Any thread. */
+    public long suppressedRefusalLogs()
+    {
+        return listener.suppressedRefusalLogs();
+    }
+
     /** The reason and text of the last refusal, "" before any. */
     public String lastRefusal()
     {

@@ -6,7 +6,13 @@ import net.openhft.chronicle.wire.WireIn;
 import net.openhft.chronicle.wire.WireOut;
 import org.agrona.concurrent.NanoClock;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Configuration of a {@link ReplicationSource} (the primary's end), in code with fluent setters or in YAML:
@@ -21,7 +27,10 @@ import java.net.InetSocketAddress;
  * heartbeatTimeoutMs: 1000
  * handshakeTimeoutMs: 2000
  * maxBatchBytes: 65536
- * maxPendingConnections: 4
+ * maxPendingConnections: 16
+ * maxPendingPerAddress: 2
+ * allowedPeers: [ 10.0.0.2 ]                    # optional: only these hosts may even handshake
+ * maxRefusalLogsPerMinute: 20
  * </pre>
  * {@link #conclude()} fills in defaults, reads the secret and validates, failing with the key, the value and what
  * would be valid; unknown keys fail too. The secret is never written back out or printed.
@@ -36,19 +45,40 @@ public final class ReplicationSourceContext implements Marshallable
     public static final long DEFAULT_HEARTBEAT_INTERVAL_MS = 100;
     /** Default heartbeat timeout: long enough to ride out a GC pause, short enough for a sub-second failover. */
     public static final long DEFAULT_HEARTBEAT_TIMEOUT_MS = 1000;
-    /** Default handshake timeout: a stranger holding a half-open connection is dropped after this. */
-    public static final long DEFAULT_HANDSHAKE_TIMEOUT_MS = 2000;
+    /**
+     * Default handshake timeout: a sink needs one and a half round trips, a few ms even across a WAN, so a stranger
+     * holding a half-open connection is dropped after one second.
+     */
+    public static final long DEFAULT_HANDSHAKE_TIMEOUT_MS = 1000;
     /** Default largest data frame: 64 KiB batches keep a catch-up fast without hogging socket buffers. */
     public static final int DEFAULT_MAX_BATCH_BYTES = 64 * 1024;
-    /** Default number of connections allowed to handshake at once: strangers cannot crowd out the sink. */
-    public static final int DEFAULT_MAX_PENDING_CONNECTIONS = 4;
+    /**
+     * Default number of connections allowed to handshake at once. When full, the oldest unauthenticated connection is
+     * evicted to make room, so strangers cannot crowd out the sink or the fencing probe; 16 slots mean a flood must
+     * open 16 connections within one handshake round trip to push a real sink out.
+     */
+    public static final int DEFAULT_MAX_PENDING_CONNECTIONS = 16;
+    /**
+     * Default number of handshaking connections from one remote host: the real sink and the peer's fencing probe need
+     * one each. A new connection beyond it evicts the oldest from the same host, so a sink's own stale attempts never
+     * lock it out.
+     */
+    public static final int DEFAULT_MAX_PENDING_PER_ADDRESS = 2;
+    /** Default refusal WARN lines per minute: enough to diagnose a misconfigured sink, bounded under a flood. */
+    public static final int DEFAULT_MAX_REFUSAL_LOGS_PER_MINUTE = 20;
+    /** Most handshaking slots allowed: each one holds a few KiB of buffers. */
+    static final int MAX_PENDING_CONNECTIONS_LIMIT = 1024;
 
     private String listen = DEFAULT_LISTEN;
     private AckStrategy ackStrategy = defaultAckStrategy();
     private int maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
     private int maxPendingConnections = DEFAULT_MAX_PENDING_CONNECTIONS;
+    private int maxPendingPerAddress = DEFAULT_MAX_PENDING_PER_ADDRESS;
+    private List<String> allowedPeers = new ArrayList<>();
+    private int maxRefusalLogsPerMinute = DEFAULT_MAX_REFUSAL_LOGS_PER_MINUTE;
 
     private transient InetSocketAddress listenAddress;
+    private transient Set<InetAddress> allowedPeerAddresses = Set.of();
     private transient boolean concluded;
     private final transient LinkConfig link = new LinkConfig(1);
 
@@ -213,9 +243,52 @@ public final class ReplicationSourceContext implements Marshallable
         return this;
     }
 
+    /** Connections allowed to handshake at once (1 to 1024); when full the oldest unauthenticated one is evicted. */
     public int maxPendingConnections()
     {
         return maxPendingConnections;
+    }
+
+    public ReplicationSourceContext maxPendingPerAddress(final int maxPendingPerAddress)
+    {
+        this.maxPendingPerAddress = maxPendingPerAddress;
+        return this;
+    }
+
+    /**
+     * Connections from one remote host allowed to handshake at once (1 to maxPendingConnections); a new one beyond it
+     * evicts the oldest from that host.
+     */
+    public int maxPendingPerAddress()
+    {
+        return maxPendingPerAddress;
+    }
+
+    /**
+     * Hosts (IP literals or names, resolved at {@link #conclude()}) allowed to connect at all; others are closed at
+     * accept, before reading a byte. Empty (the default) allows any host: the secret still guards the stream.
+     */
+    public ReplicationSourceContext allowedPeers(final List<String> allowedPeers)
+    {
+        this.allowedPeers = new ArrayList<>(allowedPeers);
+        return this;
+    }
+
+    public List<String> allowedPeers()
+    {
+        return Collections.unmodifiableList(allowedPeers);
+    }
+
+    public ReplicationSourceContext maxRefusalLogsPerMinute(final int maxRefusalLogsPerMinute)
+    {
+        this.maxRefusalLogsPerMinute = maxRefusalLogsPerMinute;
+        return this;
+    }
+
+    /** WARN lines per minute for refused connections (1 to 6000); the rest are counted and summarised. */
+    public int maxRefusalLogsPerMinute()
+    {
+        return maxRefusalLogsPerMinute;
     }
 
     /** The clock for heartbeats and timeouts; tests may pass their own. Not configurable in YAML. */
@@ -250,11 +323,27 @@ public final class ReplicationSourceContext implements Marshallable
             throw new IllegalArgumentException("maxBatchBytes: " + maxBatchBytes + " is out of range; use 4096 to " +
                 64 * 1024 * 1024);
         }
-        if (maxPendingConnections < 1 || maxPendingConnections > 64)
+        if (maxPendingConnections < 1 || maxPendingConnections > MAX_PENDING_CONNECTIONS_LIMIT)
         {
             throw new IllegalArgumentException("maxPendingConnections: " + maxPendingConnections +
-                " is out of range; use 1 to 64");
+                " is out of range; use 1 to " + MAX_PENDING_CONNECTIONS_LIMIT);
         }
+        if (maxPendingPerAddress < 1 || maxPendingPerAddress > maxPendingConnections)
+        {
+            throw new IllegalArgumentException("maxPendingPerAddress: " + maxPendingPerAddress +
+                " is out of range; use 1 to maxPendingConnections (" + maxPendingConnections + ")");
+        }
+        if (maxRefusalLogsPerMinute < 1 || maxRefusalLogsPerMinute > 6000)
+        {
+            throw new IllegalArgumentException("maxRefusalLogsPerMinute: " + maxRefusalLogsPerMinute +
+                " is out of range; use 1 to 6000");
+        }
+        final Set<InetAddress> peers = new HashSet<>();
+        for (int i = 0; i < allowedPeers.size(); i++)
+        {
+            peers.addAll(Config.hostAddresses("allowedPeers[" + i + "]", allowedPeers.get(i)));
+        }
+        allowedPeerAddresses = Set.copyOf(peers);
         link.concludeClockAndSecret();
         concluded = true;
         return this;
@@ -268,6 +357,12 @@ public final class ReplicationSourceContext implements Marshallable
     InetSocketAddress listenAddress()
     {
         return listenAddress;
+    }
+
+    /** The allowed peers resolved at conclude; empty means any host. */
+    Set<InetAddress> allowedPeerAddresses()
+    {
+        return allowedPeerAddresses;
     }
 
     byte[] resolvedSecret()
@@ -286,7 +381,7 @@ public final class ReplicationSourceContext implements Marshallable
     {
         link.readMarshallable(wire, this::readOwnKey, "replication source",
             "listen, " + LinkConfig.IDENTITY_KEYS + ", ackStrategy, " + LinkConfig.TIMER_KEYS +
-            ", maxBatchBytes, maxPendingConnections");
+            ", maxBatchBytes, maxPendingConnections, maxPendingPerAddress, allowedPeers, maxRefusalLogsPerMinute");
     }
 
     /** Reads one of this end's own keys; false if {@code key} is not one. */
@@ -306,6 +401,22 @@ public final class ReplicationSourceContext implements Marshallable
             case "maxPendingConnections":
                 maxPendingConnections = Config.intValue(in, "maxPendingConnections");
                 return true;
+            case "maxPendingPerAddress":
+                maxPendingPerAddress = Config.intValue(in, "maxPendingPerAddress");
+                return true;
+            case "maxRefusalLogsPerMinute":
+                maxRefusalLogsPerMinute = Config.intValue(in, "maxRefusalLogsPerMinute");
+                return true;
+            case "allowedPeers":
+                allowedPeers = new ArrayList<>();
+                in.sequence(allowedPeers, (list, items) ->
+                {
+                    while (items.hasNextSequenceItem())
+                    {
+                        list.add(items.text());
+                    }
+                });
+                return true;
             default:
                 return false;
         }
@@ -320,6 +431,15 @@ public final class ReplicationSourceContext implements Marshallable
         link.writeTimers(wire);
         wire.write("maxBatchBytes").int32(maxBatchBytes);
         wire.write("maxPendingConnections").int32(maxPendingConnections);
+        wire.write("maxPendingPerAddress").int32(maxPendingPerAddress);
+        wire.write("allowedPeers").sequence(allowedPeers, (list, out) ->
+        {
+            for (final String peer : list)
+            {
+                out.text(peer);
+            }
+        });
+        wire.write("maxRefusalLogsPerMinute").int32(maxRefusalLogsPerMinute);
     }
 
     @Override
@@ -327,6 +447,7 @@ public final class ReplicationSourceContext implements Marshallable
     {
         return "ReplicationSourceContext{listen=" + listen + ", " + link.identityText() + ", ackStrategy=" +
             ackStrategy + ", " + link.timersText() + ", maxBatchBytes=" + maxBatchBytes + ", maxPendingConnections=" +
-            maxPendingConnections + "}";
+            maxPendingConnections + ", maxPendingPerAddress=" + maxPendingPerAddress + ", allowedPeers=" + allowedPeers +
+            ", maxRefusalLogsPerMinute=" + maxRefusalLogsPerMinute + "}";
     }
 }
