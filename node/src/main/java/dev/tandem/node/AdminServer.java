@@ -2,6 +2,7 @@ package dev.tandem.node;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.tandem.journal.LogRateLimiter;
 import dev.tandem.failover.Addresses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,6 +12,8 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -19,34 +22,84 @@ import java.util.concurrent.TimeUnit;
  * The admin HTTP API, on the JDK's built-in server:
  * <ul>
  *   <li>{@code GET /service/activationmode}: {@code {"mode":"Warm","name":"TryHeartbeat"}}</li>
- *   <li>{@code PUT /service/activationmode/hot}: activates a Warm node; answers with the new mode (200), or 409
- *       with the reason when the node may not turn Hot (Stale)</li>
+ *   <li>{@code PUT /service/activationmode/hot} (token required): activates a Warm node; on a SECONDARY only when
+ *       its primary is unreachable (refused or timed out on its replication and admin addresses): 200 with the new
+ *       mode and {@code "outcome":"activated"}; 409 when the primary is alive ({@code "outcome":"primary-alive"}, a
+ *       planned switchover is required) or the node may not turn Hot (Stale)</li>
  *   <li>{@code GET /service/state}: node id, role, mode, epoch and reason: what peers read to fence each other</li>
- *   <li>{@code GET /health}: 200 while the node is Hot or Warm, 503 when Stale or stopping</li>
+ *   <li>{@code GET /health}: 200 while the node is Hot or Warm ({@code "status":"UP"}, or {@code "DEGRADED"} with
+ *       the reason when the replica lags beyond the thresholds), 503 when Stale or stopping</li>
  *   <li>{@code GET /metrics}: Prometheus text format</li>
  * </ul>
- * Threading: requests are served on one daemon thread of the server's own; {@link NodeStatus} is thread safe.
+ * Every state-changing call is a PUT (POST gets 405) carrying {@code Authorization: Bearer <token>}; a request with an
+ * {@code Origin} header other than the API's own origin is refused (403), so a web page in an operator's browser
+ * cannot drive it. Requests are served by {@link #WORKERS} threads, and a request that is not read within
+ * {@link #MAX_REQUEST_SECONDS} is dropped, so one slow client cannot block {@code /health} or an activation.
+ * <p>
+ * Threading: requests are served on the server's own daemon threads; {@link NodeStatus} is thread safe.
  */
 public final class AdminServer implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
+    private static final String BEARER = "Bearer ";
     /** How long a PUT .../hot waits for the activation to finish before answering. */
     static final long ACTIVATION_WAIT_MS = 10_000;
+    /** Worker threads: a slow or stuck client holds one; /health, /metrics and activation still have the others. */
+    static final int WORKERS = 4;
+    /**
+     * Seconds a client may take to send its request (and to read the answer) before the JDK server drops it: far more
+     * than any script needs, short enough that slow clients do not pile up.
+     */
+    static final int MAX_REQUEST_SECONDS = 10;
+    /** How long the check of the primary waits per address before calling it unreachable. */
+    static final int REACHABILITY_TIMEOUT_MS = 1_000;
+
+    static
+    {
+        // read once by the JDK's server when its first instance starts; a value the user set on the command line wins
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null)
+        {
+            System.setProperty("sun.net.httpserver.maxReqTime", String.valueOf(MAX_REQUEST_SECONDS));
+        }
+        if (System.getProperty("sun.net.httpserver.maxRspTime") == null)
+        {
+            System.setProperty("sun.net.httpserver.maxRspTime", String.valueOf(MAX_REQUEST_SECONDS));
+        }
+    }
 
     private final HttpServer server;
     private final ExecutorService executor;
     private final NodeStatus node;
+    private final byte[] token;
+    private final String ownOrigin;
+    /** Refused calls log at most this often: a script hammering with a wrong token must not fill the disk. */
+    private final LogRateLimiter refusalLog = new LogRateLimiter(10, TimeUnit.MINUTES.toNanos(1));
 
-    private AdminServer(final HttpServer server, final ExecutorService executor, final NodeStatus node)
+    private AdminServer(
+        final HttpServer server, final ExecutorService executor, final NodeStatus node, final byte[] token)
     {
         this.server = server;
         this.executor = executor;
         this.node = node;
+        this.token = token;
+        this.ownOrigin = "http://" + hostPort(server.getAddress());
     }
 
-    /** Binds {@code listen} ({@code host:port}, port 0 for any free port) and starts serving. */
+    /**
+     * Binds {@code listen} ({@code host:port}, port 0 for any free port) and starts serving, with no token: every
+     * state-changing call is refused (403).
+     */
     public static AdminServer start(final String listen, final NodeStatus node)
     {
+        final AdminConfig config = new AdminConfig().listen(listen);
+        config.validate();
+        return start(config, node);
+    }
+
+    /** Binds {@code config.listen()} and starts serving; state-changing calls need the config's token. */
+    public static AdminServer start(final AdminConfig config, final NodeStatus node)
+    {
+        final String listen = config.listen();
         final InetSocketAddress parsed = Addresses.parse("admin.listen", listen, true);
         final InetSocketAddress address = new InetSocketAddress(parsed.getHostString(), parsed.getPort());
         final HttpServer server;
@@ -58,17 +111,39 @@ public final class AdminServer implements AutoCloseable
         {
             throw new ConfigException("admin.listen: cannot listen on '" + listen + "': " + ex.getMessage(), ex);
         }
-        final ExecutorService executor = Executors.newSingleThreadExecutor(runnable ->
+        final AtomicInteger threads = new AtomicInteger();
+        final ExecutorService executor = Executors.newFixedThreadPool(WORKERS, runnable ->
         {
-            final Thread thread = new Thread(runnable, "tandem-admin");
+            final Thread thread = new Thread(runnable, "tandem-admin-" + threads.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });
         server.setExecutor(executor);
-        final AdminServer admin = new AdminServer(server, executor, node);
+        final byte[] token = config.token();
+        final AdminServer admin = new AdminServer(server, executor, node, token);
         server.createContext("/", admin::handle);
         server.start();
+        final InetSocketAddress bound = server.getAddress();
+        LOG.info("Admin API listening on {}", hostPort(bound));
+        if (!bound.getAddress().isLoopbackAddress())
+        {
+            LOG.warn("Admin API listens on {}, which is not a loopback address: anyone who can reach it can read " +
+                "the node's state and metrics{}", hostPort(bound),
+                token == null ? "" : "; state-changing calls still need the token");
+        }
+        if (token == null)
+        {
+            LOG.warn("Admin API has no token (admin.tokenFile or admin.tokenEnv): state-changing calls are refused");
+        }
         return admin;
+    }
+
+    /** {@code host:port} of the bound address, as printed in the READY line. */
+    static String hostPort(final InetSocketAddress address)
+    {
+        final String host = address.getAddress() == null ? address.getHostString() :
+            address.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
     /** The bound address, with the real port when 0 was asked for. */
@@ -83,6 +158,12 @@ public final class AdminServer implements AutoCloseable
         {
             final String method = exchange.getRequestMethod();
             final String path = exchange.getRequestURI().getPath();
+            final String origin = exchange.getRequestHeaders().getFirst("Origin");
+            if (origin != null && !origin.equals(ownOrigin))
+            {
+                reply(exchange, 403, "application/json", "{\"error\":\"cross-origin request refused\"}");
+                return;
+            }
             switch (path)
             {
                 case "/service/activationmode":
@@ -92,10 +173,9 @@ public final class AdminServer implements AutoCloseable
                     }
                     break;
                 case "/service/activationmode/hot":
-                    if ("POST".equals(method) || expect(exchange, method, "PUT"))
+                    if (expect(exchange, method, "PUT") && authorized(exchange))
                     {
-                        final NodeMode mode = node.activate("admin API " + method + " " + path, ACTIVATION_WAIT_MS);
-                        reply(exchange, mode == NodeMode.Hot ? 200 : 409, "application/json", activationJson());
+                        activate(exchange, method + " " + path);
                     }
                     break;
                 case "/service/state":
@@ -109,9 +189,11 @@ public final class AdminServer implements AutoCloseable
                     {
                         final NodeMode mode = node.mode();
                         final boolean up = mode == NodeMode.Hot || mode == NodeMode.Warm;
+                        final String degraded = up ? node.degraded() : "";
                         reply(exchange, up ? 200 : 503, "application/json",
-                            "{\"status\":\"" + (up ? "UP" : "DOWN") + "\",\"mode\":\"" + mode + "\",\"reason\":" +
-                            quote(node.reason()) + "}");
+                            "{\"status\":\"" + (up ? (degraded.isEmpty() ? "UP" : "DEGRADED") : "DOWN") +
+                            "\",\"mode\":\"" + mode + "\",\"reason\":" + quote(node.reason()) +
+                            (degraded.isEmpty() ? "" : ",\"degraded\":" + quote(degraded)) + "}");
                     }
                     break;
                 case "/metrics":
@@ -136,6 +218,73 @@ public final class AdminServer implements AutoCloseable
         {
             exchange.close();
         }
+    }
+
+    /**
+     * Activation as an operator scripts it: a Warm SECONDARY first checks its primary, and turns Hot only when the
+     * primary is unreachable; a live primary means a planned switchover is needed, which this node does not do yet.
+     */
+    private void activate(final HttpExchange exchange, final String request) throws IOException
+    {
+        String outcome = "activated";
+        String why = "admin API " + request;
+        if (node.mode() == NodeMode.Warm && node.role() == Role.SECONDARY && !node.primaryAddresses().isEmpty())
+        {
+            final ReachabilityCheck.Result primary =
+                ReachabilityCheck.check(node.primaryAddresses(), REACHABILITY_TIMEOUT_MS);
+            if (primary.alive())
+            {
+                LOG.warn("Admin API: activation refused: the primary at {} is alive", primary.address());
+                reply(exchange, 409, "application/json", "{\"mode\":\"" + node.mode() +
+                    "\",\"outcome\":\"primary-alive\",\"error\":" + quote("the primary at " + primary.address() +
+                    " is alive (" + primary.detail() + "); a planned switchover is required, which this version " +
+                    "does not perform: stop the primary (or cut it off) first, then activate") + "}");
+                return;
+            }
+            why = why + ": primary unreachable (" + primary.detail() + ")";
+        }
+        else if (node.mode() != NodeMode.Warm)
+        {
+            outcome = "unchanged";
+        }
+        final NodeMode mode = node.activate(why, ACTIVATION_WAIT_MS);
+        if (mode != NodeMode.Hot)
+        {
+            outcome = "refused";
+        }
+        final String json = activationJson();
+        reply(exchange, mode == NodeMode.Hot ? 200 : 409, "application/json",
+            json.substring(0, json.length() - 1) + ",\"outcome\":\"" + outcome + "\",\"why\":" + quote(why) + "}");
+    }
+
+    /** True when the request carries the token; otherwise answers 401 (or 403 without a configured token). */
+    private boolean authorized(final HttpExchange exchange) throws IOException
+    {
+        if (token == null)
+        {
+            reply(exchange, 403, "application/json", "{\"error\":\"no admin token is configured " +
+                "(admin.tokenFile or admin.tokenEnv): state-changing calls are disabled\"}");
+            return false;
+        }
+        final String header = exchange.getRequestHeaders().getFirst("Authorization");
+        final byte[] presented = header != null && header.startsWith(BEARER) ?
+            header.substring(BEARER.length()).strip().getBytes(StandardCharsets.UTF_8) : new byte[0];
+        if (!MessageDigest.isEqual(token, presented))
+        {
+            synchronized (refusalLog)
+            {
+                if (refusalLog.tryAcquire(System.nanoTime()))
+                {
+                    LOG.warn("Admin API: {} {} from {} refused: missing or wrong token ({} similar suppressed)",
+                        exchange.getRequestMethod(), exchange.getRequestURI().getPath(), exchange.getRemoteAddress(),
+                        refusalLog.takeSuppressed());
+                }
+            }
+            exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer");
+            reply(exchange, 401, "application/json", "{\"error\":\"missing or wrong token\"}");
+            return false;
+        }
+        return true;
     }
 
     private static boolean expect(final HttpExchange exchange, final String method, final String expected)

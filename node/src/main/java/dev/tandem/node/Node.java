@@ -132,13 +132,13 @@ public final class Node implements NodeStatus, AutoCloseable
             startSecondary();
         }
         lag.follow(journal, 1);
-        admin = AdminServer.start(config.admin().listen(), this);
+        admin = AdminServer.start(config.admin(), this);
         controlRunner = new AgentRunner(new BackoffIdleStrategy(1, 1, 100_000, 1_000_000),
             this::onError, null, new NodeControlAgent(this));
         AgentRunner.startOnThread(controlRunner);
         events.accept("TANDEM READY node=" + config.name() + " role=" + config.role() + " mode=" + mode +
             " epoch=" + epochFile.epoch() + " fix=" + fixHost + ":" + fixPort +
-            " admin=127.0.0.1:" + admin.address().getPort() +
+            " admin=" + AdminServer.hostPort(admin.address()) +
             (source != null ? " replication=" + source.port() : "") +
             (reason.isEmpty() ? "" : " reason=\"" + reason + "\""));
     }
@@ -435,6 +435,25 @@ public final class Node implements NodeStatus, AutoCloseable
     public String reason()
     {
         return reason;
+    }
+
+    @Override
+    public java.util.List<String> primaryAddresses()
+    {
+        if (config.role() != Role.SECONDARY)
+        {
+            return java.util.List.of();
+        }
+        final java.util.List<String> addresses = new java.util.ArrayList<>(2);
+        if (config.replication().connect() != null)
+        {
+            addresses.add(config.replication().connect());
+        }
+        if (config.peerAdmin() != null)
+        {
+            addresses.add(config.peerAdmin());
+        }
+        return addresses;
     }
 
     @Override

@@ -28,6 +28,25 @@ public interface NodeStatus
      */
     NodeMode activate(String why, long timeoutMs);
 
+    /**
+     * Where this node's primary listens ({@code host:port}: its replication address and its admin address) when this
+     * node is a SECONDARY, so that an operator's activation can first check whether the primary is alive; empty for
+     * a PRIMARY.
+     */
+    default java.util.List<String> primaryAddresses()
+    {
+        return java.util.List.of();
+    }
+
+    /**
+     * Why the node is degraded (e.g. its replica lags beyond the configured thresholds), or an empty string: a
+     * degraded node still serves; {@code /health} says so with status 200.
+     */
+    default String degraded()
+    {
+        return "";
+    }
+
     /** Appends the Prometheus text exposition of the node's metrics. */
     void writeMetrics(StringBuilder out);
 }

@@ -52,7 +52,8 @@ class ActivationSystemTest
             assertEquals("200 {\"mode\":\"Warm\",\"name\":\"Manual\"}",
                 DemoCluster.http("GET", admin, "/service/activationmode"));
 
-            final String hot = DemoCluster.http("PUT", admin, "/service/activationmode/hot");
+            final String hot = DemoCluster.http("PUT", admin, "/service/activationmode/hot",
+                scenario.cluster.adminToken());
             assertTrue(hot.startsWith("200 {\"mode\":\"Hot\",\"name\":\"Manual\""), hot);
             scenario.awaitLogon(2, 1);
             assertTrue(scenario.lastLogonNextSender > 50, "sequence numbers continued: " +

@@ -39,6 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class LostOutboundSystemTest
 {
+    private static final String ADMIN_TOKEN = "lost-outbound-admin-token";
     private static final Pattern LOST = Pattern.compile("tandem_fix_lost_outbound_on_logon_total (\\d+)");
 
     @Test
@@ -50,11 +51,13 @@ class LostOutboundSystemTest
         {
             final Path secret = dir.resolve("secret");
             Files.writeString(secret, "0123456789abcdef0123456789abcdef", StandardCharsets.US_ASCII);
+            final Path token = dir.resolve("admin.token");
+            Files.writeString(token, ADMIN_TOKEN, StandardCharsets.US_ASCII);
             final NodeProcess primary = NodeProcess.start("primary", write(dir, "primary.yaml",
                 "!NodeConfig {\n  role: PRIMARY,\n  nodeId: 1,\n" +
                 "  journal: { dir: " + quote(dir.resolve("primary-journal")) + " },\n" +
                 "  replication: { listen: \"127.0.0.1:0\", clusterName: demo, secretFile: " + quote(secret) +
-                ", ackStrategy: !NeverTimesOut { } },\n" + fixAndAdmin() + "}\n"), List.of(), null);
+                ", ackStrategy: !NeverTimesOut { } },\n" + fixAndAdmin(token) + "}\n"), List.of(), null);
             closeables.add(primary);
             final String primaryReady = primary.awaitEvent("TANDEM READY", 30_000);
 
@@ -65,7 +68,7 @@ class LostOutboundSystemTest
                 "!NodeConfig {\n  role: SECONDARY,\n  nodeId: 2,\n" +
                 "  journal: { dir: " + quote(secondaryJournal) + " },\n" +
                 "  replication: { connect: \"127.0.0.1:" + proxy.port() + "\", clusterName: demo, secretFile: " +
-                quote(secret) + " },\n" + fixAndAdmin() + "  activation: !Manual { }\n}\n"), List.of(), null);
+                quote(secret) + " },\n" + fixAndAdmin(token) + "  activation: !Manual { }\n}\n"), List.of(), null);
             closeables.add(secondary);
             final String secondaryReady = secondary.awaitEvent("TANDEM READY", 30_000);
             final int secondaryAdmin = NodeProcess.adminPort(secondaryReady);
@@ -103,8 +106,10 @@ class LostOutboundSystemTest
             Tests.await("100 answers the secondary does not have", Duration.ofSeconds(30),
                 () -> flow.answers() >= answersAtStall + 100);
             primary.kill();
-            proxy.cutAll();
-            final String activated = DemoCluster.http("PUT", secondaryAdmin, "/service/activationmode/hot");
+            // the primary's replication address (the proxy) must refuse, or the activation is refused as unsafe
+            proxy.close();
+            final String activated = DemoCluster.http("PUT", secondaryAdmin, "/service/activationmode/hot",
+                ADMIN_TOKEN);
             assertTrue(activated.startsWith("200"), activated);
 
             Tests.await("Logon on the secondary", Duration.ofSeconds(30),
@@ -148,12 +153,12 @@ class LostOutboundSystemTest
         }
     }
 
-    private static String fixAndAdmin()
+    private static String fixAndAdmin(final Path token)
     {
         return "  fix: { listen: \"127.0.0.1:0\", sessions: [ { beginString: FIX.4.4, senderCompId: ISLD, " +
             "targetCompId: TW, heartbeatSec: 30 } ] },\n" +
             "  application: echo,\n" +
-            "  admin: { listen: \"127.0.0.1:0\" },\n";
+            "  admin: { listen: \"127.0.0.1:0\", tokenFile: " + quote(token) + " },\n";
     }
 
     private static long lostOutbound(final int adminPort)

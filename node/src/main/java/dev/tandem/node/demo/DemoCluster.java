@@ -86,6 +86,9 @@ public final class DemoCluster implements AutoCloseable
     private int secondaryFixPort;
     private int secondaryAdminPort;
 
+    private final Path adminTokenFile;
+    private final String adminToken;
+
     private DemoCluster(final Path dir, final Options options)
     {
         this.dir = dir;
@@ -94,6 +97,16 @@ public final class DemoCluster implements AutoCloseable
         final byte[] bytes = new byte[24];
         new SecureRandom().nextBytes(bytes);
         write(secret, HexFormat.of().formatHex(bytes));
+        this.adminTokenFile = dir.resolve("admin.token");
+        new SecureRandom().nextBytes(bytes);
+        this.adminToken = HexFormat.of().formatHex(bytes);
+        write(adminTokenFile, adminToken);
+    }
+
+    /** The admin token both nodes require on state-changing calls (see {@link #http(String, int, String, String)}). */
+    public String adminToken()
+    {
+        return adminToken;
     }
 
     /** Starts the primary, then the secondary connected to it, and waits until both are ready. */
@@ -178,7 +191,7 @@ public final class DemoCluster implements AutoCloseable
             "  fix: { listen: \"127.0.0.1:" + fix + "\", sessions: [ { beginString: FIX.4.4, senderCompId: ISLD, " +
             "targetCompId: TW, heartbeatSec: " + options.heartbeatSec + " } ] },\n" +
             "  application: echo,\n" +
-            "  admin: { listen: \"127.0.0.1:" + admin + "\" },\n" +
+            "  admin: { listen: \"127.0.0.1:" + admin + "\", tokenFile: " + quote(adminTokenFile) + " },\n" +
             (options.peerAdmin && secondaryAdminPort > 0 ? "  peerAdmin: \"127.0.0.1:" + secondaryAdminPort +
             "\",\n" : "") +
             "  activation: " + options.primaryActivation + "\n" +
@@ -196,7 +209,8 @@ public final class DemoCluster implements AutoCloseable
             "  fix: { listen: \"127.0.0.1:" + secondaryFixPort + "\", sessions: [ { beginString: FIX.4.4, " +
             "senderCompId: ISLD, targetCompId: TW, heartbeatSec: " + options.heartbeatSec + " } ] },\n" +
             "  application: echo,\n" +
-            "  admin: { listen: \"127.0.0.1:" + secondaryAdminPort + "\" },\n" +
+            "  admin: { listen: \"127.0.0.1:" + secondaryAdminPort + "\", tokenFile: " + quote(adminTokenFile) +
+            " },\n" +
             (options.peerAdmin ? "  peerAdmin: \"127.0.0.1:" + primaryAdminPort + "\",\n" : "") +
             "  activation: " + options.activation + "\n" +
             "}\n";
@@ -235,11 +249,21 @@ public final class DemoCluster implements AutoCloseable
     /** A plain HTTP call to a node's admin API: {@code "<status> <body>"}, or {@code "000 <error>"}. */
     public static String http(final String method, final int port, final String path)
     {
+        return http(method, port, path, null);
+    }
+
+    /** As {@link #http(String, int, String)}, with {@code Authorization: Bearer <token>} when the token is not null. */
+    public static String http(final String method, final int port, final String path, final String token)
+    {
         try
         {
             final HttpURLConnection connection =
                 (HttpURLConnection)new URL("http://127.0.0.1:" + port + path).openConnection();
             connection.setRequestMethod(method);
+            if (token != null)
+            {
+                connection.setRequestProperty("Authorization", "Bearer " + token);
+            }
             connection.setConnectTimeout(2_000);
             connection.setReadTimeout(15_000);
             try

@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
 public final class NodeProcess implements AutoCloseable
 {
     private static final Pattern FIX = Pattern.compile(" fix=[^ :]+:(\\d+)");
-    private static final Pattern ADMIN = Pattern.compile(" admin=[^ :]+:(\\d+)");
+    private static final Pattern ADMIN = Pattern.compile(" admin=\\S+:(\\d+)");
     private static final Pattern REPLICATION = Pattern.compile(" replication=(\\d+)");
 
     private final String name;
