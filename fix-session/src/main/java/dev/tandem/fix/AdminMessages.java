@@ -108,6 +108,7 @@ final class AdminMessages
         }
         if (!session.beginClaim(JournalEntry.FLAG_ADMIN))
         {
+            session.engine.onSlowConsumer(session, "no room for a session-level message");
             session.disconnect("slow consumer: no room for a session-level message");
             return false;
         }

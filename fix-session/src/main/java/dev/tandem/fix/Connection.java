@@ -2,6 +2,7 @@ package dev.tandem.fix;
 
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
@@ -16,10 +17,12 @@ final class Connection
 {
     final SocketChannel channel;
     final SelectionKey key;
-    final ByteBuffer inboundByteBuffer;
-    final UnsafeBuffer inbound;
+    ByteBuffer inboundByteBuffer;
+    final UnsafeBuffer inbound = new UnsafeBuffer(0, 0);
     final long openedNs;
     final String remote;
+    /** The remote host (acceptor), for the per-host limit; null for an initiator's connection. */
+    final InetAddress remoteAddress;
     int inboundLimit;
     FixSession session;
     boolean closed;
@@ -29,13 +32,34 @@ final class Connection
         final SelectionKey key,
         final int inboundCapacity,
         final long openedNs,
-        final String remote)
+        final String remote,
+        final InetAddress remoteAddress)
     {
         this.channel = channel;
         this.key = key;
         this.inboundByteBuffer = ByteBuffer.allocateDirect(inboundCapacity);
-        this.inbound = new UnsafeBuffer(inboundByteBuffer);
+        this.inbound.wrap(inboundByteBuffer);
         this.openedNs = openedNs;
         this.remote = remote;
+        this.remoteAddress = remoteAddress;
+    }
+
+    /**
+     * Moves the inbound bytes to a buffer of {@code capacity} (once a Logon is accepted: a connection gets its full
+     * buffer only then), keeping every offset.
+     *
+     * @throws OutOfMemoryError when direct memory is exhausted; the old buffer is kept.
+     */
+    void growInbound(final int capacity)
+    {
+        if (inboundByteBuffer.capacity() >= capacity)
+        {
+            return;
+        }
+        final ByteBuffer bigger = ByteBuffer.allocateDirect(capacity);
+        final UnsafeBuffer old = new UnsafeBuffer(inboundByteBuffer);
+        inboundByteBuffer = bigger;
+        inbound.wrap(bigger);
+        inbound.putBytes(0, old, 0, inboundLimit);
     }
 }

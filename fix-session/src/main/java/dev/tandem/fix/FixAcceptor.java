@@ -135,6 +135,21 @@ public final class FixAcceptor implements Agent, AutoCloseable
         return engine.logons();
     }
 
+    /**
+     * Connections closed (or refused) before their Logon to make room (maxPendingConnections, maxPendingPerAddress).
+     * Any thread.
+     */
+    public long evictedConnections()
+    {
+        return engine.evictedConnections();
+    }
+
+    /** Connections that could not be accepted or set up (accept errors, direct memory exhausted). Any thread. */
+    public long acceptFailures()
+    {
+        return engine.acceptFailures();
+    }
+
     /** Connections closed. Any thread. */
     public long disconnects()
     {

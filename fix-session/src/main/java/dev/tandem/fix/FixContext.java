@@ -40,6 +40,13 @@ public final class FixContext
     public static final long DEFAULT_SLOW_CONSUMER_TIMEOUT_MS = 10_000;
     /** 5 s for an initiator's TCP connect. */
     public static final long DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+    /**
+     * Acceptor: 64 connections may wait for their Logon at once (a few KiB each); when full, the oldest is closed to
+     * make room, so a flood of idle connections can neither exhaust memory nor keep a counterparty out.
+     */
+    public static final int DEFAULT_MAX_PENDING_CONNECTIONS = 64;
+    /** Acceptor: 8 connections per remote host may wait for their Logon; beyond, that host's oldest is closed. */
+    public static final int DEFAULT_MAX_PENDING_PER_ADDRESS = 8;
 
     private String bindAddress = DEFAULT_BIND_ADDRESS;
     private int port = -1;
@@ -63,6 +70,8 @@ public final class FixContext
     private long logoutTimeoutMs = DEFAULT_LOGOUT_TIMEOUT_MS;
     private long slowConsumerTimeoutMs = DEFAULT_SLOW_CONSUMER_TIMEOUT_MS;
     private long connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS;
+    private int maxPendingConnections = DEFAULT_MAX_PENDING_CONNECTIONS;
+    private int maxPendingPerAddress = DEFAULT_MAX_PENDING_PER_ADDRESS;
     private String agentName = "fix";
 
     /** Acceptor: the address to listen on (default {@value #DEFAULT_BIND_ADDRESS}). */
@@ -272,6 +281,33 @@ public final class FixContext
         return logonTimeoutMs;
     }
 
+    /**
+     * Acceptor: connections allowed to wait for their Logon at once (1..65536); a new one beyond it closes the oldest
+     * waiting one. Logged-on connections are bounded by the sessions and not counted.
+     */
+    public FixContext maxPendingConnections(final int maxPendingConnections)
+    {
+        this.maxPendingConnections = maxPendingConnections;
+        return this;
+    }
+
+    public int maxPendingConnections()
+    {
+        return maxPendingConnections;
+    }
+
+    /** Acceptor: connections from one remote host allowed to wait for their Logon (1..maxPendingConnections). */
+    public FixContext maxPendingPerAddress(final int maxPendingPerAddress)
+    {
+        this.maxPendingPerAddress = maxPendingPerAddress;
+        return this;
+    }
+
+    public int maxPendingPerAddress()
+    {
+        return maxPendingPerAddress;
+    }
+
     public FixContext logoutTimeoutMs(final long logoutTimeoutMs)
     {
         this.logoutTimeoutMs = logoutTimeoutMs;
@@ -385,6 +421,8 @@ public final class FixContext
         requireRange("logoutTimeoutMs", logoutTimeoutMs, 1, Long.MAX_VALUE / 2_000_000);
         requireRange("slowConsumerTimeoutMs", slowConsumerTimeoutMs, 1, Long.MAX_VALUE / 2_000_000);
         requireRange("connectTimeoutMs", connectTimeoutMs, 1, Long.MAX_VALUE / 2_000_000);
+        requireRange("maxPendingConnections", maxPendingConnections, 1, 65_536);
+        requireRange("maxPendingPerAddress", maxPendingPerAddress, 1, maxPendingConnections);
         if (epochClock == null || nanoClock == null)
         {
             throw new IllegalArgumentException("epochClock/nanoClock=null: clocks are required");

@@ -3,6 +3,7 @@ package dev.tandem.fix;
 import dev.tandem.fix.codec.FixDecoder;
 import dev.tandem.fix.codec.FixFraming;
 import dev.tandem.fix.codec.Tags;
+import dev.tandem.journal.LogRateLimiter;
 import dev.tandem.journal.ReleaseGate;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.ManyToOneConcurrentLinkedQueue;
@@ -10,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -18,6 +20,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -30,6 +33,10 @@ import java.util.function.Consumer;
 final class FixEngine
 {
     private static final Logger LOG = LoggerFactory.getLogger(FixEngine.class);
+    /** Connections taken per duty cycle: drains a burst without starving the sessions. */
+    static final int MAX_ACCEPTS_PER_PASS = 64;
+    /** Inbound buffer before Logon: a Logon is a few hundred bytes; the full buffer comes with the session. */
+    static final int PRE_LOGON_INBOUND_BYTES = 8 * 1024;
 
     private final FixContext context;
     private final boolean acceptor;
@@ -39,6 +46,13 @@ final class FixEngine
     private final FixDecoder decoder;
     private final int maxMessageLength;
     private final int inboundCapacity;
+    private final int preLogonCapacity;
+    private final LogRateLimiter acceptLog = new LogRateLimiter(1, TimeUnit.SECONDS.toNanos(10));
+    private final LogRateLimiter connectionLog = new LogRateLimiter(20, TimeUnit.MINUTES.toNanos(1));
+    private final LogRateLimiter refusalLog = new LogRateLimiter(20, TimeUnit.MINUTES.toNanos(1));
+    private final LogRateLimiter slowConsumerLog = new LogRateLimiter(20, TimeUnit.MINUTES.toNanos(1));
+    private volatile long acceptFailures;
+    private volatile long evictedConnections;
     private final Consumer<SelectionKey> onReady = this::onReady;
     private final ManyToOneConcurrentLinkedQueue<Runnable> tasks = new ManyToOneConcurrentLinkedQueue<>();
     private ServerSocketChannel serverChannel;
@@ -67,6 +81,7 @@ final class FixEngine
         this.acceptor = acceptor;
         this.maxMessageLength = context.maxMessageLengthBytes();
         this.inboundCapacity = Math.max(2 * maxMessageLength, 128 * 1024);
+        this.preLogonCapacity = Math.min(PRE_LOGON_INBOUND_BYTES, inboundCapacity);
         this.decoder = new FixDecoder();
         this.logonsEnabled = context.logonsEnabled();
         this.nowNs = context.nanoClock().nanoTime();
@@ -188,6 +203,16 @@ final class FixEngine
     long disconnects()
     {
         return disconnects;
+    }
+
+    long evictedConnections()
+    {
+        return evictedConnections;
+    }
+
+    long acceptFailures()
+    {
+        return acceptFailures;
     }
 
     void onError(final Throwable throwable)
@@ -356,26 +381,146 @@ final class FixEngine
         }
     }
 
+    @SuppressWarnings("NonAtomicOperationOnVolatileField")
     private void accept()
     {
+        // bounded per pass so a connect flood cannot starve the logged-on sessions
+        for (int i = 0; i < MAX_ACCEPTS_PER_PASS; i++)
+        {
+            final SocketChannel channel;
+            try
+            {
+                channel = serverChannel.accept();
+            }
+            catch (final IOException ex)
+            {
+                // e.g. too many open files: the acceptor lives on and tries again next pass
+                acceptFailures++;
+                if (acceptLog.tryAcquire(nowNs))
+                {
+                    LOG.warn("FIX acceptor: accept failed: {} ({} similar suppressed)", ex.toString(),
+                        acceptLog.takeSuppressed());
+                }
+                return;
+            }
+            if (channel == null)
+            {
+                return;
+            }
+            admit(channel);
+        }
+    }
+
+    @SuppressWarnings("NonAtomicOperationOnVolatileField")
+    private void admit(final SocketChannel channel)
+    {
+        SelectionKey key = null;
         try
         {
-            SocketChannel channel;
-            while ((channel = serverChannel.accept()) != null)
+            final InetSocketAddress remote = (InetSocketAddress)channel.getRemoteAddress();
+            if (remote == null)
             {
-                configure(channel);
-                final SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
-                final Connection connection = new Connection(
-                    channel, key, inboundCapacity, nowNs, String.valueOf(channel.getRemoteAddress()));
-                key.attach(connection);
-                connections.add(connection);
-                LOG.info("FIX connection accepted from {}", connection.remote);
+                CloseHelper.quietClose(channel);
+                return;
+            }
+            final InetAddress host = remote.getAddress();
+            int pending = 0;
+            int sameHost = 0;
+            for (int i = 0; i < connections.size(); i++)
+            {
+                final Connection other = connections.get(i);
+                if (other.session == null)
+                {
+                    pending++;
+                    if (host.equals(other.remoteAddress))
+                    {
+                        sameHost++;
+                    }
+                }
+            }
+            if (sameHost >= context.maxPendingPerAddress())
+            {
+                if (!closeOldestPending(host, "no Logon yet and this host has " + sameHost +
+                    " connections waiting (maxPendingPerAddress)"))
+                {
+                    refuseAtAccept(channel, remote);
+                    return;
+                }
+                pending--;
+            }
+            if (pending >= context.maxPendingConnections() && !closeOldestPending(null, "no Logon yet and " +
+                pending + " connections are waiting (maxPendingConnections)"))
+            {
+                refuseAtAccept(channel, remote);
+                return;
+            }
+            configure(channel);
+            key = channel.register(selector, SelectionKey.OP_READ);
+            final Connection connection = new Connection(channel, key, preLogonCapacity, nowNs, remote.toString(), host);
+            key.attach(connection);
+            connections.add(connection);
+            if (connectionLog.tryAcquire(nowNs))
+            {
+                LOG.info("FIX connection accepted from {} ({} similar lines suppressed)", connection.remote,
+                    connectionLog.takeSuppressed());
             }
         }
-        catch (final IOException ex)
+        catch (final IOException | RuntimeException | OutOfMemoryError ex)
         {
-            onError(ex);
+            // never let one connection's failure (direct memory exhausted, a reset) kill the acceptor or leak a socket
+            if (key != null)
+            {
+                key.cancel();
+            }
+            CloseHelper.quietClose(channel);
+            acceptFailures++;
+            if (acceptLog.tryAcquire(nowNs))
+            {
+                LOG.warn("FIX acceptor: connection dropped at accept: {} ({} similar suppressed)", ex.toString(),
+                    acceptLog.takeSuppressed());
+            }
         }
+    }
+
+    /** Every waiting slot holds a connection accepted in this same pass, not yet read: the newcomer is closed. */
+    private void refuseAtAccept(final SocketChannel channel, final InetSocketAddress remote)
+    {
+        CloseHelper.quietClose(channel);
+        evictedConnections++;
+        if (refusalLog.tryAcquire(nowNs))
+        {
+            LOG.warn("FIX connection {} refused: every pre-Logon slot holds a connection accepted in this burst " +
+                "({} similar suppressed)", remote, refusalLog.takeSuppressed());
+        }
+    }
+
+    /**
+     * Closes the oldest connection still waiting for its Logon (from {@code host}, or any host when null); one
+     * accepted in this same pass is spared, as it has not been read yet.
+     *
+     * @return false when there was none to close.
+     */
+    @SuppressWarnings("NonAtomicOperationOnVolatileField")
+    private boolean closeOldestPending(final InetAddress host, final String reason)
+    {
+        Connection oldest = null;
+        for (int i = 0; i < connections.size(); i++)
+        {
+            final Connection candidate = connections.get(i);
+            if (candidate.session == null && candidate != connecting && candidate.openedNs != nowNs &&
+                (host == null || host.equals(candidate.remoteAddress)) &&
+                (oldest == null || candidate.openedNs - oldest.openedNs < 0))
+            {
+                oldest = candidate;
+            }
+        }
+        if (oldest != null)
+        {
+            evictedConnections++;
+            closeConnection(oldest, reason);
+            return true;
+        }
+        return false;
     }
 
     private static void configure(final SocketChannel channel) throws IOException
@@ -429,6 +574,11 @@ final class FixEngine
             connection.inbound.putBytes(0, connection.inbound, offset, remaining);
             connection.inboundLimit = remaining;
         }
+        if (!connection.closed && connection.session == null &&
+            connection.inboundLimit == connection.inboundByteBuffer.capacity())
+        {
+            refuse(connection, "no complete Logon within the first " + preLogonCapacity + " bytes");
+        }
     }
 
     @SuppressWarnings("NonAtomicOperationOnVolatileField")
@@ -478,10 +628,14 @@ final class FixEngine
         }
         if (session == null)
         {
-            closeConnection(connection, "Logon for an unknown session (BeginString " +
-                decoder.stringValue(Tags.BEGIN_STRING) + ", SenderCompID " +
-                decoder.stringValue(Tags.SENDER_COMP_ID) + ", TargetCompID " +
-                decoder.stringValue(Tags.TARGET_COMP_ID) + ")");
+            if (refusalLog.tryAcquire(nowNs))
+            {
+                LOG.warn("FIX connection {} refused: Logon for an unknown session (BeginString {}, SenderCompID {}, " +
+                    "TargetCompID {}) ({} similar suppressed)", connection.remote,
+                    decoder.stringValue(Tags.BEGIN_STRING), decoder.stringValue(Tags.SENDER_COMP_ID),
+                    decoder.stringValue(Tags.TARGET_COMP_ID), refusalLog.takeSuppressed());
+            }
+            closeConnection(connection, "Logon for an unknown session");
             return;
         }
         if (!logonsEnabled)
@@ -494,7 +648,38 @@ final class FixEngine
             closeConnection(connection, "Logon refused: " + session.config() + " is already logged on");
             return;
         }
+        try
+        {
+            // the full inbound buffer only now: before Logon a connection holds a few KiB
+            connection.growInbound(inboundCapacity);
+        }
+        catch (final OutOfMemoryError ex)
+        {
+            refuse(connection, "Logon refused: no memory for the session's inbound buffer: " + ex.getMessage());
+            return;
+        }
         session.logon.acceptLogon(connection, decoder);
+    }
+
+    /** Closes a connection that has not logged on, with a rate-limited WARN. */
+    private void refuse(final Connection connection, final String reason)
+    {
+        if (refusalLog.tryAcquire(nowNs))
+        {
+            LOG.warn("FIX connection {} refused: {} ({} similar suppressed)", connection.remote, reason,
+                refusalLog.takeSuppressed());
+        }
+        closeConnection(connection, reason);
+    }
+
+    /** A session's counterparty does not drain its socket: a rate-limited WARN (the session is then disconnected). */
+    void onSlowConsumer(final FixSession session, final String reason)
+    {
+        if (slowConsumerLog.tryAcquire(nowNs))
+        {
+            LOG.warn("{}: slow consumer: {} ({} similar suppressed)", session.config(), reason,
+                slowConsumerLog.takeSuppressed());
+        }
     }
 
     private void connectionLost(final Connection connection, final String reason)
@@ -528,7 +713,10 @@ final class FixEngine
         CloseHelper.quietClose(connection.channel);
         connections.remove(connection);
         disconnects++;
-        LOG.info("FIX connection {} closed: {}", connection.remote, reason);
+        if (connection.session != null || connectionLog.tryAcquire(nowNs))
+        {
+            LOG.info("FIX connection {} closed: {}", connection.remote, reason);
+        }
     }
 
     @SuppressWarnings("NonAtomicOperationOnVolatileField")
@@ -579,7 +767,8 @@ final class FixEngine
             final boolean connected = channel.connect(new InetSocketAddress(host, port));
             final SelectionKey key = channel.register(
                 selector, connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT);
-            final Connection connection = new Connection(channel, key, inboundCapacity, nowNs, host + ":" + port);
+            final Connection connection = new Connection(
+                channel, key, inboundCapacity, nowNs, host + ":" + port, null);
             key.attach(connection);
             connections.add(connection);
             if (connected)

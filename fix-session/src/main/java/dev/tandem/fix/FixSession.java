@@ -413,6 +413,7 @@ public final class FixSession
             }
             else if (nowNs - outboundFullSinceNs > engine.context().slowConsumerTimeoutMs() * 1_000_000L)
             {
+                engine.onSlowConsumer(this, "outbound buffer full");
                 disconnect("slow consumer: outbound buffer full for " +
                     engine.context().slowConsumerTimeoutMs() + " ms");
                 return 1;
