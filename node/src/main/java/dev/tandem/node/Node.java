@@ -3,6 +3,7 @@ package dev.tandem.node;
 import dev.tandem.failover.Addresses;
 import dev.tandem.journal.Journal;
 import dev.tandem.journal.JournalContext;
+import dev.tandem.journal.LogRateLimiter;
 import dev.tandem.journal.ReleaseGate;
 import dev.tandem.replication.ReplicationSink;
 import dev.tandem.replication.ReplicationSource;
@@ -51,7 +52,13 @@ public final class Node implements NodeStatus, AutoCloseable
     private final NanoClock nanoClock = SystemNanoClock.INSTANCE;
     private volatile Journal journal;
     private volatile EpochFile epochFile;
+    /** How often the control agent compares the replica's lag with the thresholds. */
+    static final long LAG_CHECK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
     private final SessionLagTracker lag = new SessionLagTracker();
+    /** One WARN a minute while the replica lags: the state is on /health and /metrics all along. */
+    private final LogRateLimiter lagLog = new LogRateLimiter(1, TimeUnit.MINUTES.toNanos(1));
+    private long nextLagCheckNs;
+    private volatile String degraded = "";
     private final String fixHost;
 
     private volatile ReplicationSource source;
@@ -215,6 +222,7 @@ public final class Node implements NodeStatus, AutoCloseable
         if (source != null)
         {
             lag.onAcked(source.ackedPosition());
+            checkReplicaLag(System.nanoTime());
         }
         final NodeMode current = mode;
         if (current == NodeMode.Warm)
@@ -226,6 +234,45 @@ public final class Node implements NodeStatus, AutoCloseable
             work += hotWork();
         }
         return work;
+    }
+
+    /**
+     * Compares the replica's lag with replication.lagWarnEntries and lagWarnMs every {@link #LAG_CHECK_INTERVAL_NS}:
+     * beyond either the node is degraded (on /health and /metrics) and WARNs once a minute; back within both, it
+     * says so once.
+     */
+    private void checkReplicaLag(final long nowNs)
+    {
+        final ReplicationSource current = source;
+        if (current == null || nowNs - nextLagCheckNs < 0)
+        {
+            return;
+        }
+        nextLagCheckNs = nowNs + LAG_CHECK_INTERVAL_NS;
+        final long entries = current.lagEntries();
+        final long lagMs = TimeUnit.NANOSECONDS.toMillis(current.lagNs(nowNs));
+        final ReplicationConfig replication = config.replication();
+        if (entries > replication.lagWarnEntries() || lagMs > replication.lagWarnMs())
+        {
+            degraded = "replica lags " + entries + " entries, oldest unacknowledged " + lagMs + " ms (thresholds " +
+                "lagWarnEntries " + replication.lagWarnEntries() + ", lagWarnMs " + replication.lagWarnMs() + "); " +
+                current.releasedUnprotected() + " messages released without replica protection so far";
+            if (lagLog.tryAcquire(nowNs))
+            {
+                LOG.warn("Replica lagging: {} ({} similar suppressed)", degraded, lagLog.takeSuppressed());
+            }
+        }
+        else if (!degraded.isEmpty())
+        {
+            degraded = "";
+            LOG.info("Replica back within the lag thresholds: {} entries, {} ms", entries, lagMs);
+        }
+    }
+
+    @Override
+    public String degraded()
+    {
+        return degraded;
     }
 
     private int warmWork()

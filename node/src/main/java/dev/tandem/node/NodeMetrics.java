@@ -58,9 +58,16 @@ final class NodeMetrics
                 source.timeouts());
             counter(out, "tandem_replication_released_while_away_total",
                 "messages released with no secondary attached", id, source.releasedWhileAway());
+            counter(out, "tandem_replication_released_unprotected_total",
+                "messages released to the counterparty without the secondary's acknowledgement", id,
+                source.releasedUnprotected());
+            gauge(out, "tandem_replication_degraded", "1 while the replica lags beyond lagWarnEntries or lagWarnMs",
+                id, node.degraded().isEmpty() ? 0 : 1);
             counter(out, "tandem_replication_reconnects_total", "secondary (re)connections", id, source.reconnects());
             counter(out, "tandem_replication_refused_total", "replication connections refused", id,
                 source.refusedConnections());
+            counter(out, "tandem_replication_evicted_total", "handshaking connections evicted to make room", id,
+                source.evictedConnections());
         }
         if (sink != null)
         {

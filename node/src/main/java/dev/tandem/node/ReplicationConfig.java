@@ -10,6 +10,7 @@ import net.openhft.chronicle.wire.WireIn;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -35,6 +36,13 @@ public final class ReplicationConfig extends SelfDescribingMarshallable implemen
     public static final String DEFAULT_CLUSTER_NAME = "tandem";
     /** Ten beats a second: cheap, and lets a sub-second TryHeartbeat delay see several missed beats. */
     public static final long DEFAULT_HEARTBEAT_INTERVAL_MS = 100;
+    /**
+     * A replica 10,000 entries behind (10 s of a busy session) is no longer a hot standby: a failover now would
+     * lose or resend that much, so the node says degraded and WARNs.
+     */
+    public static final long DEFAULT_LAG_WARN_ENTRIES = 10_000;
+    /** An entry unacknowledged for 5 s: the replica (or its link) is stalled, not merely busy. */
+    public static final long DEFAULT_LAG_WARN_MS = 5_000;
 
     private String listen;
     private String connect;
@@ -46,6 +54,11 @@ public final class ReplicationConfig extends SelfDescribingMarshallable implemen
     private String listenWhenHot;
     private AckStrategy ackStrategyWhenHot;
     private DivergencePolicy onDivergence = DivergencePolicy.SET_ASIDE;
+    private long lagWarnEntries = DEFAULT_LAG_WARN_ENTRIES;
+    private long lagWarnMs = DEFAULT_LAG_WARN_MS;
+    private List<String> allowedPeers = new ArrayList<>();
+    private int maxPendingConnections = ReplicationSourceContext.DEFAULT_MAX_PENDING_CONNECTIONS;
+    private int maxPendingPerAddress = ReplicationSourceContext.DEFAULT_MAX_PENDING_PER_ADDRESS;
 
     public String listen()
     {
@@ -164,17 +177,98 @@ public final class ReplicationConfig extends SelfDescribingMarshallable implemen
         return this;
     }
 
+    /** Replica lag in entries beyond which the node WARNs and /health says DEGRADED (where it replicates). */
+    public long lagWarnEntries()
+    {
+        return lagWarnEntries;
+    }
+
+    public ReplicationConfig lagWarnEntries(final long lagWarnEntries)
+    {
+        this.lagWarnEntries = lagWarnEntries;
+        return this;
+    }
+
+    /** Age in ms of the oldest unacknowledged entry beyond which the node WARNs and /health says DEGRADED. */
+    public long lagWarnMs()
+    {
+        return lagWarnMs;
+    }
+
+    public ReplicationConfig lagWarnMs(final long lagWarnMs)
+    {
+        this.lagWarnMs = lagWarnMs;
+        return this;
+    }
+
+    /** Hosts allowed to connect to the replication source; empty for any (see the replication module). */
+    public List<String> allowedPeers()
+    {
+        return allowedPeers;
+    }
+
+    public ReplicationConfig allowedPeers(final List<String> allowedPeers)
+    {
+        this.allowedPeers = new ArrayList<>(allowedPeers);
+        return this;
+    }
+
+    public int maxPendingConnections()
+    {
+        return maxPendingConnections;
+    }
+
+    public ReplicationConfig maxPendingConnections(final int maxPendingConnections)
+    {
+        this.maxPendingConnections = maxPendingConnections;
+        return this;
+    }
+
+    public int maxPendingPerAddress()
+    {
+        return maxPendingPerAddress;
+    }
+
+    public ReplicationConfig maxPendingPerAddress(final int maxPendingPerAddress)
+    {
+        this.maxPendingPerAddress = maxPendingPerAddress;
+        return this;
+    }
+
     @Override
     public void readMarshallable(final WireIn wire)
     {
         StrictYaml.readKeys(wire, "replication", List.of(
             "listen", "connect", "clusterName", "secretFile", "secretEnv", "ackStrategy", "heartbeatIntervalMs",
-            "listenWhenHot", "ackStrategyWhenHot", "onDivergence"),
+            "listenWhenHot", "ackStrategyWhenHot", "onDivergence", "lagWarnEntries", "lagWarnMs", "allowedPeers",
+            "maxPendingConnections", "maxPendingPerAddress"),
             (key, in) ->
             {
                 final String path = "replication." + key;
                 switch (key)
                 {
+                    case "lagWarnEntries":
+                        lagWarnEntries = StrictYaml.longValue(path, in, 1, Long.MAX_VALUE / 2);
+                        break;
+                    case "lagWarnMs":
+                        lagWarnMs = StrictYaml.longValue(path, in, 1, 86_400_000);
+                        break;
+                    case "maxPendingConnections":
+                        maxPendingConnections = (int)StrictYaml.longValue(path, in, 1, 1024);
+                        break;
+                    case "maxPendingPerAddress":
+                        maxPendingPerAddress = (int)StrictYaml.longValue(path, in, 1, 1024);
+                        break;
+                    case "allowedPeers":
+                        allowedPeers = new ArrayList<>();
+                        in.sequence(allowedPeers, (list, items) ->
+                        {
+                            while (items.hasNextSequenceItem())
+                            {
+                                list.add(items.text());
+                            }
+                        });
+                        break;
                     case "listen":
                         listen = StrictYaml.text(path, in);
                         break;
@@ -352,7 +446,10 @@ public final class ReplicationConfig extends SelfDescribingMarshallable implemen
             .nodeId(nodeId)
             .epoch(epoch)
             .heartbeatIntervalMs(heartbeatIntervalMs)
-            .heartbeatTimeoutMs(heartbeatTimeoutMs());
+            .heartbeatTimeoutMs(heartbeatTimeoutMs())
+            .allowedPeers(allowedPeers)
+            .maxPendingConnections(maxPendingConnections)
+            .maxPendingPerAddress(maxPendingPerAddress);
         if (ackStrategy != null)
         {
             context.ackStrategy(ackStrategy);

@@ -467,6 +467,19 @@ public final class ReplicationSource implements Agent, AutoCloseable
         return listener.lastRefusalReason();
     }
 
+    /**
+     * Messages that reached the counterparty without the secondary's acknowledgement: those released while the
+     * secondary was away plus the ack waits that timed out and released (every timeout except with
+     * {@code onTimeout: DISCONNECT}). NeverTimesOut does not wait at all and is not counted here. Any thread.
+     */
+    public long releasedUnprotected()
+    {
+        final AckStrategy strategy = context.ackStrategy();
+        final boolean timeoutsRelease = !(strategy instanceof BoundedWait) ||
+            ((BoundedWait)strategy).onTimeout() != BoundedWait.OnTimeout.DISCONNECT;
+        return counters.releasedWhileAway() + (timeoutsRelease ? counters.timeouts() : 0);
+    }
+
     /** Timeouts recorded by gates (e.g. {@link BoundedWait}). */
     public long timeouts()
     {
