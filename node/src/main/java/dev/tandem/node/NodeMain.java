@@ -4,7 +4,9 @@ import dev.tandem.node.demo.Demo;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.TimeZone;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -25,6 +27,8 @@ public final class NodeMain
 
     public static void main(final String[] args) throws Exception
     {
+        // before the first log line: the logs' timestamps (simplelogger.properties) are UTC, as FIX time is
+        TimeZone.setDefault(TimeZone.getTimeZone(ZoneOffset.UTC));
         System.exit(run(args, System.out, System.err));
     }
 
