@@ -17,6 +17,32 @@ public final class FixConfig extends SelfDescribingMarshallable implements Stric
 {
     private String listen;
     private List<SessionConfig> sessions = new ArrayList<>();
+    private int maxPendingConnections = dev.tandem.fix.FixContext.DEFAULT_MAX_PENDING_CONNECTIONS;
+    private int maxPendingPerAddress = dev.tandem.fix.FixContext.DEFAULT_MAX_PENDING_PER_ADDRESS;
+
+    /** Connections allowed to wait for their Logon at once; see fix-session/README.md. */
+    public int maxPendingConnections()
+    {
+        return maxPendingConnections;
+    }
+
+    public FixConfig maxPendingConnections(final int maxPendingConnections)
+    {
+        this.maxPendingConnections = maxPendingConnections;
+        return this;
+    }
+
+    /** Connections from one remote host allowed to wait for their Logon. */
+    public int maxPendingPerAddress()
+    {
+        return maxPendingPerAddress;
+    }
+
+    public FixConfig maxPendingPerAddress(final int maxPendingPerAddress)
+    {
+        this.maxPendingPerAddress = maxPendingPerAddress;
+        return this;
+    }
 
     public String listen()
     {
@@ -43,9 +69,18 @@ public final class FixConfig extends SelfDescribingMarshallable implements Stric
     @Override
     public void readMarshallable(final WireIn wire)
     {
-        StrictYaml.readKeys(wire, "fix", List.of("listen", "sessions"), (key, in) ->
+        StrictYaml.readKeys(wire, "fix", List.of("listen", "sessions", "maxPendingConnections",
+            "maxPendingPerAddress"), (key, in) ->
         {
-            if ("listen".equals(key))
+            if ("maxPendingConnections".equals(key))
+            {
+                maxPendingConnections = (int)StrictYaml.longValue("fix.maxPendingConnections", in, 1, 65_536);
+            }
+            else if ("maxPendingPerAddress".equals(key))
+            {
+                maxPendingPerAddress = (int)StrictYaml.longValue("fix.maxPendingPerAddress", in, 1, 65_536);
+            }
+            else if ("listen".equals(key))
             {
                 listen = StrictYaml.text("fix.listen", in);
             }
@@ -72,6 +107,11 @@ public final class FixConfig extends SelfDescribingMarshallable implements Stric
         catch (final IllegalArgumentException ex)
         {
             throw new ConfigException(ex.getMessage(), ex);
+        }
+        if (maxPendingPerAddress > maxPendingConnections)
+        {
+            throw new ConfigException("fix.maxPendingPerAddress: " + maxPendingPerAddress + " is above " +
+                "fix.maxPendingConnections (" + maxPendingConnections + ")");
         }
         if (sessions.isEmpty())
         {

@@ -78,6 +78,8 @@ final class FixEndpoints
             .epochClock(epochClock)
             .nanoClock(nanoClock)
             .agentName("tandem-fix-" + config.name())
+            .maxPendingConnections(config.fix().maxPendingConnections())
+            .maxPendingPerAddress(config.fix().maxPendingPerAddress())
             .logonsEnabled(true);
         for (final SessionConfig session : config.fix().sessions())
         {

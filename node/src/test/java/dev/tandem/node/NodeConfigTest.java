@@ -116,6 +116,38 @@ class NodeConfigTest
     }
 
     @Test
+    void shouldReadTheHardeningKeysAndNameTheirBadValues()
+    {
+        final NodeConfig config = NodeConfig.fromYaml(PRIMARY
+            .replace("ackStrategy: !WaitForever { }", "ackStrategy: !WaitForever { }, lagWarnEntries: 500, " +
+                "lagWarnMs: 250, allowedPeers: [ 127.0.0.1 ], maxPendingConnections: 8, maxPendingPerAddress: 1")
+            .replace("heartbeatSec: 5 } ]", "heartbeatSec: 5 } ], maxPendingConnections: 32, maxPendingPerAddress: 4")
+            .replace("admin: { listen: \"127.0.0.1:0\" }",
+                "admin: { listen: \"127.0.0.1:0\", tokenEnv: PATH }"));
+        assertEquals(500, config.replication().lagWarnEntries());
+        assertEquals(250, config.replication().lagWarnMs());
+        assertEquals(java.util.List.of("127.0.0.1"), config.replication().allowedPeers());
+        assertEquals(8, config.replication().sourceContext(1, 1).maxPendingConnections());
+        assertEquals(1, config.replication().sourceContext(1, 1).maxPendingPerAddress());
+        assertEquals(32, config.fix().maxPendingConnections());
+        assertEquals(4, config.fix().maxPendingPerAddress());
+        assertEquals("PATH", config.admin().tokenEnv());
+
+        final String badPeer = failure(PRIMARY.replace("ackStrategy: !WaitForever { }",
+            "ackStrategy: !WaitForever { }, allowedPeers: [ \"10.0.0.2:9701\" ]"));
+        assertTrue(badPeer.contains("allowedPeers[0]") && badPeer.contains("10.0.0.2:9701"), badPeer);
+        final String badLag = failure(PRIMARY.replace("ackStrategy: !WaitForever { }",
+            "ackStrategy: !WaitForever { }, lagWarnMs: 0"));
+        assertTrue(badLag.contains("replication.lagWarnMs") && badLag.contains("0"), badLag);
+        final String badToken = failure(PRIMARY.replace("admin: { listen: \"127.0.0.1:0\" }",
+            "admin: { listen: \"127.0.0.1:0\", tokenFile: /nonexistent/token }"));
+        assertTrue(badToken.contains("admin.tokenFile") && badToken.contains("/nonexistent/token"), badToken);
+        final String badFix = failure(PRIMARY.replace("heartbeatSec: 5 } ]",
+            "heartbeatSec: 5 } ], maxPendingConnections: 4, maxPendingPerAddress: 5"));
+        assertTrue(badFix.contains("fix.maxPendingPerAddress: 5"), badFix);
+    }
+
+    @Test
     void shouldRequireASecretForReplication()
     {
         final String missing = failure(PRIMARY.replace(" secretEnv: PATH,", ""));
