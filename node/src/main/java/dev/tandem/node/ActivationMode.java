@@ -5,7 +5,8 @@ import net.openhft.chronicle.wire.Marshallable;
 /**
  * Decides when a Warm secondary turns Hot by itself. Chosen in YAML by type tag: {@code !TryHeartbeat { delayMs }},
  * {@code !TryLock { file }} or {@code !Manual { }}. Whatever the mode, {@code PUT /service/activationmode/hot} on the
- * admin API activates at once.
+ * admin API (with its token) activates at once, unless a secondary's primary still accepts connections (then 409:
+ * a planned switchover is required).
  * <p>
  * Threading: called from the node's control thread only.
  */
