@@ -129,6 +129,16 @@ public final class FixAcceptor implements Agent, AutoCloseable
         return engine.lostOutboundOnLogon();
     }
 
+    /**
+     * Outbound MsgSeqNums skipped by sequence headroom: the first Logon of a session after activation without
+     * NextExpectedMsgSeqNum (789) moved our next sender MsgSeqNum up by {@link FixContext#lostOutboundBound()}
+     * (per session: {@link FixSession#outboundSkipped()}). Any thread.
+     */
+    public long outboundSkippedByHeadroom()
+    {
+        return engine.outboundSkippedByHeadroom();
+    }
+
     /** Logons completed. Any thread. */
     public long logons()
     {

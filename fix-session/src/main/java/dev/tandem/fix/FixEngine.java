@@ -53,6 +53,7 @@ final class FixEngine
     private volatile long resendRequestsServed;
     private volatile long logons;
     private volatile long lostOutboundOnLogon;
+    private volatile long outboundSkippedByHeadroom;
     private volatile long disconnects;
 
     // initiator connect state
@@ -180,6 +181,11 @@ final class FixEngine
         return lostOutboundOnLogon;
     }
 
+    long outboundSkippedByHeadroom()
+    {
+        return outboundSkippedByHeadroom;
+    }
+
     long logons()
     {
         return logons;
@@ -214,6 +220,20 @@ final class FixEngine
             "{}..{} the counterparty received are not in the journal (lost in a failover); moving on to {}, a " +
             "ResendRequest for them gets a GapFill",
             session.config(), toSeqNum, fromSeqNum, toSeqNum - fromSeqNum, fromSeqNum, toSeqNum - 1, toSeqNum);
+    }
+
+    /**
+     * The first Logon after activation carried no NextExpectedMsgSeqNum (789): our next sender MsgSeqNum moves from
+     * {@code fromSeqNum} to {@code toSeqNum} past whatever the previous primary may have sent that we lack.
+     */
+    @SuppressWarnings("NonAtomicOperationOnVolatileField")
+    void onSequenceHeadroom(final FixSession session, final int fromSeqNum, final int toSeqNum)
+    {
+        outboundSkippedByHeadroom += toSeqNum - fromSeqNum;
+        LOG.warn("{}: first Logon after activation has no NextExpectedMsgSeqNum(789): skipping outbound MsgSeqNum " +
+            "{}..{} ({} = lostOutboundBound), which the previous primary may have sent without this journal " +
+            "holding them; moving on to {}, a ResendRequest for them gets a GapFill",
+            session.config(), fromSeqNum, toSeqNum - 1, toSeqNum - fromSeqNum, toSeqNum);
     }
 
     void logReason(final FixSession session, final CharSequence reason)

@@ -81,6 +81,10 @@ public final class FixSession
     int claimOffset = -1;
     int claimFlags;
     long lastStatus;
+    boolean headroomPending;
+    int skippedFromSeqNum;
+    int skippedToSeqNum;
+    volatile long outboundSkipped;
 
     final SessionInbound inbound;
     final AdminMessages admin;
@@ -105,6 +109,17 @@ public final class FixSession
         this.inbound = new SessionInbound(this);
         this.admin = new AdminMessages(this);
         this.logon = new SessionLogon(this);
+        this.headroomPending = context.lostOutboundBound() > 0;
+    }
+
+    /**
+     * Outbound MsgSeqNums this session skipped at Logon because the journal lacked messages the counterparty may
+     * have received from a previous primary: exactly (NextExpectedMsgSeqNum, 789) or by the sequence headroom of a
+     * newly activated node. Any thread.
+     */
+    public long outboundSkipped()
+    {
+        return outboundSkipped;
     }
 
     /** The stable session id, see {@link SessionIds}. Any thread. */
