@@ -113,6 +113,15 @@ public final class FixAcceptor implements Agent, AutoCloseable
         return engine.garbledMessages();
     }
 
+    /**
+     * Messages whose BodyLength exceeded maxMessageLengthBytes: the session logged out with the reason (the
+     * connection closed before Logon). Any thread.
+     */
+    public long oversizedMessages()
+    {
+        return engine.oversizedMessages();
+    }
+
     /** ResendRequests served from the journal. Any thread. */
     public long resendRequestsServed()
     {

@@ -30,6 +30,11 @@ import java.util.function.Consumer;
 final class FixEngine
 {
     private static final Logger LOG = LoggerFactory.getLogger(FixEngine.class);
+    /**
+     * 65,536 fields: 768 KiB of index per decoder (three per engine). Enough for every field of a 256 KiB message;
+     * a longer message with more fields is well formed but Rejected (see {@link FixDecoder#truncated()}).
+     */
+    static final int MAX_INDEXED_FIELDS = 65_536;
 
     private final FixContext context;
     private final boolean acceptor;
@@ -37,6 +42,8 @@ final class FixEngine
     private final FixSession[] sessions;
     private final ArrayList<Connection> connections = new ArrayList<>();
     private final FixDecoder decoder;
+    private final FixDecoder queueDecoder;
+    private final FixDecoder resendDecoder;
     private final int maxMessageLength;
     private final int inboundCapacity;
     private final Consumer<SelectionKey> onReady = this::onReady;
@@ -50,6 +57,7 @@ final class FixEngine
     private volatile long disconnectAllRequests;
     private long disconnectAllServed;
     private volatile long garbledMessages;
+    private volatile long oversizedMessages;
     private volatile long resendRequestsServed;
     private volatile long logons;
     private volatile long lostOutboundOnLogon;
@@ -68,7 +76,12 @@ final class FixEngine
         this.acceptor = acceptor;
         this.maxMessageLength = context.maxMessageLengthBytes();
         this.inboundCapacity = Math.max(2 * maxMessageLength, 128 * 1024);
-        this.decoder = new FixDecoder();
+        // every field of a message up to maxMessageLengthBytes is indexed (a field takes at least 4 bytes, "1=x" and
+        // SOH), so a long repeating group is processed, not dropped; past MAX_INDEXED_FIELDS the message is Rejected
+        final int maxFields = indexedFields(maxMessageLength);
+        this.decoder = new FixDecoder(maxFields);
+        this.queueDecoder = new FixDecoder(maxFields);
+        this.resendDecoder = new FixDecoder(maxFields);
         this.logonsEnabled = context.logonsEnabled();
         this.nowNs = context.nanoClock().nanoTime();
         this.nowMs = context.epochClock().time();
@@ -110,6 +123,24 @@ final class FixEngine
     int boundPort()
     {
         return serverChannel == null ? -1 : serverChannel.socket().getLocalPort();
+    }
+
+    /** The most fields a decoder indexes for messages up to {@code maxMessageLength} bytes. */
+    static int indexedFields(final int maxMessageLength)
+    {
+        return Math.min(maxMessageLength / 4 + 1, MAX_INDEXED_FIELDS);
+    }
+
+    /** Decoder for messages taken from a session's gap queue (one session drains at a time). */
+    FixDecoder queueDecoder()
+    {
+        return queueDecoder;
+    }
+
+    /** Decoder for journaled messages being resent (one resend batch at a time). */
+    FixDecoder resendDecoder()
+    {
+        return resendDecoder;
     }
 
     FixContext context()
@@ -169,6 +200,11 @@ final class FixEngine
     long garbledMessages()
     {
         return garbledMessages;
+    }
+
+    long oversizedMessages()
+    {
+        return oversizedMessages;
     }
 
     long resendRequestsServed()
@@ -436,6 +472,12 @@ final class FixEngine
             }
             if (frame < 0)
             {
+                final long declared = FixFraming.declaredFrameLength(
+                    connection.inbound, offset, connection.inboundLimit - offset);
+                if (declared > maxMessageLength)
+                {
+                    onOversized(connection, offset, declared);
+                }
                 offset -= frame;
                 garbled();
                 continue;
@@ -451,6 +493,37 @@ final class FixEngine
         }
     }
 
+    /**
+     * A message whose BodyLength says it is longer than maxMessageLengthBytes: it cannot be held, so it cannot be
+     * processed nor Rejected field by field. Before Logon the connection is closed; after, the session logs out
+     * with the reason, and when it is the MsgSeqNum we expect, that number is used up (journaled), so the
+     * counterparty is never asked for it again: no resend loop.
+     */
+    @SuppressWarnings("NonAtomicOperationOnVolatileField")
+    private void onOversized(final Connection connection, final int offset, final long declaredLength)
+    {
+        oversizedMessages++;
+        final FixSession session = connection.session;
+        final int msgSeqNum = FixFraming.headerIntValue(
+            connection.inbound, offset, Math.min(connection.inboundLimit - offset, 1024), Tags.MSG_SEQ_NUM);
+        final String reason = "Message " + (msgSeqNum > 0 ? "MsgSeqNum " + msgSeqNum + " " : "") + "of " +
+            declaredLength + " bytes exceeds maxMessageLengthBytes " + maxMessageLength;
+        if (session == null)
+        {
+            closeConnection(connection, reason);
+            return;
+        }
+        LOG.warn("{}: {}: logging out", session.config(), reason);
+        if (session.state == SessionState.LOGGED_ON || session.state == SessionState.LOGOUT_SENT)
+        {
+            if (msgSeqNum == session.nextTargetSeqNum && msgSeqNum < FixContext.MAX_MSG_SEQ_NUM)
+            {
+                session.inbound.advanceTargetTo(msgSeqNum + 1);
+            }
+            session.logoutAndDisconnect(reason);
+        }
+    }
+
     @SuppressWarnings("NonAtomicOperationOnVolatileField")
     private void garbled()
     {
@@ -459,7 +532,8 @@ final class FixEngine
 
     private void onFrame(final Connection connection, final int offset, final int length)
     {
-        if (decoder.wrap(connection.inbound, offset, length) != FixDecoder.OK)
+        final int status = decoder.wrap(connection.inbound, offset, length);
+        if (status != FixDecoder.OK && status != FixDecoder.TOO_MANY_FIELDS)
         {
             // FIX: a garbled message (bad BodyLength, CheckSum, framing) is ignored; a resend request follows
             // naturally when the next good message shows the gap
@@ -470,6 +544,10 @@ final class FixEngine
         if (session != null)
         {
             session.onInbound(decoder);
+        }
+        else if (status != FixDecoder.OK)
+        {
+            closeConnection(connection, "first message has more than " + (decoder.fieldCount()) + " fields");
         }
         else if (acceptor)
         {

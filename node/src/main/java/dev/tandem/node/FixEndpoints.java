@@ -61,7 +61,8 @@ final class FixEndpoints
         final int port,
         final EpochClock epochClock,
         final NanoClock nanoClock,
-        final boolean activation)
+        final boolean activation,
+        final int lostOutboundBound)
     {
         final FixApplication userApplication = application(config.application());
         if (activation && userApplication instanceof RecoverableApplication)
@@ -78,6 +79,7 @@ final class FixEndpoints
             .epochClock(epochClock)
             .nanoClock(nanoClock)
             .agentName("tandem-fix-" + config.name())
+            .lostOutboundBound(lostOutboundBound)
             .logonsEnabled(true);
         for (final SessionConfig session : config.fix().sessions())
         {
@@ -135,6 +137,12 @@ final class FixEndpoints
         }
 
         @Override
+        public void onOutboundSkipped(final FixSession session, final int fromSeqNum, final int toSeqNum)
+        {
+            delegate.onOutboundSkipped(session, fromSeqNum, toSeqNum);
+        }
+
+        @Override
         public int doWork(final long nowNs)
         {
             return delegate.doWork(nowNs);
@@ -185,6 +193,20 @@ final class FixEndpoints
                 .append("# TYPE tandem_fix_lost_outbound_on_logon_total counter\n")
                 .append("tandem_fix_lost_outbound_on_logon_total ").append(acceptor.lostOutboundOnLogon())
                 .append('\n');
+            out.append("# HELP tandem_fix_outbound_skipped_on_activation_total outbound MsgSeqNums skipped by ")
+                .append("sequence headroom at the first Logon without NextExpectedMsgSeqNum after activation (the ")
+                .append("previous primary may have sent them; this journal never held them)\n")
+                .append("# TYPE tandem_fix_outbound_skipped_on_activation_total counter\n");
+            for (final FixSession session : acceptor.sessions())
+            {
+                out.append("tandem_fix_outbound_skipped_on_activation_total{session=\"")
+                    .append(session.config().senderCompId()).append("->").append(session.config().targetCompId())
+                    .append("\"} ").append(session.outboundSkipped()).append('\n');
+            }
+            out.append("# HELP tandem_fix_oversized_messages_total inbound messages over maxMessageLengthBytes ")
+                .append("(answered by a Logout with the reason)\n")
+                .append("# TYPE tandem_fix_oversized_messages_total counter\n")
+                .append("tandem_fix_oversized_messages_total ").append(acceptor.oversizedMessages()).append('\n');
             out.append("# HELP tandem_fix_garbled_total garbled inbound messages ignored\n")
                 .append("# TYPE tandem_fix_garbled_total counter\n")
                 .append("tandem_fix_garbled_total ").append(acceptor.garbledMessages()).append('\n');
