@@ -176,6 +176,31 @@ class LimitsTest
         }
     }
 
+    @Test
+    void shouldRejectAWellFormedMessageWithMoreFieldsThanIndexedAndCarryOn()
+    {
+        fixture.close();
+        fixture = new AcceptorFixture(false, ReleaseGate.OPEN, (context) -> context.maxMessageLengthBytes(1024 * 1024)
+            .outboundBufferBytes(4 * 1024 * 1024).inboundQueueBytes(1024 * 1024), 1024 * 1024);
+        try (RawFixClient client = fixture.logon())
+        {
+            // 70,000 group entries of one field each: within the length limit, beyond the 65,536 fields indexed
+            client.send("35=D|34=2|49=TW44|52=<TIME>|56=ISLD|11=WIDE|453=70000|" + "448=1|".repeat(70_000) +
+                "21=3|40=1|54=1|55=INTC|60=<TIME>|");
+            final String reject = client.receive();
+            assertEquals("3", field(reject, 35), reject);
+            assertEquals("2", field(reject, 45), reject);
+            assertEquals("99", field(reject, 373), reject);
+            assertTrue(field(reject, 58).startsWith("Message has more than "), reject);
+            assertEquals(3, fixture.journal.nextTargetSeqNum(TW44), "its MsgSeqNum is used up");
+            client.send("35=1|34=3|49=TW44|52=<TIME>|56=ISLD|112=NEXT|");
+            final String heartbeat = client.receive();
+            assertEquals("0", field(heartbeat, 35), "no ResendRequest for the rejected message: " + heartbeat);
+            assertEquals("NEXT", field(heartbeat, 112));
+        }
+        assertEquals(0, fixture.application.messages.get(), "not delivered field by field");
+    }
+
     private static String parties(final int count)
     {
         final StringBuilder fields = new StringBuilder("453=").append(count).append('|');

@@ -130,6 +130,51 @@ class SequenceHeadroomTest
     }
 
     @Test
+    void shouldGiveAFix42SessionTheHeadroomSinceFix42HasNo789()
+    {
+        final SessionConfig fix42 = new SessionConfig().beginString(SessionConfig.FIX42)
+            .senderCompId("ISLD").targetCompId("TW42").resetOnLogon(false);
+        first = new AcceptorFixture(false, ReleaseGate.OPEN, (context) -> context.addSession(fix42));
+        try (RawFixClient client = new RawFixClient(first.port(), SessionConfig.FIX42))
+        {
+            client.send("35=A|34=1|49=TW42|52=<TIME>|56=ISLD|98=0|108=30|");
+            assertEquals("1", RawFixClient.field(client.receive(), 34));
+            first.acceptor.execute(() ->
+            {
+                final FixSession session = first.acceptor.sessions().get(2);
+                for (int i = 0; i < 10; i++)
+                {
+                    session.tryClaim("8").putAscii(11, "E" + i).putChar(150, '0');
+                    session.commit();
+                }
+            });
+            for (int seq = 2; seq <= 11; seq++)
+            {
+                assertEquals(String.valueOf(seq), RawFixClient.field(client.receive(), 34));
+            }
+        }
+        final long tw42 = fix42.sessionId();
+        second = new AcceptorFixture(false, ReleaseGate.OPEN, (context) -> context.addSession(fix42));
+        second.stop();
+        NextExpectedMsgSeqNumTest.copyPrefix(first.journal, second.dir, (entry) -> entry.sessionId() == tw42 &&
+            entry.direction() == Direction.OUTBOUND && entry.msgSeqNum() >= 7);
+        second.start(false, ReleaseGate.OPEN, (context) -> context.addSession(fix42).lostOutboundBound(BOUND));
+        try (RawFixClient client = new RawFixClient(second.port(), SessionConfig.FIX42))
+        {
+            client.send("35=A|34=2|49=TW42|52=<TIME>|56=ISLD|98=0|108=30|");
+            final String logon = client.receive();
+            assertEquals(String.valueOf(7 + BOUND), RawFixClient.field(logon, 34), logon);
+            client.send("35=2|34=3|49=TW42|52=<TIME>|56=ISLD|7=12|16=0|");
+            final String gapFill = client.receive();
+            assertEquals("4", RawFixClient.field(gapFill, 35), gapFill);
+            assertEquals("12", RawFixClient.field(gapFill, 34));
+            assertEquals(String.valueOf(8 + BOUND), RawFixClient.field(gapFill, 36));
+        }
+        assertEquals(BOUND, second.acceptor.sessions().get(2).outboundSkipped());
+        assertEquals(0, second.acceptor.sessions().get(0).outboundSkipped(), "other sessions untouched");
+    }
+
+    @Test
     void shouldRefuseABoundBeyondTheLargestSkip()
     {
         final IllegalArgumentException ex = org.junit.jupiter.api.Assertions.assertThrows(
