@@ -71,6 +71,32 @@ class HostileSeqNumTest
     }
 
     @Test
+    void shouldKeepTheIndexSortedWhenAPossDupFillsAHoleAndForgetAboveALowerMessage()
+    {
+        try (Journal journal = open())
+        {
+            append(journal, 1, "1");
+            append(journal, 2, "2");
+            journal.appendSequenceChange(SESSION, 5, 1, 0);
+            append(journal, 5, "5");
+            append(journal, 6, "6");
+            final byte[] bytes = "3".getBytes(StandardCharsets.US_ASCII);
+            journal.appendMessage(SESSION, Direction.OUTBOUND, 3, 0, JournalEntry.FLAG_POSS_DUP,
+                new UnsafeBuffer(bytes), 0, bytes.length);
+            assertEquals(List.of("1", "2", "3", "5", "6"), outbound(journal));
+            assertEquals(List.of("3", "5"), range(journal, 3, 5));
+            assertEquals(7, journal.nextSenderSeqNum(SESSION), "a PossDup never moves the seq num back");
+            append(journal, 4, "4"); // not PossDup and lower: forgets 5 and 6
+            assertEquals(List.of("1", "2", "3", "4"), outbound(journal));
+            assertEquals(5, journal.nextSenderSeqNum(SESSION));
+        }
+        try (Journal journal = open())
+        {
+            assertEquals(List.of("1", "2", "3", "4"), outbound(journal));
+        }
+    }
+
+    @Test
     void shouldRefuseAMsgSeqNumWhoseSuccessorOverflowsBeforeWriting()
     {
         try (Journal journal = open())
@@ -163,6 +189,13 @@ class HostileSeqNumTest
     {
         final List<String> seqNums = new ArrayList<>();
         journal.readOutbound(SESSION, from, 0, (entry) -> seqNums.add(String.valueOf(entry.msgSeqNum())));
+        return seqNums;
+    }
+
+    private static List<String> range(final Journal journal, final int from, final int to)
+    {
+        final List<String> seqNums = new ArrayList<>();
+        journal.readOutbound(SESSION, from, to, (entry) -> seqNums.add(String.valueOf(entry.msgSeqNum())));
         return seqNums;
     }
 

@@ -193,16 +193,21 @@ final class FixEndpoints
                 .append("# TYPE tandem_fix_lost_outbound_on_logon_total counter\n")
                 .append("tandem_fix_lost_outbound_on_logon_total ").append(acceptor.lostOutboundOnLogon())
                 .append('\n');
-            out.append("# HELP tandem_fix_outbound_skipped_on_activation_total outbound MsgSeqNums skipped by ")
-                .append("sequence headroom at the first Logon without NextExpectedMsgSeqNum after activation (the ")
-                .append("previous primary may have sent them; this journal never held them)\n")
-                .append("# TYPE tandem_fix_outbound_skipped_on_activation_total counter\n");
+            out.append("# HELP tandem_fix_outbound_skipped_total outbound MsgSeqNums a session skipped at Logon ")
+                .append("because the journal lacked what a previous primary may have sent: exactly (the Logon's ")
+                .append("NextExpectedMsgSeqNum) or by sequence headroom after activation (a Logon without it)\n")
+                .append("# TYPE tandem_fix_outbound_skipped_total counter\n");
             for (final FixSession session : acceptor.sessions())
             {
-                out.append("tandem_fix_outbound_skipped_on_activation_total{session=\"")
+                out.append("tandem_fix_outbound_skipped_total{session=\"")
                     .append(session.config().senderCompId()).append("->").append(session.config().targetCompId())
                     .append("\"} ").append(session.outboundSkipped()).append('\n');
             }
+            out.append("# HELP tandem_fix_outbound_skipped_by_headroom_total outbound MsgSeqNums skipped by sequence ")
+                .append("headroom (first Logon without NextExpectedMsgSeqNum after activation), all sessions\n")
+                .append("# TYPE tandem_fix_outbound_skipped_by_headroom_total counter\n")
+                .append("tandem_fix_outbound_skipped_by_headroom_total ").append(acceptor.outboundSkippedByHeadroom())
+                .append('\n');
             out.append("# HELP tandem_fix_oversized_messages_total inbound messages over maxMessageLengthBytes ")
                 .append("(answered by a Logout with the reason)\n")
                 .append("# TYPE tandem_fix_oversized_messages_total counter\n")

@@ -50,7 +50,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class QuickFixJFailoverSystemTest
 {
     private static final Pattern SKIPPED =
-        Pattern.compile("tandem_fix_outbound_skipped_on_activation_total\\{session=\"ISLD->([A-Z0-9]+)\"} (\\d+)");
+        Pattern.compile("tandem_fix_outbound_skipped_total\\{session=\"ISLD->([A-Z0-9]+)\"} (\\d+)");
     private static final Pattern HEADROOM_FROM = Pattern.compile("skipping outbound MsgSeqNum (\\d+)\\.\\.");
     /** The temporary bound of Node.activationLossBound() until the replication loss window is wired. */
     private static final int LOSS_BOUND = 10_000;
