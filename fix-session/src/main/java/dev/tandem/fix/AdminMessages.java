@@ -95,7 +95,11 @@ final class AdminMessages
             }
             session.encoder.putBytes(
                 Tags.REF_MSG_TYPE, rejected.buffer(), rejected.msgTypeOffset(), rejected.msgTypeLength());
-            session.encoder.putInt(Tags.SESSION_REJECT_REASON, reason);
+            // FIX 4.2 defines reasons 0..11 only
+            if (reason <= 11 || !SessionConfig.FIX42.equals(session.beginString))
+            {
+                session.encoder.putInt(Tags.SESSION_REJECT_REASON, reason);
+            }
             commitAdmin();
         }
     }

@@ -113,6 +113,15 @@ public final class FixAcceptor implements Agent, AutoCloseable
         return engine.garbledMessages();
     }
 
+    /**
+     * Messages whose BodyLength exceeded maxMessageLengthBytes: the session logged out with the reason (the
+     * connection closed before Logon). Any thread.
+     */
+    public long oversizedMessages()
+    {
+        return engine.oversizedMessages();
+    }
+
     /** ResendRequests served from the journal. Any thread. */
     public long resendRequestsServed()
     {
@@ -127,6 +136,16 @@ public final class FixAcceptor implements Agent, AutoCloseable
     public long lostOutboundOnLogon()
     {
         return engine.lostOutboundOnLogon();
+    }
+
+    /**
+     * Outbound MsgSeqNums skipped by sequence headroom: the first Logon of a session after activation without
+     * NextExpectedMsgSeqNum (789) moved our next sender MsgSeqNum up by {@link FixContext#lostOutboundBound()}
+     * (per session: {@link FixSession#outboundSkipped()}). Any thread.
+     */
+    public long outboundSkippedByHeadroom()
+    {
+        return engine.outboundSkippedByHeadroom();
     }
 
     /** Logons completed. Any thread. */

@@ -29,6 +29,19 @@ public interface FixApplication
     void onMessage(DirectBuffer buffer, int offset, int length, FixSession session);
 
     /**
+     * Our outbound messages {@code fromSeqNum..toSeqNum} (inclusive) may have reached the counterparty from the
+     * previous primary, but this node's journal never held them (they were released before they replicated), so
+     * they cannot be resent: a ResendRequest for them gets a SequenceReset-GapFill. Called after
+     * {@link #onLogon(FixSession)} of the Logon that moved our next sender MsgSeqNum past them, either exactly (the
+     * counterparty's NextExpectedMsgSeqNum, 789) or by the sequence headroom of a newly activated node (a Logon
+     * without 789, see {@link FixContext#lostOutboundBound(int)}; then some or none of them were really sent). The
+     * application may send again what matters, e.g. an order status for its open orders.
+     */
+    default void onOutboundSkipped(final FixSession session, final int fromSeqNum, final int toSeqNum)
+    {
+    }
+
+    /**
      * Called once per duty cycle after the sockets were served, on the same thread: a place to send work that other
      * threads queued for the application without locks.
      *

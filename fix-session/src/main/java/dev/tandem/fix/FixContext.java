@@ -47,6 +47,22 @@ public final class FixContext
     public static final int DEFAULT_MAX_PENDING_CONNECTIONS = 64;
     /** Acceptor: 8 connections per remote host may wait for their Logon; beyond, that host's oldest is closed. */
     public static final int DEFAULT_MAX_PENDING_PER_ADDRESS = 8;
+    /**
+     * The largest MsgSeqNum (and BeginSeqNo, EndSeqNo, NewSeqNo, NextExpectedMsgSeqNum) accepted from a
+     * counterparty: 2^31 - 2, so that {@code seqNum + 1} never overflows an int.
+     */
+    public static final int MAX_MSG_SEQ_NUM = Integer.MAX_VALUE - 1;
+    /**
+     * 0: without a loss bound a newly activated acceptor adds no sequence headroom (right for WaitForever, which
+     * never releases a message the replica lacks).
+     */
+    public static final int DEFAULT_LOST_OUTBOUND_BOUND = 0;
+    /**
+     * 1,000,000: the most a Logon's NextExpectedMsgSeqNum (789) may be beyond our next sender MsgSeqNum. A failover
+     * loses at most a loss window of thousands of messages; a larger 789 is a faulty or hostile peer (and would
+     * make the session skip numbers it never sent), so it gets a Logout.
+     */
+    public static final int DEFAULT_MAX_OUTBOUND_SKIP_ON_LOGON = 1_000_000;
 
     private String bindAddress = DEFAULT_BIND_ADDRESS;
     private int port = -1;
@@ -73,6 +89,47 @@ public final class FixContext
     private int maxPendingConnections = DEFAULT_MAX_PENDING_CONNECTIONS;
     private int maxPendingPerAddress = DEFAULT_MAX_PENDING_PER_ADDRESS;
     private String agentName = "fix";
+    private int lostOutboundBound = DEFAULT_LOST_OUTBOUND_BOUND;
+    private int maxOutboundSkipOnLogon = DEFAULT_MAX_OUTBOUND_SKIP_ON_LOGON;
+
+    /**
+     * Acceptor: the most outbound messages per session that the previous primary may have released (sent to the
+     * counterparty) without this journal holding them, i.e. the replication loss window; 0 (the default) means
+     * none can have been lost (WaitForever, or a restart on the node's own journal).
+     * <p>
+     * When it is positive, each session's first accepted Logon without NextExpectedMsgSeqNum (789) and without a
+     * reset moves our next sender MsgSeqNum up by this many (sequence headroom), journaled as a sequence change, so
+     * the counterparty sees an ordinary gap (answered by a SequenceReset-GapFill) instead of a MsgSeqNum lower than
+     * it expects. Applied once per session per acceptor (an acceptor is created once per activation). A Logon with
+     * 789 takes the exact path instead. The application hears of every skip through
+     * {@link FixApplication#onOutboundSkipped(FixSession, int, int)}.
+     */
+    public FixContext lostOutboundBound(final int lostOutboundBound)
+    {
+        this.lostOutboundBound = lostOutboundBound;
+        return this;
+    }
+
+    public int lostOutboundBound()
+    {
+        return lostOutboundBound;
+    }
+
+    /**
+     * Acceptor: the most a Logon's NextExpectedMsgSeqNum (789) may be beyond our next sender MsgSeqNum; a Logon
+     * beyond it gets a Logout with the reason. Default {@value #DEFAULT_MAX_OUTBOUND_SKIP_ON_LOGON}; never below
+     * {@link #lostOutboundBound()}.
+     */
+    public FixContext maxOutboundSkipOnLogon(final int maxOutboundSkipOnLogon)
+    {
+        this.maxOutboundSkipOnLogon = maxOutboundSkipOnLogon;
+        return this;
+    }
+
+    public int maxOutboundSkipOnLogon()
+    {
+        return maxOutboundSkipOnLogon;
+    }
 
     /** Acceptor: the address to listen on (default {@value #DEFAULT_BIND_ADDRESS}). */
     public FixContext bindAddress(final String bindAddress)
@@ -423,6 +480,9 @@ public final class FixContext
         requireRange("connectTimeoutMs", connectTimeoutMs, 1, Long.MAX_VALUE / 2_000_000);
         requireRange("maxPendingConnections", maxPendingConnections, 1, 65_536);
         requireRange("maxPendingPerAddress", maxPendingPerAddress, 1, maxPendingConnections);
+        // far below MAX_MSG_SEQ_NUM: a skip never takes a session near the end of the seq num range
+        requireRange("maxOutboundSkipOnLogon", maxOutboundSkipOnLogon, 0, MAX_MSG_SEQ_NUM / 4);
+        requireRange("lostOutboundBound", lostOutboundBound, 0, maxOutboundSkipOnLogon);
         if (epochClock == null || nanoClock == null)
         {
             throw new IllegalArgumentException("epochClock/nanoClock=null: clocks are required");

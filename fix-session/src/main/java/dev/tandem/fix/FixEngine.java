@@ -37,6 +37,11 @@ final class FixEngine
     static final int MAX_ACCEPTS_PER_PASS = 64;
     /** Inbound buffer before Logon: a Logon is a few hundred bytes; the full buffer comes with the session. */
     static final int PRE_LOGON_INBOUND_BYTES = 8 * 1024;
+    /**
+     * 65,536 fields: 768 KiB of index per decoder (three per engine). Enough for every field of a 256 KiB message;
+     * a longer message with more fields is well formed but Rejected (see {@link FixDecoder#truncated()}).
+     */
+    static final int MAX_INDEXED_FIELDS = 65_536;
 
     private final FixContext context;
     private final boolean acceptor;
@@ -44,6 +49,8 @@ final class FixEngine
     private final FixSession[] sessions;
     private final ArrayList<Connection> connections = new ArrayList<>();
     private final FixDecoder decoder;
+    private final FixDecoder queueDecoder;
+    private final FixDecoder resendDecoder;
     private final int maxMessageLength;
     private final int inboundCapacity;
     private final int preLogonCapacity;
@@ -64,9 +71,11 @@ final class FixEngine
     private volatile long disconnectAllRequests;
     private long disconnectAllServed;
     private volatile long garbledMessages;
+    private volatile long oversizedMessages;
     private volatile long resendRequestsServed;
     private volatile long logons;
     private volatile long lostOutboundOnLogon;
+    private volatile long outboundSkippedByHeadroom;
     private volatile long disconnects;
 
     // initiator connect state
@@ -82,7 +91,12 @@ final class FixEngine
         this.maxMessageLength = context.maxMessageLengthBytes();
         this.inboundCapacity = Math.max(2 * maxMessageLength, 128 * 1024);
         this.preLogonCapacity = Math.min(PRE_LOGON_INBOUND_BYTES, inboundCapacity);
-        this.decoder = new FixDecoder();
+        // every field of a message up to maxMessageLengthBytes is indexed (a field takes at least 4 bytes, "1=x" and
+        // SOH), so a long repeating group is processed, not dropped; past MAX_INDEXED_FIELDS the message is Rejected
+        final int maxFields = indexedFields(maxMessageLength);
+        this.decoder = new FixDecoder(maxFields);
+        this.queueDecoder = new FixDecoder(maxFields);
+        this.resendDecoder = new FixDecoder(maxFields);
         this.logonsEnabled = context.logonsEnabled();
         this.nowNs = context.nanoClock().nanoTime();
         this.nowMs = context.epochClock().time();
@@ -124,6 +138,24 @@ final class FixEngine
     int boundPort()
     {
         return serverChannel == null ? -1 : serverChannel.socket().getLocalPort();
+    }
+
+    /** The most fields a decoder indexes for messages up to {@code maxMessageLength} bytes. */
+    static int indexedFields(final int maxMessageLength)
+    {
+        return Math.min(maxMessageLength / 4 + 1, MAX_INDEXED_FIELDS);
+    }
+
+    /** Decoder for messages taken from a session's gap queue (one session drains at a time). */
+    FixDecoder queueDecoder()
+    {
+        return queueDecoder;
+    }
+
+    /** Decoder for journaled messages being resent (one resend batch at a time). */
+    FixDecoder resendDecoder()
+    {
+        return resendDecoder;
     }
 
     FixContext context()
@@ -185,6 +217,11 @@ final class FixEngine
         return garbledMessages;
     }
 
+    long oversizedMessages()
+    {
+        return oversizedMessages;
+    }
+
     long resendRequestsServed()
     {
         return resendRequestsServed;
@@ -193,6 +230,11 @@ final class FixEngine
     long lostOutboundOnLogon()
     {
         return lostOutboundOnLogon;
+    }
+
+    long outboundSkippedByHeadroom()
+    {
+        return outboundSkippedByHeadroom;
     }
 
     long logons()
@@ -239,6 +281,20 @@ final class FixEngine
             "{}..{} the counterparty received are not in the journal (lost in a failover); moving on to {}, a " +
             "ResendRequest for them gets a GapFill",
             session.config(), toSeqNum, fromSeqNum, toSeqNum - fromSeqNum, fromSeqNum, toSeqNum - 1, toSeqNum);
+    }
+
+    /**
+     * The first Logon after activation carried no NextExpectedMsgSeqNum (789): our next sender MsgSeqNum moves from
+     * {@code fromSeqNum} to {@code toSeqNum} past whatever the previous primary may have sent that we lack.
+     */
+    @SuppressWarnings("NonAtomicOperationOnVolatileField")
+    void onSequenceHeadroom(final FixSession session, final int fromSeqNum, final int toSeqNum)
+    {
+        outboundSkippedByHeadroom += toSeqNum - fromSeqNum;
+        LOG.warn("{}: first Logon after activation has no NextExpectedMsgSeqNum(789): skipping outbound MsgSeqNum " +
+            "{}..{} ({} = lostOutboundBound), which the previous primary may have sent without this journal " +
+            "holding them; moving on to {}, a ResendRequest for them gets a GapFill",
+            session.config(), fromSeqNum, toSeqNum - 1, toSeqNum - fromSeqNum, toSeqNum);
     }
 
     void logReason(final FixSession session, final CharSequence reason)
@@ -561,6 +617,12 @@ final class FixEngine
             }
             if (frame < 0)
             {
+                final long declared = FixFraming.declaredFrameLength(
+                    connection.inbound, offset, connection.inboundLimit - offset);
+                if (declared > maxMessageLength)
+                {
+                    onOversized(connection, offset, declared);
+                }
                 offset -= frame;
                 garbled();
                 continue;
@@ -581,6 +643,37 @@ final class FixEngine
         }
     }
 
+    /**
+     * A message whose BodyLength says it is longer than maxMessageLengthBytes: it cannot be held, so it cannot be
+     * processed nor Rejected field by field. Before Logon the connection is closed; after, the session logs out
+     * with the reason, and when it is the MsgSeqNum we expect, that number is used up (journaled), so the
+     * counterparty is never asked for it again: no resend loop.
+     */
+    @SuppressWarnings("NonAtomicOperationOnVolatileField")
+    private void onOversized(final Connection connection, final int offset, final long declaredLength)
+    {
+        oversizedMessages++;
+        final FixSession session = connection.session;
+        final int msgSeqNum = FixFraming.headerIntValue(
+            connection.inbound, offset, Math.min(connection.inboundLimit - offset, 1024), Tags.MSG_SEQ_NUM);
+        final String reason = "Message " + (msgSeqNum > 0 ? "MsgSeqNum " + msgSeqNum + " " : "") + "of " +
+            declaredLength + " bytes exceeds maxMessageLengthBytes " + maxMessageLength;
+        if (session == null)
+        {
+            closeConnection(connection, reason);
+            return;
+        }
+        LOG.warn("{}: {}: logging out", session.config(), reason);
+        if (session.state == SessionState.LOGGED_ON || session.state == SessionState.LOGOUT_SENT)
+        {
+            if (msgSeqNum == session.nextTargetSeqNum && msgSeqNum < FixContext.MAX_MSG_SEQ_NUM)
+            {
+                session.inbound.advanceTargetTo(msgSeqNum + 1);
+            }
+            session.logoutAndDisconnect(reason);
+        }
+    }
+
     @SuppressWarnings("NonAtomicOperationOnVolatileField")
     private void garbled()
     {
@@ -589,7 +682,8 @@ final class FixEngine
 
     private void onFrame(final Connection connection, final int offset, final int length)
     {
-        if (decoder.wrap(connection.inbound, offset, length) != FixDecoder.OK)
+        final int status = decoder.wrap(connection.inbound, offset, length);
+        if (status != FixDecoder.OK && status != FixDecoder.TOO_MANY_FIELDS)
         {
             // FIX: a garbled message (bad BodyLength, CheckSum, framing) is ignored; a resend request follows
             // naturally when the next good message shows the gap
@@ -600,6 +694,10 @@ final class FixEngine
         if (session != null)
         {
             session.onInbound(decoder);
+        }
+        else if (status != FixDecoder.OK)
+        {
+            closeConnection(connection, "first message has more than " + (decoder.fieldCount()) + " fields");
         }
         else if (acceptor)
         {

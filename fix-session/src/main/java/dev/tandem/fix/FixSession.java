@@ -37,7 +37,10 @@ public final class FixSession
     public static final long NOT_LOGGED_ON = -2;
     /** The session's outbound buffer is full (a slow counterparty or a closed gate): try again later. */
     public static final long BACK_PRESSURED = -3;
-    /** The message does not fit in {@link FixContext#maxMessageLengthBytes()}: nothing was sent. */
+    /**
+     * The message does not fit in {@link FixContext#maxMessageLengthBytes()} less the room a resend needs
+     * ({@value #RESEND_RESERVE_BYTES} bytes), or has more fields than a resend could index: nothing was sent.
+     */
     public static final long MESSAGE_TOO_LONG = -4;
     /** The journal refused the append (see the error handler): nothing was sent. */
     public static final long JOURNAL_REFUSED = -5;
@@ -46,8 +49,17 @@ public final class FixSession
     static final int REASON_VALUE_INCORRECT = 5;
     static final int REASON_COMP_ID_PROBLEM = 9;
     static final int REASON_SENDING_TIME_ACCURACY = 10;
+    /** SessionRejectReason "Other": not in FIX 4.2, whose Rejects then go without a reason code. */
+    static final int REASON_OTHER = 99;
 
     static final String TEST_REQ_ID = "TEST";
+    /**
+     * Room kept free in every outbound message for what a resend adds: PossDupFlag (5 bytes), OrigSendingTime (up
+     * to 32 with nanoseconds), a SendingTime up to 4 bytes longer than the original's, a longer BodyLength. So the
+     * journal never holds a message that cannot be resent (it would be gap-filled, silently lost to the
+     * counterparty).
+     */
+    static final int RESEND_RESERVE_BYTES = 64;
 
     final FixEngine engine;
     final SessionConfig config;
@@ -57,10 +69,12 @@ public final class FixSession
     final String targetCompId;
     final Journal journal;
     final int maxMessageLength;
+    final int maxIndexedFields;
+    /** Messages at most this long cannot have more fields than a decoder indexes: no count needed. */
+    final int maxIndexedFieldsBytes;
     final OutboundQueue outbound;
     final InboundQueue inboundQueue;
     final FixEncoder encoder = new FixEncoder();
-    final FixDecoder queueDecoder = new FixDecoder();
     final UnsafeBuffer dequeueBuffer;
     final Resender resender;
     final StringBuilder text = new StringBuilder(128);
@@ -81,6 +95,10 @@ public final class FixSession
     int claimOffset = -1;
     int claimFlags;
     long lastStatus;
+    boolean headroomPending;
+    int skippedFromSeqNum;
+    int skippedToSeqNum;
+    volatile long outboundSkipped;
 
     final SessionInbound inbound;
     final AdminMessages admin;
@@ -96,6 +114,8 @@ public final class FixSession
         this.targetCompId = config.targetCompId();
         this.journal = context.journal();
         this.maxMessageLength = context.maxMessageLengthBytes();
+        this.maxIndexedFields = FixEngine.indexedFields(maxMessageLength);
+        this.maxIndexedFieldsBytes = 4 * maxIndexedFields;
         // one record per waiting message; ~64 bytes is about the smallest FIX message
         this.outbound = new OutboundQueue(
             context.outboundBufferBytes(), Math.min(context.outboundBufferBytes() / 64, 65_536));
@@ -105,6 +125,17 @@ public final class FixSession
         this.inbound = new SessionInbound(this);
         this.admin = new AdminMessages(this);
         this.logon = new SessionLogon(this);
+        this.headroomPending = context.lostOutboundBound() > 0;
+    }
+
+    /**
+     * Outbound MsgSeqNums this session skipped at Logon because the journal lacked messages the counterparty may
+     * have received from a previous primary: exactly (NextExpectedMsgSeqNum, 789) or by the sequence headroom of a
+     * newly activated node. Any thread.
+     */
+    public long outboundSkipped()
+    {
+        return outboundSkipped;
     }
 
     /** The stable session id, see {@link SessionIds}. Any thread. */
@@ -188,12 +219,17 @@ public final class FixSession
         final int offset = claimOffset;
         claimOffset = -1;
         final int length = encoder.finish(beginString);
-        if (length < 0)
+        if (length < 0 || length > maxMessageLength - RESEND_RESERVE_BYTES)
         {
             return MESSAGE_TOO_LONG;
         }
         final MutableDirectBuffer buffer = outbound.buffer();
         final int messageOffset = encoder.messageOffset();
+        if (length > maxIndexedFieldsBytes && fieldCount(encoder.buffer(), messageOffset, length) > maxIndexedFields)
+        {
+            // a resend decodes the journaled message: one it could not index would be gap-filled
+            return MESSAGE_TOO_LONG;
+        }
         if (messageOffset != offset)
         {
             buffer.putBytes(offset, buffer, messageOffset, length);
@@ -218,6 +254,19 @@ public final class FixSession
         outbound.commit(length, position, engine.nowNs());
         lastSentNs = engine.nowNs();
         return position;
+    }
+
+    private static int fieldCount(final DirectBuffer buffer, final int offset, final int length)
+    {
+        int fields = 0;
+        for (int i = offset, end = offset + length; i < end; i++)
+        {
+            if (buffer.getByte(i) == 1)
+            {
+                fields++;
+            }
+        }
+        return fields;
     }
 
     /** Drops a claimed message: nothing is journaled or sent. */

@@ -20,7 +20,7 @@ final class Resender implements EntryHandler
     private final FixSession session;
     private final Journal journal;
     private final long sessionId;
-    private final FixDecoder decoder = new FixDecoder();
+    private final FixDecoder decoder;
     private boolean active;
     private int next;
     private int end;
@@ -34,6 +34,7 @@ final class Resender implements EntryHandler
         this.session = session;
         this.journal = journal;
         this.sessionId = sessionId;
+        this.decoder = session.engine.resendDecoder();
     }
 
     void start(final int beginSeqNo, final int endSeqNo)

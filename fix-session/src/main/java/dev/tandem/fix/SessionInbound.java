@@ -57,6 +57,11 @@ final class SessionInbound
             return;
         }
         final int msgSeqNum = decoder.msgSeqNum();
+        if (msgSeqNum > FixContext.MAX_MSG_SEQ_NUM)
+        {
+            session.logoutAndDisconnect("MsgSeqNum above " + FixContext.MAX_MSG_SEQ_NUM);
+            return;
+        }
         if (session.state == SessionState.LOGGED_ON && decoder.isMsgType('A') &&
             decoder.booleanValue(Tags.RESET_SEQ_NUM_FLAG))
         {
@@ -125,9 +130,9 @@ final class SessionInbound
             return;
         }
         final int msgSeqNum = decoder.msgSeqNum();
-        if (msgSeqNum <= 0)
+        if (msgSeqNum <= 0 || msgSeqNum > FixContext.MAX_MSG_SEQ_NUM)
         {
-            session.disconnect("Logon reply without MsgSeqNum");
+            session.disconnect("Logon reply without a valid MsgSeqNum");
             return;
         }
         if (msgSeqNum < session.nextTargetSeqNum)
@@ -183,6 +188,11 @@ final class SessionInbound
             session.admin.sendReject(
                 decoder, Tags.NEW_SEQ_NO, FixSession.REASON_REQUIRED_TAG_MISSING, "Required tag missing");
         }
+        else if (newSeqNo > FixContext.MAX_MSG_SEQ_NUM)
+        {
+            session.admin.sendReject(decoder, Tags.NEW_SEQ_NO, FixSession.REASON_VALUE_INCORRECT,
+                "Value is incorrect (out of range) for this tag");
+        }
         else if (newSeqNo > session.nextTargetSeqNum)
         {
             advanceTargetTo(newSeqNo);
@@ -227,6 +237,14 @@ final class SessionInbound
     {
         final int msgSeqNum = decoder.msgSeqNum();
         journalInbound(decoder);
+        if (decoder.truncated())
+        {
+            // well formed, so its MsgSeqNum is used up (journaled above), but it cannot be read field by field
+            session.text.setLength(0);
+            session.text.append("Message has more than ").append(decoder.fieldCount()).append(" fields");
+            session.admin.sendReject(decoder, 0, FixSession.REASON_OTHER, session.text);
+            return;
+        }
         if (decoder.isAdmin())
         {
             final char type = (char)decoder.buffer().getByte(decoder.msgTypeOffset());
@@ -255,11 +273,11 @@ final class SessionInbound
                 case '4':
                 {
                     final int newSeqNo = decoder.intValue(Tags.NEW_SEQ_NO, -1);
-                    if (newSeqNo > session.nextTargetSeqNum)
+                    if (newSeqNo > session.nextTargetSeqNum && newSeqNo <= FixContext.MAX_MSG_SEQ_NUM)
                     {
                         advanceTargetTo(newSeqNo);
                     }
-                    else if (newSeqNo <= msgSeqNum)
+                    else if (newSeqNo <= msgSeqNum || newSeqNo > FixContext.MAX_MSG_SEQ_NUM)
                     {
                         session.admin.sendReject(decoder, Tags.NEW_SEQ_NO, FixSession.REASON_VALUE_INCORRECT,
                             "Value is incorrect (out of range) for this tag");
@@ -304,9 +322,11 @@ final class SessionInbound
                 break;
             }
             final int length = session.inboundQueue.take(record, session.dequeueBuffer);
-            if (session.queueDecoder.wrap(session.dequeueBuffer, 0, length) == FixDecoder.OK)
+            final FixDecoder queueDecoder = session.engine.queueDecoder();
+            final int status = queueDecoder.wrap(session.dequeueBuffer, 0, length);
+            if (status == FixDecoder.OK || status == FixDecoder.TOO_MANY_FIELDS)
             {
-                processInSequence(session.queueDecoder, true);
+                processInSequence(queueDecoder, true);
             }
         }
         session.inboundQueue.dropBelow(session.nextTargetSeqNum);
@@ -340,9 +360,11 @@ final class SessionInbound
     {
         final int beginSeqNo = decoder.intValue(Tags.BEGIN_SEQ_NO, -1);
         final int endSeqNo = decoder.intValue(Tags.END_SEQ_NO, -1);
-        if (beginSeqNo <= 0 || endSeqNo < 0 || (endSeqNo != 0 && endSeqNo < beginSeqNo))
+        if (beginSeqNo <= 0 || endSeqNo < 0 || (endSeqNo != 0 && endSeqNo < beginSeqNo) ||
+            beginSeqNo > FixContext.MAX_MSG_SEQ_NUM || endSeqNo > FixContext.MAX_MSG_SEQ_NUM)
         {
-            session.admin.sendReject(decoder, beginSeqNo <= 0 ? Tags.BEGIN_SEQ_NO : Tags.END_SEQ_NO,
+            session.admin.sendReject(decoder,
+                beginSeqNo <= 0 || beginSeqNo > FixContext.MAX_MSG_SEQ_NUM ? Tags.BEGIN_SEQ_NO : Tags.END_SEQ_NO,
                 FixSession.REASON_VALUE_INCORRECT,
                 "Value is incorrect (out of range) for this tag");
             return;

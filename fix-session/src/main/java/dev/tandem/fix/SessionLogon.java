@@ -40,9 +40,9 @@ final class SessionLogon
             return;
         }
         final int msgSeqNum = logon.msgSeqNum();
-        if (msgSeqNum <= 0)
+        if (msgSeqNum <= 0 || msgSeqNum > FixContext.MAX_MSG_SEQ_NUM)
         {
-            session.logoutAndDisconnect("MsgSeqNum missing or not positive");
+            session.logoutAndDisconnect("MsgSeqNum missing, not positive or above " + FixContext.MAX_MSG_SEQ_NUM);
             return;
         }
         if (msgSeqNum < session.nextTargetSeqNum)
@@ -50,11 +50,37 @@ final class SessionLogon
             session.logoutAndDisconnect(session.inbound.tooLowText(msgSeqNum));
             return;
         }
-        final int nextExpected = logon.intValue(Tags.NEXT_EXPECTED_MSG_SEQ_NUM, 0);
+        final boolean has789 = logon.contains(Tags.NEXT_EXPECTED_MSG_SEQ_NUM);
+        final int nextExpected = has789 ? logon.intValue(Tags.NEXT_EXPECTED_MSG_SEQ_NUM, -1) : 0;
+        if (has789 && (nextExpected <= 0 || nextExpected > FixContext.MAX_MSG_SEQ_NUM))
+        {
+            session.logoutAndDisconnect("NextExpectedMsgSeqNum(789) must be an integer within 1.." +
+                FixContext.MAX_MSG_SEQ_NUM);
+            return;
+        }
         if (!reset && nextExpected > session.nextSenderSeqNum)
         {
+            final int maxSkip = session.engine.context().maxOutboundSkipOnLogon();
+            if ((long)nextExpected - session.nextSenderSeqNum > maxSkip)
+            {
+                session.logoutAndDisconnect("NextExpectedMsgSeqNum(789) " + nextExpected +
+                    " is beyond our next MsgSeqNum " + session.nextSenderSeqNum + " by more than " + maxSkip);
+                return;
+            }
             skipLostOutbound(nextExpected);
         }
+        else if (!reset && !has789 && session.headroomPending)
+        {
+            final long headroomTo = (long)session.nextSenderSeqNum + session.engine.context().lostOutboundBound();
+            if (headroomTo > FixContext.MAX_MSG_SEQ_NUM)
+            {
+                session.logoutAndDisconnect("MsgSeqNum range exhausted: a sequence reset is required");
+                return;
+            }
+            skipHeadroom((int)headroomTo);
+        }
+        // once per session per activation: any accepted Logon uses up the headroom, which the journal now records
+        session.headroomPending = false;
         session.heartbeatIntervalNs = heartbeatIntervalSec * 1_000_000_000L;
         // FIX 4.4: the reply's 789 counts the Logon being answered when it is the one we expect
         final int echo = nextExpected <= 0 ? 0 :
@@ -86,9 +112,30 @@ final class SessionLogon
     void skipLostOutbound(final int nextExpected)
     {
         session.engine.onOutboundLostBeforeLogon(session, session.nextSenderSeqNum, nextExpected);
+        skipTo(nextExpected);
+    }
+
+    /**
+     * The first Logon after this node's activation carries no NextExpectedMsgSeqNum (789): the previous primary may
+     * have sent up to {@link FixContext#lostOutboundBound()} messages that our journal lacks, and the counterparty
+     * would take our next MsgSeqNum as too low. Move past all of them (journaled, so it replicates and survives a
+     * restart); the counterparty sees a gap and its ResendRequest gets a GapFill over what we never held.
+     */
+    void skipHeadroom(final int nextSenderSeqNum)
+    {
+        session.engine.onSequenceHeadroom(session, session.nextSenderSeqNum, nextSenderSeqNum);
+        skipTo(nextSenderSeqNum);
+    }
+
+    private void skipTo(final int nextSenderSeqNum)
+    {
         session.journal.appendSequenceChange(
-            session.sessionId, nextExpected, session.nextTargetSeqNum, session.engine.nowMs() * 1_000_000L);
-        session.nextSenderSeqNum = nextExpected;
+            session.sessionId, nextSenderSeqNum, session.nextTargetSeqNum, session.engine.nowMs() * 1_000_000L);
+        final int from = session.nextSenderSeqNum;
+        session.outboundSkipped += nextSenderSeqNum - from;
+        session.skippedFromSeqNum = from;
+        session.skippedToSeqNum = nextSenderSeqNum - 1;
+        session.nextSenderSeqNum = nextSenderSeqNum;
     }
 
     void bind(final Connection connection)
@@ -137,6 +184,15 @@ final class SessionLogon
         if (session.state == SessionState.LOGGED_ON)
         {
             session.engine.application().onLogon(session);
+        }
+        final int skippedTo = session.skippedToSeqNum;
+        if (skippedTo != 0)
+        {
+            session.skippedToSeqNum = 0;
+            if (session.state == SessionState.LOGGED_ON)
+            {
+                session.engine.application().onOutboundSkipped(session, session.skippedFromSeqNum, skippedTo);
+            }
         }
     }
 }

@@ -14,12 +14,23 @@ final class AcceptorFixture implements AutoCloseable
     final Path dir;
     final EchoApplication application = new EchoApplication();
     final JumpNanoClock nanoClock = new JumpNanoClock();
+    final int journalMaxMessageLengthBytes;
     Journal journal;
     FixAcceptor acceptor;
 
     AcceptorFixture(final boolean resetOnLogon, final ReleaseGate gate, final Consumer<FixContext> customise)
     {
+        this(resetOnLogon, gate, customise, JournalContext.DEFAULT_MAX_MESSAGE_LENGTH_BYTES);
+    }
+
+    AcceptorFixture(
+        final boolean resetOnLogon,
+        final ReleaseGate gate,
+        final Consumer<FixContext> customise,
+        final int journalMaxMessageLengthBytes)
+    {
         dir = Tests.tempDir("fix");
+        this.journalMaxMessageLengthBytes = journalMaxMessageLengthBytes;
         start(resetOnLogon, gate, customise);
     }
 
@@ -30,7 +41,8 @@ final class AcceptorFixture implements AutoCloseable
 
     void start(final boolean resetOnLogon, final ReleaseGate gate, final Consumer<FixContext> customise)
     {
-        journal = Journal.open(new JournalContext().dir(dir.toString()));
+        journal = Journal.open(new JournalContext().dir(dir.toString())
+            .maxMessageLengthBytes(journalMaxMessageLengthBytes));
         final FixContext context = new FixContext()
             .port(0)
             .addSession(new SessionConfig().senderCompId("ISLD").targetCompId("TW44").resetOnLogon(resetOnLogon))

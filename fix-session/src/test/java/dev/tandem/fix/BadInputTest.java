@@ -92,16 +92,18 @@ class BadInputTest
     }
 
     @Test
-    void shouldSkipOversizedMessageAndRequestItAgain()
+    void shouldLogoutWithTheReasonOnAnOversizedMessageRatherThanAskForItAgainAndAgain()
     {
         try (RawFixClient client = fixture.logon(); RawFixClient other = fixture.logon("TW", 30))
         {
             client.send("35=D|34=2|49=TW44|52=<TIME>|56=ISLD|58=" + "x".repeat(4000) + "|");
+            final String logout = client.receive();
+            assertEquals("5", field(logout, 35), logout);
+            assertTrue(field(logout, 58).startsWith("Message MsgSeqNum 2 of "), logout);
+            assertTrue(field(logout, 58).endsWith("exceeds maxMessageLengthBytes 1024"), logout);
+            client.drainUntilDisconnect();
             assertOtherSessionWorks(other, 2);
-            client.send("35=0|34=3|49=TW44|52=<TIME>|56=ISLD|");
-            final String resendRequest = client.receive();
-            assertEquals("2", field(resendRequest, 35));
-            assertEquals("2", field(resendRequest, 7));
+            assertEquals(1, fixture.acceptor.oversizedMessages());
         }
     }
 

@@ -15,6 +15,7 @@ final class EchoApplication implements FixApplication
     final AtomicInteger logouts = new AtomicInteger();
     final AtomicInteger messages = new AtomicInteger();
     final java.util.Set<String> clOrdIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    final java.util.List<String> skipped = new java.util.concurrent.CopyOnWriteArrayList<>();
     volatile boolean echo = true;
     volatile boolean clOrdIdTracking = true;
 
@@ -28,6 +29,12 @@ final class EchoApplication implements FixApplication
     public void onLogout(final FixSession session)
     {
         logouts.incrementAndGet();
+    }
+
+    @Override
+    public void onOutboundSkipped(final FixSession session, final int fromSeqNum, final int toSeqNum)
+    {
+        skipped.add(session.config().targetCompId() + " " + fromSeqNum + ".." + toSeqNum);
     }
 
     @Override

@@ -233,7 +233,7 @@ class NextExpectedMsgSeqNumTest
     }
 
     /** Copies {@code from}'s entries into a journal in {@code dir} as replication would, up to the first {@code stop}. */
-    private static void copyPrefix(final Journal from, final Path dir, final Predicate<JournalEntry> stop)
+    static void copyPrefix(final Journal from, final Path dir, final Predicate<JournalEntry> stop)
     {
         final UnsafeBuffer wire = new UnsafeBuffer(ByteBuffer.allocateDirect(64 * 1024));
         final boolean[] stopped = {false};

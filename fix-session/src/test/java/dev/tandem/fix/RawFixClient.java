@@ -132,7 +132,7 @@ final class RawFixClient implements AutoCloseable
                 final String message = buffer.getStringWithoutLengthAscii(0, frame).replace('\u0001', '|');
                 buffer.putBytes(0, buffer, frame, limit - frame);
                 limit -= frame;
-                final FixDecoder decoder = new FixDecoder();
+                final FixDecoder decoder = new FixDecoder(frame / 4 + 1);
                 final int status = decoder.wrap(new UnsafeBuffer(message.replace('|', '\u0001')
                     .getBytes(StandardCharsets.ISO_8859_1)), 0, frame);
                 if (status != FixDecoder.OK)

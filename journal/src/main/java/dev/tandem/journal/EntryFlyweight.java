@@ -62,9 +62,9 @@ final class EntryFlyweight implements JournalEntry
             {
                 return "unknown direction " + direction;
             }
-            if (msgSeqNum() < 1)
+            if (msgSeqNum() < 1 || msgSeqNum() > JournalEntry.MAX_SEQ_NUM)
             {
-                return "MsgSeqNum " + msgSeqNum() + " is not positive";
+                return "MsgSeqNum " + msgSeqNum() + " is not within 1.." + JournalEntry.MAX_SEQ_NUM;
             }
         }
         else if (type == TYPE_SEQUENCE)

@@ -228,10 +228,10 @@ public final class Journal implements AutoCloseable
                 " MsgSeqNum " + msgSeqNum + " exceeds maxMessageLengthBytes " + maxMessageLengthBytes +
                 " of journal " + dir);
         }
-        if (msgSeqNum < 1)
+        if (msgSeqNum < 1 || msgSeqNum > JournalEntry.MAX_SEQ_NUM)
         {
             throw new JournalException("refused: MsgSeqNum " + msgSeqNum + " for session " + sessionId +
-                " is not positive");
+                " is not within 1.." + JournalEntry.MAX_SEQ_NUM);
         }
         final boolean inbound = direction == Direction.INBOUND;
         final long position = lastPosition + 1;
@@ -248,9 +248,10 @@ public final class Journal implements AutoCloseable
             header, CHECKSUMMED_OFFSET, HEADER_LENGTH - CHECKSUMMED_OFFSET, buffer, offset, length), BYTE_ORDER);
 
         final long index = write(buffer, offset, length, true);
+        // the entry is written: its position is used up whatever happens next, so it is never written twice
+        lastPosition = position;
         afterWrite(index, position);
         sessions.apply(JournalEntry.TYPE_MESSAGE, sessionId, inbound, flags, msgSeqNum, 0, index);
-        lastPosition = position;
         flush();
         return position;
     }
@@ -285,9 +286,9 @@ public final class Journal implements AutoCloseable
             header, CHECKSUMMED_OFFSET, HEADER_LENGTH - CHECKSUMMED_OFFSET), BYTE_ORDER);
 
         final long index = write(header, 0, 0, true);
+        lastPosition = position;
         afterWrite(index, position);
         sessions.apply(JournalEntry.TYPE_SEQUENCE, sessionId, false, 0, nextSenderSeqNum, nextTargetSeqNum, index);
-        lastPosition = position;
         flush();
         return position;
     }
@@ -315,10 +316,10 @@ public final class Journal implements AutoCloseable
                 " does not follow last position " + lastPosition);
         }
         final long index = write(buffer, offset, length, false);
+        lastPosition = position;
         afterWrite(index, position);
         sessions.apply(entry.type(), entry.sessionId(), entry.isInbound(), entry.flags(), entry.msgSeqNum(),
             entry.nextTargetSeqNum(), index);
-        lastPosition = position;
         flush();
         return position;
     }
@@ -502,13 +503,15 @@ public final class Journal implements AutoCloseable
         final int last = endSeqNo == 0 ? state.highestIndexed() : Math.min(endSeqNo, state.highestIndexed());
         final ExcerptTailer tailer = ownerTailer;
         int delivered = 0;
-        for (int seqNum = Math.max(1, beginSeqNo); seqNum <= last; seqNum++)
+        // walk the indexed messages, not the seq num range: a range skipped at Logon costs nothing
+        for (int slot = state.firstSlotAtOrAbove(Math.max(1, beginSeqNo)); slot < state.indexedCount(); slot++)
         {
-            final long index = state.outboundIndex(seqNum);
-            if (index < 0)
+            final int seqNum = state.seqNumAt(slot);
+            if (seqNum > last)
             {
-                continue;
+                break;
             }
+            final long index = state.indexAt(slot);
             if (tailer.index() != index && !tailer.moveToIndex(index))
             {
                 continue;

@@ -18,6 +18,10 @@ public interface JournalEntry
 
     /** Flag: an administrative (session-level) message, as opposed to an application message. */
     int FLAG_ADMIN = 1;
+
+    /** The largest MsgSeqNum a message entry may carry: 2^31 - 2, so that MsgSeqNum + 1 is still an int. */
+    int MAX_SEQ_NUM = Integer.MAX_VALUE - 1;
+
     /** Flag: the message carried PossDupFlag=Y. */
     int FLAG_POSS_DUP = 2;
 

@@ -7,88 +7,149 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * One session's recovered state: next sender and target seq nums, and where each outbound MsgSeqNum is in the
- * queue. The index lives off-heap and doubles as it fills, so appends allocate no heap in steady state.
+ * queue. The index is a sorted off-heap array of (MsgSeqNum, Chronicle index) pairs, one per outbound message really
+ * journaled: its size follows what was written, never the value of a MsgSeqNum (a counterparty's
+ * NextExpectedMsgSeqNum of 200,000,000 costs one pair, not 1.6 GB of slots). Messages are appended in MsgSeqNum
+ * order, so a lookup is one comparison in steady state (binary search otherwise) and appends allocate no heap.
  * <p>
  * Not thread safe: owned by the journal's owner thread.
  */
 final class SessionState
 {
     private static final int INITIAL_CAPACITY = 1024;
+    /** One pair: MsgSeqNum (int, padded to 8) then Chronicle index (long). */
+    private static final int PAIR_BYTES = 16;
+    private static final int SEQ_NUM_OFFSET = 0;
+    private static final int INDEX_OFFSET = 8;
+    /** Keeps capacity * PAIR_BYTES within an int. */
+    private static final int MAX_CAPACITY = Integer.MAX_VALUE / PAIR_BYTES;
 
     final long sessionId;
     int nextSenderSeqNum = 1;
     int nextTargetSeqNum = 1;
 
     private ByteBuffer memory;
-    private final UnsafeBuffer slots = new UnsafeBuffer(new byte[0]);
+    private final UnsafeBuffer pairs = new UnsafeBuffer(new byte[0]);
     private int capacity;
-    private int highestIndexed;
+    private int count;
 
     SessionState(final long sessionId)
     {
         this.sessionId = sessionId;
     }
 
-    /** Records where the outbound message {@code msgSeqNum} is (its Chronicle index). */
+    /** Records where the outbound message {@code msgSeqNum} is (its Chronicle index); the newest one wins. */
     void indexOutbound(final int msgSeqNum, final long chronicleIndex)
     {
-        if (msgSeqNum >= capacity)
+        if (count == 0 || msgSeqNum > seqNumAt(count - 1))
         {
-            grow(msgSeqNum);
+            ensureCapacity();
+            putPair(count++, msgSeqNum, chronicleIndex);
+            return;
         }
-        slots.putLong(msgSeqNum << 3, chronicleIndex + 1);
-        if (msgSeqNum > highestIndexed)
+        final int slot = firstSlotAtOrAbove(msgSeqNum);
+        if (seqNumAt(slot) == msgSeqNum)
         {
-            highestIndexed = msgSeqNum;
+            pairs.putLong(slot * PAIR_BYTES + INDEX_OFFSET, chronicleIndex);
+            return;
         }
+        ensureCapacity();
+        pairs.putBytes((slot + 1) * PAIR_BYTES, pairs, slot * PAIR_BYTES, (count - slot) * PAIR_BYTES);
+        putPair(slot, msgSeqNum, chronicleIndex);
+        count++;
     }
 
     /** The Chronicle index of outbound {@code msgSeqNum}, or -1 when not journaled (or forgotten by a reset). */
     long outboundIndex(final int msgSeqNum)
     {
-        if (msgSeqNum < 1 || msgSeqNum > highestIndexed)
+        if (count == 0 || msgSeqNum < seqNumAt(0) || msgSeqNum > seqNumAt(count - 1))
         {
             return -1;
         }
-        return slots.getLong(msgSeqNum << 3) - 1;
+        final long guess = (long)count - 1 - ((long)seqNumAt(count - 1) - msgSeqNum);
+        if (guess >= 0 && seqNumAt((int)guess) == msgSeqNum)
+        {
+            return indexAt((int)guess);
+        }
+        final int slot = firstSlotAtOrAbove(msgSeqNum);
+        return seqNumAt(slot) == msgSeqNum ? indexAt(slot) : -1;
     }
 
+    /** The highest MsgSeqNum indexed, 0 when none. */
     int highestIndexed()
     {
-        return highestIndexed;
+        return count == 0 ? 0 : seqNumAt(count - 1);
+    }
+
+    /** Number of indexed messages. */
+    int indexedCount()
+    {
+        return count;
+    }
+
+    /** The first slot whose MsgSeqNum is at or above {@code msgSeqNum}; {@link #indexedCount()} when none. */
+    int firstSlotAtOrAbove(final int msgSeqNum)
+    {
+        int low = 0;
+        int high = count;
+        while (low < high)
+        {
+            final int mid = (low + high) >>> 1;
+            if (seqNumAt(mid) < msgSeqNum)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid;
+            }
+        }
+        return low;
+    }
+
+    int seqNumAt(final int slot)
+    {
+        return pairs.getInt(slot * PAIR_BYTES + SEQ_NUM_OFFSET);
+    }
+
+    long indexAt(final int slot)
+    {
+        return pairs.getLong(slot * PAIR_BYTES + INDEX_OFFSET);
     }
 
     /** A reset that lowered the next sender seq num forgets outbound messages at or above it. */
     void forgetOutboundFrom(final int msgSeqNum)
     {
-        if (msgSeqNum <= highestIndexed)
-        {
-            final int from = Math.max(msgSeqNum, 1);
-            slots.setMemory(from << 3, (highestIndexed - from + 1) << 3, (byte)0);
-            highestIndexed = from - 1;
-        }
+        count = firstSlotAtOrAbove(msgSeqNum);
     }
 
-    private void grow(final int msgSeqNum)
+    private void putPair(final int slot, final int msgSeqNum, final long chronicleIndex)
     {
-        if (msgSeqNum >= Integer.MAX_VALUE >> 3)
+        pairs.putInt(slot * PAIR_BYTES + SEQ_NUM_OFFSET, msgSeqNum);
+        pairs.putLong(slot * PAIR_BYTES + INDEX_OFFSET, chronicleIndex);
+    }
+
+    private void ensureCapacity()
+    {
+        if (count < capacity)
         {
-            throw new JournalException("MsgSeqNum " + msgSeqNum + " on session " + sessionId + " is too large");
+            return;
         }
-        int newCapacity = Math.max(INITIAL_CAPACITY, capacity);
-        while (newCapacity <= msgSeqNum)
+        if (capacity >= MAX_CAPACITY)
         {
-            newCapacity = (int)Math.min((long)newCapacity << 1, Integer.MAX_VALUE >> 3);
+            throw new JournalException("session " + sessionId + " has more than " + MAX_CAPACITY +
+                " indexed outbound messages");
         }
-        final ByteBuffer newMemory = ByteBuffer.allocateDirect(newCapacity << 3);
-        final UnsafeBuffer newSlots = new UnsafeBuffer(newMemory);
+        final int newCapacity = capacity == 0 ? INITIAL_CAPACITY : (int)Math.min((long)capacity << 1, MAX_CAPACITY);
+        final ByteBuffer newMemory = ByteBuffer.allocateDirect(newCapacity * PAIR_BYTES);
+        final UnsafeBuffer newPairs = new UnsafeBuffer(newMemory);
         if (memory != null)
         {
-            newSlots.putBytes(0, slots, 0, capacity << 3);
+            newPairs.putBytes(0, pairs, 0, count * PAIR_BYTES);
             BufferUtil.free(memory);
         }
         memory = newMemory;
-        slots.wrap(newMemory);
+        pairs.wrap(newMemory);
         capacity = newCapacity;
     }
 
@@ -98,9 +159,9 @@ final class SessionState
         {
             BufferUtil.free(memory);
             memory = null;
-            slots.wrap(new byte[0]);
+            pairs.wrap(new byte[0]);
             capacity = 0;
-            highestIndexed = 0;
+            count = 0;
         }
     }
 }

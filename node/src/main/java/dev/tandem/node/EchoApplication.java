@@ -97,20 +97,23 @@ public final class EchoApplication implements FixApplication, RecoverableApplica
         {
             final byte[] message = pending.peekFirst();
             final UnsafeBuffer buffer = new UnsafeBuffer(message);
-            if (pendingDecoder.wrap(buffer, 0, message.length) != FixDecoder.OK)
+            // a long repeating group needs more fields than the default decoder indexes (recovery only, so it may
+            // allocate); a field takes at least 4 bytes
+            final FixDecoder decoder = message.length / 4 + 1 > FixDecoder.DEFAULT_MAX_FIELDS ?
+                new FixDecoder(message.length / 4 + 1) : pendingDecoder;
+            if (decoder.wrap(buffer, 0, message.length) != FixDecoder.OK)
             {
                 pending.pollFirst();
                 continue;
             }
-            final byte[] msgType = new byte[pendingDecoder.msgTypeLength()];
-            buffer.getBytes(pendingDecoder.msgTypeOffset(), msgType);
+            final byte[] msgType = new byte[decoder.msgTypeLength()];
+            buffer.getBytes(decoder.msgTypeOffset(), msgType);
             final FixEncoder encoder = session.tryClaim(new String(msgType, StandardCharsets.US_ASCII));
             if (encoder == null)
             {
                 return;
             }
-            encoder.putChar(POSS_RESEND, 'Y').putRawFields(buffer, pendingDecoder.bodyOffset(),
-                pendingDecoder.bodyLength());
+            encoder.putChar(POSS_RESEND, 'Y').putRawFields(buffer, decoder.bodyOffset(), decoder.bodyLength());
             if (session.commit() < 0)
             {
                 return;

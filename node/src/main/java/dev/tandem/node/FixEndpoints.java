@@ -61,7 +61,8 @@ final class FixEndpoints
         final int port,
         final EpochClock epochClock,
         final NanoClock nanoClock,
-        final boolean activation)
+        final boolean activation,
+        final int lostOutboundBound)
     {
         final FixApplication userApplication = application(config.application());
         if (activation && userApplication instanceof RecoverableApplication)
@@ -80,6 +81,7 @@ final class FixEndpoints
             .agentName("tandem-fix-" + config.name())
             .maxPendingConnections(config.fix().maxPendingConnections())
             .maxPendingPerAddress(config.fix().maxPendingPerAddress())
+            .lostOutboundBound(lostOutboundBound)
             .logonsEnabled(true);
         for (final SessionConfig session : config.fix().sessions())
         {
@@ -137,6 +139,12 @@ final class FixEndpoints
         }
 
         @Override
+        public void onOutboundSkipped(final FixSession session, final int fromSeqNum, final int toSeqNum)
+        {
+            delegate.onOutboundSkipped(session, fromSeqNum, toSeqNum);
+        }
+
+        @Override
         public int doWork(final long nowNs)
         {
             return delegate.doWork(nowNs);
@@ -187,6 +195,25 @@ final class FixEndpoints
                 .append("# TYPE tandem_fix_lost_outbound_on_logon_total counter\n")
                 .append("tandem_fix_lost_outbound_on_logon_total ").append(acceptor.lostOutboundOnLogon())
                 .append('\n');
+            out.append("# HELP tandem_fix_outbound_skipped_total outbound MsgSeqNums a session skipped at Logon ")
+                .append("because the journal lacked what a previous primary may have sent: exactly (the Logon's ")
+                .append("NextExpectedMsgSeqNum) or by sequence headroom after activation (a Logon without it)\n")
+                .append("# TYPE tandem_fix_outbound_skipped_total counter\n");
+            for (final FixSession session : acceptor.sessions())
+            {
+                out.append("tandem_fix_outbound_skipped_total{session=\"")
+                    .append(session.config().senderCompId()).append("->").append(session.config().targetCompId())
+                    .append("\"} ").append(session.outboundSkipped()).append('\n');
+            }
+            out.append("# HELP tandem_fix_outbound_skipped_by_headroom_total outbound MsgSeqNums skipped by sequence ")
+                .append("headroom (first Logon without NextExpectedMsgSeqNum after activation), all sessions\n")
+                .append("# TYPE tandem_fix_outbound_skipped_by_headroom_total counter\n")
+                .append("tandem_fix_outbound_skipped_by_headroom_total ").append(acceptor.outboundSkippedByHeadroom())
+                .append('\n');
+            out.append("# HELP tandem_fix_oversized_messages_total inbound messages over maxMessageLengthBytes ")
+                .append("(answered by a Logout with the reason)\n")
+                .append("# TYPE tandem_fix_oversized_messages_total counter\n")
+                .append("tandem_fix_oversized_messages_total ").append(acceptor.oversizedMessages()).append('\n');
             out.append("# HELP tandem_fix_garbled_total garbled inbound messages ignored\n")
                 .append("# TYPE tandem_fix_garbled_total counter\n")
                 .append("tandem_fix_garbled_total ").append(acceptor.garbledMessages()).append('\n');

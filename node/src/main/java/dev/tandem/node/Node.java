@@ -7,6 +7,7 @@ import dev.tandem.journal.LogRateLimiter;
 import dev.tandem.journal.ReleaseGate;
 import dev.tandem.replication.ReplicationSink;
 import dev.tandem.replication.ReplicationSource;
+import dev.tandem.replication.WaitForever;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -44,6 +45,12 @@ import java.util.function.Consumer;
  */
 public final class Node implements NodeStatus, AutoCloseable
 {
+    /**
+     * TEMPORARY (see {@link #activationLossBound()}): 10,000 messages per session, more than a replica lagging for
+     * seconds at thousands of messages per second can miss, far below FixContext's maxOutboundSkipOnLogon.
+     */
+    private static final int TEMPORARY_ACTIVATION_LOSS_BOUND = 10_000;
+
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
 
     private final NodeConfig config;
@@ -183,7 +190,8 @@ public final class Node implements NodeStatus, AutoCloseable
             fixPort = standby.port();
             return;
         }
-        fix = FixEndpoints.start(config, journal, gate, fixHost, fixPort, epochClock, nanoClock, false);
+        // a primary (re)started on its own journal lost nothing it released: no headroom
+        fix = FixEndpoints.start(config, journal, gate, fixHost, fixPort, epochClock, nanoClock, false, 0);
         fixPort = fix.port();
         mode = NodeMode.Hot;
     }
@@ -368,6 +376,20 @@ public final class Node implements NodeStatus, AutoCloseable
         startSink();
     }
 
+    /**
+     * The most outbound messages per session that the previous primary may have released without this node's
+     * journal holding them: the sequence headroom a session gets at its first Logon without NextExpectedMsgSeqNum
+     * (789) after this activation ({@code FixContext.lostOutboundBound}).
+     * <p>
+     * TEMPORARY: the lead replaces this body with the loss window the replication sink learnt from the old primary
+     * ({@code ReplicationSink}'s announced maxUnackedEntries, issue 12 part 1). Until then: none under WaitForever
+     * (it never releases a message the replica lacks), {@link #TEMPORARY_ACTIVATION_LOSS_BOUND} otherwise.
+     */
+    private int activationLossBound()
+    {
+        return config.replication().ackStrategy() instanceof WaitForever ? 0 : TEMPORARY_ACTIVATION_LOSS_BOUND;
+    }
+
     private void activate(final String why)
     {
         final long startNs = nanoClock.nanoTime();
@@ -390,7 +412,8 @@ public final class Node implements NodeStatus, AutoCloseable
                 AgentRunner.startOnThread(sourceRunner);
                 source = hotSource;
             }
-            fix = FixEndpoints.start(config, journal, gate, fixHost, fixPort, epochClock, nanoClock, true);
+            fix = FixEndpoints.start(
+                config, journal, gate, fixHost, fixPort, epochClock, nanoClock, true, activationLossBound());
         }
         catch (final RuntimeException ex)
         {

@@ -30,7 +30,10 @@ public final class FixDecoder
     public static final int BAD_BODY_LENGTH = -2;
     /** The CheckSum field is missing, malformed or wrong. */
     public static final int BAD_CHECKSUM = -3;
-    /** More fields than this decoder indexes. */
+    /**
+     * A well-formed message (BodyLength and CheckSum right) with more fields than this decoder indexes: only the
+     * first {@link #fieldCount()} fields (the header among them) can be read; see {@link #truncated()}.
+     */
     public static final int TOO_MANY_FIELDS = -4;
 
     /** Default maximum number of fields indexed per message. */
@@ -49,6 +52,7 @@ public final class FixDecoder
     private int length;
     private int fieldCount;
     private int msgSeqNumCache;
+    private boolean truncated;
 
     public FixDecoder()
     {
@@ -79,6 +83,7 @@ public final class FixDecoder
         this.length = length;
         this.fieldCount = 0;
         this.msgSeqNumCache = Integer.MIN_VALUE;
+        this.truncated = false;
         if (offset < 0 || length <= 0 || (long)offset + length > buffer.capacity())
         {
             return GARBLED;
@@ -98,12 +103,15 @@ public final class FixDecoder
         int position = offset;
         int count = 0;
         int checksumFieldStart = -1;
+        // beyond maxFields the fields are still checked (so that the status is trustworthy) but not indexed; the
+        // last slot then holds whichever field came last, which for a whole message is the CheckSum
+        boolean overflow = false;
         while (position < end)
         {
             if (count == maxFields)
             {
-                fieldCount = count;
-                return TOO_MANY_FIELDS;
+                overflow = true;
+                count--;
             }
             final int fieldStart = position;
             int tag = 0;
@@ -183,6 +191,13 @@ public final class FixDecoder
         {
             return BAD_CHECKSUM;
         }
+        if (overflow)
+        {
+            // the CheckSum sits in the last slot; readers see the indexed prefix only
+            fieldCount = count - 1;
+            truncated = true;
+            return TOO_MANY_FIELDS;
+        }
         return OK;
     }
 
@@ -234,6 +249,15 @@ public final class FixDecoder
             sum += UnsafeApi.getByte(array, address + i) & 0xFF;
         }
         return sum & 0xFF;
+    }
+
+    /**
+     * True when the last {@link #wrap} returned {@link #TOO_MANY_FIELDS}: the message is well formed but only its
+     * first {@link #fieldCount()} fields are indexed, so it cannot be processed field by field.
+     */
+    public boolean truncated()
+    {
+        return truncated;
     }
 
     public DirectBuffer buffer()

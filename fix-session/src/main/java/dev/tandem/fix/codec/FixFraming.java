@@ -121,6 +121,103 @@ public final class FixFraming
         return NEED_MORE;
     }
 
+    /**
+     * The length that the BodyLength of a message at {@code offset} declares for the whole frame (from 8= to the end
+     * of a 3-digit CheckSum), or -1 when the bytes there do not start a message whose BodyLength can be read. Used to
+     * tell a message over the length limit (which {@link #frame} skips as garbage) from garbage.
+     */
+    public static long declaredFrameLength(final DirectBuffer buffer, final int offset, final int available)
+    {
+        final int end = offset + available;
+        if (available < 5 || !startsWithBeginString(buffer, offset, 5))
+        {
+            return -1;
+        }
+        int p = offset + 5;
+        final int beginStringLimit = Math.min(end, offset + 20);
+        while (p < beginStringLimit && buffer.getByte(p) != SOH)
+        {
+            p++;
+        }
+        if (p + 3 > end || buffer.getByte(p) != SOH || buffer.getByte(p + 1) != '9' || buffer.getByte(p + 2) != '=')
+        {
+            return -1;
+        }
+        p += 3;
+        long bodyLength = 0;
+        int digits = 0;
+        while (p < end)
+        {
+            final byte b = buffer.getByte(p++);
+            if (b == SOH)
+            {
+                return digits == 0 ? -1 : p + bodyLength + 7 - offset;
+            }
+            final int d = b - '0';
+            if (d < 0 || d > 9 || ++digits > 9)
+            {
+                return -1;
+            }
+            bodyLength = bodyLength * 10 + d;
+        }
+        return -1;
+    }
+
+    /**
+     * The value of the first {@code tag} field among the bytes {@code [offset, offset + available)} as a positive
+     * int, or -1 when absent, incomplete or not a positive int; for reading a header field of a message that is not
+     * wholly in the buffer.
+     */
+    public static int headerIntValue(final DirectBuffer buffer, final int offset, final int available, final int tag)
+    {
+        final int end = offset + available;
+        int fieldStart = offset;
+        for (int i = offset; i < end; i++)
+        {
+            if (buffer.getByte(i) != SOH)
+            {
+                continue;
+            }
+            final int eq = fieldStart + digitsOf(tag);
+            if (eq < i && buffer.getByte(eq) == '=' && parsePositive(buffer, fieldStart, eq) == tag)
+            {
+                final long value = parsePositive(buffer, eq + 1, i);
+                return value > 0 && value <= Integer.MAX_VALUE ? (int)value : -1;
+            }
+            fieldStart = i + 1;
+        }
+        return -1;
+    }
+
+    private static int digitsOf(final int value)
+    {
+        int digits = 1;
+        for (int v = value; v >= 10; v /= 10)
+        {
+            digits++;
+        }
+        return digits;
+    }
+
+    private static long parsePositive(final DirectBuffer buffer, final int from, final int to)
+    {
+        if (to <= from || to - from > 10)
+        {
+            return -1;
+        }
+        long value = 0;
+        for (int i = from; i < to; i++)
+        {
+            final int d = buffer.getByte(i) - '0';
+            if (d < 0 || d > 9)
+            {
+                return -1;
+            }
+            value = value * 10 + d;
+        }
+        return value;
+    }
+
     private static boolean startsWithBeginString(final DirectBuffer buffer, final int offset, final int length)
     {
         for (int i = 0; i < length; i++)

@@ -44,6 +44,49 @@ class FixCodecTest
     }
 
     @Test
+    void shouldValidateAMessageWithMoreFieldsThanIndexedAndKeepItsHeaderReadable()
+    {
+        final FixEncoder e = encoder.wrap(buffer, 0, buffer.capacity())
+            .msgType("D").putInt(34, 7).putAscii(49, "TW").putAscii(52, "20040227-19:56:48").putAscii(56, "ISLD")
+            .putInt(453, 20);
+        for (int i = 0; i < 20; i++)
+        {
+            e.putInt(448, i);
+        }
+        final int length = e.finish("FIX.4.4");
+        final FixDecoder small = new FixDecoder(10);
+        assertEquals(FixDecoder.TOO_MANY_FIELDS, small.wrap(buffer, encoder.messageOffset(), length));
+        assertTrue(small.truncated());
+        assertEquals(9, small.fieldCount());
+        assertEquals(7, small.msgSeqNum());
+        assertTrue(small.isMsgType('D'));
+        assertTrue(small.valueEquals(56, "ISLD"));
+
+        // a bad CheckSum is still seen past the indexed fields
+        final int digit = encoder.messageOffset() + length - 2;
+        buffer.putByte(digit, (byte)(buffer.getByte(digit) == '0' ? '1' : '0'));
+        assertEquals(FixDecoder.BAD_CHECKSUM, small.wrap(buffer, encoder.messageOffset(), length));
+        assertFalse(small.truncated());
+        // and the whole message decodes with room for its fields
+        assertEquals(FixDecoder.BAD_CHECKSUM, new FixDecoder(64).wrap(buffer, encoder.messageOffset(), length));
+    }
+
+    @Test
+    void shouldTellAnOversizedMessageFromGarbage()
+    {
+        final byte[] bytes = "8=FIX.4.4\u00019=100000\u000135=D\u000134=12\u000149=TW\u0001"
+            .getBytes(StandardCharsets.US_ASCII);
+        final UnsafeBuffer b = new UnsafeBuffer(bytes);
+        assertTrue(FixFraming.frame(b, 0, bytes.length, 1024) < 0, "skipped by the framer");
+        assertEquals(100_000 + "8=FIX.4.4\u00019=100000\u0001".length() + 7,
+            FixFraming.declaredFrameLength(b, 0, bytes.length));
+        assertEquals(12, FixFraming.headerIntValue(b, 0, bytes.length, 34));
+        assertEquals(-1, FixFraming.headerIntValue(b, 0, bytes.length, 52));
+        final byte[] garbage = "xx=FIX\u0001".getBytes(StandardCharsets.US_ASCII);
+        assertEquals(-1, FixFraming.declaredFrameLength(new UnsafeBuffer(garbage), 0, garbage.length));
+    }
+
+    @Test
     void shouldRoundTripNumbersAtTheirLimits()
     {
         final int length = encoder.wrap(buffer, 0, buffer.capacity()).msgType("8")

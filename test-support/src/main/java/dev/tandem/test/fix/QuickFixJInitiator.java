@@ -3,6 +3,7 @@ package dev.tandem.test.fix;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import quickfix.Application;
@@ -17,8 +18,8 @@ import quickfix.SessionSettings;
 import quickfix.SocketInitiator;
 
 /**
- * A real QuickFIX/J 3.0.0 {@link SocketInitiator} with one FIX.4.4 session to a loopback address, as a reference peer
- * for tests. It reconnects by itself after {@code ReconnectInterval} (1 s unless set) when the connection drops.
+ * A real QuickFIX/J 3.0.0 {@link SocketInitiator} with one session (FIX.4.4 unless told) to loopback addresses, as
+ * a reference peer for tests. It reconnects by itself after {@code ReconnectInterval} (1 s unless set) when the connection drops.
  * <p>
  * Threading: start and close from the test thread; QuickFIX/J runs its own threads, all stopped by {@link #close()}.
  */
@@ -52,20 +53,42 @@ public final class QuickFixJInitiator implements AutoCloseable
         final Path fileStoreDir,
         final Map<String, String> extraSettings)
     {
+        return start(application, "FIX.4.4", senderCompId, targetCompId, List.of(address), fileStoreDir,
+            extraSettings);
+    }
+
+    /**
+     * Starts an initiator for {@code beginString} (FIX.4.2 or FIX.4.4, with QuickFIX/J's data dictionary for it)
+     * that tries {@code addresses} in turn (SocketConnectHost, SocketConnectHost1, ...), as an initiator facing a
+     * primary and a secondary does; it connects and logs on at once.
+     */
+    public static QuickFixJInitiator start(
+        final Application application,
+        final String beginString,
+        final String senderCompId,
+        final String targetCompId,
+        final List<InetSocketAddress> addresses,
+        final Path fileStoreDir,
+        final Map<String, String> extraSettings)
+    {
         final SessionSettings settings = new SessionSettings();
-        final SessionID id = new SessionID("FIX.4.4", senderCompId, targetCompId);
+        final SessionID id = new SessionID(beginString, senderCompId, targetCompId);
         final Map<String, String> values = new LinkedHashMap<>();
         values.put("ConnectionType", "initiator");
-        values.put("BeginString", "FIX.4.4");
-        values.put("SocketConnectHost", address.getAddress().getHostAddress());
-        values.put("SocketConnectPort", Integer.toString(address.getPort()));
+        values.put("BeginString", beginString);
+        for (int i = 0; i < addresses.size(); i++)
+        {
+            final String suffix = i == 0 ? "" : Integer.toString(i);
+            values.put("SocketConnectHost" + suffix, addresses.get(i).getAddress().getHostAddress());
+            values.put("SocketConnectPort" + suffix, Integer.toString(addresses.get(i).getPort()));
+        }
         values.put("StartTime", "00:00:00");
         values.put("EndTime", "00:00:00");
         values.put("NonStopSession", "Y");
         values.put("HeartBtInt", "30");
         values.put("ReconnectInterval", "1");
         values.put("UseDataDictionary", "Y");
-        values.put("DataDictionary", "FIX44.xml");
+        values.put("DataDictionary", beginString.replace("FIX.", "FIX").replace(".", "") + ".xml");
         values.put("SocketTcpNoDelay", "Y");
         values.putAll(extraSettings);
         if (fileStoreDir != null)
