@@ -8,7 +8,7 @@ import java.util.List;
  * (raw bytes, in order) for the checks after the run.
  * <p>
  * Threading: counters readable from any thread; {@link #received()}, {@link #unansweredIds(int)} and
- * {@link #sequenceTooLow()} after {@link #close()}.
+ * {@link #sequenceTooLow()} exact after {@link #close()}.
  */
 interface ChaosInitiator extends AutoCloseable
 {
@@ -42,7 +42,10 @@ interface ChaosInitiator extends AutoCloseable
     /** Every message received from an acceptor, as received, in order (sessions of every Logon). */
     List<byte[]> received();
 
-    /** Times the initiator was told or found "MsgSeqNum too low" (a Logout text, or its own check). */
+    /**
+     * Times the initiator was told or found "MsgSeqNum too low" (a Logout text, or its own check); -1 while running
+     * if it can only tell after {@link #close()}.
+     */
     int sequenceTooLow();
 
     /** Stops the initiator and its threads; the received messages stay readable. */

@@ -84,6 +84,7 @@ final class ChaosPair implements AutoCloseable
 
     private final Path dir;
     private final String ackStrategyYaml;
+    private final String ackStrategyWhenHotYaml;
     private final String activationYaml;
     private final int heartbeatSec;
     private final Consumer<String> events;
@@ -92,14 +93,17 @@ final class ChaosPair implements AutoCloseable
     private final AtomicInteger hotLines = new AtomicInteger();
     private final List<Long> pausedPids = new ArrayList<>();
     private boolean closed;
+    /** Kills the node JVMs should this JVM be stopped mid-run (a surefire fork timeout, Ctrl-C). */
+    private final Thread killOnExit = new Thread(this::close, "chaos-kill-nodes");
 
     /**
-     * @param ackStrategyYaml the primary's {@code ackStrategy} and every secondary's {@code ackStrategyWhenHot}, or
-     *                        null for the node's default.
+     * @param ackStrategyYaml        the first primary's {@code ackStrategy}, or null for the node's default.
+     * @param ackStrategyWhenHotYaml every secondary's {@code ackStrategyWhenHot}, or null for the node's default.
      */
-    ChaosPair(final Path dir, final String ackStrategyYaml, final String activationYaml, final int heartbeatSec,
-        final Consumer<String> events)
+    ChaosPair(final Path dir, final String ackStrategyYaml, final String ackStrategyWhenHotYaml,
+        final String activationYaml, final int heartbeatSec, final Consumer<String> events)
     {
+        this.ackStrategyWhenHotYaml = ackStrategyWhenHotYaml;
         this.dir = dir;
         this.ackStrategyYaml = ackStrategyYaml;
         this.activationYaml = activationYaml;
@@ -117,6 +121,7 @@ final class ChaosPair implements AutoCloseable
     /** Starts the proxies, node 1 as the PRIMARY and node 2 as its SECONDARY, and waits until node 2 replicates. */
     void start()
     {
+        Runtime.getRuntime().addShutdownHook(killOnExit);
         for (final Node node : nodes)
         {
             node.proxy = FaultyProxy.start(node.replicationPort);
@@ -284,7 +289,7 @@ final class ChaosPair implements AutoCloseable
             "  journal: { dir: " + quote(node.journal) + " },\n" +
             "  replication: { connect: \"127.0.0.1:" + other(node).proxy.port() + "\", listenWhenHot: \"127.0.0.1:" +
             node.replicationPort + "\", clusterName: chaos, secretFile: " + quote(secret) +
-            (ackStrategyYaml == null ? "" : ", ackStrategyWhenHot: " + ackStrategyYaml) + " },\n" +
+            (ackStrategyWhenHotYaml == null ? "" : ", ackStrategyWhenHot: " + ackStrategyWhenHotYaml) + " },\n" +
             common(node) +
             "  activation: " + activationYaml + "\n" +
             "}\n";
@@ -352,13 +357,24 @@ final class ChaosPair implements AutoCloseable
 
     /** Resumes any paused node, kills both nodes (SIGKILL) and closes the proxies; never throws. */
     @Override
-    public void close()
+    public synchronized void close()
     {
         if (closed)
         {
             return;
         }
         closed = true;
+        if (Thread.currentThread() != killOnExit)
+        {
+            try
+            {
+                Runtime.getRuntime().removeShutdownHook(killOnExit);
+            }
+            catch (final IllegalStateException | IllegalArgumentException ignore)
+            {
+                // shutting down already, or never registered
+            }
+        }
         final List<Long> paused;
         synchronized (pausedPids)
         {

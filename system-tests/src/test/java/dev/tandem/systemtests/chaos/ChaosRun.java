@@ -35,23 +35,45 @@ import java.util.concurrent.locks.LockSupport;
 final class ChaosRun
 {
     /** What a run does; the seed alone decides the faults, so a failing run is replayed with its seed. */
-    record Settings(long seed, String ackLabel, String ackYaml, String initiator, int ratePerSecond,
+    record Settings(long seed, String ack, String ackWhenHot, String initiator, int ratePerSecond,
         long minIntervalMs, long maxIntervalMs, int faults, long durationMs)
     {
         @Override
         public String toString()
         {
-            return "seed=" + seed + " ack=" + ackLabel + " initiator=" + initiator + " rate=" + ratePerSecond +
-                "/s interval=" + minIntervalMs + "-" + maxIntervalMs + "ms " +
-                (faults > 0 ? "faults=" + faults : "duration=" + durationMs / 1000 + "s");
+            return "seed=" + seed + " ack=" + ack + (ack.equals(ackWhenHot) ? "" : " ackWhenHot=" + ackWhenHot) +
+                " initiator=" + initiator + " rate=" + ratePerSecond + "/s interval=" + minIntervalMs + "-" +
+                maxIntervalMs + "ms " + (faults > 0 ? "faults=" + faults : "duration=" + durationMs / 1000 + "s");
         }
 
         /** The system properties that replay this run. */
         String replay()
         {
-            return "-Dtandem.chaos.seed=" + seed + " -Dtandem.chaos.ack=" + ackLabel + " -Dtandem.chaos.initiator=" +
-                initiator + (faults > 0 ? " -Dtandem.chaos.faults=" + faults :
+            return "-Dtandem.chaos.seed=" + seed + " -Dtandem.chaos.ack=" + ack +
+                (ack.equals(ackWhenHot) ? "" : " -Dtandem.chaos.ackWhenHot=" + ackWhenHot) +
+                " -Dtandem.chaos.initiator=" + initiator + (faults > 0 ? " -Dtandem.chaos.faults=" + faults :
                 " -Dtandem.chaos.minutes=" + durationMs / 60_000.0) + " -Dtandem.chaos.rate=" + ratePerSecond;
+        }
+
+        /**
+         * The YAML of an ack strategy name: {@code default} (the node's own default, nothing configured),
+         * {@code WaitForever}, {@code NeverTimesOut}, {@code BoundedWait}, or any {@code !Tag { ... }} as written.
+         */
+        static String yaml(final String ack)
+        {
+            if (ack.startsWith("!"))
+            {
+                return ack;
+            }
+            return switch (ack.toLowerCase(Locale.ROOT))
+            {
+                case "default" -> null;
+                case "waitforever" -> "!WaitForever { }";
+                case "nevertimesout" -> "!NeverTimesOut { }";
+                case "boundedwait" -> "!BoundedWait { timeoutMs: 5 }";
+                default -> throw new IllegalArgumentException("tandem.chaos.ack: " + ack +
+                    " (default, WaitForever, NeverTimesOut, BoundedWait or a !Tag { ... })");
+            };
         }
     }
 
@@ -68,9 +90,9 @@ final class ChaosRun
     static final long DRAIN_TIMEOUT_MS = 15_000;
     /**
      * After the pair is back, how long the initiator may take to log on again and get answers before the next fault
-     * comes anyway (a counterparty stuck on "MsgSeqNum too low" never does; that is counted, not waited for).
+     * comes anyway (a counterparty stuck on "MsgSeqNum too low" never does; that fails the run, after it ends).
      */
-    static final long INITIATOR_BACK_TIMEOUT_MS = 6_000;
+    static final long INITIATOR_BACK_TIMEOUT_MS = 10_000;
     /** Answers the initiator must get after the pair is back, so that each fault hits a session in full flow. */
     static final long ANSWERS_BEFORE_FAULT = 50;
     /** Salt of the timing generator's seed, so that kinds and timings are drawn independently. */
@@ -92,6 +114,8 @@ final class ChaosRun
     private final List<long[]> faultTimes = new ArrayList<>();
     private final List<String> faultNames = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
+    /** Faults after which the session did not resume in time. */
+    private final List<String> notFlowing = new ArrayList<>();
 
     ChaosRun(final Settings settings, final PrintStream out)
     {
@@ -132,7 +156,7 @@ final class ChaosRun
         final Path dir = Tests.tempDir("chaos-" + settings.seed);
         ChaosInitiator initiator = null;
         ChaosVerdict verdict = null;
-        try (ChaosPair pair = new ChaosPair(dir, settings.ackYaml, ACTIVATION, HEARTBEAT_SEC, this::print))
+        try (ChaosPair pair = new ChaosPair(dir, Settings.yaml(settings.ack), Settings.yaml(settings.ackWhenHot), ACTIVATION, HEARTBEAT_SEC, this::print))
         {
             pair.start();
             settle(pair, "start");
@@ -143,17 +167,11 @@ final class ChaosRun
 
             long lastFaultNs = System.nanoTime();
             int faults = 0;
-            int notFlowing = 0;
             while (settings.faults > 0 ? faults < settings.faults :
                 System.nanoTime() - startNs < TimeUnit.MILLISECONDS.toNanos(settings.durationMs))
             {
                 final long intervalMs = interval();
-                if (!awaitFlow(initiator))
-                {
-                    notFlowing++;
-                    print("initiator not in flow before the next fault: sent " + initiator.sent() + " answered " +
-                        initiator.answered() + " loggedOn " + initiator.isLoggedOn());
-                }
+                checkFlow(initiator, faults == 0 ? "start" : faultNames.get(faultNames.size() - 1));
                 hold(lastFaultNs, intervalMs);
                 lastFaultNs = System.nanoTime();
                 faults++;
@@ -170,13 +188,14 @@ final class ChaosRun
             }
             // some steady traffic after the last fault, then drain
             final long lastIntervalMs = interval();
-            awaitFlow(initiator);
+            checkFlow(initiator, faultNames.isEmpty() ? "start" : faultNames.get(faultNames.size() - 1));
             hold(lastFaultNs, lastIntervalMs);
             initiator.stopSending();
             final long drainDeadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_TIMEOUT_MS);
             while (initiator.answered() < initiator.sent() && System.nanoTime() - drainDeadlineNs < 0)
             {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+                checkInterrupt();
             }
             initiator.close();
 
@@ -197,8 +216,8 @@ final class ChaosRun
                     pair.mode(pair.node(1)));
             }
             pair.close();
-            verdict = ChaosVerdict.check(settings, initiator, hot, warm, injected, pair.hotLines(), notFlowing,
-                faultTimes, faultNames, problems);
+            verdict = ChaosVerdict.check(settings, initiator, hot, warm, injected, pair.hotLines(),
+                notFlowing.size(), faultTimes, faultNames, problems);
             return verdict;
         }
         finally
@@ -339,6 +358,7 @@ final class ChaosRun
                 return true;
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+            checkInterrupt();
         }
         problems.add("the nodes were not a replicating pair again within " + SETTLE_TIMEOUT_MS + " ms after " +
             after + " (" + last + ")");
@@ -368,6 +388,23 @@ final class ChaosRun
         return hotA ? pair.node(0) : pair.node(1);
     }
 
+    private void checkFlow(final ChaosInitiator initiator, final String after)
+    {
+        if (!awaitFlow(initiator))
+        {
+            if (notFlowing.isEmpty())
+            {
+                problems.add("the session did not resume (logged on, " + ANSWERS_BEFORE_FAULT + " more answers) " +
+                    "within " + INITIATOR_BACK_TIMEOUT_MS + " ms of the pair being back, first after " + after +
+                    " (see 'not in flow' lines)");
+            }
+            notFlowing.add(after);
+            print("initiator not in flow after " + after + ": sent " + initiator.sent() + " answered " +
+                initiator.answered() + " loggedOn " + initiator.isLoggedOn() + " 'MsgSeqNum too low' so far " +
+                initiator.sequenceTooLow());
+        }
+    }
+
     /** Waits (bounded) until the initiator is logged on and got {@link #ANSWERS_BEFORE_FAULT} more answers. */
     private static boolean awaitFlow(final ChaosInitiator initiator)
     {
@@ -380,6 +417,7 @@ final class ChaosRun
                 return true;
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            checkInterrupt();
         }
         return false;
     }
@@ -398,6 +436,7 @@ final class ChaosRun
                 return;
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+            checkInterrupt();
         }
         problems.add("the last secondary " + warm + " did not catch up with " + hot + " within " +
             CATCH_UP_TIMEOUT_MS + " ms (appended " + appended + ", primary at " + target + ")");
@@ -411,6 +450,16 @@ final class ChaosRun
         while ((leftNs = untilNs - System.nanoTime()) > 0)
         {
             LockSupport.parkNanos(leftNs);
+            checkInterrupt();
+        }
+    }
+
+    /** The test's timeout interrupts the run: stop at once (the finally blocks kill everything). */
+    private static void checkInterrupt()
+    {
+        if (Thread.currentThread().isInterrupted())
+        {
+            throw new IllegalStateException("chaos run interrupted");
         }
     }
 

@@ -8,7 +8,6 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,6 +31,7 @@ class ChaosSystemTest
     static final String SEED = "tandem.chaos.seed";
     static final String MINUTES = "tandem.chaos.minutes";
     static final String ACK = "tandem.chaos.ack";
+    static final String ACK_WHEN_HOT = "tandem.chaos.ackWhenHot";
     static final String INITIATOR = "tandem.chaos.initiator";
     static final String RATE = "tandem.chaos.rate";
     static final String RUNS = "tandem.chaos.runs";
@@ -110,7 +110,8 @@ class ChaosSystemTest
         for (int i = 0; i < count; i++, seed++)
         {
             final String ack = System.getProperty(ACK, "default");
-            runs.add(new ChaosRun.Settings(seed, ack, ackYaml(ack), System.getProperty(INITIATOR, initiatorFor(seed)),
+            runs.add(new ChaosRun.Settings(seed, ack, System.getProperty(ACK_WHEN_HOT, ack),
+                System.getProperty(INITIATOR, initiatorFor(seed)),
                 Integer.getInteger(RATE, DEFAULT_RATE), LONG_MIN_INTERVAL_MS, LONG_MAX_INTERVAL_MS, 0,
                 (long)(minutes * 60_000)));
         }
@@ -120,14 +121,20 @@ class ChaosSystemTest
     private static ChaosRun.Settings quickSettings(final long seed, final int faults, final String ack,
         final String initiator)
     {
-        return new ChaosRun.Settings(seed, ack, ackYaml(ack), initiator, Integer.getInteger(RATE, DEFAULT_RATE),
-            QUICK_MIN_INTERVAL_MS, QUICK_MAX_INTERVAL_MS, faults, 0);
+        return new ChaosRun.Settings(seed, ack, System.getProperty(ACK_WHEN_HOT, ack), initiator,
+            Integer.getInteger(RATE, DEFAULT_RATE), QUICK_MIN_INTERVAL_MS, QUICK_MAX_INTERVAL_MS, faults, 0);
     }
 
     private static void runAll(final List<ChaosRun.Settings> runs)
     {
         final List<String> failed = new ArrayList<>();
         final List<String> tallies = new ArrayList<>();
+        for (final ChaosRun.Settings settings : runs)
+        {
+            // a misspelt strategy fails here, before any JVM starts
+            ChaosRun.Settings.yaml(settings.ack());
+            ChaosRun.Settings.yaml(settings.ackWhenHot());
+        }
         for (final ChaosRun.Settings settings : runs)
         {
             final ChaosVerdict verdict = new ChaosRun(settings, System.out).run();
@@ -145,26 +152,5 @@ class ChaosSystemTest
     static String initiatorFor(final long seed)
     {
         return (seed & 1) == 0 ? "tandem" : "quickfixj";
-    }
-
-    /**
-     * The YAML of an ack strategy name: {@code default} (the node's own default, nothing configured),
-     * {@code WaitForever}, {@code NeverTimesOut}, {@code BoundedWait}, or any {@code !Tag { ... }} as written.
-     */
-    static String ackYaml(final String ack)
-    {
-        if (ack.startsWith("!"))
-        {
-            return ack;
-        }
-        return switch (ack.toLowerCase(Locale.ROOT))
-        {
-            case "default" -> null;
-            case "waitforever" -> "!WaitForever { }";
-            case "nevertimesout" -> "!NeverTimesOut { }";
-            case "boundedwait" -> "!BoundedWait { timeoutMs: 5 }";
-            default -> throw new IllegalArgumentException(ACK + ": " + ack +
-                " (default, WaitForever, NeverTimesOut, BoundedWait or a !Tag { ... })");
-        };
     }
 }

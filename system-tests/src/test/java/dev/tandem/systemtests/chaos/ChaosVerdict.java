@@ -29,7 +29,10 @@ import java.util.TreeMap;
  */
 final class ChaosVerdict
 {
-    /** Header fields a resend (PossDupFlag=Y) may change: length, checksum, PossDupFlag, SendingTime, OrigSendingTime. */
+    /**
+     * Header fields a resend (PossDupFlag=Y) may change: BodyLength, CheckSum, PossDupFlag, SendingTime, PossResend,
+     * OrigSendingTime.
+     */
     private static final int[] RESEND_CHANGES = {9, 10, 43, 52, 97, 122};
     /** Seconds of orders a run must at least have sent, at its rate, not to pass by running nothing. */
     private static final int MIN_ORDER_SECONDS = 5;
@@ -191,7 +194,7 @@ final class ChaosVerdict
             .append("\n  faults ").append(totalFaults).append(' ').append(new TreeMap<>(kinds))
             .append(", failovers (TANDEM HOT) ").append(failovers).append(", initiator logons ")
             .append(initiator.logons()).append(", 'MsgSeqNum too low' seen ").append(initiator.sequenceTooLow())
-            .append(", faults that found the initiator not in flow ").append(notFlowing)
+            .append(", times the session did not resume after a fault ").append(notFlowing)
             .append("\n  received ").append(received.size()).append(": matched the final journal ").append(matched)
             .append(" (of them resends ").append(resends).append("), gap fills ").append(gapFills)
             .append(", in skipped ranges ").append(receivedInSkipped).append(", leaks ").append(leaks)

@@ -145,6 +145,10 @@ final class TandemChaosInitiator implements ChaosInitiator
     @Override
     public int sequenceTooLow()
     {
+        if (!closed)
+        {
+            return -1;
+        }
         int count = 0;
         for (final byte[] message : received())
         {
