@@ -93,6 +93,8 @@ final class ChaosRun
      * comes anyway (a counterparty stuck on "MsgSeqNum too low" never does; that fails the run, after it ends).
      */
     static final long INITIATOR_BACK_TIMEOUT_MS = 10_000;
+    /** The same wait once the session failed to resume after an earlier fault (the run fails anyway). */
+    static final long AFTER_FIRST_STUCK_TIMEOUT_MS = 2_000;
     /** Answers the initiator must get after the pair is back, so that each fault hits a session in full flow. */
     static final long ANSWERS_BEFORE_FAULT = 50;
     /** Salt of the timing generator's seed, so that kinds and timings are drawn independently. */
@@ -390,7 +392,8 @@ final class ChaosRun
 
     private void checkFlow(final ChaosInitiator initiator, final String after)
     {
-        if (!awaitFlow(initiator))
+        // once the run has failed that way, later faults wait less for it
+        if (!awaitFlow(initiator, notFlowing.isEmpty() ? INITIATOR_BACK_TIMEOUT_MS : AFTER_FIRST_STUCK_TIMEOUT_MS))
         {
             if (notFlowing.isEmpty())
             {
@@ -406,10 +409,10 @@ final class ChaosRun
     }
 
     /** Waits (bounded) until the initiator is logged on and got {@link #ANSWERS_BEFORE_FAULT} more answers. */
-    private static boolean awaitFlow(final ChaosInitiator initiator)
+    private static boolean awaitFlow(final ChaosInitiator initiator, final long timeoutMs)
     {
         final long answeredBefore = initiator.answered();
-        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(INITIATOR_BACK_TIMEOUT_MS);
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         while (System.nanoTime() - deadlineNs < 0)
         {
             if (initiator.isLoggedOn() && initiator.answered() >= answeredBefore + ANSWERS_BEFORE_FAULT)
