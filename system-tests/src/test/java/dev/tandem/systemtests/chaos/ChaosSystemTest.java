@@ -19,9 +19,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * checks of {@link ChaosVerdict} made after each run from its artefacts.
  * <ul>
  *   <li>Quick mode (the normal suite): two fixed seeds, one with the node's default ack strategy and a QuickFIX/J
- *       initiator (no 789), one with {@code !WaitForever} and Tandem's initiator (789); six faults each at 2-3.5 s
- *       intervals, one of every kind. {@code -Dtandem.chaos.seed=N} (with {@code tandem.chaos.ack} and
- *       {@code tandem.chaos.initiator}) replays one quick run.</li>
+ *       initiator (no 789), three faults; one with {@code !WaitForever} and Tandem's initiator (789), four faults;
+ *       each has a pause of the Hot node and together they have every kind; 1.5-2.5 s apart.
+ *       {@code -Dtandem.chaos.seed=N} (with {@code tandem.chaos.ack}, {@code tandem.chaos.initiator},
+ *       {@code tandem.chaos.faults}) replays one quick run.</li>
  *   <li>Long mode, by command, when {@code tandem.chaos.minutes} is set: faults every 15-25 s for that many
  *       minutes, {@code tandem.chaos.runs} runs (default 1), seed random unless given.</li>
  * </ul>

@@ -22,6 +22,7 @@ import java.util.TreeMap;
  *       a resend changes), or lies in a range that journal skipped by a journaled sequence change; anything else was
  *       released by a node whose history did not survive (a leak);</li>
  *   <li>the two journals identical entry by entry once the last secondary caught up;</li>
+ *   <li>the session resumed after every fault (recorded by {@link ChaosRun} as it went, reported here);</li>
  *   <li>the run really ran: a minimum of orders, and every fault kind of the plan injected.</li>
  * </ul>
  * <p>
