@@ -34,10 +34,15 @@ public enum CloseReason
     CONNECTION_LOST(12),
     /** Too many connections are handshaking at once. */
     TOO_MANY_CONNECTIONS(13),
+    /**
+     * A fencing probe's handshake is complete: the source learned the probe's epoch and the probe the source's; the
+     * probe is never streamed to.
+     */
+    PROBED(14),
     /** A code this version does not know. */
     UNKNOWN(-1);
 
-    private static final CloseReason[] BY_CODE = new CloseReason[14];
+    private static final CloseReason[] BY_CODE = new CloseReason[15];
 
     static
     {

@@ -59,7 +59,7 @@ class FrameChannelTest
         final FrameChannel in = new FrameChannel(1024, 1024).reset(right).maxFrameLength(512);
         for (long i = 1; i <= 50; i++)
         {
-            assertTrue(out.offerPosition(i % 2 == 0 ? TYPE_ACK : TYPE_HEARTBEAT, i));
+            assertTrue(out.offerPosition(i % 2 == 0 ? TYPE_ACK : TYPE_HEARTBEAT, i, -i));
         }
         assertTrue(out.offerClose(CloseReason.DIVERGED, "bye"));
         while (out.pendingBytes() > 0)
