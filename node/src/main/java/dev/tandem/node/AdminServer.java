@@ -3,6 +3,7 @@ package dev.tandem.node;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.tandem.failover.Addresses;
+import dev.tandem.replication.WhenLeaseExpired;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +23,14 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code PUT /service/activationmode/hot}: activates a Warm node; answers with the new mode (200), or 409
  *       with the reason when the node may not turn Hot (Stale)</li>
  *   <li>{@code GET /service/state}: node id, role, mode, epoch and reason: what peers read to fence each other</li>
- *   <li>{@code GET /health}: 200 while the node is Hot or Warm, 503 when Stale or stopping</li>
+ *   <li>{@code GET /service/whenleaseexpired}: {@code {"whenLeaseExpired":"HOLD"}} on a Hot node that replicates,
+ *       409 otherwise</li>
+ *   <li>{@code PUT /service/whenleaseexpired/hold} and {@code PUT /service/whenleaseexpired/release_unprotected}:
+ *       what unacknowledged messages do once the secondary's lease has expired (see the replication README); the
+ *       operator's switch when the secondary is known dead. 200 with the choice in force, 409 when the node has no
+ *       replication source</li>
+ *   <li>{@code GET /health}: 200 while the node is Hot or Warm ({@code "status":"DEGRADED"} with a reason while it
+ *       holds messages for an expired lease or a full loss window), 503 when Stale or stopping</li>
  *   <li>{@code GET /metrics}: Prometheus text format</li>
  * </ul>
  * Threading: requests are served on one daemon thread of the server's own; {@link NodeStatus} is thread safe.
@@ -104,14 +112,34 @@ public final class AdminServer implements AutoCloseable
                         reply(exchange, 200, "application/json", stateJson());
                     }
                     break;
+                case "/service/whenleaseexpired":
+                    if (expect(exchange, method, "GET"))
+                    {
+                        whenLeaseExpired(exchange, null);
+                    }
+                    break;
+                case "/service/whenleaseexpired/hold":
+                    if (expect(exchange, method, "PUT"))
+                    {
+                        whenLeaseExpired(exchange, WhenLeaseExpired.HOLD);
+                    }
+                    break;
+                case "/service/whenleaseexpired/release_unprotected":
+                    if (expect(exchange, method, "PUT"))
+                    {
+                        whenLeaseExpired(exchange, WhenLeaseExpired.RELEASE_UNPROTECTED);
+                    }
+                    break;
                 case "/health":
                     if (expect(exchange, method, "GET"))
                     {
                         final NodeMode mode = node.mode();
                         final boolean up = mode == NodeMode.Hot || mode == NodeMode.Warm;
+                        final String degraded = up ? node.degraded() : "";
                         reply(exchange, up ? 200 : 503, "application/json",
-                            "{\"status\":\"" + (up ? "UP" : "DOWN") + "\",\"mode\":\"" + mode + "\",\"reason\":" +
-                            quote(node.reason()) + "}");
+                            "{\"status\":\"" + (!up ? "DOWN" : degraded.isEmpty() ? "UP" : "DEGRADED") +
+                            "\",\"mode\":\"" + mode + "\",\"reason\":" + quote(node.reason()) +
+                            (degraded.isEmpty() ? "" : ",\"degraded\":" + quote(degraded)) + "}");
                     }
                     break;
                 case "/metrics":
@@ -135,6 +163,19 @@ public final class AdminServer implements AutoCloseable
         finally
         {
             exchange.close();
+        }
+    }
+
+    private void whenLeaseExpired(final HttpExchange exchange, final WhenLeaseExpired choice) throws IOException
+    {
+        try
+        {
+            final WhenLeaseExpired inForce = node.whenLeaseExpired(choice);
+            reply(exchange, 200, "application/json", "{\"whenLeaseExpired\":\"" + inForce + "\"}");
+        }
+        catch (final IllegalStateException ex)
+        {
+            reply(exchange, 409, "application/json", "{\"error\":" + quote(ex.getMessage()) + "}");
         }
     }
 

@@ -28,6 +28,25 @@ public interface NodeStatus
      */
     NodeMode activate(String why, long timeoutMs);
 
+    /**
+     * Sets what unacknowledged messages do once the secondary's lease has expired ({@code choice} null only reads
+     * it), on a Hot node that replicates.
+     *
+     * @return the choice in force.
+     * @throws IllegalStateException when the node has no replication source to apply it to.
+     */
+    default dev.tandem.replication.WhenLeaseExpired whenLeaseExpired(
+        final dev.tandem.replication.WhenLeaseExpired choice)
+    {
+        throw new IllegalStateException("this node has no replication source");
+    }
+
+    /** Why the node works but not fully (e.g. it holds messages for an expired lease), or an empty string. */
+    default String degraded()
+    {
+        return "";
+    }
+
     /** Appends the Prometheus text exposition of the node's metrics. */
     void writeMetrics(StringBuilder out);
 }
