@@ -11,7 +11,9 @@ import org.agrona.concurrent.NanoClock;
  * holds, on the source's own monotonic clock, read at the moment of the decision: a node that wakes from a pause
  * (SIGSTOP, a long GC, a frozen VM) sees at once that its lease ran out while it slept, and releases nothing the
  * secondary may lack. When the lease has expired, {@link WhenLeaseExpired} says whether to hold or to release
- * unprotected.</li>
+ * unprotected. Before any secondary has ever granted this source a lease (a primary whose secondary has not attached
+ * yet, a node just turned Hot whose new secondary has not joined) there is no lease to lose: unacknowledged positions
+ * are released as the strategy says, counted as unprotected.</li>
  * <li><b>The loss window.</b> While the lease holds, a released unacknowledged position may run at most
  * {@code maxUnackedEntries} ahead of the acknowledged one; at the limit the gate waits. A failover can therefore lose
  * at most that many entries, and the secondary knows the number (the source announces it in the handshake).</li>
@@ -30,6 +32,7 @@ final class LeaseGate implements ReleaseGate
     private final NanoClock clock;
     private final long maxUnackedEntries;
     private long approvedPosition;
+    private long releasedUnackedUpTo;
     private boolean holdingForLease;
     private boolean holdingForLossWindow;
 
@@ -83,11 +86,15 @@ final class LeaseGate implements ReleaseGate
                 }
                 return WAIT;
             }
+            releasedUnackedUpTo = position;
             return released();
         }
-        if (counters.releaseUnprotected())
+        // before any secondary has granted a lease there is no promise to keep and no node that can take over from
+        // us by itself (a secondary that never heard from us does not activate by TryHeartbeat): release, counted
+        if (counters.releaseUnprotected() || !counters.everLeased())
         {
             counters.recordReleasedUnprotected();
+            releasedUnackedUpTo = position;
             return released();
         }
         if (!holdingForLease)
@@ -96,6 +103,34 @@ final class LeaseGate implements ReleaseGate
             counters.onLeaseHold();
         }
         return WAIT;
+    }
+
+    /**
+     * {@inheritDoc}
+     * <p>
+     * Yes once everything released without its ack has been acknowledged; otherwise only under the same rule as a
+     * release: a valid lease (on a fresh read of the clock), RELEASE_UNPROTECTED, or no lease ever granted. Positions
+     * are released in order, so bytes still unwritten are at or below the last released position.
+     */
+    @Override
+    public boolean mayWriteReleased()
+    {
+        if (counters.ackedPosition() >= releasedUnackedUpTo ||
+            clock.nanoTime() - counters.leaseExpiryNs() < 0 || counters.releaseUnprotected() || !counters.everLeased())
+        {
+            if (holdingForLease && !holdingForLossWindow)
+            {
+                holdingForLease = false;
+                counters.onHoldEnded();
+            }
+            return true;
+        }
+        if (!holdingForLease)
+        {
+            holdingForLease = true;
+            counters.onLeaseHold();
+        }
+        return false;
     }
 
     private int released()

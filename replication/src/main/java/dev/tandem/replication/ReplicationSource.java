@@ -142,6 +142,12 @@ public final class ReplicationSource implements Agent, AutoCloseable
         return Math.max(0, counters.leaseExpiryNs() - nowNs);
     }
 
+    /** True once a secondary has granted this source a lease; before that nothing is held for a lease. Any thread. */
+    public boolean everLeased()
+    {
+        return counters.everLeased();
+    }
+
     /** Lease renewals (echoes that moved the expiry forward). Any thread. */
     public long leaseRenewals()
     {
@@ -172,7 +178,10 @@ public final class ReplicationSource implements Agent, AutoCloseable
         return counters.holdingForLossWindow();
     }
 
-    /** Positions released without ack and without a lease under RELEASE_UNPROTECTED. Any thread. */
+    /**
+     * Positions released without ack and without a lease: under RELEASE_UNPROTECTED, or before any secondary granted
+     * a lease. Any thread.
+     */
     public long releasedUnprotected()
     {
         return counters.releasedUnprotected();

@@ -20,6 +20,7 @@ final class SourceCounters implements AckProgress
 
     private volatile long leaseExpiryNs;
     private volatile long leaseRenewals;
+    private volatile boolean everLeased;
     private volatile boolean releaseUnprotected;
     private volatile boolean holdingForLease;
     private volatile boolean holdingForLossWindow;
@@ -106,6 +107,7 @@ final class SourceCounters implements AckProgress
         {
             leaseExpiryNs = expiryNs;
             leaseRenewals = leaseRenewals + 1;
+            everLeased = true;
         }
     }
 
@@ -118,6 +120,12 @@ final class SourceCounters implements AckProgress
     long leaseRenewals()
     {
         return leaseRenewals;
+    }
+
+    /** True once any secondary has granted this source a lease: from then on an expired lease is a lost one. */
+    boolean everLeased()
+    {
+        return everLeased;
     }
 
     void releaseUnprotected(final boolean releaseUnprotected)

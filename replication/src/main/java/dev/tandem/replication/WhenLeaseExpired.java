@@ -4,7 +4,9 @@ package dev.tandem.replication;
  * What the primary does with a message its ack strategy would release unacknowledged once the lease granted by the
  * secondary has expired (the secondary is dead, partitioned or paused, and may be about to activate). Set in YAML as
  * {@code whenLeaseExpired} on the source, and switchable at run time through
- * {@link ReplicationSource#whenLeaseExpired(WhenLeaseExpired)} (the node's admin API does this).
+ * {@link ReplicationSource#whenLeaseExpired(WhenLeaseExpired)} (the node's admin API does this). It applies once a
+ * secondary has granted the source a lease: before the first grant there is no lease to lose, and unacknowledged
+ * messages go as the ack strategy says (counted as unprotected).
  */
 public enum WhenLeaseExpired
 {

@@ -53,6 +53,17 @@ class FrameChannelTest
     }
 
     @Test
+    void shouldCloseASocketThatIsNotYetConnectedWithoutThrowing() throws IOException
+    {
+        // a takeover closes a sink that is reconnecting: its socket may not be connected yet (issue 14 item 3)
+        final SocketChannel unconnected = SocketChannel.open();
+        final FrameChannel channel = new FrameChannel(4096, 4096);
+        channel.reset(unconnected);
+        channel.closeWith(CloseReason.SHUTDOWN, "sink shutting down");
+        assertTrue(!unconnected.isOpen(), "closed");
+    }
+
+    @Test
     void shouldDeliverWholeFramesInOrder() throws IOException
     {
         final FrameChannel out = new FrameChannel(1024, 4096).reset(left);

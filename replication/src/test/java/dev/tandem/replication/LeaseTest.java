@@ -63,7 +63,10 @@ class LeaseTest
         final ReleaseGate gate = source.newReleaseGate();
         assertFalse(source.leaseValid(nowNs), "no lease before any secondary granted one");
         fixture.append(primary, 1, 1, 100);
-        assertEquals(ReleaseGate.WAIT, gate.check(1, nowNs - 100 * MS, nowNs), "no lease, no unacked release");
+        assertEquals(ReleaseGate.RELEASE, gate.check(1, nowNs - 100 * MS, nowNs),
+            "no secondary has ever granted a lease: nothing to lose, released unprotected");
+        assertEquals(1, source.releasedUnprotected());
+        assertFalse(source.everLeased());
 
         final Runnable both = () ->
         {
@@ -74,6 +77,7 @@ class LeaseTest
         stepUntil("lease granted and position 1 acked", both,
             () -> source.leaseValid(nowNs) && source.ackedPosition() == 1);
         assertEquals(ReleaseGate.RELEASE, gate.check(1, nowNs, nowNs));
+        assertTrue(source.everLeased());
 
         // the secondary falls silent (the test stops stepping its sink): unacked messages go while the lease holds
         fixture.append(primary, 1, 1, 100);
@@ -89,6 +93,8 @@ class LeaseTest
         fixture.append(primary, 1, 1, 100);
         assertEquals(ReleaseGate.WAIT, gate.check(3, staleNowNs - 100 * MS, staleNowNs),
             "a woken primary releases nothing once its lease has expired");
+        assertFalse(gate.mayWriteReleased(),
+            "position 2, released before the pause but not yet written, is not written after it either");
         assertEquals(holdsBefore + 1, source.leaseHolds());
         assertTrue(source.holdingForLease());
         nowNs += 10_000 * MS;
@@ -100,6 +106,7 @@ class LeaseTest
         final long renewals = source.leaseRenewals();
         stepUntil("lease renewed", both, () -> source.leaseValid(nowNs) && source.leaseRenewals() > renewals);
         assertEquals(ReleaseGate.RELEASE, gate.check(3, staleNowNs, nowNs));
+        assertTrue(gate.mayWriteReleased());
         assertFalse(source.holdingForLease());
         fixture.append(primary, 1, 1, 100);
         assertEquals(ReleaseGate.RELEASE, gate.check(4, nowNs - 100 * MS, nowNs), "unacked again on the new lease");
