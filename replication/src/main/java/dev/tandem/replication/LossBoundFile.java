@@ -13,7 +13,8 @@ import java.nio.file.StandardOpenOption;
 /**
  * The loss bound the primary last announced, kept in the secondary's journal directory ({@value #FILE_NAME}, one
  * decimal number), so a secondary that restarts and then activates still knows how many outbound entries the old
- * primary may have released without it. Written atomically (temporary file, force, rename).
+ * primary may have released without it. Written atomically (temporary file, rename), not forced (see
+ * {@link #store(long)}).
  * <p>
  * Not thread safe: the sink's agent thread writes it; {@link #lossBoundEntries()} is a volatile read, any thread.
  */
@@ -87,8 +88,10 @@ final class LossBoundFile
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING))
             {
+                // not forced: an fsync on the sink's thread at every welcome stalled streaming (and so the lease)
+                // for up to seconds on a busy disk; the rename keeps it whole, and after a host crash the replica's
+                // BUFFERED journal is no more durable than this file
                 channel.write(ByteBuffer.wrap((value + "\n").getBytes(StandardCharsets.US_ASCII)));
-                channel.force(true);
             }
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         }
