@@ -442,7 +442,8 @@ public final class FixSession
             return 1;
         }
         int written = 0;
-        if (outbound.hasReleasedUnwritten())
+        // asked again at the write: released bytes that waited (full socket, a pause) must still be allowed out
+        if (outbound.hasReleasedUnwritten() && engine.releaseGate().mayWriteReleased())
         {
             try
             {

@@ -30,4 +30,15 @@ public interface ReleaseGate
      * @return {@link #WAIT}, {@link #RELEASE} or {@link #DISCONNECT}.
      */
     int check(long position, long enqueuedNs, long nowNs);
+
+    /**
+     * Whether bytes this gate has already released, and the caller has not yet written to the socket (a full socket
+     * buffer, or a pause between the release and the write), may still be written now. Asked just before each write.
+     * Replication's gate says no while what it released without an acknowledgement has lost its lease: a primary that
+     * was paused between releasing and writing then writes nothing the new primary may lack. The default: yes.
+     */
+    default boolean mayWriteReleased()
+    {
+        return true;
+    }
 }

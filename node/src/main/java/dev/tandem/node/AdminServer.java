@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.tandem.journal.LogRateLimiter;
 import dev.tandem.failover.Addresses;
+import dev.tandem.replication.WhenLeaseExpired;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +28,15 @@ import java.util.concurrent.TimeUnit;
  *       mode and {@code "outcome":"activated"}; 409 when the primary is alive ({@code "outcome":"primary-alive"}, a
  *       planned switchover is required) or the node may not turn Hot (Stale)</li>
  *   <li>{@code GET /service/state}: node id, role, mode, epoch and reason: what peers read to fence each other</li>
+ *   <li>{@code GET /service/whenleaseexpired}: {@code {"whenLeaseExpired":"HOLD"}} on a Hot node that replicates,
+ *       409 otherwise</li>
+ *   <li>{@code PUT /service/whenleaseexpired/hold} and {@code PUT /service/whenleaseexpired/release_unprotected}
+ *       (token required): what unacknowledged messages do once the secondary's lease has expired (see the replication README); the
+ *       operator's switch when the secondary is known dead. 200 with the choice in force, 409 when the node has no
+ *       replication source</li>
  *   <li>{@code GET /health}: 200 while the node is Hot or Warm ({@code "status":"UP"}, or {@code "DEGRADED"} with
- *       the reason when the replica lags beyond the thresholds), 503 when Stale or stopping</li>
+ *       the reason when the replica lags beyond the thresholds or messages wait for an expired lease or a full loss
+ *       window), 503 when Stale or stopping</li>
  *   <li>{@code GET /metrics}: Prometheus text format</li>
  * </ul>
  * Every state-changing call is a PUT (POST gets 405) carrying {@code Authorization: Bearer <token>}; a request with an
@@ -184,6 +192,24 @@ public final class AdminServer implements AutoCloseable
                         reply(exchange, 200, "application/json", stateJson());
                     }
                     break;
+                case "/service/whenleaseexpired":
+                    if (expect(exchange, method, "GET"))
+                    {
+                        whenLeaseExpired(exchange, null);
+                    }
+                    break;
+                case "/service/whenleaseexpired/hold":
+                    if (expect(exchange, method, "PUT") && authorized(exchange))
+                    {
+                        whenLeaseExpired(exchange, WhenLeaseExpired.HOLD);
+                    }
+                    break;
+                case "/service/whenleaseexpired/release_unprotected":
+                    if (expect(exchange, method, "PUT") && authorized(exchange))
+                    {
+                        whenLeaseExpired(exchange, WhenLeaseExpired.RELEASE_UNPROTECTED);
+                    }
+                    break;
                 case "/health":
                     if (expect(exchange, method, "GET"))
                     {
@@ -285,6 +311,19 @@ public final class AdminServer implements AutoCloseable
             return false;
         }
         return true;
+    }
+
+    private void whenLeaseExpired(final HttpExchange exchange, final WhenLeaseExpired choice) throws IOException
+    {
+        try
+        {
+            final WhenLeaseExpired inForce = node.whenLeaseExpired(choice);
+            reply(exchange, 200, "application/json", "{\"whenLeaseExpired\":\"" + inForce + "\"}");
+        }
+        catch (final IllegalStateException ex)
+        {
+            reply(exchange, 409, "application/json", "{\"error\":" + quote(ex.getMessage()) + "}");
+        }
     }
 
     private static boolean expect(final HttpExchange exchange, final String method, final String expected)

@@ -16,8 +16,10 @@ import java.nio.file.Path;
 /**
  * After an activation, keeps knocking on the old primary's replication port with the new epoch, through the
  * replication handshake: a returning old primary learns from it that it is stale and stops logging anyone on. The
- * probe is a replication sink on a scratch journal of its own, so nothing it might receive can touch the node's
- * journal. If the peer answers with a higher epoch than ours, this node is the stale one.
+ * probe says so in its hello (kind PROBE): the source answers with its epoch and closes, never streams to it, never
+ * counts an ack from it and never lets it replace the attached secondary; it grants no lease. Its scratch journal
+ * (the sink needs one) therefore stays empty. If the peer answers with a higher epoch than ours, this node is the
+ * stale one.
  * <p>
  * Threading: its own agent thread; accessors from any thread.
  */
@@ -57,7 +59,7 @@ final class FencingProbe implements AutoCloseable
         }
         final Journal scratch = Journal.open(new JournalContext().dir(dir.toString()).conclude());
         final ReplicationSink sink = new ReplicationSink(
-            config.replication().sinkContext(config.nodeId(), epoch).conclude(), scratch);
+            config.replication().sinkContext(config.nodeId(), epoch).probe(true).conclude(), scratch);
         final AgentRunner runner = new AgentRunner(new SleepingMillisIdleStrategy(5), errorHandler, null, sink);
         AgentRunner.startOnThread(runner);
         return new FencingProbe(dir, scratch, sink, runner);

@@ -8,6 +8,7 @@ import dev.tandem.journal.ReleaseGate;
 import dev.tandem.replication.ReplicationSink;
 import dev.tandem.replication.ReplicationSource;
 import dev.tandem.replication.WaitForever;
+import dev.tandem.replication.WhenLeaseExpired;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -45,12 +46,6 @@ import java.util.function.Consumer;
  */
 public final class Node implements NodeStatus, AutoCloseable
 {
-    /**
-     * TEMPORARY (see {@link #activationLossBound()}): 10,000 messages per session, more than a replica lagging for
-     * seconds at thousands of messages per second can miss, far below FixContext's maxOutboundSkipOnLogon.
-     */
-    private static final int TEMPORARY_ACTIVATION_LOSS_BOUND = 10_000;
-
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
 
     private final NodeConfig config;
@@ -65,7 +60,7 @@ public final class Node implements NodeStatus, AutoCloseable
     /** One WARN a minute while the replica lags: the state is on /health and /metrics all along. */
     private final LogRateLimiter lagLog = new LogRateLimiter(1, TimeUnit.MINUTES.toNanos(1));
     private long nextLagCheckNs;
-    private volatile String degraded = "";
+    private volatile String lagDegraded = "";
     private final String fixHost;
 
     private volatile ReplicationSource source;
@@ -84,6 +79,10 @@ public final class Node implements NodeStatus, AutoCloseable
     private volatile String activationRequest;
     private volatile long activationTookMs = -1;
     private volatile long activations;
+    private volatile long lossBoundAtActivation;
+    /** Control thread: the activation waiting for the lease this node granted to expire, null when none. */
+    private String pendingActivation;
+    private long activateNotBeforeNs;
 
     private Node(final NodeConfig config, final Consumer<String> events)
     {
@@ -262,29 +261,27 @@ public final class Node implements NodeStatus, AutoCloseable
         final ReplicationConfig replication = config.replication();
         if (entries > replication.lagWarnEntries() || lagMs > replication.lagWarnMs())
         {
-            degraded = "replica lags " + entries + " entries, oldest unacknowledged " + lagMs + " ms (thresholds " +
+            lagDegraded = "replica lags " + entries + " entries, oldest unacknowledged " + lagMs + " ms (thresholds " +
                 "lagWarnEntries " + replication.lagWarnEntries() + ", lagWarnMs " + replication.lagWarnMs() + "); " +
-                current.releasedUnprotected() + " messages released without replica protection so far";
+                current.releasedUnacknowledged() + " messages released before their acknowledgement so far";
             if (lagLog.tryAcquire(nowNs))
             {
-                LOG.warn("Replica lagging: {} ({} similar suppressed)", degraded, lagLog.takeSuppressed());
+                LOG.warn("Replica lagging: {} ({} similar suppressed)", lagDegraded, lagLog.takeSuppressed());
             }
         }
-        else if (!degraded.isEmpty())
+        else if (!lagDegraded.isEmpty())
         {
-            degraded = "";
+            lagDegraded = "";
             LOG.info("Replica back within the lag thresholds: {} entries, {} ms", entries, lagMs);
         }
     }
 
-    @Override
-    public String degraded()
-    {
-        return degraded;
-    }
-
     private int warmWork()
     {
+        if (pendingActivation != null)
+        {
+            return finishActivationWhenLeaseExpired();
+        }
         if (sink.state() == ReplicationSink.State.DIVERGED)
         {
             onDiverged();
@@ -313,10 +310,45 @@ public final class Node implements NodeStatus, AutoCloseable
         }
         if (why != null)
         {
-            activate(why);
+            beginActivation(why);
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * The one way to activation, whatever asks for it (TryHeartbeat, TryLock, the admin API): first stop the sink,
+     * so this node renews the primary's lease no more; then wait until the lease it granted has expired, with the
+     * margin ({@link ReplicationSink#earliestActivationNs()}). From then on the old primary, on its own clock, releases
+     * nothing this node may lack, even if it was only paused and wakes up now.
+     */
+    private void beginActivation(final String why)
+    {
+        // stopping the sink joins its thread: from here on this thread owns the journal
+        CloseHelper.quietClose(sinkRunner);
+        sinkRunner = null;
+        activateNotBeforeNs = sink.earliestActivationNs();
+        pendingActivation = why;
+        final long waitNs = activateNotBeforeNs - nanoClock.nanoTime();
+        if (waitNs > 0)
+        {
+            reason = "activating (" + why + "): waiting " + TimeUnit.NANOSECONDS.toMillis(waitNs) +
+                " ms for the lease granted to the primary to expire";
+            LOG.info("{} {}", config.name(), reason);
+        }
+        finishActivationWhenLeaseExpired();
+    }
+
+    private int finishActivationWhenLeaseExpired()
+    {
+        if (nanoClock.nanoTime() - activateNotBeforeNs < 0)
+        {
+            return 0;
+        }
+        final String why = pendingActivation;
+        pendingActivation = null;
+        activate(why);
+        return 1;
     }
 
     /**
@@ -376,25 +408,14 @@ public final class Node implements NodeStatus, AutoCloseable
         startSink();
     }
 
-    /**
-     * The most outbound messages per session that the previous primary may have released without this node's
-     * journal holding them: the sequence headroom a session gets at its first Logon without NextExpectedMsgSeqNum
-     * (789) after this activation ({@code FixContext.lostOutboundBound}).
-     * <p>
-     * TEMPORARY: the lead replaces this body with the loss window the replication sink learnt from the old primary
-     * ({@code ReplicationSink}'s announced maxUnackedEntries, issue 12 part 1). Until then: none under WaitForever
-     * (it never releases a message the replica lacks), {@link #TEMPORARY_ACTIVATION_LOSS_BOUND} otherwise.
-     */
-    private int activationLossBound()
-    {
-        return config.replication().ackStrategy() instanceof WaitForever ? 0 : TEMPORARY_ACTIVATION_LOSS_BOUND;
-    }
-
     private void activate(final String why)
     {
         final long startNs = nanoClock.nanoTime();
-        // stopping the sink joins its thread: from here on this thread owns the journal
+        // beginActivation stopped the sink: this thread owns the journal
         CloseHelper.quietClose(sinkRunner);
+        sinkRunner = null;
+        // what the old primary may have released without us: the sequence headroom to skip on a Logon without 789
+        lossBoundAtActivation = sink.lossBoundEntries();
         final long newEpoch = Math.max(epochFile.epoch(), sink.sourceEpoch()) + 1;
         epochFile.store(newEpoch);
         standby.close();
@@ -413,7 +434,8 @@ public final class Node implements NodeStatus, AutoCloseable
                 source = hotSource;
             }
             fix = FixEndpoints.start(
-                config, journal, gate, fixHost, fixPort, epochClock, nanoClock, true, activationLossBound());
+                config, journal, gate, fixHost, fixPort, epochClock, nanoClock, true,
+                    Math.toIntExact(lossBoundAtActivation));
         }
         catch (final RuntimeException ex)
         {
@@ -431,8 +453,9 @@ public final class Node implements NodeStatus, AutoCloseable
         activations++;
         activationTookMs = TimeUnit.NANOSECONDS.toMillis(nanoClock.nanoTime() - startNs);
         reason = "activated: " + why;
-        LOG.warn("{} is Hot at epoch {} ({}); journal at position {}, took {} ms",
-            config.name(), newEpoch, why, journal.lastPosition(), activationTookMs);
+        LOG.warn("{} is Hot at epoch {} ({}); journal at position {}, took {} ms; the old primary may have " +
+            "released up to {} journal entries this node lacks", config.name(), newEpoch, why, journal.lastPosition(),
+            activationTookMs, lossBoundAtActivation);
         events.accept("TANDEM HOT node=" + config.name() + " epoch=" + newEpoch + " position=" +
             journal.lastPosition() + " tookMs=" + activationTookMs +
             (source != null ? " replication=" + source.port() : "") + " why=\"" + why + "\"");
@@ -539,6 +562,58 @@ public final class Node implements NodeStatus, AutoCloseable
             }
         }
         return mode;
+    }
+
+    /**
+     * The most outbound journal entries the old primary may have released that this node lacks, as the primary
+     * announced it (its loss bound, persisted by the sink; 0 under WaitForever): read at activation, and before it
+     * from the sink. A newly Hot node skips this many outbound sequence numbers per session on a Logon without
+     * NextExpectedMsgSeqNum. Any thread.
+     */
+    public long lossBoundEntries()
+    {
+        if (activations > 0)
+        {
+            return lossBoundAtActivation;
+        }
+        final ReplicationSink current = sink;
+        return current == null ? 0 : current.lossBoundEntries();
+    }
+
+    @Override
+    public WhenLeaseExpired whenLeaseExpired(final WhenLeaseExpired choice)
+    {
+        final ReplicationSource current = source;
+        if (current == null || mode != NodeMode.Hot)
+        {
+            throw new IllegalStateException("node " + config.name() + " is " + mode + " and releases nothing " +
+                "through a replication source; whenLeaseExpired applies to a Hot node that replicates");
+        }
+        if (choice != null)
+        {
+            LOG.warn("{}: whenLeaseExpired switched from {} to {} through the admin API", config.name(),
+                current.whenLeaseExpired(), choice);
+            current.whenLeaseExpired(choice);
+        }
+        return current.whenLeaseExpired();
+    }
+
+    @Override
+    public String degraded()
+    {
+        final ReplicationSource current = source;
+        String holding = "";
+        if (current != null && mode == NodeMode.Hot && current.holdingForLease())
+        {
+            holding = "holding outbound messages: the secondary's lease has expired (whenLeaseExpired: HOLD)";
+        }
+        else if (current != null && mode == NodeMode.Hot && current.holdingForLossWindow())
+        {
+            holding = "holding outbound messages: the loss window of " + current.lossBoundEntries() +
+                " unacknowledged entries is full";
+        }
+        final String lag = lagDegraded;
+        return holding.isEmpty() ? lag : lag.isEmpty() ? holding : holding + "; " + lag;
     }
 
     /** The FIX port: the acceptor's when Hot, the standby listener's while Warm. */

@@ -201,6 +201,20 @@ public final class NodeConfig extends SelfDescribingMarshallable implements Stri
         if (replication != null)
         {
             replication.validate(role);
+            if (activation instanceof TryHeartbeat)
+            {
+                // the secondary never activates before the lease it granted + the margin; a shorter delay would only
+                // pretend to be quicker, so it is a configuration error rather than a silent wait
+                final long delayMs = ((TryHeartbeat)activation).delayMs();
+                final long leaseAndMarginMs = replication.leaseMs() + replication.leaseMarginMs();
+                if (delayMs < leaseAndMarginMs)
+                {
+                    throw new ConfigException("activation.!TryHeartbeat.delayMs: " + delayMs + " is below " +
+                        "replication.leaseMs + replication.leaseMarginMs = " + replication.leaseMs() + " + " +
+                        replication.leaseMarginMs() + " = " + leaseAndMarginMs + "; use delayMs >= " +
+                        leaseAndMarginMs + " or grant a shorter lease");
+                }
+            }
         }
         return this;
     }

@@ -58,16 +58,40 @@ final class NodeMetrics
                 source.timeouts());
             counter(out, "tandem_replication_released_while_away_total",
                 "messages released with no secondary attached", id, source.releasedWhileAway());
-            counter(out, "tandem_replication_released_unprotected_total",
-                "messages released to the counterparty without the secondary's acknowledgement", id,
-                source.releasedUnprotected());
-            gauge(out, "tandem_replication_degraded", "1 while the replica lags beyond lagWarnEntries or lagWarnMs",
+            counter(out, "tandem_replication_released_unacknowledged_total",
+                "messages released to the counterparty before the secondary acknowledged them (any strategy)", id,
+                source.releasedUnacknowledged());
+            gauge(out, "tandem_replication_degraded",
+                "1 while the replica lags beyond lagWarnEntries or lagWarnMs or messages wait for an expired lease",
                 id, node.degraded().isEmpty() ? 0 : 1);
             counter(out, "tandem_replication_reconnects_total", "secondary (re)connections", id, source.reconnects());
             counter(out, "tandem_replication_refused_total", "replication connections refused", id,
                 source.refusedConnections());
             counter(out, "tandem_replication_evicted_total", "handshaking connections evicted to make room", id,
                 source.evictedConnections());
+            final long nowNs = System.nanoTime();
+            gauge(out, "tandem_replication_lease_valid", "1 while the secondary's lease holds", id,
+                source.leaseValid(nowNs) ? 1 : 0);
+            gauge(out, "tandem_replication_lease_remaining_seconds", "how long the lease still holds", id,
+                source.leaseRemainingNs(nowNs) / 1e9);
+            counter(out, "tandem_replication_lease_holds_total",
+                "times outbound messages started waiting because the lease had expired", id, source.leaseHolds());
+            gauge(out, "tandem_replication_holding_for_lease", "1 while messages wait for an expired lease", id,
+                source.holdingForLease() ? 1 : 0);
+            counter(out, "tandem_replication_released_unprotected_total",
+                "messages released without ack and without a lease (whenLeaseExpired: RELEASE_UNPROTECTED)", id,
+                source.releasedUnprotected());
+            gauge(out, "tandem_replication_release_unprotected", "1 when whenLeaseExpired is RELEASE_UNPROTECTED",
+                id, source.whenLeaseExpired() == dev.tandem.replication.WhenLeaseExpired.RELEASE_UNPROTECTED ? 1 : 0);
+            gauge(out, "tandem_replication_loss_bound_entries",
+                "most unacknowledged entries released ahead of the acknowledged position (announced)", id,
+                source.lossBoundEntries());
+            counter(out, "tandem_replication_loss_window_holds_total",
+                "times outbound messages started waiting because the loss window was full", id,
+                source.lossWindowHolds());
+            gauge(out, "tandem_replication_holding_for_loss_window", "1 while messages wait for a full loss window",
+                id, source.holdingForLossWindow() ? 1 : 0);
+            counter(out, "tandem_replication_probes_total", "fencing probes answered", id, source.probes());
         }
         if (sink != null)
         {
@@ -84,6 +108,12 @@ final class NodeMetrics
                 lastNs == Long.MIN_VALUE ? -1 : (System.nanoTime() - lastNs) / 1e9);
             counter(out, "tandem_replication_reconnects_total", "reconnections to the primary", id,
                 sink.reconnects());
+            if (source == null)
+            {
+                gauge(out, "tandem_replication_loss_bound_entries",
+                    "the primary's announced loss bound: entries it may have released that this node lacks", id,
+                    sink.lossBoundEntries());
+            }
         }
         header(out, "tandem_session_last_outbound_seq_num", "gauge", "newest outbound MsgSeqNum journaled");
         for (final SessionLagTracker.SessionLag session : lag.snapshot())

@@ -39,8 +39,21 @@ public interface NodeStatus
     }
 
     /**
-     * Why the node is degraded (e.g. its replica lags beyond the configured thresholds), or an empty string: a
-     * degraded node still serves; {@code /health} says so with status 200.
+     * Sets what unacknowledged messages do once the secondary's lease has expired ({@code choice} null only reads
+     * it), on a Hot node that replicates.
+     *
+     * @return the choice in force.
+     * @throws IllegalStateException when the node has no replication source to apply it to.
+     */
+    default dev.tandem.replication.WhenLeaseExpired whenLeaseExpired(
+        final dev.tandem.replication.WhenLeaseExpired choice)
+    {
+        throw new IllegalStateException("this node has no replication source");
+    }
+
+    /**
+     * Why the node is degraded (its replica lags beyond the configured thresholds, or it holds messages for an
+     * expired lease), or an empty string: a degraded node still serves; {@code /health} says so with status 200.
      */
     default String degraded()
     {

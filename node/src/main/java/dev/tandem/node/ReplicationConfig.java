@@ -4,6 +4,7 @@ import dev.tandem.failover.Addresses;
 import dev.tandem.replication.AckStrategy;
 import dev.tandem.replication.ReplicationSinkContext;
 import dev.tandem.replication.ReplicationSourceContext;
+import dev.tandem.replication.WhenLeaseExpired;
 import net.openhft.chronicle.core.pool.ClassAliasPool;
 import net.openhft.chronicle.wire.SelfDescribingMarshallable;
 import net.openhft.chronicle.wire.WireIn;
@@ -59,6 +60,10 @@ public final class ReplicationConfig extends SelfDescribingMarshallable implemen
     private List<String> allowedPeers = new ArrayList<>();
     private int maxPendingConnections = ReplicationSourceContext.DEFAULT_MAX_PENDING_CONNECTIONS;
     private int maxPendingPerAddress = ReplicationSourceContext.DEFAULT_MAX_PENDING_PER_ADDRESS;
+    private long leaseMs = ReplicationSinkContext.DEFAULT_LEASE_MS;
+    private long leaseMarginMs = ReplicationSinkContext.DEFAULT_LEASE_MARGIN_MS;
+    private long maxUnackedEntries = ReplicationSourceContext.DEFAULT_MAX_UNACKED_ENTRIES;
+    private WhenLeaseExpired whenLeaseExpired = WhenLeaseExpired.HOLD;
 
     public String listen()
     {
@@ -235,13 +240,62 @@ public final class ReplicationConfig extends SelfDescribingMarshallable implemen
         return this;
     }
 
+    /** SECONDARY: the lease granted to the primary, in ms (see the replication README); default 250. */
+    public long leaseMs()
+    {
+        return leaseMs;
+    }
+
+    public ReplicationConfig leaseMs(final long leaseMs)
+    {
+        this.leaseMs = leaseMs;
+        return this;
+    }
+
+    /** SECONDARY: added to the lease before this node may activate, in ms; default 50. */
+    public long leaseMarginMs()
+    {
+        return leaseMarginMs;
+    }
+
+    public ReplicationConfig leaseMarginMs(final long leaseMarginMs)
+    {
+        this.leaseMarginMs = leaseMarginMs;
+        return this;
+    }
+
+    /** PRIMARY (and a Hot secondary's source): the loss window in journal entries; default 8192. */
+    public long maxUnackedEntries()
+    {
+        return maxUnackedEntries;
+    }
+
+    public ReplicationConfig maxUnackedEntries(final long maxUnackedEntries)
+    {
+        this.maxUnackedEntries = maxUnackedEntries;
+        return this;
+    }
+
+    /** PRIMARY (and a Hot secondary's source): HOLD (default) or RELEASE_UNPROTECTED once the lease expired. */
+    public WhenLeaseExpired whenLeaseExpired()
+    {
+        return whenLeaseExpired;
+    }
+
+    public ReplicationConfig whenLeaseExpired(final WhenLeaseExpired whenLeaseExpired)
+    {
+        this.whenLeaseExpired = whenLeaseExpired;
+        return this;
+    }
+
     @Override
     public void readMarshallable(final WireIn wire)
     {
         StrictYaml.readKeys(wire, "replication", List.of(
             "listen", "connect", "clusterName", "secretFile", "secretEnv", "ackStrategy", "heartbeatIntervalMs",
             "listenWhenHot", "ackStrategyWhenHot", "onDivergence", "lagWarnEntries", "lagWarnMs", "allowedPeers",
-            "maxPendingConnections", "maxPendingPerAddress"),
+            "maxPendingConnections", "maxPendingPerAddress", "leaseMs", "leaseMarginMs", "maxUnackedEntries",
+            "whenLeaseExpired"),
             (key, in) ->
             {
                 final String path = "replication." + key;
@@ -295,6 +349,19 @@ public final class ReplicationConfig extends SelfDescribingMarshallable implemen
                         break;
                     case "onDivergence":
                         onDivergence = StrictYaml.enumValue(path, in, DivergencePolicy.class);
+                        break;
+                    case "leaseMs":
+                        leaseMs = StrictYaml.longValue(path, in, 1, 60_000);
+                        break;
+                    case "leaseMarginMs":
+                        leaseMarginMs = StrictYaml.longValue(path, in, 0, 60_000);
+                        break;
+                    case "maxUnackedEntries":
+                        maxUnackedEntries = StrictYaml.longValue(path, in, 1,
+                            ReplicationSourceContext.MAX_MAX_UNACKED_ENTRIES);
+                        break;
+                    case "whenLeaseExpired":
+                        whenLeaseExpired = StrictYaml.enumValue(path, in, WhenLeaseExpired.class);
                         break;
                     default:
                         ackStrategy = readAckStrategy(path, wire, in);
@@ -449,7 +516,9 @@ public final class ReplicationConfig extends SelfDescribingMarshallable implemen
             .heartbeatTimeoutMs(heartbeatTimeoutMs())
             .allowedPeers(allowedPeers)
             .maxPendingConnections(maxPendingConnections)
-            .maxPendingPerAddress(maxPendingPerAddress);
+            .maxPendingPerAddress(maxPendingPerAddress)
+            .maxUnackedEntries(maxUnackedEntries)
+            .whenLeaseExpired(whenLeaseExpired);
         if (ackStrategy != null)
         {
             context.ackStrategy(ackStrategy);
@@ -474,7 +543,9 @@ public final class ReplicationConfig extends SelfDescribingMarshallable implemen
             .nodeId(nodeId)
             .epoch(epoch)
             .heartbeatIntervalMs(heartbeatIntervalMs)
-            .heartbeatTimeoutMs(heartbeatTimeoutMs());
+            .heartbeatTimeoutMs(heartbeatTimeoutMs())
+            .leaseMs(leaseMs)
+            .leaseMarginMs(leaseMarginMs);
         if (secretFile != null)
         {
             context.secretFile(secretFile);

@@ -23,6 +23,16 @@ public interface AckStrategy extends Marshallable
     ReleaseGate newGate(AckProgress progress);
 
     /**
+     * Whether this strategy's gates may ever release a position before the secondary acknowledged it. A source whose
+     * strategy never does announces a loss bound of 0 to its secondary. The default, true, is the safe answer for
+     * a strategy that does not say.
+     */
+    default boolean mayReleaseUnacknowledged()
+    {
+        return true;
+    }
+
+    /**
      * Checks this strategy's settings, failing with an {@link IllegalArgumentException} that names the key, the
      * value and what would be valid. Called by the source context's {@code conclude()}.
      */

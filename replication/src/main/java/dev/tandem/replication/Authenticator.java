@@ -30,7 +30,7 @@ final class Authenticator
     private final byte[] received = new byte[FrameDescriptor.PROOF_LENGTH];
     private final byte[] nonceA = new byte[FrameDescriptor.NONCE_LENGTH];
     private final byte[] nonceB = new byte[FrameDescriptor.NONCE_LENGTH];
-    private final ByteBuffer numbers = ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN);
+    private final ByteBuffer numbers = ByteBuffer.allocate(48).order(ByteOrder.LITTLE_ENDIAN);
 
     Authenticator(final byte[] secret)
     {
@@ -83,10 +83,11 @@ final class Authenticator
         final DirectBuffer sourceNonce, final int sourceNonceOffset,
         final DirectBuffer sinkNonce, final int sinkNonceOffset,
         final byte[] clusterName, final int sinkNodeId, final long sinkEpoch, final long nextPosition,
-        final long lastChecksum, final MutableDirectBuffer out, final int outOffset)
+        final long lastChecksum, final long terms, final MutableDirectBuffer out, final int outOffset)
     {
         numbers.clear();
-        numbers.putInt(sinkNodeId).putLong(sinkEpoch).putLong(nextPosition).putLong(lastChecksum).flip();
+        numbers.putInt(sinkNodeId).putLong(sinkEpoch).putLong(nextPosition).putLong(lastChecksum).putLong(terms)
+            .flip();
         compute(SINK_LABEL, sourceNonce, sourceNonceOffset, sinkNonce, sinkNonceOffset, clusterName);
         out.putBytes(outOffset, proof);
     }
@@ -95,10 +96,11 @@ final class Authenticator
         final DirectBuffer sourceNonce, final int sourceNonceOffset,
         final DirectBuffer sinkNonce, final int sinkNonceOffset,
         final byte[] clusterName, final int sinkNodeId, final long sinkEpoch, final long nextPosition,
-        final long lastChecksum, final DirectBuffer claimed, final int claimedOffset)
+        final long lastChecksum, final long terms, final DirectBuffer claimed, final int claimedOffset)
     {
         numbers.clear();
-        numbers.putInt(sinkNodeId).putLong(sinkEpoch).putLong(nextPosition).putLong(lastChecksum).flip();
+        numbers.putInt(sinkNodeId).putLong(sinkEpoch).putLong(nextPosition).putLong(lastChecksum).putLong(terms)
+            .flip();
         compute(SINK_LABEL, sourceNonce, sourceNonceOffset, sinkNonce, sinkNonceOffset, clusterName);
         claimed.getBytes(claimedOffset, received);
         return MessageDigest.isEqual(proof, received);

@@ -36,10 +36,15 @@ public enum CloseReason
     TOO_MANY_CONNECTIONS(13),
     /** The peer's host is not in the source's allowedPeers (closed without a frame; counted locally only). */
     PEER_NOT_ALLOWED(14),
+    /**
+     * A fencing probe's handshake is complete: the source learned the probe's epoch and the probe the source's; the
+     * probe is never streamed to.
+     */
+    PROBED(15),
     /** A code this version does not know. */
     UNKNOWN(-1);
 
-    private static final CloseReason[] BY_CODE = new CloseReason[15];
+    private static final CloseReason[] BY_CODE = new CloseReason[16];
 
     static
     {

@@ -203,6 +203,8 @@ final class EntryStreamer
         header(out, frameOffset, frameLength, TYPE_DATA);
         out.putLong(frameOffset + DATA_FIRST_POSITION_OFFSET, frameFirstPosition, ORDER);
         out.putInt(frameOffset + DATA_ENTRY_COUNT_OFFSET, frameEntries, ORDER);
+        // the duty cycle's start: never later than the frame leaves, so a lease timed from it errs short
+        out.putLong(frameOffset + DATA_SOURCE_NS_OFFSET, nowNs, ORDER);
         channel.commit(frameOffset, frameLength);
         counters.onSent(frameFirstPosition + frameEntries - 1, frameLength, nowNs);
         frameOffset = -1;

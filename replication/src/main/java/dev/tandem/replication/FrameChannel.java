@@ -232,8 +232,12 @@ final class FrameChannel
         sendEnd = offset + length;
     }
 
-    /** Queues a frame that carries one position (ACK or HEARTBEAT). @return false when there is no room. */
-    boolean offerPosition(final int type, final long position)
+    /**
+     * Queues a frame that carries a position and a source timestamp (ACK or HEARTBEAT).
+     *
+     * @return false when there is no room.
+     */
+    boolean offerPosition(final int type, final long position, final long stampNs)
     {
         final int at = claim(FrameDescriptor.ACK_LENGTH);
         if (at < 0)
@@ -242,6 +246,7 @@ final class FrameChannel
         }
         FrameDescriptor.header(sendBuffer, at, FrameDescriptor.ACK_LENGTH, type);
         sendBuffer.putLong(at + FrameDescriptor.POSITION_OFFSET, position, ORDER);
+        sendBuffer.putLong(at + FrameDescriptor.STAMP_OFFSET, stampNs, ORDER);
         commit(at, FrameDescriptor.ACK_LENGTH);
         return true;
     }
@@ -276,9 +281,9 @@ final class FrameChannel
                     flush();
                 }
             }
-            catch (final IOException ignore)
+            catch (final IOException | java.nio.channels.NotYetConnectedException ignore)
             {
-                // closing anyway
+                // closing anyway; a socket still connecting has nobody to tell
             }
             close();
         }

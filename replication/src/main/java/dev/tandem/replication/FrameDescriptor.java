@@ -23,8 +23,17 @@ final class FrameDescriptor
 
     /** 'TNDM' read as a little-endian int: the first thing a sink says, so a stranger is recognised at once. */
     static final int MAGIC = 0x4D444E54;
-    /** Bumped on any incompatible change of this layout. */
-    static final int PROTOCOL_VERSION = 1;
+    /**
+     * Bumped on any incompatible change of this layout. Version 2: the hello carries a kind (sink or fencing probe)
+     * and the lease the sink grants; the welcome announces the source's loss bound; data, heartbeat and ack frames
+     * carry the source's timestamp (sent, or echoed back) so the source can time its lease.
+     */
+    static final int PROTOCOL_VERSION = 2;
+
+    /** Hello kind: a secondary that wants the journal streamed. */
+    static final int KIND_SINK = 0;
+    /** Hello kind: a fencing probe that only announces and learns epochs; never streamed to, its acks never count. */
+    static final int KIND_PROBE = 1;
 
     static final int LENGTH_OFFSET = 0;
     static final int CRC_OFFSET = 4;
@@ -53,7 +62,9 @@ final class FrameDescriptor
     static final int HELLO_NEXT_POSITION_OFFSET = HELLO_EPOCH_OFFSET + 8;
     static final int HELLO_LAST_CHECKSUM_OFFSET = HELLO_NEXT_POSITION_OFFSET + 8;
     static final int HELLO_MAX_FRAME_OFFSET = HELLO_LAST_CHECKSUM_OFFSET + 8;
-    static final int HELLO_NONCE_OFFSET = HELLO_MAX_FRAME_OFFSET + 4;
+    static final int HELLO_KIND_OFFSET = HELLO_MAX_FRAME_OFFSET + 4;
+    static final int HELLO_LEASE_MS_OFFSET = HELLO_KIND_OFFSET + 4;
+    static final int HELLO_NONCE_OFFSET = HELLO_LEASE_MS_OFFSET + 4;
     static final int HELLO_CLUSTER_LENGTH_OFFSET = HELLO_NONCE_OFFSET + NONCE_LENGTH;
     static final int HELLO_CLUSTER_OFFSET = HELLO_CLUSTER_LENGTH_OFFSET + 2;
     /** Enough to read magic and version of any version's hello. */
@@ -74,18 +85,22 @@ final class FrameDescriptor
     // WELCOME (source -> sink)
     static final int WELCOME_START_POSITION_OFFSET = HEADER_LENGTH;
     static final int WELCOME_SOURCE_LAST_POSITION_OFFSET = WELCOME_START_POSITION_OFFSET + 8;
-    static final int WELCOME_LENGTH = WELCOME_SOURCE_LAST_POSITION_OFFSET + 8;
+    static final int WELCOME_LOSS_BOUND_OFFSET = WELCOME_SOURCE_LAST_POSITION_OFFSET + 8;
+    static final int WELCOME_LENGTH = WELCOME_LOSS_BOUND_OFFSET + 8;
 
     // DATA (source -> sink): then entryCount times { int32 length, bytes }
     static final int DATA_FIRST_POSITION_OFFSET = HEADER_LENGTH;
     static final int DATA_ENTRY_COUNT_OFFSET = DATA_FIRST_POSITION_OFFSET + 8;
-    static final int DATA_ENTRIES_OFFSET = DATA_ENTRY_COUNT_OFFSET + 4;
+    static final int DATA_SOURCE_NS_OFFSET = DATA_ENTRY_COUNT_OFFSET + 4;
+    static final int DATA_ENTRIES_OFFSET = DATA_SOURCE_NS_OFFSET + 8;
     static final int ENTRY_LENGTH_PREFIX = 4;
 
-    // ACK (sink -> source) and HEARTBEAT (both ways)
+    // ACK (sink -> source) and HEARTBEAT (both ways): a position, then a source timestamp (the source's own clock
+    // when it sends; the latest one the sink received when the sink sends)
     static final int POSITION_OFFSET = HEADER_LENGTH;
-    static final int ACK_LENGTH = POSITION_OFFSET + 8;
-    static final int HEARTBEAT_LENGTH = POSITION_OFFSET + 8;
+    static final int STAMP_OFFSET = POSITION_OFFSET + 8;
+    static final int ACK_LENGTH = STAMP_OFFSET + 8;
+    static final int HEARTBEAT_LENGTH = STAMP_OFFSET + 8;
 
     // CLOSE (both ways)
     static final int CLOSE_REASON_OFFSET = HEADER_LENGTH;
@@ -115,6 +130,12 @@ final class FrameDescriptor
     static int type(final DirectBuffer buffer, final int offset)
     {
         return buffer.getShort(offset + TYPE_OFFSET, ORDER);
+    }
+
+    /** The hello's kind and granted lease as one number, bound into the sink's proof so neither can be altered. */
+    static long helloTerms(final int kind, final int leaseMs)
+    {
+        return ((long)kind << 32) | (leaseMs & 0xFFFFFFFFL);
     }
 
     static int helloLength(final int clusterNameLength)

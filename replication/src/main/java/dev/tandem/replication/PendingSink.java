@@ -34,6 +34,10 @@ final class PendingSink implements FrameChannel.FrameHandler
     long nextPosition;
     long lastChecksum;
     int sinkMaxFrameLength;
+    /** A fencing probe: answered with our epoch and closed, never streamed to. */
+    boolean probe;
+    /** The lease the sink grants, in milliseconds: it will not activate before our last contact + this + margin. */
+    int leaseMs;
     CloseReason refusal;
     String refusalText;
 
@@ -117,7 +121,7 @@ final class PendingSink implements FrameChannel.FrameHandler
             }
             if (!authenticator.verifySinkProof(
                 sourceNonce, 0, sinkNonce, 0, clusterName, sinkNodeId, sinkEpoch, nextPosition, lastChecksum,
-                buffer, offset + AUTH_PROOF_OFFSET))
+                helloTerms(probe ? KIND_PROBE : KIND_SINK, leaseMs), buffer, offset + AUTH_PROOF_OFFSET))
             {
                 return refuse(CloseReason.AUTH_FAILED, "the sink's proof does not match the shared secret");
             }
@@ -169,10 +173,13 @@ final class PendingSink implements FrameChannel.FrameHandler
         lastChecksum = buffer.getLong(offset + HELLO_LAST_CHECKSUM_OFFSET, ORDER);
         sinkMaxFrameLength = buffer.getInt(offset + HELLO_MAX_FRAME_OFFSET, ORDER);
         buffer.getBytes(offset + HELLO_NONCE_OFFSET, sinkNonce, 0, NONCE_LENGTH);
-        if (nextPosition < 1 || sinkMaxFrameLength < 4096)
+        final int kind = buffer.getInt(offset + HELLO_KIND_OFFSET, ORDER);
+        leaseMs = buffer.getInt(offset + HELLO_LEASE_MS_OFFSET, ORDER);
+        probe = kind == KIND_PROBE;
+        if (nextPosition < 1 || sinkMaxFrameLength < 4096 || (kind != KIND_SINK && kind != KIND_PROBE) || leaseMs < 0)
         {
             return refuse(CloseReason.PROTOCOL_ERROR, "hello frame has next position " + nextPosition +
-                " and max frame length " + sinkMaxFrameLength);
+                ", max frame length " + sinkMaxFrameLength + ", kind " + kind + " and lease " + leaseMs + " ms");
         }
 
         final int at = channel.claim(CHALLENGE_LENGTH);

@@ -47,6 +47,8 @@ public final class ReplicationSink implements Agent, AutoCloseable
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplicationSink.class);
+    /** No source timestamp received on this connection yet; the source ignores it as an echo. */
+    private static final long NO_STAMP = Long.MIN_VALUE;
 
     private final ReplicationSinkContext context;
     private final Journal journal;
@@ -56,6 +58,9 @@ public final class ReplicationSink implements Agent, AutoCloseable
     private final FrameChannel.FrameHandler frameHandler = this::onFrame;
     private final SinkHandshake handshake;
     private final EntryAppender appender;
+    private final LossBoundFile lossBound;
+    private final long startNs;
+    private final long leaseAndMarginNs;
 
     private long connectStartNs;
     private long reconnectAtNs;
@@ -63,6 +68,9 @@ public final class ReplicationSink implements Agent, AutoCloseable
     private long lastSentNs;
     private long nowNs;
     private boolean closed;
+    private long latestSourceNs = NO_STAMP;
+    private long echoedSourceNs = NO_STAMP;
+    private long pendingLossBound = -1;
 
     private volatile State state = State.BACKING_OFF;
     private volatile long epoch;
@@ -93,6 +101,11 @@ public final class ReplicationSink implements Agent, AutoCloseable
         this.channel = new FrameChannel(maxFrame * 2, MAX_SINK_FRAME_LENGTH * 8).maxFrameLength(maxFrame);
         this.backoffNs = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(context.reconnectBackoffMinMs());
         this.reconnectAtNs = clock.nanoTime();
+        // a restarted secondary cannot know what lease its previous life granted: it counts from now
+        this.startNs = reconnectAtNs;
+        this.leaseAndMarginNs = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
+            context.leaseMs() + context.leaseMarginMs());
+        this.lossBound = LossBoundFile.open(java.nio.file.Path.of(journal.context().dir()));
     }
 
     public ReplicationSinkContext context()
@@ -177,6 +190,8 @@ public final class ReplicationSink implements Agent, AutoCloseable
     private void onConnected() throws IOException
     {
         appender.reset();
+        latestSourceNs = NO_STAMP;
+        echoedSourceNs = NO_STAMP;
         final long last = appender.appended();
         handshake.sendHello(channel, last + 1, last >= 1 ? checksums.entryChecksum(journal, last) : 0, epoch);
         channel.flush();
@@ -225,15 +240,27 @@ public final class ReplicationSink implements Agent, AutoCloseable
                     // one flush covers everything received since the last ack (a no-op for BUFFERED and SYNC)
                     journal.sync();
                 }
-                if (appended > ackedPosition && channel.offerPosition(TYPE_ACK, appended))
+                // every ack and heartbeat echoes the latest source timestamp: that renews the source's lease
+                if (appended > ackedPosition && channel.offerPosition(TYPE_ACK, appended, latestSourceNs))
                 {
                     ackedPosition = appended;
                     lastSentNs = nowNs;
+                    echoedSourceNs = latestSourceNs;
                 }
-                if (nowNs - lastSentNs >= context.link().heartbeatIntervalNs() &&
-                    channel.offerPosition(TYPE_HEARTBEAT, appended))
+                // a timestamp not yet echoed (a source heartbeat) is answered at once, so the lease is renewed
+                // within a round trip rather than within our own heartbeat interval
+                if ((nowNs - lastSentNs >= context.link().heartbeatIntervalNs() || latestSourceNs != echoedSourceNs) &&
+                    channel.offerPosition(TYPE_HEARTBEAT, appended, latestSourceNs))
                 {
                     lastSentNs = nowNs;
+                    echoedSourceNs = latestSourceNs;
+                }
+                if (pendingLossBound >= 0 && appended >= catchUpTargetPosition)
+                {
+                    // caught up: every position the old session may have released unacknowledged is now held here,
+                    // so a lower bound announced by the new session is true from now on
+                    lossBound.store(pendingLossBound);
+                    pendingLossBound = -1;
                 }
                 work += channel.flush() > 0 ? 1 : 0;
                 if (nowNs - lastReceivedNs > context.link().heartbeatTimeoutNs())
@@ -276,6 +303,15 @@ public final class ReplicationSink implements Agent, AutoCloseable
                 state = State.DIVERGED;
                 return false;
             }
+            if (reason == CloseReason.PROBED && context.probe())
+            {
+                // the expected end of a probe's knock: the epochs are exchanged; knock again after the backoff
+                channel.close();
+                reconnectAtNs = nowNs + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
+                    context.reconnectBackoffMaxMs());
+                state = State.BACKING_OFF;
+                return false;
+            }
             fail(reason, "closed by the source: " + text, false);
             return false;
         }
@@ -290,6 +326,7 @@ public final class ReplicationSink implements Agent, AutoCloseable
                     {
                         sourceLastPosition = Math.max(sourceLastPosition,
                             buffer.getLong(offset + POSITION_OFFSET, ORDER));
+                        onSourceStamp(buffer.getLong(offset + STAMP_OFFSET, ORDER));
                         return true;
                     }
                     break;
@@ -310,6 +347,18 @@ public final class ReplicationSink implements Agent, AutoCloseable
             sourceLastPosition = sourceLast;
             catchUpTargetPosition = sourceLast;
             sessions = sessions + 1;
+            final long announced = handshake.welcomeLossBound();
+            if (announced >= lossBound.lossBoundEntries() || sourceLast <= appender.appended())
+            {
+                lossBound.store(announced);
+                pendingLossBound = -1;
+            }
+            else
+            {
+                // lower than before while we still lack part of the old session's entries: keep the old bound
+                // until they are here
+                pendingLossBound = announced;
+            }
             backoffNs = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(context.reconnectBackoffMinMs());
             state = State.STREAMING;
             LOG.info("Replication sink node {} streaming from source node {} (epoch {}) at {}: from position {}, " +
@@ -319,8 +368,20 @@ public final class ReplicationSink implements Agent, AutoCloseable
         return true;
     }
 
+    private void onSourceStamp(final long stampNs)
+    {
+        if (latestSourceNs == NO_STAMP || stampNs - latestSourceNs > 0)
+        {
+            latestSourceNs = stampNs;
+        }
+    }
+
     private boolean onData(final UnsafeBuffer buffer, final int offset, final int length)
     {
+        if (length >= DATA_ENTRIES_OFFSET)
+        {
+            onSourceStamp(buffer.getLong(offset + DATA_SOURCE_NS_OFFSET, ORDER));
+        }
         if (!appender.onData(buffer, offset, length))
         {
             fail(appender.failReason(), appender.failText(), true);
@@ -417,6 +478,30 @@ public final class ReplicationSink implements Agent, AutoCloseable
     public long lastReceivedNs()
     {
         return lastReceivedNs;
+    }
+
+    /**
+     * The earliest time, on the context's {@link NanoClock}, at which this node may activate without breaking the
+     * lease it granted the source: the last contact with the source (or this sink's start, if later: a restarted
+     * node cannot know what its previous life granted) + {@code leaseMs} + {@code leaseMarginMs}. The source stops
+     * releasing unacknowledged messages by then, on its own clock. Any thread.
+     */
+    public long earliestActivationNs()
+    {
+        final long last = lastReceivedNs;
+        final long contact = last == Long.MIN_VALUE || last - startNs < 0 ? startNs : last;
+        return contact + leaseAndMarginNs;
+    }
+
+    /**
+     * The most outbound journal entries the primary may have released without this node holding them: the loss
+     * bound it last announced (0 under WaitForever, or if no primary ever streamed here), persisted in the journal
+     * directory so it survives a restart. The node reads it at activation to skip that many sequence numbers. Any
+     * thread.
+     */
+    public long lossBoundEntries()
+    {
+        return lossBound.lossBoundEntries();
     }
 
     /** The highest position appended to this sink's journal. */
@@ -516,9 +601,15 @@ public final class ReplicationSink implements Agent, AutoCloseable
             return;
         }
         closed = true;
-        if (channel.isOpen())
+        final State current = state;
+        if (current == State.HANDSHAKING || current == State.STREAMING)
         {
             channel.closeWith(CloseReason.SHUTDOWN, "sink shutting down");
+        }
+        else
+        {
+            // a socket still connecting (or none) has nobody to tell, and writing to it would throw
+            channel.close();
         }
         state = State.CLOSED;
     }

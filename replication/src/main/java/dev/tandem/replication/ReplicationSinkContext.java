@@ -22,6 +22,8 @@ import java.net.InetSocketAddress;
  * reconnectBackoffMinMs: 10
  * reconnectBackoffMaxMs: 1000
  * maxFrameLengthBytes: 262144
+ * leaseMs: 250
+ * leaseMarginMs: 50
  * </pre>
  * {@link #conclude()} fills in defaults, reads the secret and validates, failing with the key, the value and what
  * would be valid; unknown keys fail too. The secret is never written back out or printed.
@@ -36,11 +38,28 @@ public final class ReplicationSinkContext implements Marshallable
     public static final long DEFAULT_RECONNECT_BACKOFF_MAX_MS = 1000;
     /** Default largest frame accepted: room for a 64 KiB batch plus a maximum-length journal entry, four times over. */
     public static final int DEFAULT_MAX_FRAME_LENGTH_BYTES = 256 * 1024;
+    /**
+     * Default lease granted to the primary: two and a half 100 ms heartbeats, so one late heartbeat (a loaded host)
+     * does not expire it, while lease + margin stays within the 300 ms a quick TryHeartbeat waits anyway.
+     */
+    public static final long DEFAULT_LEASE_MS = 250;
+    /**
+     * Default margin on top of the lease before this secondary may activate: covers the primary's gap between a
+     * lease check and the bytes reaching its socket, and the two monotonic clocks' rate difference (ppm, i.e.
+     * microseconds per lease), with room to spare.
+     */
+    public static final long DEFAULT_LEASE_MARGIN_MS = 50;
+
+    /** Longest lease or margin: a minute; longer would only delay every failover. */
+    static final long MAX_LEASE_MS = 60_000;
 
     private String source;
     private long reconnectBackoffMinMs = DEFAULT_RECONNECT_BACKOFF_MIN_MS;
     private long reconnectBackoffMaxMs = DEFAULT_RECONNECT_BACKOFF_MAX_MS;
     private int maxFrameLengthBytes = DEFAULT_MAX_FRAME_LENGTH_BYTES;
+    private long leaseMs = DEFAULT_LEASE_MS;
+    private long leaseMarginMs = DEFAULT_LEASE_MARGIN_MS;
+    private transient boolean probe;
 
     private transient InetSocketAddress sourceAddress;
     private transient boolean concluded;
@@ -207,6 +226,49 @@ public final class ReplicationSinkContext implements Marshallable
         return link.nanoClock;
     }
 
+    public ReplicationSinkContext leaseMs(final long leaseMs)
+    {
+        this.leaseMs = leaseMs;
+        return this;
+    }
+
+    /**
+     * The lease this sink grants the source in each handshake: the source may release unacknowledged messages until
+     * its last timestamp this sink echoed + this; in return this node promises not to activate before its last
+     * contact with the source + this + {@link #leaseMarginMs()} ({@link ReplicationSink#earliestActivationNs()}).
+     */
+    public long leaseMs()
+    {
+        return leaseMs;
+    }
+
+    public ReplicationSinkContext leaseMarginMs(final long leaseMarginMs)
+    {
+        this.leaseMarginMs = leaseMarginMs;
+        return this;
+    }
+
+    /** Added to the lease before this node may activate; see {@link #leaseMs()}. */
+    public long leaseMarginMs()
+    {
+        return leaseMarginMs;
+    }
+
+    /**
+     * Makes this sink a fencing probe: it only announces its epoch and learns the source's, grants no lease, and is
+     * never streamed to (the source closes it with {@link CloseReason#PROBED}). Not configurable in YAML.
+     */
+    public ReplicationSinkContext probe(final boolean probe)
+    {
+        this.probe = probe;
+        return this;
+    }
+
+    public boolean probe()
+    {
+        return probe;
+    }
+
     /**
      * Fills in defaults, reads the secret and validates every value.
      *
@@ -227,6 +289,17 @@ public final class ReplicationSinkContext implements Marshallable
         {
             throw new IllegalArgumentException("maxFrameLengthBytes: " + maxFrameLengthBytes +
                 " is out of range; use 8192 to " + 256 * 1024 * 1024);
+        }
+        if (leaseMs < 2 * link.heartbeatIntervalMs || leaseMs > MAX_LEASE_MS)
+        {
+            throw new IllegalArgumentException("leaseMs: " + leaseMs + " is out of range; use " +
+                2 * link.heartbeatIntervalMs + " (two heartbeat intervals, so one late heartbeat does not expire it) to " +
+                MAX_LEASE_MS);
+        }
+        if (leaseMarginMs < 0 || leaseMarginMs > MAX_LEASE_MS)
+        {
+            throw new IllegalArgumentException("leaseMarginMs: " + leaseMarginMs + " is out of range; use 0 to " +
+                MAX_LEASE_MS);
         }
         link.concludeClockAndSecret();
         concluded = true;
@@ -259,7 +332,7 @@ public final class ReplicationSinkContext implements Marshallable
     {
         link.readMarshallable(wire, this::readOwnKey, "replication sink",
             "source, " + LinkConfig.IDENTITY_KEYS + ", " + LinkConfig.TIMER_KEYS +
-            ", reconnectBackoffMinMs, reconnectBackoffMaxMs, maxFrameLengthBytes");
+            ", reconnectBackoffMinMs, reconnectBackoffMaxMs, maxFrameLengthBytes, leaseMs, leaseMarginMs");
     }
 
     /** Reads one of this end's own keys; false if {@code key} is not one. */
@@ -279,6 +352,12 @@ public final class ReplicationSinkContext implements Marshallable
             case "maxFrameLengthBytes":
                 maxFrameLengthBytes = Config.intValue(in, "maxFrameLengthBytes");
                 return true;
+            case "leaseMs":
+                leaseMs = Config.longValue(in, "leaseMs");
+                return true;
+            case "leaseMarginMs":
+                leaseMarginMs = Config.longValue(in, "leaseMarginMs");
+                return true;
             default:
                 return false;
         }
@@ -293,6 +372,8 @@ public final class ReplicationSinkContext implements Marshallable
         wire.write("reconnectBackoffMinMs").int64(reconnectBackoffMinMs);
         wire.write("reconnectBackoffMaxMs").int64(reconnectBackoffMaxMs);
         wire.write("maxFrameLengthBytes").int32(maxFrameLengthBytes);
+        wire.write("leaseMs").int64(leaseMs);
+        wire.write("leaseMarginMs").int64(leaseMarginMs);
     }
 
     @Override
@@ -300,6 +381,7 @@ public final class ReplicationSinkContext implements Marshallable
     {
         return "ReplicationSinkContext{source=" + source + ", " + link.identityText() + ", " + link.timersText() +
             ", reconnectBackoffMinMs=" + reconnectBackoffMinMs + ", reconnectBackoffMaxMs=" + reconnectBackoffMaxMs +
-            ", maxFrameLengthBytes=" + maxFrameLengthBytes + "}";
+            ", maxFrameLengthBytes=" + maxFrameLengthBytes + ", leaseMs=" + leaseMs + ", leaseMarginMs=" +
+            leaseMarginMs + (probe ? ", probe" : "") + "}";
     }
 }

@@ -35,6 +35,8 @@ public final class ReplicationSource implements Agent, AutoCloseable
     private static final Logger LOG = LoggerFactory.getLogger(ReplicationSource.class);
     /** How often connections are accepted and handshakes advanced: quick for a human, rare for the data path. */
     private static final long ACCEPT_CHECK_INTERVAL_NS = java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(200);
+    /** At most one WARN per this while gates hold for an expired lease: loud, but not a line per message. */
+    private static final long HOLD_WARN_INTERVAL_NS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
 
     private final ReplicationSourceContext context;
     private final Journal journal;
@@ -52,6 +54,10 @@ public final class ReplicationSource implements Agent, AutoCloseable
     private long lastSentNs;
     private long lastReceivedNs;
     private boolean closed;
+    private long attachedAtNs;
+    private long attachedLeaseNs;
+    private long lastHoldWarnNs;
+    private boolean holdWarned;
 
     private volatile long epoch;
     private volatile long catchUpStartPosition;
@@ -59,6 +65,8 @@ public final class ReplicationSource implements Agent, AutoCloseable
     private volatile long sinkEpoch = -1;
     private volatile int sinkNodeId = -1;
     private volatile long highestPeerEpoch = -1;
+    private volatile long probes;
+    private volatile WhenLeaseExpired whenLeaseExpired;
 
     /**
      * Binds the listening socket. The context is concluded here if it was not already.
@@ -75,6 +83,8 @@ public final class ReplicationSource implements Agent, AutoCloseable
         this.journal = journal;
         this.clock = context.nanoClock();
         this.epoch = context.epoch();
+        this.counters.initLease(clock.nanoTime());
+        whenLeaseExpired(context.whenLeaseExpired());
         final int maxBatch = context.maxBatchBytes();
         this.active = new FrameChannel(MAX_SINK_FRAME_LENGTH * 16, maxBatch * 3 + 4096)
             .maxFrameLength(MAX_SINK_FRAME_LENGTH);
@@ -86,10 +96,107 @@ public final class ReplicationSource implements Agent, AutoCloseable
             context.ackStrategy());
     }
 
-    /** A new gate for the session layer, made by the configured {@link AckStrategy}. For one checking thread. */
+    /**
+     * A new gate for the session layer: the configured {@link AckStrategy}'s gate, wrapped so that nothing
+     * unacknowledged is released without a valid lease from the secondary, nor more than
+     * {@link ReplicationSourceContext#maxUnackedEntries()} ahead of the acknowledged position (see the README). For
+     * one checking thread.
+     */
     public ReleaseGate newReleaseGate()
     {
-        return context.ackStrategy().newGate(counters);
+        return new LeaseGate(context.ackStrategy().newGate(counters), counters, clock, context.maxUnackedEntries());
+    }
+
+    /**
+     * Switches what unacknowledged messages do once the lease has expired (HOLD or RELEASE_UNPROTECTED), at run
+     * time; the operator's choice when the secondary is known dead. Any thread; takes effect at the next gate check.
+     */
+    public void whenLeaseExpired(final WhenLeaseExpired whenLeaseExpired)
+    {
+        if (whenLeaseExpired == null)
+        {
+            throw new IllegalArgumentException("whenLeaseExpired: missing; use HOLD or RELEASE_UNPROTECTED");
+        }
+        this.whenLeaseExpired = whenLeaseExpired;
+        counters.releaseUnprotected(whenLeaseExpired == WhenLeaseExpired.RELEASE_UNPROTECTED);
+        LOG.info("Replication source node {}: when the lease has expired, unacknowledged messages {}",
+            context.nodeId(), whenLeaseExpired == WhenLeaseExpired.HOLD ? "are held (HOLD)" :
+            "are released unprotected (RELEASE_UNPROTECTED)");
+    }
+
+    /** The current {@link WhenLeaseExpired} choice. Any thread. */
+    public WhenLeaseExpired whenLeaseExpired()
+    {
+        return whenLeaseExpired;
+    }
+
+    /** True while the secondary's lease holds at {@code nowNs} (the context's clock). Any thread. */
+    public boolean leaseValid(final long nowNs)
+    {
+        return nowNs - counters.leaseExpiryNs() < 0;
+    }
+
+    /** How long the lease still holds at {@code nowNs}, in nanoseconds; 0 when it has expired. Any thread. */
+    public long leaseRemainingNs(final long nowNs)
+    {
+        return Math.max(0, counters.leaseExpiryNs() - nowNs);
+    }
+
+    /** True once a secondary has granted this source a lease; before that nothing is held for a lease. Any thread. */
+    public boolean everLeased()
+    {
+        return counters.everLeased();
+    }
+
+    /** Lease renewals (echoes that moved the expiry forward). Any thread. */
+    public long leaseRenewals()
+    {
+        return counters.leaseRenewals();
+    }
+
+    /** Times a gate started holding messages because the lease had expired. Any thread. */
+    public long leaseHolds()
+    {
+        return counters.leaseHolds();
+    }
+
+    /** Times a gate started holding messages because the loss window was full. Any thread. */
+    public long lossWindowHolds()
+    {
+        return counters.lossWindowHolds();
+    }
+
+    /** True while a gate holds a message for an expired lease. Any thread. */
+    public boolean holdingForLease()
+    {
+        return counters.holdingForLease();
+    }
+
+    /** True while a gate holds a message because the loss window is full. Any thread. */
+    public boolean holdingForLossWindow()
+    {
+        return counters.holdingForLossWindow();
+    }
+
+    /**
+     * Positions released without ack and without a lease: under RELEASE_UNPROTECTED, or before any secondary granted
+     * a lease. Any thread.
+     */
+    public long releasedUnprotected()
+    {
+        return counters.releasedUnprotected();
+    }
+
+    /** The loss bound announced to secondaries, in journal entries (0 when the strategy never loses). */
+    public long lossBoundEntries()
+    {
+        return context.lossBoundEntries();
+    }
+
+    /** Fencing probes answered (and closed) so far. Any thread. */
+    public long probes()
+    {
+        return probes;
     }
 
     /** The acknowledgement state gates read; for custom wiring and tests. Any thread. */
@@ -134,7 +241,28 @@ public final class ReplicationSource implements Agent, AutoCloseable
         {
             work += pollActive();
         }
+        warnWhileHolding();
         return work;
+    }
+
+    private void warnWhileHolding()
+    {
+        if (!counters.holdingForLease())
+        {
+            holdWarned = false;
+            return;
+        }
+        if (!holdWarned || nowNs - lastHoldWarnNs >= HOLD_WARN_INTERVAL_NS)
+        {
+            holdWarned = true;
+            lastHoldWarnNs = nowNs;
+            LOG.warn("Replication source node {}: HOLDING outbound messages: the secondary's lease expired {} ms ago " +
+                "(sink attached: {}, acked position {}, journal at {}); they go when the secondary renews the lease " +
+                "or acknowledges them, or release them unprotected with whenLeaseExpired: RELEASE_UNPROTECTED",
+                context.nodeId(), java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(
+                nowNs - counters.leaseExpiryNs()), counters.sinkAttached(), counters.ackedPosition(),
+                journal.lastPosition());
+        }
     }
 
     private void promote(final PendingSink peer)
@@ -148,6 +276,16 @@ public final class ReplicationSource implements Agent, AutoCloseable
                 "; this source is at epoch " + ourEpoch + " and is stale";
             listener.refused(peer.remote, CloseReason.STALE_EPOCH, text);
             peer.channel.closeWith(CloseReason.STALE_EPOCH, text);
+            return;
+        }
+        if (peer.probe)
+        {
+            // a probe announces and learns epochs, nothing else: never streamed to, its acks never count, and the
+            // attached sink (if any) stays
+            probes = probes + 1;
+            LOG.debug("Fencing probe from node {} (epoch {}) at {} answered", peer.sinkNodeId, peer.sinkEpoch,
+                peer.remote);
+            peer.channel.closeWith(CloseReason.PROBED, "probe answered: this source is at epoch " + ourEpoch);
             return;
         }
         final long ourLast = journal.lastPosition();
@@ -202,17 +340,21 @@ public final class ReplicationSource implements Agent, AutoCloseable
         sinkEpoch = peer.sinkEpoch;
         sinkNodeId = peer.sinkNodeId;
         lastReceivedNs = nowNs;
+        attachedAtNs = nowNs;
+        attachedLeaseNs = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(peer.leaseMs);
 
         final int at = active.claim(WELCOME_LENGTH);
         final UnsafeBuffer out = active.sendBuffer();
         header(out, at, WELCOME_LENGTH, TYPE_WELCOME);
         out.putLong(at + WELCOME_START_POSITION_OFFSET, peer.nextPosition, ORDER);
         out.putLong(at + WELCOME_SOURCE_LAST_POSITION_OFFSET, ourLast, ORDER);
+        out.putLong(at + WELCOME_LOSS_BOUND_OFFSET, context.lossBoundEntries(), ORDER);
         active.commit(at, WELCOME_LENGTH);
         lastSentNs = nowNs;
         counters.onWelcomed();
-        LOG.info("Replication sink node {} (epoch {}) attached from {}: resuming at position {}, source at {}",
-            peer.sinkNodeId, peer.sinkEpoch, peer.remote, peer.nextPosition, ourLast);
+        LOG.info("Replication sink node {} (epoch {}) attached from {}: resuming at position {}, source at {}; " +
+            "lease {} ms, loss bound {} entries", peer.sinkNodeId, peer.sinkEpoch, peer.remote, peer.nextPosition,
+            ourLast, peer.leaseMs, context.lossBoundEntries());
     }
 
     private int pollActive()
@@ -248,7 +390,7 @@ public final class ReplicationSource implements Agent, AutoCloseable
                 return work;
             }
             if (nowNs - lastSentNs >= context.link().heartbeatIntervalNs() &&
-                active.offerPosition(TYPE_HEARTBEAT, journal.lastPosition()))
+                active.offerPosition(TYPE_HEARTBEAT, journal.lastPosition(), nowNs))
             {
                 lastSentNs = nowNs;
             }
@@ -283,9 +425,15 @@ public final class ReplicationSource implements Agent, AutoCloseable
                     return false;
                 }
                 counters.onAcked(acked, nowNs);
+                onEcho(buffer.getLong(offset + STAMP_OFFSET, ORDER));
                 return true;
             case TYPE_HEARTBEAT:
-                return length == HEARTBEAT_LENGTH || protocolError(type, length);
+                if (length != HEARTBEAT_LENGTH)
+                {
+                    return protocolError(type, length);
+                }
+                onEcho(buffer.getLong(offset + STAMP_OFFSET, ORDER));
+                return true;
             case TYPE_CLOSE:
                 final CloseReason reason = CloseReason.ofCode(buffer.getInt(offset + CLOSE_REASON_OFFSET, ORDER));
                 final String text = closeText(buffer, offset, length);
@@ -296,6 +444,20 @@ public final class ReplicationSource implements Agent, AutoCloseable
                 break;
         }
         return protocolError(type, length);
+    }
+
+    /**
+     * The sink echoed the latest of our timestamps it received. It received that frame after we sent it, and it will
+     * not activate before it last heard from us + its lease + a margin; so we may release unacknowledged messages
+     * until that timestamp + the lease, on our clock. Only timestamps of this connection count (an echo from before
+     * the attach, or from the future, is ignored).
+     */
+    private void onEcho(final long stampNs)
+    {
+        if (stampNs - attachedAtNs >= 0 && nowNs - stampNs >= 0)
+        {
+            counters.onLeaseRenewed(stampNs + attachedLeaseNs);
+        }
     }
 
     private boolean protocolError(final int type, final int length)
@@ -468,16 +630,12 @@ public final class ReplicationSource implements Agent, AutoCloseable
     }
 
     /**
-     * Messages that reached the counterparty without the secondary's acknowledgement: those released while the
-     * secondary was away plus the ack waits that timed out and released (every timeout except with
-     * {@code onTimeout: DISCONNECT}). NeverTimesOut does not wait at all and is not counted here. Any thread.
+     * Messages released to the counterparty before the secondary acknowledged them, whatever the strategy (counted by
+     * the lease gate at each such release: within a valid lease, or unprotected). Any thread.
      */
-    public long releasedUnprotected()
+    public long releasedUnacknowledged()
     {
-        final AckStrategy strategy = context.ackStrategy();
-        final boolean timeoutsRelease = !(strategy instanceof BoundedWait) ||
-            ((BoundedWait)strategy).onTimeout() != BoundedWait.OnTimeout.DISCONNECT;
-        return counters.releasedWhileAway() + (timeoutsRelease ? counters.timeouts() : 0);
+        return counters.releasedUnacknowledged();
     }
 
     /** Timeouts recorded by gates (e.g. {@link BoundedWait}). */

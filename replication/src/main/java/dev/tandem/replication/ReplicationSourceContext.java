@@ -25,12 +25,14 @@ import java.util.Set;
  * ackStrategy: !BoundedWait { timeoutMs: 5, onTimeout: SEND_ANYWAY, whileSecondaryAway: RELEASE_IMMEDIATELY }
  * heartbeatIntervalMs: 100
  * heartbeatTimeoutMs: 1000
- * handshakeTimeoutMs: 2000
+ * handshakeTimeoutMs: 1000
  * maxBatchBytes: 65536
  * maxPendingConnections: 16
  * maxPendingPerAddress: 2
  * allowedPeers: [ 10.0.0.2 ]                    # optional: only these hosts may even handshake
  * maxRefusalLogsPerMinute: 20
+ * maxUnackedEntries: 8192                         # the loss window, in journal entries
+ * whenLeaseExpired: HOLD                          # or RELEASE_UNPROTECTED
  * </pre>
  * {@link #conclude()} fills in defaults, reads the secret and validates, failing with the key, the value and what
  * would be valid; unknown keys fail too. The secret is never written back out or printed.
@@ -68,6 +70,18 @@ public final class ReplicationSourceContext implements Marshallable
     public static final int DEFAULT_MAX_REFUSAL_LOGS_PER_MINUTE = 20;
     /** Most handshaking slots allowed: each one holds a few KiB of buffers. */
     static final int MAX_PENDING_CONNECTIONS_LIMIT = 1024;
+    /**
+     * Default loss window: 8192 entries is about 0.4 s of a 20,000 message/s session, several hundred acknowledgement
+     * round trips even on a loaded host, so a healthy secondary never makes the gate wait; yet a failover can lose at
+     * most 8192 outbound entries, few enough for the new primary to skip that many sequence numbers per session.
+     */
+    public static final long DEFAULT_MAX_UNACKED_ENTRIES = 8192;
+    /**
+     * Upper limit of {@code maxUnackedEntries}: 1,000,000, the most sequence numbers a newly activated acceptor will
+     * skip per session ({@code FixContext.DEFAULT_MAX_OUTBOUND_SKIP_ON_LOGON}); a wider window is no bound a
+     * counterparty would accept.
+     */
+    public static final long MAX_MAX_UNACKED_ENTRIES = 1_000_000;
 
     private String listen = DEFAULT_LISTEN;
     private AckStrategy ackStrategy = defaultAckStrategy();
@@ -76,6 +90,8 @@ public final class ReplicationSourceContext implements Marshallable
     private int maxPendingPerAddress = DEFAULT_MAX_PENDING_PER_ADDRESS;
     private List<String> allowedPeers = new ArrayList<>();
     private int maxRefusalLogsPerMinute = DEFAULT_MAX_REFUSAL_LOGS_PER_MINUTE;
+    private long maxUnackedEntries = DEFAULT_MAX_UNACKED_ENTRIES;
+    private WhenLeaseExpired whenLeaseExpired = WhenLeaseExpired.HOLD;
 
     private transient InetSocketAddress listenAddress;
     private transient Set<InetAddress> allowedPeerAddresses = Set.of();
@@ -291,7 +307,41 @@ public final class ReplicationSourceContext implements Marshallable
         return maxRefusalLogsPerMinute;
     }
 
-    /** The clock for heartbeats and timeouts; tests may pass their own. Not configurable in YAML. */
+    public ReplicationSourceContext maxUnackedEntries(final long maxUnackedEntries)
+    {
+        this.maxUnackedEntries = maxUnackedEntries;
+        return this;
+    }
+
+    /**
+     * How far, in journal entries, a position released without its acknowledgement may run ahead of the acknowledged
+     * one; at the limit the gate waits. The most a failover can lose; announced to the secondary (0 if the ack
+     * strategy never releases unacknowledged).
+     */
+    public long maxUnackedEntries()
+    {
+        return maxUnackedEntries;
+    }
+
+    public ReplicationSourceContext whenLeaseExpired(final WhenLeaseExpired whenLeaseExpired)
+    {
+        this.whenLeaseExpired = whenLeaseExpired;
+        return this;
+    }
+
+    /** What an unacknowledged message does once the secondary's lease has expired, at start; default HOLD. */
+    public WhenLeaseExpired whenLeaseExpired()
+    {
+        return whenLeaseExpired;
+    }
+
+    /** The loss bound this source announces: {@link #maxUnackedEntries()}, or 0 if the strategy cannot lose. */
+    public long lossBoundEntries()
+    {
+        return ackStrategy != null && ackStrategy.mayReleaseUnacknowledged() ? maxUnackedEntries : 0;
+    }
+
+    /** The clock for heartbeats, timeouts and the lease; tests may pass their own. Not configurable in YAML. */
     public ReplicationSourceContext nanoClock(final NanoClock nanoClock)
     {
         link.nanoClock = nanoClock;
@@ -344,6 +394,15 @@ public final class ReplicationSourceContext implements Marshallable
             peers.addAll(Config.hostAddresses("allowedPeers[" + i + "]", allowedPeers.get(i)));
         }
         allowedPeerAddresses = Set.copyOf(peers);
+        if (maxUnackedEntries < 1 || maxUnackedEntries > MAX_MAX_UNACKED_ENTRIES)
+        {
+            throw new IllegalArgumentException("maxUnackedEntries: " + maxUnackedEntries +
+                " is out of range; use 1 to " + MAX_MAX_UNACKED_ENTRIES);
+        }
+        if (whenLeaseExpired == null)
+        {
+            throw new IllegalArgumentException("whenLeaseExpired: missing; use HOLD or RELEASE_UNPROTECTED");
+        }
         link.concludeClockAndSecret();
         concluded = true;
         return this;
@@ -381,7 +440,8 @@ public final class ReplicationSourceContext implements Marshallable
     {
         link.readMarshallable(wire, this::readOwnKey, "replication source",
             "listen, " + LinkConfig.IDENTITY_KEYS + ", ackStrategy, " + LinkConfig.TIMER_KEYS +
-            ", maxBatchBytes, maxPendingConnections, maxPendingPerAddress, allowedPeers, maxRefusalLogsPerMinute");
+            ", maxBatchBytes, maxPendingConnections, maxPendingPerAddress, allowedPeers, maxRefusalLogsPerMinute, " +
+            "maxUnackedEntries, whenLeaseExpired");
     }
 
     /** Reads one of this end's own keys; false if {@code key} is not one. */
@@ -417,6 +477,12 @@ public final class ReplicationSourceContext implements Marshallable
                     }
                 });
                 return true;
+            case "maxUnackedEntries":
+                maxUnackedEntries = Config.longValue(in, "maxUnackedEntries");
+                return true;
+            case "whenLeaseExpired":
+                whenLeaseExpired = Config.enumValue(in, "whenLeaseExpired", WhenLeaseExpired.class);
+                return true;
             default:
                 return false;
         }
@@ -440,6 +506,8 @@ public final class ReplicationSourceContext implements Marshallable
             }
         });
         wire.write("maxRefusalLogsPerMinute").int32(maxRefusalLogsPerMinute);
+        wire.write("maxUnackedEntries").int64(maxUnackedEntries);
+        wire.write("whenLeaseExpired").text(whenLeaseExpired.name());
     }
 
     @Override
@@ -448,6 +516,7 @@ public final class ReplicationSourceContext implements Marshallable
         return "ReplicationSourceContext{listen=" + listen + ", " + link.identityText() + ", ackStrategy=" +
             ackStrategy + ", " + link.timersText() + ", maxBatchBytes=" + maxBatchBytes + ", maxPendingConnections=" +
             maxPendingConnections + ", maxPendingPerAddress=" + maxPendingPerAddress + ", allowedPeers=" + allowedPeers +
-            ", maxRefusalLogsPerMinute=" + maxRefusalLogsPerMinute + "}";
+            ", maxRefusalLogsPerMinute=" + maxRefusalLogsPerMinute + ", maxUnackedEntries=" + maxUnackedEntries +
+            ", whenLeaseExpired=" + whenLeaseExpired + "}";
     }
 }

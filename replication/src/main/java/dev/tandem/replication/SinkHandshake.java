@@ -36,6 +36,8 @@ final class SinkHandshake
     private long helloEpoch;
     private boolean sourceStale;
     private long welcomeSourceLast;
+    private long welcomeLossBound;
+    private long helloTerms;
     private CloseReason failReason;
     private String failText;
 
@@ -72,6 +74,12 @@ final class SinkHandshake
         out.putLong(at + HELLO_NEXT_POSITION_OFFSET, helloNextPosition, ORDER);
         out.putLong(at + HELLO_LAST_CHECKSUM_OFFSET, helloChecksum, ORDER);
         out.putInt(at + HELLO_MAX_FRAME_OFFSET, context.maxFrameLengthBytes(), ORDER);
+        // a probe grants no lease: it is never the secondary, so it promises nothing about activation
+        final int kind = context.probe() ? KIND_PROBE : KIND_SINK;
+        final int leaseMs = context.probe() ? 0 : (int)context.leaseMs();
+        helloTerms = helloTerms(kind, leaseMs);
+        out.putInt(at + HELLO_KIND_OFFSET, kind, ORDER);
+        out.putInt(at + HELLO_LEASE_MS_OFFSET, leaseMs, ORDER);
         authenticator.newNonce(out, at + HELLO_NONCE_OFFSET);
         out.getBytes(at + HELLO_NONCE_OFFSET, sinkNonce, 0, NONCE_LENGTH);
         out.putShort(at + HELLO_CLUSTER_LENGTH_OFFSET, (short)clusterName.length, ORDER);
@@ -108,6 +116,11 @@ final class SinkHandshake
                 "; this sink has seen epoch " + helloEpoch + ": the source is a stale primary");
         }
         welcomeSourceLast = buffer.getLong(offset + WELCOME_SOURCE_LAST_POSITION_OFFSET, ORDER);
+        welcomeLossBound = buffer.getLong(offset + WELCOME_LOSS_BOUND_OFFSET, ORDER);
+        if (welcomeLossBound < 0)
+        {
+            return fail(CloseReason.PROTOCOL_ERROR, "welcome announces a negative loss bound " + welcomeLossBound);
+        }
         return WELCOMED;
     }
 
@@ -142,7 +155,7 @@ final class SinkHandshake
         final UnsafeBuffer out = channel.sendBuffer();
         header(out, at, AUTH_LENGTH, TYPE_AUTH);
         authenticator.sinkProof(buffer, offset + CHALLENGE_NONCE_OFFSET, sinkNonce, 0, clusterName,
-            context.nodeId(), helloEpoch, helloNextPosition, helloChecksum, out, at + AUTH_PROOF_OFFSET);
+            context.nodeId(), helloEpoch, helloNextPosition, helloChecksum, helloTerms, out, at + AUTH_PROOF_OFFSET);
         channel.commit(at, AUTH_LENGTH);
         step = AWAIT_WELCOME;
         return ANSWERED;
@@ -165,6 +178,12 @@ final class SinkHandshake
     long welcomeSourceLast()
     {
         return welcomeSourceLast;
+    }
+
+    /** The loss bound the source announced in its welcome, in journal entries (0: it never releases unacked). */
+    long welcomeLossBound()
+    {
+        return welcomeLossBound;
     }
 
     CloseReason failReason()

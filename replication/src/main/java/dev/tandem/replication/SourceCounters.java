@@ -14,6 +14,17 @@ final class SourceCounters implements AckProgress
     private final SentFrameLog sentLog = new SentFrameLog();
     private final AtomicLong timeouts = new AtomicLong();
     private final AtomicLong releasedWhileAway = new AtomicLong();
+    private final AtomicLong releasedUnprotected = new AtomicLong();
+    private final AtomicLong releasedUnacknowledged = new AtomicLong();
+    private final AtomicLong leaseHolds = new AtomicLong();
+    private final AtomicLong lossWindowHolds = new AtomicLong();
+
+    private volatile long leaseExpiryNs;
+    private volatile long leaseRenewals;
+    private volatile boolean everLeased;
+    private volatile boolean releaseUnprotected;
+    private volatile boolean holdingForLease;
+    private volatile boolean holdingForLossWindow;
 
     private volatile boolean sinkAttached;
     private volatile long sentPosition;
@@ -82,6 +93,113 @@ final class SourceCounters implements AckProgress
             oldestUnackedSentNs = sentLog.oldestUnackedSentNs();
             lastAckRoundTripNs = sentLog.lastRoundTripNs();
         }
+    }
+
+    /** No lease yet: expired as of {@code nowNs}. Called once, before any gate exists. */
+    void initLease(final long nowNs)
+    {
+        leaseExpiryNs = nowNs;
+    }
+
+    /** The sink echoed a timestamp of ours: the lease now runs until {@code expiryNs}, unless it already ran longer. */
+    void onLeaseRenewed(final long expiryNs)
+    {
+        if (expiryNs - leaseExpiryNs > 0)
+        {
+            leaseExpiryNs = expiryNs;
+            leaseRenewals = leaseRenewals + 1;
+            everLeased = true;
+        }
+    }
+
+    /** When the lease the secondary granted expires, on the source's nano clock; earlier than now = no lease. */
+    long leaseExpiryNs()
+    {
+        return leaseExpiryNs;
+    }
+
+    long leaseRenewals()
+    {
+        return leaseRenewals;
+    }
+
+    /** True once any secondary has granted this source a lease: from then on an expired lease is a lost one. */
+    boolean everLeased()
+    {
+        return everLeased;
+    }
+
+    void releaseUnprotected(final boolean releaseUnprotected)
+    {
+        this.releaseUnprotected = releaseUnprotected;
+    }
+
+    boolean releaseUnprotected()
+    {
+        return releaseUnprotected;
+    }
+
+    /** A gate released a position without its ack and without a lease (RELEASE_UNPROTECTED). */
+    void recordReleasedUnprotected()
+    {
+        releasedUnprotected.incrementAndGet();
+    }
+
+    long releasedUnprotected()
+    {
+        return releasedUnprotected.get();
+    }
+
+    /** A gate released a position the secondary had not acknowledged (single writer: the session agent). */
+    void recordReleasedUnacknowledged()
+    {
+        releasedUnacknowledged.lazySet(releasedUnacknowledged.get() + 1);
+    }
+
+    long releasedUnacknowledged()
+    {
+        return releasedUnacknowledged.get();
+    }
+
+    /** A gate started holding because the lease expired (counted once per episode). */
+    void onLeaseHold()
+    {
+        holdingForLease = true;
+        leaseHolds.incrementAndGet();
+    }
+
+    /** A gate started holding because the loss window is full (counted once per episode). */
+    void onLossWindowHold()
+    {
+        holdingForLossWindow = true;
+        lossWindowHolds.incrementAndGet();
+    }
+
+    /** A gate released again after holding. */
+    void onHoldEnded()
+    {
+        holdingForLease = false;
+        holdingForLossWindow = false;
+    }
+
+    long leaseHolds()
+    {
+        return leaseHolds.get();
+    }
+
+    long lossWindowHolds()
+    {
+        return lossWindowHolds.get();
+    }
+
+    boolean holdingForLease()
+    {
+        return holdingForLease;
+    }
+
+    boolean holdingForLossWindow()
+    {
+        return holdingForLossWindow;
     }
 
     @Override

@@ -11,6 +11,13 @@ import dev.tandem.journal.ReleaseGate;
  */
 public final class WaitForever extends StatelessAckStrategy
 {
+    /** Only acknowledged positions are released: a failover can lose nothing the counterparty saw. */
+    @Override
+    public boolean mayReleaseUnacknowledged()
+    {
+        return false;
+    }
+
     @Override
     public ReleaseGate newGate(final AckProgress progress)
     {

@@ -29,13 +29,13 @@ class AuthenticatorTest
         assertTrue(sink.verifySourceProof(sinkNonce, 0, sourceNonce, 0, CLUSTER, 1, 7, proof, 0));
         assertFalse(sink.verifySourceProof(sinkNonce, 0, sourceNonce, 0, CLUSTER, 1, 8, proof, 0), "epoch bound");
         assertFalse(stranger.verifySourceProof(sinkNonce, 0, sourceNonce, 0, CLUSTER, 1, 7, proof, 0));
-        assertFalse(source.verifySinkProof(sourceNonce, 0, sinkNonce, 0, CLUSTER, 1, 7, 1, 0, proof, 0),
+        assertFalse(source.verifySinkProof(sourceNonce, 0, sinkNonce, 0, CLUSTER, 1, 7, 1, 0, 0, proof, 0),
             "a source proof is never a sink proof");
 
-        sink.sinkProof(sourceNonce, 0, sinkNonce, 0, CLUSTER, 2, 7, 100, 12345, proof, 0);
-        assertTrue(source.verifySinkProof(sourceNonce, 0, sinkNonce, 0, CLUSTER, 2, 7, 100, 12345, proof, 0));
-        assertFalse(source.verifySinkProof(sourceNonce, 0, sinkNonce, 0, CLUSTER, 2, 7, 101, 12345, proof, 0),
+        sink.sinkProof(sourceNonce, 0, sinkNonce, 0, CLUSTER, 2, 7, 100, 12345, 0, proof, 0);
+        assertTrue(source.verifySinkProof(sourceNonce, 0, sinkNonce, 0, CLUSTER, 2, 7, 100, 12345, 0, proof, 0));
+        assertFalse(source.verifySinkProof(sourceNonce, 0, sinkNonce, 0, CLUSTER, 2, 7, 101, 12345, 0, proof, 0),
             "next position bound");
-        assertFalse(stranger.verifySinkProof(sourceNonce, 0, sinkNonce, 0, CLUSTER, 2, 7, 100, 12345, proof, 0));
+        assertFalse(stranger.verifySinkProof(sourceNonce, 0, sinkNonce, 0, CLUSTER, 2, 7, 100, 12345, 0, proof, 0));
     }
 }

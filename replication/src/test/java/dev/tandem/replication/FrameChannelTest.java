@@ -53,13 +53,24 @@ class FrameChannelTest
     }
 
     @Test
+    void shouldCloseASocketThatIsNotYetConnectedWithoutThrowing() throws IOException
+    {
+        // a takeover closes a sink that is reconnecting: its socket may not be connected yet (issue 14 item 3)
+        final SocketChannel unconnected = SocketChannel.open();
+        final FrameChannel channel = new FrameChannel(4096, 4096);
+        channel.reset(unconnected);
+        channel.closeWith(CloseReason.SHUTDOWN, "sink shutting down");
+        assertTrue(!unconnected.isOpen(), "closed");
+    }
+
+    @Test
     void shouldDeliverWholeFramesInOrder() throws IOException
     {
         final FrameChannel out = new FrameChannel(1024, 4096).reset(left);
         final FrameChannel in = new FrameChannel(1024, 1024).reset(right).maxFrameLength(512);
         for (long i = 1; i <= 50; i++)
         {
-            assertTrue(out.offerPosition(i % 2 == 0 ? TYPE_ACK : TYPE_HEARTBEAT, i));
+            assertTrue(out.offerPosition(i % 2 == 0 ? TYPE_ACK : TYPE_HEARTBEAT, i, -i));
         }
         assertTrue(out.offerClose(CloseReason.DIVERGED, "bye"));
         while (out.pendingBytes() > 0)

@@ -68,7 +68,10 @@ class LostOutboundSystemTest
                 "!NodeConfig {\n  role: SECONDARY,\n  nodeId: 2,\n" +
                 "  journal: { dir: " + quote(secondaryJournal) + " },\n" +
                 "  replication: { connect: \"127.0.0.1:" + proxy.port() + "\", clusterName: demo, secretFile: " +
-                quote(secret) + " },\n" + fixAndAdmin(token) + "  activation: !Manual { }\n}\n"), List.of(), null);
+                // a long lease: the primary must go on answering for a while after the link stalls (the default
+                // 250 ms would stop it after about 75 answers at 300 orders/s, which LeaseTest covers)
+                quote(secret) + ", leaseMs: 3000 },\n" + fixAndAdmin(token) + "  activation: !Manual { }\n}\n"),
+                List.of(), null);
             closeables.add(secondary);
             final String secondaryReady = secondary.awaitEvent("TANDEM READY", 30_000);
             final int secondaryAdmin = NodeProcess.adminPort(secondaryReady);

@@ -1,8 +1,10 @@
 package dev.tandem.systemtests;
 
 import dev.tandem.node.demo.DemoCluster;
+import dev.tandem.test.Tests;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -55,6 +57,9 @@ class PrimaryKilledSystemTest
             scenario.startInitiator(Scenario.FAST_STRATEGY);
             scenario.awaitLogon(1, 0);
             scenario.awaitSent(300);
+            // answers wait for the secondary whenever it stalls longer than its lease (its first journal file is
+            // created on the first append, which on a loaded host takes that long), whatever the strategy
+            Tests.await("200 answers before the kill", Duration.ofSeconds(30), () -> scenario.flow.answers() >= 200);
 
             final long killNs = System.nanoTime();
             scenario.cluster.primary().kill();
