@@ -2,6 +2,7 @@ package dev.tandem.systemtests;
 
 import dev.tandem.node.demo.DemoCluster;
 import dev.tandem.node.demo.NodeProcess;
+import dev.tandem.replication.ReplicationSourceContext;
 import dev.tandem.test.FaultyProxy;
 import dev.tandem.test.Tests;
 import dev.tandem.test.fix.QuickFixJInitiator;
@@ -52,8 +53,8 @@ class QuickFixJFailoverSystemTest
     private static final Pattern SKIPPED =
         Pattern.compile("tandem_fix_outbound_skipped_total\\{session=\"ISLD->([A-Z0-9]+)\"} (\\d+)");
     private static final Pattern HEADROOM_FROM = Pattern.compile("skipping outbound MsgSeqNum (\\d+)\\.\\.");
-    /** The temporary bound of Node.activationLossBound() until the replication loss window is wired. */
-    private static final int LOSS_BOUND = 10_000;
+    /** The primary's loss window, announced to the secondary and skipped at its first Logon without 789. */
+    private static final int LOSS_BOUND = (int)ReplicationSourceContext.DEFAULT_MAX_UNACKED_ENTRIES;
     private static final int RATE_PER_SECOND = 500;
 
     @ParameterizedTest(name = "{0} {1}")
