@@ -70,7 +70,7 @@ public final class Journal implements AutoCloseable
     private int lastCycle = Integer.MIN_VALUE;
     private int unsyncedAppends;
     private boolean closed;
-    private String failure;
+    private volatile String failure;
 
     private Journal(
         final JournalContext context, final Path dir, final SingleChronicleQueue queue, final DirectoryLock lock)
@@ -478,6 +478,15 @@ public final class Journal implements AutoCloseable
     public long lastPosition()
     {
         return lastPosition;
+    }
+
+    /**
+     * Why the journal refuses every further append (its storage failed, e.g. a flush to disk), or null while it is
+     * healthy. Any thread: a node's health check reads it.
+     */
+    public String failure()
+    {
+        return failure;
     }
 
     /** The position of the oldest entry still in the journal (older cycles may be removed by retention). */

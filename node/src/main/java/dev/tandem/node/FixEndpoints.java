@@ -61,7 +61,8 @@ final class FixEndpoints
         final int port,
         final EpochClock epochClock,
         final NanoClock nanoClock,
-        final boolean activation)
+        final boolean activation,
+        final org.agrona.ErrorHandler errorHandler)
     {
         final FixApplication userApplication = application(config.application());
         if (activation && userApplication instanceof RecoverableApplication)
@@ -78,6 +79,7 @@ final class FixEndpoints
             .epochClock(epochClock)
             .nanoClock(nanoClock)
             .agentName("tandem-fix-" + config.name())
+            .errorHandler(errorHandler)
             .logonsEnabled(true);
         for (final SessionConfig session : config.fix().sessions())
         {

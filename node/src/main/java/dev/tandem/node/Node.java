@@ -43,6 +43,13 @@ import java.util.function.Consumer;
  */
 public final class Node implements NodeStatus, AutoCloseable
 {
+    /**
+     * The process exit code of a node that failed while running (an agent thread died, the journal failed or its
+     * directory was lost) under {@link FailurePolicy#EXIT}: distinct from 2 (configuration) and 3 (start-up), so a
+     * supervisor can tell "restart me after looking at the disk" from "fix the config".
+     */
+    public static final int EXIT_FAILED = 4;
+
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
 
     private final NodeConfig config;
@@ -70,6 +77,8 @@ public final class Node implements NodeStatus, AutoCloseable
     private volatile String activationRequest;
     private volatile long activationTookMs = -1;
     private volatile long activations;
+    private final java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+    private JournalDirWatch dirWatch;
 
     private Node(final NodeConfig config, final Consumer<String> events)
     {
@@ -86,8 +95,22 @@ public final class Node implements NodeStatus, AutoCloseable
         {
             throw new ConfigException("journal.dir: cannot create '" + config.journal().dir() + "': " + ex, ex);
         }
-        this.epochFile = EpochFile.open(Path.of(config.journal().dir()));
-        this.journal = openJournal();
+        try
+        {
+            this.epochFile = EpochFile.open(Path.of(config.journal().dir()));
+            this.journal = openJournal();
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new ConfigException("journal.dir: " + config.journal().dir() + ": " + oneLine(ex), ex);
+        }
+        this.dirWatch = new JournalDirWatch(Path.of(config.journal().dir()), nanoClock.nanoTime());
+    }
+
+    private static String oneLine(final Throwable ex)
+    {
+        final String message = ex.getMessage();
+        return message == null ? ex.toString() : message;
     }
 
     private Journal openJournal()
@@ -134,7 +157,7 @@ public final class Node implements NodeStatus, AutoCloseable
         lag.follow(journal, 1);
         admin = AdminServer.start(config.admin().listen(), this);
         controlRunner = new AgentRunner(new BackoffIdleStrategy(1, 1, 100_000, 1_000_000),
-            this::onError, null, new NodeControlAgent(this));
+            errorHandler("control agent"), null, new NodeControlAgent(this));
         AgentRunner.startOnThread(controlRunner);
         events.accept("TANDEM READY node=" + config.name() + " role=" + config.role() + " mode=" + mode +
             " epoch=" + epochFile.epoch() + " fix=" + fixHost + ":" + fixPort +
@@ -163,7 +186,7 @@ public final class Node implements NodeStatus, AutoCloseable
             source = new ReplicationSource(
                 config.replication().sourceContext(config.nodeId(), epochFile.epoch()).conclude(), journal);
             gate = source.newReleaseGate();
-            sourceRunner = new AgentRunner(idle(), this::onError, null, source);
+            sourceRunner = new AgentRunner(idle(), errorHandler("replication source"), null, source);
             AgentRunner.startOnThread(sourceRunner);
         }
         if (peer != null && peer.epoch() > epochFile.epoch())
@@ -176,7 +199,8 @@ public final class Node implements NodeStatus, AutoCloseable
             fixPort = standby.port();
             return;
         }
-        fix = FixEndpoints.start(config, journal, gate, fixHost, fixPort, epochClock, nanoClock, false);
+        fix = FixEndpoints.start(config, journal, gate, fixHost, fixPort, epochClock, nanoClock, false,
+            errorHandler("FIX engine"));
         fixPort = fix.port();
         mode = NodeMode.Hot;
     }
@@ -193,7 +217,7 @@ public final class Node implements NodeStatus, AutoCloseable
     {
         sink = new ReplicationSink(config.replication().sinkContext(config.nodeId(), epochFile.epoch()).conclude(),
             journal);
-        sinkRunner = new AgentRunner(idle(), this::onError, null, sink);
+        sinkRunner = new AgentRunner(idle(), errorHandler("replication sink"), null, sink);
         AgentRunner.startOnThread(sinkRunner);
     }
 
@@ -202,15 +226,104 @@ public final class Node implements NodeStatus, AutoCloseable
         return new BackoffIdleStrategy(10, 10, 1_000, TimeUnit.MICROSECONDS.toNanos(500));
     }
 
-    private void onError(final Throwable throwable)
+    /**
+     * The error handler of one of the node's agents. Agrona's {@code AgentRunner} hands it every throwable from a
+     * duty cycle and keeps the agent running, except after an {@link Error}, which it rethrows and which ends the
+     * thread. What is fatal: any {@link Error} (OutOfMemoryError, StackOverflowError, the InternalError the JVM raises
+     * for a SIGBUS on a mapped file of a full disk) and any failure of the journal's storage; the node then fails at
+     * once (see {@link #fail}) instead of living on as a zombie that reports Hot. Anything else (a refused
+     * connection, one bad message) is logged and the agent goes on.
+     */
+    private org.agrona.ErrorHandler errorHandler(final String agent)
     {
-        LOG.error("agent error on {}", config.name(), throwable);
+        return throwable ->
+        {
+            final String fatal = FatalErrors.whyFatal(throwable);
+            if (fatal != null)
+            {
+                LOG.error("{}: {} died: {}", config.name(), agent, fatal, throwable);
+                fail(agent + " died: " + fatal);
+            }
+            else
+            {
+                LOG.error("{}: error on the {}", config.name(), agent, throwable);
+            }
+        };
+    }
+
+    /**
+     * Fails the node (once; any thread): it turns {@link NodeMode#Failed} at once, so {@code /health} answers 503
+     * with {@code why}; one line is logged and printed ({@code TANDEM FAILED}); then, on a thread of its own (the
+     * caller may be the agent that died, or one that another close would join), the FIX acceptor, the replication
+     * source or sink, the standby listener and the fencing probe are closed, which closes their ports; and under
+     * {@link FailurePolicy#EXIT} the process exits with {@link #EXIT_FAILED}.
+     */
+    void fail(final String why)
+    {
+        if (!failed.compareAndSet(false, true) || mode == NodeMode.Stopped)
+        {
+            return;
+        }
+        reason = "failed: " + why;
+        mode = NodeMode.Failed;
+        final boolean exit = config.onFailure() == FailurePolicy.EXIT;
+        LOG.error("{} FAILED: {}; closing its FIX and replication ports{}", config.name(), why,
+            exit ? " and exiting with " + EXIT_FAILED : ", staying up unhealthy (onFailure: STAY_UP)");
+        events.accept("TANDEM FAILED node=" + config.name() + " epoch=" + epochFile.epoch() + " exit=" +
+            (exit ? String.valueOf(EXIT_FAILED) : "none") + " why=\"" + why + "\"");
+        final Thread closer = new Thread(() ->
+        {
+            final FixEndpoint endpoint = fix;
+            if (endpoint != null)
+            {
+                endpoint.refuseLogons(reason);
+            }
+            CloseHelper.quietClose(fencingProbe);
+            CloseHelper.quietClose(endpoint);
+            CloseHelper.quietClose(standby);
+            CloseHelper.quietClose(sourceRunner);
+            CloseHelper.quietClose(sinkRunner);
+            if (exit)
+            {
+                System.exit(EXIT_FAILED);
+            }
+        }, "tandem-failure-" + config.name());
+        closer.setDaemon(!exit);
+        closer.start();
+    }
+
+    /** True once the node has failed while running. */
+    boolean failed()
+    {
+        return failed.get();
     }
 
     // ---- control agent's duty cycle -----------------------------------------------------------------------------
 
     int controlWork()
     {
+        if (mode == NodeMode.Failed)
+        {
+            return 0;
+        }
+        final String lost = dirWatch == null ? null : dirWatch.check(nanoClock.nanoTime());
+        if (lost != null)
+        {
+            fail(lost);
+            return 1;
+        }
+        final String journalFailure = journal.failure();
+        if (journalFailure != null)
+        {
+            fail("journal failed: " + journalFailure);
+            return 1;
+        }
+        final String deadAgent = deadAgent();
+        if (deadAgent != null)
+        {
+            fail(deadAgent);
+            return 1;
+        }
         int work = lag.poll();
         if (source != null)
         {
@@ -226,6 +339,22 @@ public final class Node implements NodeStatus, AutoCloseable
             work += hotWork();
         }
         return work;
+    }
+
+    /** A replication agent whose thread ended without being closed, whatever ended it. Control agent only. */
+    private String deadAgent()
+    {
+        if (sourceRunner != null && !sourceRunner.isClosed() && sourceRunner.thread() != null &&
+            !sourceRunner.thread().isAlive())
+        {
+            return "the replication source's thread ended";
+        }
+        if (sinkRunner != null && !sinkRunner.isClosed() && sinkRunner.thread() != null &&
+            !sinkRunner.thread().isAlive())
+        {
+            return "the replication sink's thread ended";
+        }
+        return null;
     }
 
     private int warmWork()
@@ -294,6 +423,7 @@ public final class Node implements NodeStatus, AutoCloseable
             aside = dir.resolveSibling(dir.getFileName() + ".diverged-" + theirEpoch + "-" + stamp + "-" + i);
         }
         lag.close();
+        dirWatch = null;
         CloseHelper.quietClose(journal);
         try
         {
@@ -312,6 +442,7 @@ public final class Node implements NodeStatus, AutoCloseable
         fresh.store(theirEpoch);
         epochFile = fresh;
         journal = openJournal();
+        dirWatch = new JournalDirWatch(dir, nanoClock.nanoTime());
         lag.follow(journal, 1);
         LOG.warn("{}: journal diverged from the primary's at epoch {} ({}); our last position was {}; set aside " +
             "{} -> {}; catching up from position 1 into a fresh journal",
@@ -339,11 +470,12 @@ public final class Node implements NodeStatus, AutoCloseable
                 final ReplicationSource hotSource = new ReplicationSource(
                     config.replication().hotSourceContext(config.nodeId(), newEpoch).conclude(), journal);
                 gate = hotSource.newReleaseGate();
-                sourceRunner = new AgentRunner(idle(), this::onError, null, hotSource);
+                sourceRunner = new AgentRunner(idle(), errorHandler("replication source"), null, hotSource);
                 AgentRunner.startOnThread(sourceRunner);
                 source = hotSource;
             }
-            fix = FixEndpoints.start(config, journal, gate, fixHost, fixPort, epochClock, nanoClock, true);
+            fix = FixEndpoints.start(config, journal, gate, fixHost, fixPort, epochClock, nanoClock, true,
+                errorHandler("FIX engine"));
         }
         catch (final RuntimeException ex)
         {
@@ -357,6 +489,10 @@ public final class Node implements NodeStatus, AutoCloseable
             events.accept("TANDEM STALE node=" + config.name() + " epoch=" + newEpoch + " why=\"" + reason + "\"");
             return;
         }
+        if (failed.get())
+        {
+            return;
+        }
         mode = NodeMode.Hot;
         activations++;
         activationTookMs = TimeUnit.NANOSECONDS.toMillis(nanoClock.nanoTime() - startNs);
@@ -366,7 +502,7 @@ public final class Node implements NodeStatus, AutoCloseable
         events.accept("TANDEM HOT node=" + config.name() + " epoch=" + newEpoch + " position=" +
             journal.lastPosition() + " tookMs=" + activationTookMs +
             (source != null ? " replication=" + source.port() : "") + " why=\"" + why + "\"");
-        fencingProbe = FencingProbe.start(config, newEpoch, this::onError);
+        fencingProbe = FencingProbe.start(config, newEpoch, errorHandler("fencing probe"));
     }
 
     private int hotWork()
