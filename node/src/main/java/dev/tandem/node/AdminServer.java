@@ -160,7 +160,7 @@ public final class AdminServer implements AutoCloseable
     String stateJson()
     {
         return "{\"nodeId\":" + node.nodeId() + ",\"role\":\"" + node.role() + "\",\"mode\":\"" + node.mode() +
-            "\",\"epoch\":" + node.epoch() + ",\"activation\":\"" + node.activationName() + "\",\"reason\":" +
+            "\",\"epoch\":" + node.epoch() + ",\"position\":" + node.journalPosition() + ",\"activation\":\"" + node.activationName() + "\",\"reason\":" +
             quote(node.reason()) + "}";
     }
 

@@ -87,14 +87,7 @@ public final class Node implements NodeStatus, AutoCloseable
         final InetSocketAddress fixListen = Addresses.parse("fix.listen", config.fix().listen(), true);
         this.fixHost = fixListen.getHostString();
         this.fixPort = fixListen.getPort();
-        try
-        {
-            Files.createDirectories(Path.of(config.journal().dir()));
-        }
-        catch (final java.io.IOException ex)
-        {
-            throw new ConfigException("journal.dir: cannot create '" + config.journal().dir() + "': " + ex, ex);
-        }
+        checkJournalDir(config.journal().dir());
         try
         {
             this.epochFile = EpochFile.open(Path.of(config.journal().dir()));
@@ -102,9 +95,66 @@ public final class Node implements NodeStatus, AutoCloseable
         }
         catch (final RuntimeException ex)
         {
-            throw new ConfigException("journal.dir: " + config.journal().dir() + ": " + oneLine(ex), ex);
+            throw new ConfigException("journal.dir: '" + config.journal().dir() + "': " + oneLine(ex), ex);
         }
         this.dirWatch = new JournalDirWatch(Path.of(config.journal().dir()), nanoClock.nanoTime());
+    }
+
+    /**
+     * The journal directory must be a directory this process can create, read and write; otherwise a config error
+     * names it and says why, rather than a stack trace from deep inside the journal. A probe file is written and
+     * removed, since permission bits say nothing for root on a read-only mount.
+     */
+    static void checkJournalDir(final String dirName)
+    {
+        final Path dir = Path.of(dirName).toAbsolutePath();
+        if (Files.exists(dir) && !Files.isDirectory(dir))
+        {
+            throw new ConfigException("journal.dir: '" + dir + "' is a file, not a directory");
+        }
+        for (Path parent = dir.getParent(); parent != null; parent = parent.getParent())
+        {
+            if (Files.exists(parent))
+            {
+                if (!Files.isDirectory(parent))
+                {
+                    throw new ConfigException("journal.dir: '" + dir + "' cannot be created: '" + parent +
+                        "' is a file, not a directory");
+                }
+                break;
+            }
+        }
+        try
+        {
+            Files.createDirectories(dir);
+        }
+        catch (final java.io.IOException ex)
+        {
+            throw new ConfigException("journal.dir: '" + dir + "' cannot be created: " + ioReason(ex), ex);
+        }
+        if (!Files.isReadable(dir) || !Files.isExecutable(dir))
+        {
+            throw new ConfigException("journal.dir: '" + dir + "' is not readable by this process");
+        }
+        try
+        {
+            Files.delete(Files.createTempFile(dir, ".tandem-write-probe", ".tmp"));
+        }
+        catch (final java.io.IOException ex)
+        {
+            throw new ConfigException("journal.dir: '" + dir + "' is not writable: " + ioReason(ex), ex);
+        }
+    }
+
+    private static String ioReason(final java.io.IOException ex)
+    {
+        if (ex instanceof java.nio.file.FileSystemException)
+        {
+            final String reason = ((java.nio.file.FileSystemException)ex).getReason();
+            return reason != null ? reason + " (" + ((java.nio.file.FileSystemException)ex).getFile() + ")" :
+                ex.getClass().getSimpleName() + " " + ((java.nio.file.FileSystemException)ex).getFile();
+        }
+        return ex.toString();
     }
 
     private static String oneLine(final Throwable ex)
@@ -178,6 +228,14 @@ public final class Node implements NodeStatus, AutoCloseable
             throw new ConfigException("role: two nodes claim primary at epoch " + epochFile.epoch() + ": this node (" +
                 config.name() + ") and node-" + peer.nodeId() + " at peerAdmin " + config.peerAdmin() +
                 "; start this one as SECONDARY, or activate only one");
+        }
+        if (peer != null && peer.epoch() == epochFile.epoch() && peer.position() > journal.lastPosition())
+        {
+            throw new ConfigException("journal.dir: '" + config.journal().dir() + "' ends at position " +
+                journal.lastPosition() + " but node-" + peer.nodeId() + " at peerAdmin " + config.peerAdmin() +
+                " holds positions up to " + peer.position() + " at the same epoch " + epochFile.epoch() + ": this " +
+                "journal lost entries (deleted, replaced or restored from an old copy) and must not serve; activate " +
+                "node-" + peer.nodeId() + ", or restore this directory from its journal");
         }
         config.activation().onPrimaryStart();
         ReleaseGate gate = ReleaseGate.OPEN;
@@ -369,6 +427,12 @@ public final class Node implements NodeStatus, AutoCloseable
         {
             epochFile.store(sourceEpoch);
         }
+        if (sourceEpoch > sink.epoch())
+        {
+            // the next handshake announces the adopted epoch: a source at this epoch that is behind this journal
+            // then knows that it, not this journal, lost entries (positions count, not only epochs)
+            sink.epoch(sourceEpoch);
+        }
         String why = activationRequest;
         if (why == null)
         {
@@ -507,6 +571,12 @@ public final class Node implements NodeStatus, AutoCloseable
 
     private int hotWork()
     {
+        final String behind = source == null ? null : source.behindSink();
+        if (behind != null)
+        {
+            fail("refuses to serve: " + behind);
+            return 1;
+        }
         if (source != null && source.highestPeerEpoch() > epochFile.epoch())
         {
             goStale("a replication peer announced epoch " + source.highestPeerEpoch() + " > our epoch " +
@@ -559,6 +629,13 @@ public final class Node implements NodeStatus, AutoCloseable
     public long epoch()
     {
         return epochFile.epoch();
+    }
+
+    @Override
+    public long journalPosition()
+    {
+        final Journal current = journal;
+        return current == null ? 0 : current.lastPosition();
     }
 
     @Override

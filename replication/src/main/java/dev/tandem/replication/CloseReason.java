@@ -34,10 +34,16 @@ public enum CloseReason
     CONNECTION_LOST(12),
     /** Too many connections are handshaking at once. */
     TOO_MANY_CONNECTIONS(13),
+    /**
+     * The sink holds more entries of the source's own epoch than the source does: the source's journal lost entries
+     * (deleted, replaced or restored from an old copy). The source must not serve; the sink keeps its journal.
+     * Code 20 leaves room for the codes other changes add.
+     */
+    SOURCE_BEHIND(20),
     /** A code this version does not know. */
     UNKNOWN(-1);
 
-    private static final CloseReason[] BY_CODE = new CloseReason[14];
+    private static final CloseReason[] BY_CODE = new CloseReason[21];
 
     static
     {

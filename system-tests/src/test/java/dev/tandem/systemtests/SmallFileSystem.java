@@ -61,6 +61,16 @@ final class SmallFileSystem implements AutoCloseable
         }
     }
 
+    /** Remounts the file system read-only, keeping what was written to it. */
+    void remountReadOnly()
+    {
+        final String result = run(List.of("mount", "-o", "remount,ro", mountPoint.toString()));
+        if (result != null)
+        {
+            throw new IllegalStateException(result);
+        }
+    }
+
     @Override
     public void close()
     {

@@ -1,0 +1,68 @@
+package dev.tandem.systemtests;
+
+import dev.tandem.node.Node;
+import dev.tandem.node.demo.DemoCluster;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The primary's journal lives on a real 8 MiB tmpfs that the test fills to the last byte under a steady load of
+ * orders. The next page the journal touches faults (SIGBUS, an InternalError in Java): the primary must fail at once
+ * (one TANDEM FAILED line, exit code {@link Node#EXIT_FAILED}), send nothing it could not journal, and the secondary
+ * must take over with every message the initiator received and the sequence numbers going on.
+ */
+class DiskFullSystemTest
+{
+    @Test
+    void shouldFailThePrimaryOnAFullDiskAndLoseNothingAcknowledged()
+    {
+        final DemoCluster.Options options = new DemoCluster.Options()
+            .ackStrategy("!WaitForever { }")
+            .activation("!TryHeartbeat { delayMs: 500 }");
+        final SmallFileSystem[] disk = new SmallFileSystem[1];
+        try (Scenario scenario = new Scenario(options, 300, dir ->
+        {
+            disk[0] = SmallFileSystem.mount(dir.resolve("primary-journal"), "size=8m");
+            return disk[0];
+        }))
+        {
+            scenario.startInitiator(Scenario.FAST_STRATEGY);
+            scenario.awaitLogon(1, 0);
+            scenario.awaitSent(300);
+
+            final long filled = disk[0].fill();
+            System.out.println("filled the primary's 8 MiB journal file system with " + filled + " more bytes at " +
+                scenario.flow.sent() + " orders sent");
+
+            final int exit = scenario.cluster.primary().awaitExit(60_000);
+            final List<String> transcript = scenario.cluster.primary().transcript();
+            assertEquals(Node.EXIT_FAILED, exit, String.join("\n", transcript));
+            final String failed = transcript.stream().filter(line -> line.startsWith("TANDEM FAILED")).findFirst()
+                .orElseThrow(() -> new AssertionError("no TANDEM FAILED line:\n" + String.join("\n", transcript)));
+            System.out.println("primary: " + failed);
+            assertTrue(failed.contains("died") && failed.contains("exit=" + Node.EXIT_FAILED), failed);
+
+            scenario.awaitLogon(2, 1);
+            final long sentAtFailover = scenario.flow.sent();
+            assertTrue(scenario.lastLogonNextSender > 300,
+                "initiator's next MsgSeqNum at the secondary: " + scenario.lastLogonNextSender);
+            scenario.awaitSent(sentAtFailover + 100);
+            scenario.flow.stopSending();
+            scenario.awaitAllAnswered();
+            assertEquals(0, scenario.flow.duplicates(), "answers repeated without PossDupFlag or PossResend");
+
+            final int boundary = scenario.lastLogonNextTarget;
+            scenario.stopInitiator();
+            scenario.cluster.secondary().stop(10_000);
+            assertTrue(JournalCheck.receivedBelow(scenario.initiatorJournal(), boundary) > 200,
+                "the initiator journaled what it received");
+            assertEquals(List.of(), JournalCheck.missingOnSecondary(
+                    scenario.initiatorJournal(), scenario.cluster.secondaryJournal(), boundary),
+                "with WaitForever every message the initiator received from the full primary is on the secondary");
+        }
+    }
+}
