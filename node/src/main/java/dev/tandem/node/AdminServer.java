@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code PUT /service/activationmode/hot}: activates a Warm node; answers with the new mode (200), or 409
  *       with the reason when the node may not turn Hot (Stale)</li>
  *   <li>{@code GET /service/state}: node id, role, mode, epoch and reason: what peers read to fence each other</li>
- *   <li>{@code GET /health}: 200 while the node is Hot or Warm, 503 when Stale or stopping</li>
+ *   <li>{@code GET /health}: 200 while the node is Hot or Warm, 503 when Stale, Failed or stopping</li>
  *   <li>{@code GET /metrics}: Prometheus text format</li>
  * </ul>
  * Threading: requests are served on one daemon thread of the server's own; {@link NodeStatus} is thread safe.

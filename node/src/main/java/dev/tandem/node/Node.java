@@ -36,7 +36,9 @@ import java.util.function.Consumer;
  * with {@code replication.listenWhenHot} it also serves replication from then on, so the old primary can rejoin as
  * its secondary. A SECONDARY whose journal the primary refuses as diverged sets the journal directory aside and
  * catches up from position 1 (or goes Stale, per {@code replication.onDivergence}); it never merges.
- * A Hot node that learns of a higher epoch goes Stale: it logs no one on and says why.
+ * A Hot node that learns of a higher epoch goes Stale: it logs no one on and says why. A node whose agent dies,
+ * whose journal fails or loses its directory, or whose journal is shorter than its replica's at the same epoch
+ * fails at once ({@link NodeMode#Failed}, see {@link FailurePolicy}): never a zombie that reports Hot.
  * <p>
  * Threading: {@link #launch} and {@link #close()} on one thread; the {@link NodeStatus} methods from any thread.
  * Internally: one agent thread each for replication and FIX, one control agent thread, one admin HTTP thread.
