@@ -1,6 +1,7 @@
 package dev.tandem.node;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -8,7 +9,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 
 /**
- * Notices that the journal directory of a running node was deleted or replaced under it. Chronicle keeps writing to
+ * Checks the journal directory at start-up ({@link #checkUsable}) and notices, while the node runs, that it was
+ * deleted or replaced under it. Chronicle keeps writing to
  * its mapped files after their directory is unlinked, so without this a node would go on acknowledging entries that
  * no restart can read back.
  * <p>
@@ -32,6 +34,63 @@ final class JournalDirWatch
         this.dir = dir.toAbsolutePath().normalize();
         this.fileKey = fileKey(this.dir);
         this.nextCheckNs = nowNs + CHECK_INTERVAL_NS;
+    }
+
+    /**
+     * The journal directory must be a directory this process can create, read and write; otherwise a config error
+     * names it and says why, rather than a stack trace from deep inside the journal. A probe file is written and
+     * removed, since permission bits say nothing for root on a read-only mount.
+     */
+    static void checkUsable(final String dirName)
+    {
+        final Path dir = Path.of(dirName).toAbsolutePath();
+        if (Files.exists(dir) && !Files.isDirectory(dir))
+        {
+            throw new ConfigException("journal.dir: '" + dir + "' is a file, not a directory");
+        }
+        for (Path parent = dir.getParent(); parent != null; parent = parent.getParent())
+        {
+            if (Files.exists(parent))
+            {
+                if (!Files.isDirectory(parent))
+                {
+                    throw new ConfigException("journal.dir: '" + dir + "' cannot be created: '" + parent +
+                        "' is a file, not a directory");
+                }
+                break;
+            }
+        }
+        try
+        {
+            Files.createDirectories(dir);
+        }
+        catch (final IOException ex)
+        {
+            throw new ConfigException("journal.dir: '" + dir + "' cannot be created: " + ioReason(ex), ex);
+        }
+        if (!Files.isReadable(dir) || !Files.isExecutable(dir))
+        {
+            throw new ConfigException("journal.dir: '" + dir + "' is not readable by this process");
+        }
+        try
+        {
+            Files.delete(Files.createTempFile(dir, ".tandem-write-probe", ".tmp"));
+        }
+        catch (final IOException ex)
+        {
+            throw new ConfigException("journal.dir: '" + dir + "' is not writable: " + ioReason(ex), ex);
+        }
+    }
+
+    private static String ioReason(final IOException ex)
+    {
+        if (ex instanceof FileSystemException)
+        {
+            final String reason = ((FileSystemException)ex).getReason();
+            return reason != null ? reason + " (" + ((FileSystemException)ex).getFile() + ")" :
+                ex.getClass().getSimpleName() + " " + ((FileSystemException)ex).getFile();
+        }
+        return ex.toString();
     }
 
     /** @return null while the directory is the one opened, else what happened to it. */

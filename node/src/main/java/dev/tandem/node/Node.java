@@ -7,6 +7,7 @@ import dev.tandem.journal.ReleaseGate;
 import dev.tandem.replication.ReplicationSink;
 import dev.tandem.replication.ReplicationSource;
 import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.EpochClock;
@@ -23,6 +24,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -79,7 +81,7 @@ public final class Node implements NodeStatus, AutoCloseable
     private volatile String activationRequest;
     private volatile long activationTookMs = -1;
     private volatile long activations;
-    private final java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean failed = new AtomicBoolean();
     private JournalDirWatch dirWatch;
 
     private Node(final NodeConfig config, final Consumer<String> events)
@@ -89,7 +91,7 @@ public final class Node implements NodeStatus, AutoCloseable
         final InetSocketAddress fixListen = Addresses.parse("fix.listen", config.fix().listen(), true);
         this.fixHost = fixListen.getHostString();
         this.fixPort = fixListen.getPort();
-        checkJournalDir(config.journal().dir());
+        JournalDirWatch.checkUsable(config.journal().dir());
         try
         {
             this.epochFile = EpochFile.open(Path.of(config.journal().dir()));
@@ -100,63 +102,6 @@ public final class Node implements NodeStatus, AutoCloseable
             throw new ConfigException("journal.dir: '" + config.journal().dir() + "': " + oneLine(ex), ex);
         }
         this.dirWatch = new JournalDirWatch(Path.of(config.journal().dir()), nanoClock.nanoTime());
-    }
-
-    /**
-     * The journal directory must be a directory this process can create, read and write; otherwise a config error
-     * names it and says why, rather than a stack trace from deep inside the journal. A probe file is written and
-     * removed, since permission bits say nothing for root on a read-only mount.
-     */
-    static void checkJournalDir(final String dirName)
-    {
-        final Path dir = Path.of(dirName).toAbsolutePath();
-        if (Files.exists(dir) && !Files.isDirectory(dir))
-        {
-            throw new ConfigException("journal.dir: '" + dir + "' is a file, not a directory");
-        }
-        for (Path parent = dir.getParent(); parent != null; parent = parent.getParent())
-        {
-            if (Files.exists(parent))
-            {
-                if (!Files.isDirectory(parent))
-                {
-                    throw new ConfigException("journal.dir: '" + dir + "' cannot be created: '" + parent +
-                        "' is a file, not a directory");
-                }
-                break;
-            }
-        }
-        try
-        {
-            Files.createDirectories(dir);
-        }
-        catch (final java.io.IOException ex)
-        {
-            throw new ConfigException("journal.dir: '" + dir + "' cannot be created: " + ioReason(ex), ex);
-        }
-        if (!Files.isReadable(dir) || !Files.isExecutable(dir))
-        {
-            throw new ConfigException("journal.dir: '" + dir + "' is not readable by this process");
-        }
-        try
-        {
-            Files.delete(Files.createTempFile(dir, ".tandem-write-probe", ".tmp"));
-        }
-        catch (final java.io.IOException ex)
-        {
-            throw new ConfigException("journal.dir: '" + dir + "' is not writable: " + ioReason(ex), ex);
-        }
-    }
-
-    private static String ioReason(final java.io.IOException ex)
-    {
-        if (ex instanceof java.nio.file.FileSystemException)
-        {
-            final String reason = ((java.nio.file.FileSystemException)ex).getReason();
-            return reason != null ? reason + " (" + ((java.nio.file.FileSystemException)ex).getFile() + ")" :
-                ex.getClass().getSimpleName() + " " + ((java.nio.file.FileSystemException)ex).getFile();
-        }
-        return ex.toString();
     }
 
     private static String oneLine(final Throwable ex)
@@ -294,7 +239,7 @@ public final class Node implements NodeStatus, AutoCloseable
      * once (see {@link #fail}) instead of living on as a zombie that reports Hot. Anything else (a refused
      * connection, one bad message) is logged and the agent goes on.
      */
-    private org.agrona.ErrorHandler errorHandler(final String agent)
+    private ErrorHandler errorHandler(final String agent)
     {
         return throwable ->
         {
