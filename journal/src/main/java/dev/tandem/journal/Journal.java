@@ -70,7 +70,7 @@ public final class Journal implements AutoCloseable
     private int lastCycle = Integer.MIN_VALUE;
     private int unsyncedAppends;
     private boolean closed;
-    private String failure;
+    private volatile String failure;
 
     private Journal(
         final JournalContext context, final Path dir, final SingleChronicleQueue queue, final DirectoryLock lock)
@@ -100,11 +100,12 @@ public final class Journal implements AutoCloseable
         final Path dir = prepareDir(context.dir());
         final DirectoryLock lock = DirectoryLock.acquire(dir);
         final SingleChronicleQueue queue;
+        final CycleClock cycleClock = new CycleClock(context.timeProvider());
         try
         {
             queue = SingleChronicleQueueBuilder.binary(dir)
                 .rollCycle(context.resolvedRollCycle())
-                .timeProvider(context.timeProvider())
+                .timeProvider(cycleClock)
                 // without a sync mode Chronicle's appender.sync() does nothing at all
                 .syncMode(context.persistence() == Persistence.BUFFERED ? SyncMode.NONE : SyncMode.SYNC)
                 .build();
@@ -120,6 +121,7 @@ public final class Journal implements AutoCloseable
         {
             journal.checkFormatVersion();
             journal.recover();
+            journal.holdCycleAtLeastNewest(cycleClock);
             journal.appender = queue.createAppender();
             journal.appender.singleThreadedCheckDisabled(true);
             journal.applyRetention();
@@ -181,6 +183,19 @@ public final class Journal implements AutoCloseable
         }
         throw new JournalException("journal dir '" + dir + "' was written with journal format version " + version +
             "; this build reads and writes version " + VERSION + " only");
+    }
+
+    /**
+     * A clock stepped back since the last run must not make Chronicle append to a cycle older than the newest one on
+     * disk: appends go on in the newest cycle until the wall clock passes it.
+     */
+    private void holdCycleAtLeastNewest(final CycleClock cycleClock)
+    {
+        final int newest = queue.lastCycle();
+        if (newest != Integer.MIN_VALUE && newest != Integer.MAX_VALUE)
+        {
+            cycleClock.atLeast((long)newest * rollCycle.lengthInMillis() + queue.epoch());
+        }
     }
 
     private void recover()
@@ -464,6 +479,15 @@ public final class Journal implements AutoCloseable
     public long lastPosition()
     {
         return lastPosition;
+    }
+
+    /**
+     * Why the journal refuses every further append (its storage failed, e.g. a flush to disk), or null while it is
+     * healthy. Any thread: a node's health check reads it.
+     */
+    public String failure()
+    {
+        return failure;
     }
 
     /** The position of the oldest entry still in the journal (older cycles may be removed by retention). */

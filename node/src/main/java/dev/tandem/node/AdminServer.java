@@ -31,12 +31,12 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code GET /service/whenleaseexpired}: {@code {"whenLeaseExpired":"HOLD"}} on a Hot node that replicates,
  *       409 otherwise</li>
  *   <li>{@code PUT /service/whenleaseexpired/hold} and {@code PUT /service/whenleaseexpired/release_unprotected}
- *       (token required): what unacknowledged messages do once the secondary's lease has expired (see the replication README); the
- *       operator's switch when the secondary is known dead. 200 with the choice in force, 409 when the node has no
+ *       (token required): what unacknowledged messages do once the secondary's lease has expired (see the
+ *       replication README); the operator's switch when the secondary is known dead. 200 with the choice in force, 409 when the node has no
  *       replication source</li>
  *   <li>{@code GET /health}: 200 while the node is Hot or Warm ({@code "status":"UP"}, or {@code "DEGRADED"} with
  *       the reason when the replica lags beyond the thresholds or messages wait for an expired lease or a full loss
- *       window), 503 when Stale or stopping</li>
+ *       window), 503 when Stale, Failed or stopping</li>
  *   <li>{@code GET /metrics}: Prometheus text format</li>
  * </ul>
  * Every state-changing call is a PUT (POST gets 405) carrying {@code Authorization: Bearer <token>}; a request with an
@@ -348,7 +348,7 @@ public final class AdminServer implements AutoCloseable
     String stateJson()
     {
         return "{\"nodeId\":" + node.nodeId() + ",\"role\":\"" + node.role() + "\",\"mode\":\"" + node.mode() +
-            "\",\"epoch\":" + node.epoch() + ",\"activation\":\"" + node.activationName() + "\",\"reason\":" +
+            "\",\"epoch\":" + node.epoch() + ",\"position\":" + node.journalPosition() + ",\"activation\":\"" + node.activationName() + "\",\"reason\":" +
             quote(node.reason()) + "}";
     }
 

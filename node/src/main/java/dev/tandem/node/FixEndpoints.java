@@ -62,7 +62,8 @@ final class FixEndpoints
         final EpochClock epochClock,
         final NanoClock nanoClock,
         final boolean activation,
-        final int lostOutboundBound)
+        final int lostOutboundBound,
+        final org.agrona.ErrorHandler errorHandler)
     {
         final FixApplication userApplication = application(config.application());
         if (activation && userApplication instanceof RecoverableApplication)
@@ -82,6 +83,7 @@ final class FixEndpoints
             .maxPendingConnections(config.fix().maxPendingConnections())
             .maxPendingPerAddress(config.fix().maxPendingPerAddress())
             .lostOutboundBound(lostOutboundBound)
+            .errorHandler(errorHandler)
             .logonsEnabled(true);
         for (final SessionConfig session : config.fix().sessions())
         {

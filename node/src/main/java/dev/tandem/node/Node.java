@@ -10,6 +10,7 @@ import dev.tandem.replication.ReplicationSource;
 import dev.tandem.replication.WaitForever;
 import dev.tandem.replication.WhenLeaseExpired;
 import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.EpochClock;
@@ -26,6 +27,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -39,13 +41,22 @@ import java.util.function.Consumer;
  * with {@code replication.listenWhenHot} it also serves replication from then on, so the old primary can rejoin as
  * its secondary. A SECONDARY whose journal the primary refuses as diverged sets the journal directory aside and
  * catches up from position 1 (or goes Stale, per {@code replication.onDivergence}); it never merges.
- * A Hot node that learns of a higher epoch goes Stale: it logs no one on and says why.
+ * A Hot node that learns of a higher epoch goes Stale: it logs no one on and says why. A node whose agent dies,
+ * whose journal fails or loses its directory, or whose journal is shorter than its replica's at the same epoch
+ * fails at once ({@link NodeMode#Failed}, see {@link FailurePolicy}): never a zombie that reports Hot.
  * <p>
  * Threading: {@link #launch} and {@link #close()} on one thread; the {@link NodeStatus} methods from any thread.
  * Internally: one agent thread each for replication and FIX, one control agent thread, one admin HTTP thread.
  */
 public final class Node implements NodeStatus, AutoCloseable
 {
+    /**
+     * The process exit code of a node that failed while running (an agent thread died, the journal failed or its
+     * directory was lost) under {@link FailurePolicy#EXIT}: distinct from 2 (configuration) and 3 (start-up), so a
+     * supervisor can tell "restart me after looking at the disk" from "fix the config".
+     */
+    public static final int EXIT_FAILED = 4;
+
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
 
     private final NodeConfig config;
@@ -83,6 +94,8 @@ public final class Node implements NodeStatus, AutoCloseable
     /** Control thread: the activation waiting for the lease this node granted to expire, null when none. */
     private String pendingActivation;
     private long activateNotBeforeNs;
+    private final AtomicBoolean failed = new AtomicBoolean();
+    private JournalDirWatch dirWatch;
 
     private Node(final NodeConfig config, final Consumer<String> events)
     {
@@ -91,16 +104,23 @@ public final class Node implements NodeStatus, AutoCloseable
         final InetSocketAddress fixListen = Addresses.parse("fix.listen", config.fix().listen(), true);
         this.fixHost = fixListen.getHostString();
         this.fixPort = fixListen.getPort();
+        JournalDirWatch.checkUsable(config.journal().dir());
         try
         {
-            Files.createDirectories(Path.of(config.journal().dir()));
+            this.epochFile = EpochFile.open(Path.of(config.journal().dir()));
+            this.journal = openJournal();
         }
-        catch (final java.io.IOException ex)
+        catch (final RuntimeException ex)
         {
-            throw new ConfigException("journal.dir: cannot create '" + config.journal().dir() + "': " + ex, ex);
+            throw new ConfigException("journal.dir: '" + config.journal().dir() + "': " + oneLine(ex), ex);
         }
-        this.epochFile = EpochFile.open(Path.of(config.journal().dir()));
-        this.journal = openJournal();
+        this.dirWatch = new JournalDirWatch(Path.of(config.journal().dir()), nanoClock.nanoTime());
+    }
+
+    private static String oneLine(final Throwable ex)
+    {
+        final String message = ex.getMessage();
+        return message == null ? ex.toString() : message;
     }
 
     private Journal openJournal()
@@ -147,7 +167,7 @@ public final class Node implements NodeStatus, AutoCloseable
         lag.follow(journal, 1);
         admin = AdminServer.start(config.admin(), this);
         controlRunner = new AgentRunner(new BackoffIdleStrategy(1, 1, 100_000, 1_000_000),
-            this::onError, null, new NodeControlAgent(this));
+            errorHandler("control agent"), null, new NodeControlAgent(this));
         AgentRunner.startOnThread(controlRunner);
         events.accept("TANDEM READY node=" + config.name() + " role=" + config.role() + " mode=" + mode +
             " epoch=" + epochFile.epoch() + " fix=" + fixHost + ":" + fixPort +
@@ -169,6 +189,14 @@ public final class Node implements NodeStatus, AutoCloseable
                 config.name() + ") and node-" + peer.nodeId() + " at peerAdmin " + config.peerAdmin() +
                 "; start this one as SECONDARY, or activate only one");
         }
+        if (peer != null && peer.epoch() == epochFile.epoch() && peer.position() > journal.lastPosition())
+        {
+            throw new ConfigException("journal.dir: '" + config.journal().dir() + "' ends at position " +
+                journal.lastPosition() + " but node-" + peer.nodeId() + " at peerAdmin " + config.peerAdmin() +
+                " holds positions up to " + peer.position() + " at the same epoch " + epochFile.epoch() + ": this " +
+                "journal lost entries (deleted, replaced or restored from an old copy) and must not serve; activate " +
+                "node-" + peer.nodeId() + ", or restore this directory from its journal");
+        }
         config.activation().onPrimaryStart();
         ReleaseGate gate = ReleaseGate.OPEN;
         if (config.replication() != null)
@@ -176,7 +204,7 @@ public final class Node implements NodeStatus, AutoCloseable
             source = new ReplicationSource(
                 config.replication().sourceContext(config.nodeId(), epochFile.epoch()).conclude(), journal);
             gate = source.newReleaseGate();
-            sourceRunner = new AgentRunner(idle(), this::onError, null, source);
+            sourceRunner = new AgentRunner(idle(), errorHandler("replication source"), null, source);
             AgentRunner.startOnThread(sourceRunner);
         }
         if (peer != null && peer.epoch() > epochFile.epoch())
@@ -190,7 +218,8 @@ public final class Node implements NodeStatus, AutoCloseable
             return;
         }
         // a primary (re)started on its own journal lost nothing it released: no headroom
-        fix = FixEndpoints.start(config, journal, gate, fixHost, fixPort, epochClock, nanoClock, false, 0);
+        fix = FixEndpoints.start(config, journal, gate, fixHost, fixPort, epochClock, nanoClock, false, 0,
+            errorHandler("FIX engine"));
         fixPort = fix.port();
         mode = NodeMode.Hot;
     }
@@ -207,7 +236,7 @@ public final class Node implements NodeStatus, AutoCloseable
     {
         sink = new ReplicationSink(config.replication().sinkContext(config.nodeId(), epochFile.epoch()).conclude(),
             journal);
-        sinkRunner = new AgentRunner(idle(), this::onError, null, sink);
+        sinkRunner = new AgentRunner(idle(), errorHandler("replication sink"), null, sink);
         AgentRunner.startOnThread(sinkRunner);
     }
 
@@ -216,15 +245,104 @@ public final class Node implements NodeStatus, AutoCloseable
         return new BackoffIdleStrategy(10, 10, 1_000, TimeUnit.MICROSECONDS.toNanos(500));
     }
 
-    private void onError(final Throwable throwable)
+    /**
+     * The error handler of one of the node's agents. Agrona's {@code AgentRunner} hands it every throwable from a
+     * duty cycle and keeps the agent running, except after an {@link Error}, which it rethrows and which ends the
+     * thread. What is fatal: any {@link Error} (OutOfMemoryError, StackOverflowError, the InternalError the JVM raises
+     * for a SIGBUS on a mapped file of a full disk) and any failure of the journal's storage; the node then fails at
+     * once (see {@link #fail}) instead of living on as a zombie that reports Hot. Anything else (a refused
+     * connection, one bad message) is logged and the agent goes on.
+     */
+    private ErrorHandler errorHandler(final String agent)
     {
-        LOG.error("agent error on {}", config.name(), throwable);
+        return throwable ->
+        {
+            final String fatal = FatalErrors.whyFatal(throwable);
+            if (fatal != null)
+            {
+                LOG.error("{}: {} died: {}", config.name(), agent, fatal, throwable);
+                fail(agent + " died: " + fatal);
+            }
+            else
+            {
+                LOG.error("{}: error on the {}", config.name(), agent, throwable);
+            }
+        };
+    }
+
+    /**
+     * Fails the node (once; any thread): it turns {@link NodeMode#Failed} at once, so {@code /health} answers 503
+     * with {@code why}; one line is logged and printed ({@code TANDEM FAILED}); then, on a thread of its own (the
+     * caller may be the agent that died, or one that another close would join), the FIX acceptor, the replication
+     * source or sink, the standby listener and the fencing probe are closed, which closes their ports; and under
+     * {@link FailurePolicy#EXIT} the process exits with {@link #EXIT_FAILED}.
+     */
+    void fail(final String why)
+    {
+        if (!failed.compareAndSet(false, true) || mode == NodeMode.Stopped)
+        {
+            return;
+        }
+        reason = "failed: " + why;
+        mode = NodeMode.Failed;
+        final boolean exit = config.onFailure() == FailurePolicy.EXIT;
+        LOG.error("{} FAILED: {}; closing its FIX and replication ports{}", config.name(), why,
+            exit ? " and exiting with " + EXIT_FAILED : ", staying up unhealthy (onFailure: STAY_UP)");
+        events.accept("TANDEM FAILED node=" + config.name() + " epoch=" + epochFile.epoch() + " exit=" +
+            (exit ? String.valueOf(EXIT_FAILED) : "none") + " why=\"" + why + "\"");
+        final Thread closer = new Thread(() ->
+        {
+            final FixEndpoint endpoint = fix;
+            if (endpoint != null)
+            {
+                endpoint.refuseLogons(reason);
+            }
+            CloseHelper.quietClose(fencingProbe);
+            CloseHelper.quietClose(endpoint);
+            CloseHelper.quietClose(standby);
+            CloseHelper.quietClose(sourceRunner);
+            CloseHelper.quietClose(sinkRunner);
+            if (exit)
+            {
+                System.exit(EXIT_FAILED);
+            }
+        }, "tandem-failure-" + config.name());
+        closer.setDaemon(!exit);
+        closer.start();
+    }
+
+    /** True once the node has failed while running. */
+    boolean failed()
+    {
+        return failed.get();
     }
 
     // ---- control agent's duty cycle -----------------------------------------------------------------------------
 
     int controlWork()
     {
+        if (mode == NodeMode.Failed)
+        {
+            return 0;
+        }
+        final String lost = dirWatch == null ? null : dirWatch.check(nanoClock.nanoTime());
+        if (lost != null)
+        {
+            fail(lost);
+            return 1;
+        }
+        final String journalFailure = journal.failure();
+        if (journalFailure != null)
+        {
+            fail("journal failed: " + journalFailure);
+            return 1;
+        }
+        final String deadAgent = deadAgent();
+        if (deadAgent != null)
+        {
+            fail(deadAgent);
+            return 1;
+        }
         int work = lag.poll();
         if (source != null)
         {
@@ -276,6 +394,22 @@ public final class Node implements NodeStatus, AutoCloseable
         }
     }
 
+    /** A replication agent whose thread ended without being closed, whatever ended it. Control agent only. */
+    private String deadAgent()
+    {
+        if (sourceRunner != null && !sourceRunner.isClosed() && sourceRunner.thread() != null &&
+            !sourceRunner.thread().isAlive())
+        {
+            return "the replication source's thread ended";
+        }
+        if (sinkRunner != null && !sinkRunner.isClosed() && sinkRunner.thread() != null &&
+            !sinkRunner.thread().isAlive())
+        {
+            return "the replication sink's thread ended";
+        }
+        return null;
+    }
+
     private int warmWork()
     {
         if (pendingActivation != null)
@@ -291,6 +425,12 @@ public final class Node implements NodeStatus, AutoCloseable
         if (sourceEpoch > epochFile.epoch())
         {
             epochFile.store(sourceEpoch);
+        }
+        if (sourceEpoch > sink.epoch())
+        {
+            // the next handshake announces the adopted epoch: a source at this epoch that is behind this journal
+            // then knows that it, not this journal, lost entries (positions count, not only epochs)
+            sink.epoch(sourceEpoch);
         }
         String why = activationRequest;
         if (why == null)
@@ -381,6 +521,7 @@ public final class Node implements NodeStatus, AutoCloseable
             aside = dir.resolveSibling(dir.getFileName() + ".diverged-" + theirEpoch + "-" + stamp + "-" + i);
         }
         lag.close();
+        dirWatch = null;
         CloseHelper.quietClose(journal);
         try
         {
@@ -399,6 +540,7 @@ public final class Node implements NodeStatus, AutoCloseable
         fresh.store(theirEpoch);
         epochFile = fresh;
         journal = openJournal();
+        dirWatch = new JournalDirWatch(dir, nanoClock.nanoTime());
         lag.follow(journal, 1);
         LOG.warn("{}: journal diverged from the primary's at epoch {} ({}); our last position was {}; set aside " +
             "{} -> {}; catching up from position 1 into a fresh journal",
@@ -429,13 +571,12 @@ public final class Node implements NodeStatus, AutoCloseable
                 final ReplicationSource hotSource = new ReplicationSource(
                     config.replication().hotSourceContext(config.nodeId(), newEpoch).conclude(), journal);
                 gate = hotSource.newReleaseGate();
-                sourceRunner = new AgentRunner(idle(), this::onError, null, hotSource);
+                sourceRunner = new AgentRunner(idle(), errorHandler("replication source"), null, hotSource);
                 AgentRunner.startOnThread(sourceRunner);
                 source = hotSource;
             }
-            fix = FixEndpoints.start(
-                config, journal, gate, fixHost, fixPort, epochClock, nanoClock, true,
-                    Math.toIntExact(lossBoundAtActivation));
+            fix = FixEndpoints.start(config, journal, gate, fixHost, fixPort, epochClock, nanoClock, true,
+                Math.toIntExact(lossBoundAtActivation), errorHandler("FIX engine"));
         }
         catch (final RuntimeException ex)
         {
@@ -449,6 +590,10 @@ public final class Node implements NodeStatus, AutoCloseable
             events.accept("TANDEM STALE node=" + config.name() + " epoch=" + newEpoch + " why=\"" + reason + "\"");
             return;
         }
+        if (failed.get())
+        {
+            return;
+        }
         mode = NodeMode.Hot;
         activations++;
         activationTookMs = TimeUnit.NANOSECONDS.toMillis(nanoClock.nanoTime() - startNs);
@@ -459,11 +604,17 @@ public final class Node implements NodeStatus, AutoCloseable
         events.accept("TANDEM HOT node=" + config.name() + " epoch=" + newEpoch + " position=" +
             journal.lastPosition() + " tookMs=" + activationTookMs +
             (source != null ? " replication=" + source.port() : "") + " why=\"" + why + "\"");
-        fencingProbe = FencingProbe.start(config, newEpoch, this::onError);
+        fencingProbe = FencingProbe.start(config, newEpoch, errorHandler("fencing probe"));
     }
 
     private int hotWork()
     {
+        final String behind = source == null ? null : source.behindSink();
+        if (behind != null)
+        {
+            fail("refuses to serve: " + behind);
+            return 1;
+        }
         if (source != null && source.highestPeerEpoch() > epochFile.epoch())
         {
             goStale("a replication peer announced epoch " + source.highestPeerEpoch() + " > our epoch " +
@@ -516,6 +667,13 @@ public final class Node implements NodeStatus, AutoCloseable
     public long epoch()
     {
         return epochFile.epoch();
+    }
+
+    @Override
+    public long journalPosition()
+    {
+        final Journal current = journal;
+        return current == null ? 0 : current.lastPosition();
     }
 
     @Override

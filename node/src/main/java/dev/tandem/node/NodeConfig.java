@@ -39,7 +39,8 @@ public final class NodeConfig extends SelfDescribingMarshallable implements Stri
     public static final String ECHO = "echo";
 
     private static final List<String> KEYS = List.of(
-        "role", "nodeId", "journal", "replication", "fix", "application", "admin", "activation", "peerAdmin");
+        "role", "nodeId", "journal", "replication", "fix", "application", "admin", "activation", "peerAdmin",
+        "onFailure");
 
     static
     {
@@ -58,6 +59,7 @@ public final class NodeConfig extends SelfDescribingMarshallable implements Stri
     private AdminConfig admin = new AdminConfig();
     private ActivationMode activation = new Manual();
     private String peerAdmin;
+    private FailurePolicy onFailure = FailurePolicy.EXIT;
 
     /** Reads and validates a config file. */
     public static NodeConfig load(final Path file)
@@ -132,6 +134,9 @@ public final class NodeConfig extends SelfDescribingMarshallable implements Stri
                     activation = StrictYaml.tagged("activation", wire, in, ActivationMode.class,
                         "!TryHeartbeat { delayMs: 500 }, !TryLock { file: /shared/tandem.lock } or !Manual { }");
                     break;
+                case "onFailure":
+                    onFailure = StrictYaml.enumValue("onFailure", in, FailurePolicy.class);
+                    break;
                 default:
                     peerAdmin = StrictYaml.text("peerAdmin", in);
                     break;
@@ -192,6 +197,10 @@ public final class NodeConfig extends SelfDescribingMarshallable implements Stri
             {
                 throw new ConfigException(ex.getMessage(), ex);
             }
+        }
+        if (onFailure == null)
+        {
+            throw new ConfigException("onFailure: null, expected EXIT or STAY_UP");
         }
         if (replication == null && role == Role.SECONDARY)
         {
@@ -311,6 +320,18 @@ public final class NodeConfig extends SelfDescribingMarshallable implements Stri
     }
 
     /** The other node's admin address ({@code host:port}), used to exchange epochs; null when not set. */
+    /** What the node does once it has failed while running; default {@link FailurePolicy#EXIT}. */
+    public FailurePolicy onFailure()
+    {
+        return onFailure;
+    }
+
+    public NodeConfig onFailure(final FailurePolicy onFailure)
+    {
+        this.onFailure = onFailure;
+        return this;
+    }
+
     public String peerAdmin()
     {
         return peerAdmin;

@@ -17,7 +17,9 @@ import java.util.concurrent.CountDownLatch;
  * demo [--seconds N] [--rate N] [--kill-at N] [--ack WaitForever|NeverTimesOut|BoundedWait]
  *                             primary, secondary and a failover initiator; the primary is SIGKILLed mid-stream
  * </pre>
- * Exit codes: 0 success, 1 the demo lost or duplicated something, 2 bad usage or configuration, 3 runtime failure.
+ * Exit codes: 0 success, 1 the demo lost or duplicated something, 2 bad usage or configuration, 3 runtime failure,
+ * 4 ({@link Node#EXIT_FAILED}) a running node failed (an agent died, the journal failed or was lost) under
+ * {@code onFailure: EXIT}.
  */
 public final class NodeMain
 {

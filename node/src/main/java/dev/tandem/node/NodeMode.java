@@ -9,6 +9,11 @@ public enum NodeMode
     Hot,
     /** Fenced: it learnt that another node holds a higher epoch, and logs no one on. */
     Stale,
+    /**
+     * Failed while running (an agent thread died, the journal failed or its directory was lost): serves nothing, its
+     * FIX and replication ports are closed; see {@link FailurePolicy}.
+     */
+    Failed,
     /** Shutting down or stopped. */
     Stopped
 }

@@ -15,6 +15,12 @@ public interface NodeStatus
 
     long epoch();
 
+    /** The journal's last position (0 when empty): a peer compares it with its own at the same epoch. */
+    default long journalPosition()
+    {
+        return 0;
+    }
+
     /** The activation mode's name, e.g. {@code TryHeartbeat}. */
     String activationName();
 

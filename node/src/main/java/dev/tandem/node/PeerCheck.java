@@ -12,17 +12,19 @@ import java.util.regex.Pattern;
  * Asks the peer node's admin API ({@code GET /service/state}) for its mode and epoch, so that a node can refuse to
  * start as a second primary at the same epoch, and a returning old primary can start fenced.
  * <p>
- * Threading: stateless; any thread. Blocks for at most about a second.
+ * Threading: stateless; any thread. Blocks for at most about four seconds.
  */
 final class PeerCheck
 {
-    private static final int TIMEOUT_MS = 500;
+    /** Long enough for a peer JVM that just started on a loaded host to answer its first request. */
+    private static final int TIMEOUT_MS = 2_000;
     private static final Pattern NODE_ID = Pattern.compile("\"nodeId\":(\\d+)");
     private static final Pattern MODE = Pattern.compile("\"mode\":\"(\\w+)\"");
     private static final Pattern EPOCH = Pattern.compile("\"epoch\":(\\d+)");
+    private static final Pattern POSITION = Pattern.compile("\"position\":(\\d+)");
 
     /** What the peer said. */
-    record Result(int nodeId, NodeMode mode, long epoch)
+    record Result(int nodeId, NodeMode mode, long epoch, long position)
     {
     }
 
@@ -76,7 +78,8 @@ final class PeerCheck
         {
             return null;
         }
+        final Matcher position = POSITION.matcher(json);
         return new Result(Integer.parseInt(nodeId.group(1)), NodeMode.valueOf(mode.group(1)),
-            Long.parseLong(epoch.group(1)));
+            Long.parseLong(epoch.group(1)), position.find() ? Long.parseLong(position.group(1)) : -1);
     }
 }

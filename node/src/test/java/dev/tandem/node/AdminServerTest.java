@@ -135,7 +135,7 @@ class AdminServerTest
             call("PUT", "/service/activationmode/hot", TOKEN, null));
         assertTrue(activatedBy.get().contains("admin API"));
         assertEquals("200 {\"nodeId\":2,\"role\":\"SECONDARY\",\"mode\":\"Hot\",\"epoch\":3," +
-            "\"activation\":\"TryHeartbeat\",\"reason\":\"\"}", call("GET", "/service/state"));
+            "\"position\":0,\"activation\":\"TryHeartbeat\",\"reason\":\"\"}", call("GET", "/service/state"));
         assertEquals("200 tandem_sessions_logged_on 0\n", call("GET", "/metrics"));
         assertTrue(call("GET", "/nope").startsWith("404"));
     }

@@ -148,6 +148,16 @@ class NodeConfigTest
     }
 
     @Test
+    void shouldReadTheFailurePolicyExitByDefault()
+    {
+        assertEquals(FailurePolicy.EXIT, NodeConfig.fromYaml(PRIMARY).onFailure());
+        assertEquals(FailurePolicy.STAY_UP, NodeConfig.fromYaml(PRIMARY.replace("  activation:",
+            "  onFailure: STAY_UP,\n  activation:")).onFailure());
+        final String bad = failure(PRIMARY.replace("  activation:", "  onFailure: RESTART,\n  activation:"));
+        assertTrue(bad.contains("onFailure") && bad.contains("RESTART"), bad);
+    }
+
+    @Test
     void shouldRequireASecretForReplication()
     {
         final String missing = failure(PRIMARY.replace(" secretEnv: PATH,", ""));

@@ -41,10 +41,16 @@ public enum CloseReason
      * probe is never streamed to.
      */
     PROBED(15),
+    /**
+     * The sink holds more entries of the source's own epoch than the source does: the source's journal lost entries
+     * (deleted, replaced or restored from an old copy). The source must not serve; the sink keeps its journal.
+     * Code 20 leaves room for the codes other changes add.
+     */
+    SOURCE_BEHIND(20),
     /** A code this version does not know. */
     UNKNOWN(-1);
 
-    private static final CloseReason[] BY_CODE = new CloseReason[16];
+    private static final CloseReason[] BY_CODE = new CloseReason[21];
 
     static
     {

@@ -67,6 +67,7 @@ public final class ReplicationSource implements Agent, AutoCloseable
     private volatile long highestPeerEpoch = -1;
     private volatile long probes;
     private volatile WhenLeaseExpired whenLeaseExpired;
+    private volatile String behindSink;
 
     /**
      * Binds the listening socket. The context is concluded here if it was not already.
@@ -290,6 +291,18 @@ public final class ReplicationSource implements Agent, AutoCloseable
         }
         final long ourLast = journal.lastPosition();
         String divergence = null;
+        if (sinkLast > ourLast && peer.sinkEpoch == ourEpoch)
+        {
+            // the sink copied all it holds of this epoch from this source: this journal has lost entries, and the
+            // longer copy is the sink's; it must never be set aside as diverged, and this source must not serve
+            final String text = "sink node " + peer.sinkNodeId + " holds positions up to " + sinkLast + " at epoch " +
+                ourEpoch + " but this source's journal ends at " + ourLast + ": this journal lost entries; the " +
+                "sink's journal is the complete one";
+            behindSink = text;
+            listener.refused(peer.remote, CloseReason.SOURCE_BEHIND, text);
+            peer.channel.closeWith(CloseReason.SOURCE_BEHIND, text);
+            return;
+        }
         if (sinkLast > ourLast)
         {
             divergence = "sink holds positions up to " + sinkLast + " but this source's journal ends at " + ourLast;
@@ -522,6 +535,15 @@ public final class ReplicationSource implements Agent, AutoCloseable
     public long highestPeerEpoch()
     {
         return highestPeerEpoch;
+    }
+
+    /**
+     * Non-null once a sink at this source's epoch held more entries than this source's journal (refused with
+     * {@link CloseReason#SOURCE_BEHIND}): says which positions; the node must stop serving. Any thread.
+     */
+    public String behindSink()
+    {
+        return behindSink;
     }
 
     /** The epoch the current (or last) sink announced in its handshake, -1 before any. */

@@ -104,7 +104,9 @@ class ReplicationTest
         fixture.append(different, 1, 49, 100);
         fixture.append(different, 2, 1, 100);
 
-        final ReplicationSource source = fixture.track(new ReplicationSource(sourceContext(), primary));
+        // the source was activated after these replicas last copied from a primary (their epoch is lower): a replica
+        // that holds more, or other bytes, holds entries the primary of the new epoch never had
+        final ReplicationSource source = fixture.track(new ReplicationSource(sourceContext().epoch(2), primary));
         fixture.closeLater(fixture.run(source));
 
         for (final Journal replica : new Journal[]{ longer, different })
@@ -121,6 +123,32 @@ class ReplicationTest
             assertEquals(before, replica.lastPosition(), "nothing merged");
             assertEquals(1, sink.connectAttempts(), "no retry after divergence");
         }
+        assertFalse(source.sinkAttached());
+        assertEquals(0, source.ackedPosition());
+    }
+
+    @Test
+    void shouldRefuseToServeASinkThatHoldsMoreOfTheSameEpoch()
+    {
+        // positions count, not only epochs: at the same epoch the sink copied all it holds from this source, so a
+        // longer sink means this source's journal lost entries; the sink must keep its journal, not be set aside
+        final Journal primary = fixture.closeLater(openJournal(fixture.newDir("primary")));
+        fixture.append(primary, 1, 10, 100);
+        final Journal longer = fixture.closeLater(openJournal(fixture.newDir("longer")));
+        fixture.append(longer, 1, 150, 100);
+
+        final ReplicationSource source = fixture.track(new ReplicationSource(sourceContext(), primary));
+        fixture.closeLater(fixture.run(source));
+        final ReplicationSink sink = new ReplicationSink(sinkContext(source.port()).epoch(source.epoch()), longer);
+        final AgentRunner runner = fixture.closeLater(fixture.run(sink));
+        Tests.await("source refuses as behind", AWAIT, () -> source.behindSink() != null);
+        Tests.await("sink hears why", AWAIT, () -> sink.lastCloseReason() == CloseReason.SOURCE_BEHIND);
+        assertEquals(CloseReason.SOURCE_BEHIND, source.lastRefusalReason());
+        assertTrue(source.behindSink().contains("holds positions up to 150") &&
+            source.behindSink().contains("ends at 10"), source.behindSink());
+        assertTrue(sink.state() != ReplicationSink.State.DIVERGED, "the sink does not stop as diverged");
+        runner.close();
+        assertEquals(150, longer.lastPosition(), "the sink's journal is untouched");
         assertFalse(source.sinkAttached());
         assertEquals(0, source.ackedPosition());
     }

@@ -71,6 +71,47 @@ class BadConfigSystemTest
     }
 
     @Test
+    void shouldRefuseAJournalDirectoryItCannotUseNamingIt() throws IOException
+    {
+        final String replication = "{ listen: \"127.0.0.1:0\", secretFile: \"" + secretFile() + "\" }";
+        final String journal = dir.resolve("journal").toString();
+
+        // a path under a regular file: the directory can never be created
+        final Path file = dir.resolve("a-file");
+        write(file, "not a directory");
+        final String underFile = failure("under-file",
+            primary(replication, "").replace(journal, file.resolve("journal").toString()));
+        assertTrue(underFile.startsWith("TANDEM CONFIG ERROR journal.dir: ") &&
+            underFile.contains(file.resolve("journal").toString()), underFile);
+
+        // the journal dir is a regular file
+        final String isFile = failure("is-file", primary(replication, "").replace(journal, file.toString()));
+        assertTrue(isFile.startsWith("TANDEM CONFIG ERROR journal.dir: ") && isFile.contains(file.toString()) &&
+            isFile.contains("not a directory"), isFile);
+
+        // read-only: root ignores permission bits, so a real read-only mount, holding the directory and one file
+        try (SmallFileSystem readOnly = SmallFileSystem.mount(dir.resolve("ro"), "size=1m"))
+        {
+            final Path existing = dir.resolve("ro").resolve("journal");
+            Files.createDirectories(existing);
+            write(existing.resolve("tandem-epoch"), "1\n");
+            readOnly.remountReadOnly();
+
+            final String readOnlyDir = failure("read-only", primary(replication, "")
+                .replace(journal, existing.toString()));
+            assertTrue(readOnlyDir.startsWith("TANDEM CONFIG ERROR journal.dir: ") &&
+                readOnlyDir.contains(existing.toString()), readOnlyDir);
+
+            final Path missing = dir.resolve("ro").resolve("new-journal");
+            final String cannotCreate = failure("read-only-create", primary(replication, "")
+                .replace(journal, missing.toString()));
+            assertTrue(cannotCreate.startsWith("TANDEM CONFIG ERROR journal.dir: ") &&
+                cannotCreate.contains(missing.toString()) && cannotCreate.contains("Read-only"), cannotCreate);
+            System.out.println(String.join("\n", underFile, isFile, readOnlyDir, cannotCreate));
+        }
+    }
+
+    @Test
     void shouldRefuseASecondPrimaryAtTheSameEpoch()
     {
         final Path firstDir = dir.resolve("first");

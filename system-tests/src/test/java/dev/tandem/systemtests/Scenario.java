@@ -30,11 +30,26 @@ final class Scenario implements AutoCloseable
     volatile long secondaryLogonNs;
     FailoverInitiator initiator;
 
+    /** Undone after the cluster is closed and before the directory is deleted (e.g. a file system mounted in it). */
+    private final AutoCloseable prepared;
+
     Scenario(final DemoCluster.Options options, final int ratePerSecond)
     {
+        this(options, ratePerSecond, dir -> null);
+    }
+
+    /**
+     * @param prepare runs on the scenario's directory before any node starts (e.g. mounts a small file system where
+     *                a journal will be); what it returns is closed after the nodes, before the directory is deleted.
+     */
+    Scenario(final DemoCluster.Options options, final int ratePerSecond,
+        final java.util.function.Function<Path, AutoCloseable> prepare)
+    {
         DemoCluster started = null;
+        AutoCloseable preparedHere = null;
         try
         {
+            preparedHere = prepare.apply(dir);
             started = DemoCluster.start(dir, options);
             started.awaitReplicating(30_000);
         }
@@ -44,10 +59,12 @@ final class Scenario implements AutoCloseable
             {
                 started.close();
             }
+            closeQuietly(preparedHere);
             Tests.deleteRecursively(dir);
             throw ex;
         }
         cluster = started;
+        prepared = preparedHere;
         flow = new OrderFlow(ratePerSecond).logonObserver((sender, target) ->
         {
             lastLogonNextSender = sender;
@@ -113,6 +130,22 @@ final class Scenario implements AutoCloseable
     {
         stopInitiator();
         cluster.close();
+        closeQuietly(prepared);
         Tests.deleteRecursively(dir);
+    }
+
+    private static void closeQuietly(final AutoCloseable closeable)
+    {
+        if (closeable != null)
+        {
+            try
+            {
+                closeable.close();
+            }
+            catch (final Exception ex)
+            {
+                throw new IllegalStateException("cannot undo the scenario's preparation", ex);
+            }
+        }
     }
 }

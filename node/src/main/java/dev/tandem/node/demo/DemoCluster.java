@@ -33,7 +33,15 @@ public final class DemoCluster implements AutoCloseable
         String primaryActivation = "!Manual { }";
         int heartbeatSec = 5;
         boolean peerAdmin = false;
+        String primaryOnFailure = "EXIT";
         Consumer<String> echo;
+
+        /** The primary's {@code onFailure}: EXIT (the default) or STAY_UP. */
+        public Options primaryOnFailure(final String primaryOnFailure)
+        {
+            this.primaryOnFailure = primaryOnFailure;
+            return this;
+        }
 
         public Options ackStrategy(final String ackStrategy)
         {
@@ -194,6 +202,7 @@ public final class DemoCluster implements AutoCloseable
             "  admin: { listen: \"127.0.0.1:" + admin + "\", tokenFile: " + quote(adminTokenFile) + " },\n" +
             (options.peerAdmin && secondaryAdminPort > 0 ? "  peerAdmin: \"127.0.0.1:" + secondaryAdminPort +
             "\",\n" : "") +
+            "  onFailure: " + options.primaryOnFailure + ",\n" +
             "  activation: " + options.primaryActivation + "\n" +
             "}\n";
     }
