@@ -16,7 +16,8 @@ import java.util.Optional;
  * {@value #RESOURCE_24} added on Java 24 and later. Those two files are the only list: the launcher
  * ({@code ./tandem jvm-options}), the build's test JVMs, the benchmarks and {@link #verify()} all read them.
  * <p>
- * {@link #verify()} runs before Chronicle is first touched ({@link Journal#open}): a JVM started without a flag of
+ * {@link #verify()} runs before Chronicle is first touched (a new {@link JournalContext}, and {@link Journal#open}
+ * again): a JVM started without a flag of
  * {@value #RESOURCE} fails with one line naming each missing flag, before anything is created on disk. Checked are
  * {@code --add-opens} and {@code --add-exports} to {@code ALL-UNNAMED} (through {@link Module#isOpen} and
  * {@link Module#isExported}, so it does not matter how they were given) and {@code -Dkey=value} (the property must
