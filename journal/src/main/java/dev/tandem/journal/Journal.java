@@ -93,9 +93,11 @@ public final class Journal implements AutoCloseable
      *
      * @throws JournalException for bad configuration, an unusable directory, an incompatible format version, or
      *                          damaged files (naming the file and the entry).
+     * @throws JvmFlagsException when this JVM lacks flags of {@link JvmOptions#RESOURCE}, before anything is created.
      */
     public static Journal open(final JournalContext context)
     {
+        JvmOptions.verify(); // before Chronicle is touched and before anything is created on disk
         context.conclude();
         final Path dir = prepareDir(context.dir());
         final DirectoryLock lock = DirectoryLock.acquire(dir);

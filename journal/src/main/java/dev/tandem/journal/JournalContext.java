@@ -45,6 +45,11 @@ public final class JournalContext extends SelfDescribingMarshallable
     private int retainCycles = DEFAULT_RETAIN_CYCLES;
     private int syncBatchSize = DEFAULT_SYNC_BATCH_SIZE;
 
+    {
+        // the default clock below is Chronicle's, its first touch (it loads native code): check the JVM flags first
+        JvmOptions.verify();
+    }
+
     private transient TimeProvider timeProvider = SystemTimeProvider.INSTANCE;
     private transient RollCycle resolvedRollCycle;
 

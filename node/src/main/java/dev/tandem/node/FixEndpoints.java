@@ -28,16 +28,25 @@ final class FixEndpoints
     {
     }
 
+    /**
+     * The echo application ships with the command line (module tandem-cli), not with this library: a node embedded
+     * in an application names its own.
+     */
+    static final String ECHO_CLASS = "dev.tandem.node.EchoApplication";
+
     /** Creates the user's application, or the echo application, failing with the key when it cannot. */
     static FixApplication application(final String name)
     {
-        if (NodeConfig.ECHO.equals(name))
+        final String className = NodeConfig.ECHO.equals(name) ? ECHO_CLASS : name;
+        if (NodeConfig.ECHO.equals(name) && !onClasspath(ECHO_CLASS))
         {
-            return new EchoApplication();
+            throw new ConfigException("application: echo is the command line's built-in application (" +
+                ECHO_CLASS + " in tandem-cli, not on this classpath); name the class of your " +
+                FixApplication.class.getName() + " instead");
         }
         try
         {
-            final Object application = Class.forName(name).getDeclaredConstructor().newInstance();
+            final Object application = Class.forName(className).getDeclaredConstructor().newInstance();
             if (!(application instanceof FixApplication))
             {
                 throw new ConfigException("application: " + name + " does not implement " +
@@ -50,6 +59,20 @@ final class FixEndpoints
             throw new ConfigException("application: cannot create '" + name + "' (" + ex + "); expected 'echo' or " +
                 "the name of a class implementing " + FixApplication.class.getName() +
                 " with a public no-argument constructor", ex);
+        }
+    }
+
+    /** Whether {@code className} can be loaded, so that a missing echo application is named as such. */
+    static boolean onClasspath(final String className)
+    {
+        try
+        {
+            Class.forName(className, false, FixEndpoints.class.getClassLoader());
+            return true;
+        }
+        catch (final ClassNotFoundException ex)
+        {
+            return false;
         }
     }
 

@@ -180,7 +180,10 @@ public final class NodeConfig extends SelfDescribingMarshallable implements Stri
         {
             throw new ConfigException("application: missing, expected 'echo' or a class name");
         }
-        FixEndpoints.application(application);
+        if (!ECHO.equals(application) || FixEndpoints.onClasspath(FixEndpoints.ECHO_CLASS))
+        {
+            FixEndpoints.application(application); // echo without tandem-cli fails when the node starts
+        }
         if (activation == null)
         {
             throw new ConfigException("activation: missing, expected !TryHeartbeat { delayMs: 500 }, " +

@@ -1,10 +1,8 @@
 package dev.tandem.node;
 
+import dev.tandem.test.Tests;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,22 +24,7 @@ class NodeConfigTest
         "  activation: !TryHeartbeat { delayMs: 300 }\n" +
         "}\n";
 
-    static final Path SECRET = secretFile();
-
-    static Path secretFile()
-    {
-        try
-        {
-            final Path file = Files.createTempFile("tandem-secret", ".txt");
-            file.toFile().deleteOnExit();
-            Files.writeString(file, "0123456789abcdef0123456789abcdef");
-            return file;
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
-    }
+    static final Path SECRET = Tests.secretFile();
 
     static final String SECONDARY_BLOCK =
         ("role: SECONDARY\n" +

@@ -178,6 +178,7 @@ class RejoinTest
             "  replication: { listen: \"127.0.0.1:0\", clusterName: demo, secretFile: \"" + NodeConfigTest.SECRET +
             "\", ackStrategy: !NeverTimesOut { } },\n" +
             "  fix: { listen: \"127.0.0.1:0\", sessions: [ { senderCompId: ISLD, targetCompId: TW } ] },\n" +
+            "  application: " + IgnoringApplication.class.getName() + ",\n" +
             "  admin: { listen: \"127.0.0.1:0\" }\n" +
             "}\n";
     }
@@ -190,6 +191,7 @@ class RejoinTest
             "  replication: { connect: \"127.0.0.1:" + replicationPort + "\", " + more + "clusterName: demo, " +
             "secretFile: \"" + NodeConfigTest.SECRET + "\" },\n" +
             "  fix: { listen: \"127.0.0.1:0\", sessions: [ { senderCompId: ISLD, targetCompId: TW } ] },\n" +
+            "  application: " + IgnoringApplication.class.getName() + ",\n" +
             "  admin: { listen: \"127.0.0.1:0\" },\n" +
             "  activation: !Manual { }\n" +
             "}\n";

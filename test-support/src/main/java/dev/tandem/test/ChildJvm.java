@@ -43,9 +43,29 @@ public final class ChildJvm implements AutoCloseable
     public static ChildJvm start(
         final String name, final Class<?> mainClass, final List<String> extraJvmArgs, final String... args)
     {
+        return start(name, jvmArgs(), mainClass, extraJvmArgs, args);
+    }
+
+    /**
+     * Starts {@code mainClass} like {@link #start(String, Class, List, String...)} but without the
+     * {@code tandem.jvm.args} flags: for tests of what happens when a user forgets them.
+     */
+    public static ChildJvm startWithoutTandemFlags(
+        final String name, final Class<?> mainClass, final List<String> extraJvmArgs, final String... args)
+    {
+        return start(name, List.of(), mainClass, extraJvmArgs, args);
+    }
+
+    private static ChildJvm start(
+        final String name,
+        final List<String> flags,
+        final Class<?> mainClass,
+        final List<String> extraJvmArgs,
+        final String... args)
+    {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmArgs());
+        command.addAll(flags);
         command.add("-Xmx256m");
         command.addAll(extraJvmArgs);
         command.add("-cp");

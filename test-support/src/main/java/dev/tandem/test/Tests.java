@@ -75,6 +75,25 @@ public final class Tests
         }
     }
 
+    /**
+     * A temporary file holding a replication secret of 32 characters, deleted when the JVM exits: for node
+     * configurations in tests ({@code secretFile: ...}).
+     */
+    public static Path secretFile()
+    {
+        try
+        {
+            final Path file = Files.createTempFile("tandem-secret", ".txt");
+            file.toFile().deleteOnExit();
+            Files.writeString(file, "0123456789abcdef0123456789abcdef");
+            return file;
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
     /** Deletes a directory tree; missing paths are ignored. */
     public static void deleteRecursively(final Path root)
     {

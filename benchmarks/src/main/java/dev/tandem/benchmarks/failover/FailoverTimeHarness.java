@@ -22,9 +22,11 @@ import java.util.concurrent.locks.LockSupport;
  * failover, the initiator's connection is dropped and the time to log on again to the (already Hot) secondary is
  * taken: the floor any failover pays for reconnect and Logon.
  * <pre>
- * java $FLAGS -cp benchmarks/target/benchmarks.jar dev.tandem.benchmarks.failover.FailoverTimeHarness \
+ * java @tandem.args -cp benchmarks/target/benchmarks.jar dev.tandem.benchmarks.failover.FailoverTimeHarness \
  *     [--runs 20] [--delay-ms 300] [--ack WaitForever] [--rate 200]
  * </pre>
+ * ({@code tandem.args}: Tandem's JVM flags, from {@code ./tandem jvm-options} or
+ * {@code java -cp benchmarks/target/benchmarks.jar dev.tandem.journal.JvmOptions > tandem.args}.)
  * Each sample is one event, so there is no coordinated omission to correct: the kill happens at a chosen time and
  * the Logon is observed by a listener called as it completes.
  */

@@ -11,8 +11,8 @@ import dev.tandem.journal.JournalContext;
 import dev.tandem.journal.Persistence;
 
 /**
- * Shared pieces of the journal benchmarks: the message, temp dirs. (The JVM flags every JMH fork needs are repeated
- * in each benchmark's {@code @Fork} annotation, which only takes constants.)
+ * Shared pieces of the journal benchmarks: the message, temp dirs. (The JVM flags every JMH fork needs are given by
+ * {@link dev.tandem.benchmarks.BenchmarkMain}.)
  */
 final class BenchmarkFixtures
 {

@@ -36,26 +36,7 @@ import quickfix.SessionSettings;
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = {
-    "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
-    "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-    "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-    "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
-    "--add-exports=java.base/jdk.internal.util=ALL-UNNAMED",
-    "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
-    "--add-opens=java.base/java.lang=ALL-UNNAMED",
-    "--add-opens=java.base/java.io=ALL-UNNAMED",
-    "--add-opens=java.base/java.util=ALL-UNNAMED",
-    "--add-opens=java.base/java.nio=ALL-UNNAMED",
-    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-    "-Dchronicle.announcer.disable=true",
-    "-Dchronicle.analytics.disable=true",
-    "-Ddisable.perf.info=true",
-    "-Dchronicle.disk.monitor.disable=true",
-    "-Dchronicle.queue.warnSlowAppenderMs=0",
-    "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-    "-Xms1g",
-    "-Xmx1g" })
+@Fork(1) // Tandem's JVM flags: BenchmarkMain gives them to every fork
 public class JournalAppendBenchmark
 {
     /** A Tandem journal in the given persistence mode, appended from a direct buffer as a session would. */

@@ -24,9 +24,11 @@ import quickfix.SessionSettings;
  * every append that queued behind it. Runs Tandem BUFFERED, QuickFIX/J FileStore (sync off), MemoryStore and Tandem
  * BUFFERED again, one after the other in the same JVM with the same ~200-byte message.
  * <pre>
- *   java FLAGS -cp benchmarks/target/benchmarks.jar dev.tandem.benchmarks.journal.JournalLatencyHarness \
+ *   java @tandem.args -cp benchmarks/target/benchmarks.jar dev.tandem.benchmarks.journal.JournalLatencyHarness \
  *     [ratePerSecond=100000] [seconds=10]
  * </pre>
+ * ({@code tandem.args}: Tandem's JVM flags, from {@code ./tandem jvm-options} or
+ * {@code java -cp benchmarks/target/benchmarks.jar dev.tandem.journal.JvmOptions > tandem.args}.)
  */
 public final class JournalLatencyHarness
 {

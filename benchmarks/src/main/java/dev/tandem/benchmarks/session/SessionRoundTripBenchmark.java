@@ -14,20 +14,16 @@ import org.agrona.concurrent.YieldingIdleStrategy;
  * with HdrHistogram (coordinated omission corrected). Tandem journals both ends to Chronicle Queue; QuickFIX/J uses
  * FileStores.
  * <p>
- * Run from the shaded jar, with the Chronicle flags:
+ * Run from the shaded jar, with Tandem's JVM flags:
  * <pre>
- * java --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED \
- *   --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED --add-exports=java.base/jdk.internal.util=ALL-UNNAMED \
- *   --add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED \
- *   --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \
- *   --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
- *   --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED \
- *   -Dchronicle.announcer.disable=true -Dchronicle.analytics.disable=true -Ddisable.perf.info=true \
- *   -Dchronicle.disk.monitor.disable=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+ * java -cp benchmarks/target/benchmarks.jar dev.tandem.journal.JvmOptions &gt; tandem.args
+ * java @tandem.args -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
  *   -cp benchmarks/target/benchmarks.jar dev.tandem.benchmarks.session.SessionRoundTripBenchmark \
  *   [ratePerSec=2000] [warmupSec=5] [measureSec=10] [idle=backoff|default|yield|busy, or shared-&lt;idle&gt;]
  * </pre>
- * ({@code jdk.internal.misc} is for Agrona 2's {@code UnsafeApi} when run with {@code -cp}.) The idle strategy applies to Tandem's two duty-cycle threads: {@code backoff} spins, yields, then parks up to
+ * ({@code tandem.args} holds Tandem's JVM flags for the running Java, one per line; {@code ./tandem jvm-options}
+ * prints the same.)
+ * The idle strategy applies to Tandem's two duty-cycle threads: {@code backoff} spins, yields, then parks up to
  * 50 us when idle; {@code default} is the engine's default (parks up to 1 ms, adding up to a millisecond per hop);
  * {@code yield} and {@code busy} trade CPU for latency (on a busy 2-core machine they make it worse).
  * <p>

@@ -19,6 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class LogFormatTest
 {
+    private static final Path SECRET = Tests.secretFile();
+
     private static final Pattern LEVEL = Pattern.compile(" (TRACE|DEBUG|INFO|WARN|ERROR) ");
     private static final Pattern UTC_LINE =
         Pattern.compile("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z \\[[^]]+] (TRACE|DEBUG|INFO|WARN|ERROR) .*");
@@ -37,7 +39,7 @@ class LogFormatTest
         final Path config = dir.resolve("primary.yaml");
         Files.writeString(config, "!NodeConfig {\n  role: PRIMARY, nodeId: 1,\n" +
             "  journal: { dir: \"" + dir.resolve("journal") + "\" },\n" +
-            "  replication: { listen: \"127.0.0.1:0\", clusterName: demo, secretFile: \"" + NodeConfigTest.SECRET +
+            "  replication: { listen: \"127.0.0.1:0\", clusterName: demo, secretFile: \"" + SECRET +
             "\" },\n" +
             "  fix: { listen: \"127.0.0.1:0\", sessions: [ { senderCompId: ISLD, targetCompId: TW } ] },\n" +
             "  admin: { listen: \"127.0.0.1:0\" }\n}\n");

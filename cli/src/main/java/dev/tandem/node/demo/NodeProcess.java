@@ -1,11 +1,12 @@
 package dev.tandem.node.demo;
 
+import dev.tandem.journal.JvmOptions;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A node running in its own JVM ({@code NodeMain node --config FILE}), started with this JVM's Chronicle flags and
+ * A node running in its own JVM ({@code NodeMain node --config FILE}), started with Tandem's JVM flags and this JVM's
  * classpath, whose {@code TANDEM ...} lines can be awaited, and which can be killed with SIGKILL. Its whole output
  * also goes to a log file beside its config.
  * <p>
@@ -49,47 +50,13 @@ public final class NodeProcess implements AutoCloseable
         pump.start();
     }
 
-    /** What a node JVM needs at least, when this JVM was started without them (e.g. from a plain jar). */
-    private static final List<String> REQUIRED_FLAGS = List.of(
-        "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
-        "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-        "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-        "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
-        "--add-exports=java.base/jdk.internal.util=ALL-UNNAMED",
-        "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
-        "--add-opens=java.base/java.lang=ALL-UNNAMED",
-        "--add-opens=java.base/java.io=ALL-UNNAMED",
-        "--add-opens=java.base/java.util=ALL-UNNAMED",
-        "--add-opens=java.base/java.nio=ALL-UNNAMED",
-        "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-        "-Dchronicle.announcer.disable=true",
-        "-Dchronicle.analytics.disable=true",
-        "-Ddisable.perf.info=true",
-        "-Dchronicle.disk.monitor.disable=true");
-
     /**
-     * The flags of this JVM that a node JVM needs too (Chronicle's opens and exports, quiet start-up), plus any of
-     * the required ones this JVM was started without.
+     * The flags a node JVM is started with: Tandem's argument file for this Java version
+     * ({@link JvmOptions#forThisJvm()}), whatever flags this JVM itself was started with.
      */
-    public static List<String> inheritedJvmFlags()
+    public static List<String> jvmFlags()
     {
-        final List<String> flags = new ArrayList<>();
-        for (final String arg : ManagementFactory.getRuntimeMXBean().getInputArguments())
-        {
-            if (arg.startsWith("--add-") || arg.startsWith("--enable-native-access") ||
-                arg.startsWith("--sun-misc-unsafe") || arg.startsWith("-Dchronicle.") || arg.startsWith("-Ddisable."))
-            {
-                flags.add(arg);
-            }
-        }
-        for (final String flag : REQUIRED_FLAGS)
-        {
-            if (!flags.contains(flag))
-            {
-                flags.add(flag);
-            }
-        }
-        return flags;
+        return JvmOptions.forThisJvm();
     }
 
     /**
@@ -102,7 +69,7 @@ public final class NodeProcess implements AutoCloseable
     {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(inheritedJvmFlags());
+        command.addAll(jvmFlags());
         command.add("-Xmx256m");
         command.add("-XX:+UseSerialGC");
         command.addAll(extraJvmArgs);

@@ -1,5 +1,7 @@
 package dev.tandem.node;
 
+import dev.tandem.journal.JvmFlagsException;
+import dev.tandem.journal.JvmOptions;
 import dev.tandem.node.demo.Demo;
 
 import java.io.PrintStream;
@@ -17,9 +19,9 @@ import java.util.concurrent.CountDownLatch;
  * demo [--seconds N] [--rate N] [--kill-at N] [--ack WaitForever|NeverTimesOut|BoundedWait]
  *                             primary, secondary and a failover initiator; the primary is SIGKILLed mid-stream
  * </pre>
- * Exit codes: 0 success, 1 the demo lost or duplicated something, 2 bad usage or configuration, 3 runtime failure,
- * 4 ({@link Node#EXIT_FAILED}) a running node failed (an agent died, the journal failed or was lost) under
- * {@code onFailure: EXIT}.
+ * Exit codes: 0 success, 1 the demo lost or duplicated something, 2 bad usage, configuration or JVM flags
+ * (one line naming each missing flag, see {@link JvmOptions}), 3 runtime failure, 4 ({@link Node#EXIT_FAILED}) a
+ * running node failed (an agent died, the journal failed or was lost) under {@code onFailure: EXIT}.
  */
 public final class NodeMain
 {
@@ -41,6 +43,22 @@ public final class NodeMain
             usage(err);
             return 2;
         }
+        try
+        {
+            // before the configuration is read: reading YAML touches Chronicle Wire
+            JvmOptions.verify();
+            return command(args, out, err);
+        }
+        catch (final JvmFlagsException ex)
+        {
+            err.println(ex.getMessage());
+            err.flush();
+            return 2;
+        }
+    }
+
+    private static int command(final String[] args, final PrintStream out, final PrintStream err) throws Exception
+    {
         switch (args[0])
         {
             case "node":
@@ -105,5 +123,6 @@ public final class NodeMain
         out.println("       tandem journal dump DIR [--session ID] [--from SEQ] [--to SEQ]");
         out.println("       tandem demo [--seconds N] [--rate ORDERS_PER_SEC] [--kill-at SECOND] " +
             "[--ack WaitForever|NeverTimesOut|BoundedWait]");
+        out.println("       tandem jvm-options    (the launcher prints the JVM flags for this Java: java @FILE)");
     }
 }

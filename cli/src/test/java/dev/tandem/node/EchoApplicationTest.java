@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 class EchoApplicationTest
 {
@@ -46,5 +47,11 @@ class EchoApplicationTest
             echo.onActivation(journal);
             assertEquals(2, echo.unansweredCount(), "session 7: three requests, one answer; session 9: balanced");
         }
+    }
+
+    @Test
+    void shouldBeTheApplicationNamedEchoWhenTheCommandLineIsOnTheClasspath()
+    {
+        assertInstanceOf(EchoApplication.class, FixEndpoints.application(NodeConfig.ECHO));
     }
 }

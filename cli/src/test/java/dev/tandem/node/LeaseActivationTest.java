@@ -26,6 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class LeaseActivationTest
 {
+    private static final Path SECRET = Tests.secretFile();
+
     /** Long enough that "waited for the lease" and "did not" cannot be confused on a loaded machine. */
     private static final long LEASE_MS = 2_000;
     private static final long MARGIN_MS = 500;
@@ -143,7 +145,7 @@ class LeaseActivationTest
         return "!NodeConfig {\n" +
             "  role: PRIMARY, nodeId: 1,\n" +
             "  journal: { dir: \"" + dir.resolve("primary") + "\" },\n" +
-            "  replication: { listen: \"127.0.0.1:0\", clusterName: demo, secretFile: \"" + NodeConfigTest.SECRET +
+            "  replication: { listen: \"127.0.0.1:0\", clusterName: demo, secretFile: \"" + SECRET +
             "\", ackStrategy: !NeverTimesOut { } },\n" +
             "  fix: { listen: \"127.0.0.1:0\", sessions: [ { senderCompId: ISLD, targetCompId: TW } ] },\n" +
             "  admin: { listen: \"127.0.0.1:0\", tokenFile: \"" + tokenFile + "\" }\n" +
@@ -156,7 +158,7 @@ class LeaseActivationTest
             "  role: SECONDARY, nodeId: 2,\n" +
             "  journal: { dir: \"" + dir.resolve("secondary") + "\" },\n" +
             "  replication: { connect: \"127.0.0.1:" + replicationPort + "\", clusterName: demo, " +
-            "secretFile: \"" + NodeConfigTest.SECRET + "\", leaseMs: " + LEASE_MS + ", leaseMarginMs: " + MARGIN_MS +
+            "secretFile: \"" + SECRET + "\", leaseMs: " + LEASE_MS + ", leaseMarginMs: " + MARGIN_MS +
             " },\n" +
             "  fix: { listen: \"127.0.0.1:0\", sessions: [ { senderCompId: ISLD, targetCompId: TW } ] },\n" +
             "  admin: { listen: \"127.0.0.1:0\", tokenFile: \"" + tokenFile + "\" },\n" +

@@ -28,6 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SlowReplicaTest
 {
+    private static final Path SECRET = Tests.secretFile();
+
     private static final Pattern UNPROTECTED =
         Pattern.compile("tandem_replication_released_unacknowledged_total\\{[^}]*} (\\d+)");
 
@@ -49,7 +51,7 @@ class SlowReplicaTest
     {
         final Node primary = launch("!NodeConfig {\n  role: PRIMARY, nodeId: 1,\n" +
             "  journal: { dir: \"" + dir.resolve("primary") + "\" },\n" +
-            "  replication: { listen: \"127.0.0.1:0\", clusterName: demo, secretFile: \"" + NodeConfigTest.SECRET +
+            "  replication: { listen: \"127.0.0.1:0\", clusterName: demo, secretFile: \"" + SECRET +
             "\", ackStrategy: !BoundedWait { timeoutMs: 5, onTimeout: SEND_ANYWAY, " +
             "whileSecondaryAway: RELEASE_IMMEDIATELY }, lagWarnEntries: 200, lagWarnMs: 1000 },\n" +
             "  fix: { listen: \"127.0.0.1:0\", sessions: [ { senderCompId: ISLD, targetCompId: TW } ] },\n" +
@@ -60,7 +62,7 @@ class SlowReplicaTest
         final Node secondary = launch("!NodeConfig {\n  role: SECONDARY, nodeId: 2,\n" +
             "  journal: { dir: \"" + dir.resolve("secondary") + "\" },\n" +
             "  replication: { connect: \"127.0.0.1:" + proxy.port() + "\", clusterName: demo, secretFile: \"" +
-            NodeConfigTest.SECRET + "\" },\n" +
+            SECRET + "\" },\n" +
             "  fix: { listen: \"127.0.0.1:0\", sessions: [ { senderCompId: ISLD, targetCompId: TW } ] },\n" +
             "  admin: { listen: \"127.0.0.1:0\" },\n  activation: !Manual { }\n}\n");
         final int admin = primary.adminPort();
