@@ -55,7 +55,6 @@ class ScenarioTest
         {
             gaps.put(version + "/02l_MsgTypeInvalid.def", NO_DICTIONARY + " (Reject 373=11)");
             gaps.put(version + "/02m_MsgTypeUnsupported.def", NO_DICTIONARY + " (BusinessMessageReject 380=3)");
-            gaps.put(version + "/02n_FirstThreeFieldsOutOfOrder.def", NO_DICTIONARY + " (field order, 373=14)");
             gaps.put(version + "/14a_TagNotDefined.def", NO_DICTIONARY + " (373=0)");
             gaps.put(version + "/14b_RequiredFieldMissing.def", NO_DICTIONARY + " (373=1)");
             gaps.put(version + "/14b_RequiredHeaderFieldMissing.def",
