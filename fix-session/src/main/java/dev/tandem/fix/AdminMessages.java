@@ -2,6 +2,7 @@ package dev.tandem.fix;
 
 import dev.tandem.fix.codec.FixDecoder;
 import dev.tandem.fix.codec.Tags;
+import dev.tandem.fix.dictionary.MessageValidator;
 import dev.tandem.journal.JournalEntry;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -82,12 +83,19 @@ final class AdminMessages
         }
     }
 
+    /** A session Reject for a message that failed dictionary validation, with the validator's reason and tag. */
+    void sendValidationReject(final FixDecoder rejected, final MessageValidator validator)
+    {
+        sendReject(rejected, validator.refTagId(), validator.reason(), validator.text());
+    }
+
     void sendReject(
         final FixDecoder rejected, final int refTagId, final int reason, final CharSequence reasonText)
     {
         final int refSeqNum = rejected.msgSeqNum();
         if (beginAdmin('3'))
         {
+            putReversedRouting(rejected);
             session.encoder.putInt(Tags.REF_SEQ_NUM, Math.max(refSeqNum, 0)).putAscii(Tags.TEXT, reasonText);
             if (refTagId > 0)
             {
@@ -99,6 +107,26 @@ final class AdminMessages
             commitAdmin();
         }
     }
+
+    /**
+     * Third-party routing: the answer to a message sent on behalf of someone (OnBehalfOf*) goes back to them
+     * (DeliverTo*), and the other way round. Header fields, written right after the standard header.
+     */
+    private void putReversedRouting(final FixDecoder rejected)
+    {
+        for (int i = 0; i < ROUTING_TAGS.length; i += 2)
+        {
+            final int index = rejected.fieldIndex(ROUTING_TAGS[i]);
+            if (index >= 0)
+            {
+                session.encoder.putBytes(ROUTING_TAGS[i + 1], rejected.buffer(), rejected.valueOffset(index),
+                    rejected.valueLength(index));
+            }
+        }
+    }
+
+    /** Pairs (received tag, tag it is answered in): OnBehalfOf/DeliverTo CompID, SubID and LocationID. */
+    private static final int[] ROUTING_TAGS = {115, 128, 128, 115, 116, 129, 129, 116, 144, 145, 145, 144};
 
     boolean beginAdmin(final char msgType)
     {

@@ -2,6 +2,7 @@ package dev.tandem.fix;
 
 import dev.tandem.fix.codec.FixDecoder;
 import dev.tandem.fix.codec.Tags;
+import dev.tandem.fix.dictionary.MessageValidator;
 import dev.tandem.journal.Direction;
 import dev.tandem.journal.JournalEntry;
 
@@ -227,6 +228,12 @@ final class SessionInbound
     {
         final int msgSeqNum = decoder.msgSeqNum();
         journalInbound(decoder);
+        // dictionary validation: a rejected message has consumed its number and goes no further
+        if (session.validator != null && session.validator.validate(decoder) != MessageValidator.VALID)
+        {
+            session.admin.sendValidationReject(decoder, session.validator);
+            return;
+        }
         if (decoder.isAdmin())
         {
             final char type = (char)decoder.buffer().getByte(decoder.msgTypeOffset());
