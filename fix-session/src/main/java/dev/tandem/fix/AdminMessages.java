@@ -86,8 +86,30 @@ final class AdminMessages
     /** A session Reject for a message that failed dictionary validation, with the validator's reason and tag. */
     void sendValidationReject(final FixDecoder rejected, final MessageValidator validator)
     {
+        if (validator.reason() == MessageValidator.UNSUPPORTED_MSG_TYPE)
+        {
+            sendBusinessReject(rejected, MessageValidator.BUSINESS_REJECT_UNSUPPORTED_MSG_TYPE, validator.text());
+            return;
+        }
         sendReject(rejected, validator.refTagId(), validator.reason(), validator.text());
     }
+
+    /** BusinessMessageReject (35=j): RefSeqNum, RefMsgType, BusinessRejectReason and Text, routing reversed. */
+    void sendBusinessReject(final FixDecoder rejected, final int businessRejectReason, final CharSequence text)
+    {
+        if (beginSessionMessage('j', 0))
+        {
+            putReversedRouting(rejected);
+            session.encoder.putInt(Tags.REF_SEQ_NUM, Math.max(rejected.msgSeqNum(), 0)).putAscii(Tags.TEXT, text);
+            session.encoder.putBytes(
+                Tags.REF_MSG_TYPE, rejected.buffer(), rejected.msgTypeOffset(), rejected.msgTypeLength());
+            session.encoder.putInt(BUSINESS_REJECT_REASON, businessRejectReason);
+            commitAdmin();
+        }
+    }
+
+    /** BusinessRejectReason. */
+    private static final int BUSINESS_REJECT_REASON = 380;
 
     void sendReject(
         final FixDecoder rejected, final int refTagId, final int reason, final CharSequence reasonText)
@@ -130,11 +152,20 @@ final class AdminMessages
 
     boolean beginAdmin(final char msgType)
     {
+        return beginSessionMessage(msgType, JournalEntry.FLAG_ADMIN);
+    }
+
+    /**
+     * Claims a message the session sends on its own; {@code flags} 0 for an application-level one (a
+     * BusinessMessageReject), which a resend sends again instead of gap-filling.
+     */
+    private boolean beginSessionMessage(final char msgType, final int flags)
+    {
         if (session.connection == null)
         {
             return false;
         }
-        if (!session.beginClaim(JournalEntry.FLAG_ADMIN))
+        if (!session.beginClaim(flags))
         {
             session.disconnect("slow consumer: no room for a session-level message");
             return false;

@@ -32,6 +32,13 @@ public final class MessageValidator
     public static final int TAG_OUT_OF_ORDER = 14;
     public static final int GROUP_FIELDS_OUT_OF_ORDER = 15;
     public static final int INCORRECT_NUM_IN_GROUP = 16;
+    /**
+     * Not a SessionRejectReason: a valid application MsgType the application does not support, answered with a
+     * BusinessMessageReject with BusinessRejectReason (380) {@link #BUSINESS_REJECT_UNSUPPORTED_MSG_TYPE}.
+     */
+    public static final int UNSUPPORTED_MSG_TYPE = 1_003;
+    /** BusinessRejectReason 3: Unsupported Message Type. */
+    public static final int BUSINESS_REJECT_UNSUPPORTED_MSG_TYPE = 3;
 
     /** User-defined tags: 5000 to 9999 (FIX reserves them for bilateral use). */
     private static final int USER_DEFINED_FIRST = 5000;
@@ -96,6 +103,10 @@ public final class MessageValidator
     /** @return the Text (58) for the last failed check. */
     public String text()
     {
+        if (reason == UNSUPPORTED_MSG_TYPE)
+        {
+            return "Unsupported Message Type";
+        }
         return reason == VALID ? "" : TEXTS[reason];
     }
 
@@ -111,7 +122,8 @@ public final class MessageValidator
         {
             return VALID;
         }
-        final DataDictionary.MessageDef def = dictionary.message(msgTypeKey(decoder));
+        final long msgTypeKey = msgTypeKey(decoder);
+        final DataDictionary.MessageDef def = dictionary.message(msgTypeKey);
         if (def == null)
         {
             return fail(INVALID_MSG_TYPE, MSG_TYPE);
@@ -208,6 +220,12 @@ public final class MessageValidator
             {
                 return fail(REQUIRED_TAG_MISSING, tag);
             }
+        }
+        final long[] supported = validation.supportedMsgTypeKeys;
+        if (supported != null && !def.admin && !decoder.isAdmin() &&
+            java.util.Arrays.binarySearch(supported, msgTypeKey) < 0)
+        {
+            return fail(UNSUPPORTED_MSG_TYPE, 0);
         }
         return VALID;
     }

@@ -15,7 +15,10 @@ package dev.tandem.fix.dictionary;
  *     <li>{@code checkGroupFieldOrder} ({@code ValidateUnorderedGroupFields}): a group entry starts with its first
  *     field (373=15);</li>
  *     <li>{@code checkFieldValues} ({@code ValidateFieldsHaveValues} and value checks): no empty value (373=4), values
- *     inside the enumeration (373=5) and of the field's data format (373=6).</li>
+ *     inside the enumeration (373=5) and of the field's data format (373=6);</li>
+ *     <li>{@code supportedMsgTypes}: when set, the application MsgTypes the application handles; a valid application
+ *     MsgType outside them is answered with a BusinessMessageReject 380=3 (Unsupported Message Type) instead of
+ *     reaching the application. Not set (the default), every valid MsgType is supported.</li>
  * </ul>
  * Fluent; not thread safe while being configured, immutable in use once handed to a session.
  */
@@ -27,6 +30,7 @@ public final class Validation
     boolean allowUnknownFields = false;
     boolean checkGroupFieldOrder = true;
     boolean checkFieldValues = true;
+    long[] supportedMsgTypeKeys;
 
     /** @param enabled validate inbound messages at all (default on). @return this */
     public Validation enabled(final boolean enabled)
@@ -67,6 +71,27 @@ public final class Validation
     public Validation checkFieldValues(final boolean check)
     {
         this.checkFieldValues = check;
+        return this;
+    }
+
+    /**
+     * @param msgTypes the application MsgTypes the application handles, e.g. {@code "D", "F", "G"}; session-level
+     *                 messages are always handled.
+     * @return this
+     */
+    public Validation supportedMsgTypes(final String... msgTypes)
+    {
+        final long[] keys = new long[msgTypes.length];
+        for (int i = 0; i < msgTypes.length; i++)
+        {
+            keys[i] = DataDictionary.msgTypeKey(msgTypes[i]);
+            if (keys[i] == 0)
+            {
+                throw new IllegalArgumentException("supportedMsgTypes=" + msgTypes[i] + ": must be 1 to 8 characters");
+            }
+        }
+        java.util.Arrays.sort(keys);
+        this.supportedMsgTypeKeys = keys;
         return this;
     }
 

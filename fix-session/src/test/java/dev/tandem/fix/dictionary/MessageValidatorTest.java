@@ -88,6 +88,12 @@ class MessageValidatorTest
             .validate(decode("FIX.4.4", "D", NOS + "97=N|")));
         assertEquals(MessageValidator.VALID, new MessageValidator(FIX44, new Validation().checkFieldValues(false))
             .validate(decode("FIX.4.4", "D", NOS.replace("54=1", "54=Z").replace("38=100", "38=x"))));
+        final MessageValidator onlyOrders = new MessageValidator(FIX44, new Validation().supportedMsgTypes("D"));
+        assertEquals(MessageValidator.VALID, onlyOrders.validate(decode("FIX.4.4", "D", NOS)));
+        assertEquals(MessageValidator.VALID, onlyOrders.validate(decode("FIX.4.4", "1", "112=T|")), "admin always");
+        assertEquals(MessageValidator.UNSUPPORTED_MSG_TYPE,
+            onlyOrders.validate(decode("FIX.4.4", "7", "2=AD1|5=N|4=B|55=INTC|53=100|")));
+        assertEquals("Unsupported Message Type", onlyOrders.text());
         assertEquals(MessageValidator.VALID, new MessageValidator(FIX44, new Validation().checkGroupFieldOrder(false))
             .validate(decode("FIX.4.4", "D", NOS + "453=1|447=D|448=P1|452=1|")));
     }
@@ -169,7 +175,7 @@ class MessageValidatorTest
         assertEquals(FixDecoder.OK, bad.wrap(badBuffer, 0, sample.length()));
         // decode() rewraps the test's one decoder: wrap the good message last
         final FixDecoder goodAgain = decode("FIX.4.4", "D", NOS + "453=2|448=P1|447=D|452=1|448=P2|447=D|452=3|");
-        for (int i = 0; i < 20_000; i++)
+        for (int i = 0; i < 100_000; i++)
         {
             v.validate(goodAgain);
             v.validate(bad);
@@ -183,6 +189,8 @@ class MessageValidatorTest
         }
         final long allocated = threads.getThreadAllocatedBytes(threadId) - before;
         assertEquals(100_000, rejects);
-        assertEquals(0, allocated, "bytes allocated by 200,000 validations");
+        // one allocating validation would cost at least 16 bytes x 200,000; a few hundred bytes once are the JIT's
+        // (a late compilation or deoptimisation of this loop records on the measuring thread)
+        assertTrue(allocated < 4_096, allocated + " bytes allocated by 200,000 validations");
     }
 }
