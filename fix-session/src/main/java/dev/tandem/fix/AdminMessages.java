@@ -2,6 +2,7 @@ package dev.tandem.fix;
 
 import dev.tandem.fix.codec.FixDecoder;
 import dev.tandem.fix.codec.Tags;
+import dev.tandem.fix.dictionary.MessageValidator;
 import dev.tandem.journal.JournalEntry;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -82,12 +83,41 @@ final class AdminMessages
         }
     }
 
+    /** A session Reject for a message that failed dictionary validation, with the validator's reason and tag. */
+    void sendValidationReject(final FixDecoder rejected, final MessageValidator validator)
+    {
+        if (validator.reason() == MessageValidator.UNSUPPORTED_MSG_TYPE)
+        {
+            sendBusinessReject(rejected, MessageValidator.BUSINESS_REJECT_UNSUPPORTED_MSG_TYPE, validator.text());
+            return;
+        }
+        sendReject(rejected, validator.refTagId(), validator.reason(), validator.text());
+    }
+
+    /** BusinessMessageReject (35=j): RefSeqNum, RefMsgType, BusinessRejectReason and Text, routing reversed. */
+    void sendBusinessReject(final FixDecoder rejected, final int businessRejectReason, final CharSequence text)
+    {
+        if (beginSessionMessage('j', 0))
+        {
+            putReversedRouting(rejected);
+            session.encoder.putInt(Tags.REF_SEQ_NUM, Math.max(rejected.msgSeqNum(), 0)).putAscii(Tags.TEXT, text);
+            session.encoder.putBytes(
+                Tags.REF_MSG_TYPE, rejected.buffer(), rejected.msgTypeOffset(), rejected.msgTypeLength());
+            session.encoder.putInt(BUSINESS_REJECT_REASON, businessRejectReason);
+            commitAdmin();
+        }
+    }
+
+    /** BusinessRejectReason. */
+    private static final int BUSINESS_REJECT_REASON = 380;
+
     void sendReject(
         final FixDecoder rejected, final int refTagId, final int reason, final CharSequence reasonText)
     {
         final int refSeqNum = rejected.msgSeqNum();
         if (beginAdmin('3'))
         {
+            putReversedRouting(rejected);
             session.encoder.putInt(Tags.REF_SEQ_NUM, Math.max(refSeqNum, 0)).putAscii(Tags.TEXT, reasonText);
             if (refTagId > 0)
             {
@@ -104,13 +134,42 @@ final class AdminMessages
         }
     }
 
+    /**
+     * Third-party routing: the answer to a message sent on behalf of someone (OnBehalfOf*) goes back to them
+     * (DeliverTo*), and the other way round. Header fields, written right after the standard header.
+     */
+    private void putReversedRouting(final FixDecoder rejected)
+    {
+        for (int i = 0; i < ROUTING_TAGS.length; i += 2)
+        {
+            final int index = rejected.fieldIndex(ROUTING_TAGS[i]);
+            if (index >= 0)
+            {
+                session.encoder.putBytes(ROUTING_TAGS[i + 1], rejected.buffer(), rejected.valueOffset(index),
+                    rejected.valueLength(index));
+            }
+        }
+    }
+
+    /** Pairs (received tag, tag it is answered in): OnBehalfOf/DeliverTo CompID, SubID and LocationID. */
+    private static final int[] ROUTING_TAGS = {115, 128, 128, 115, 116, 129, 129, 116, 144, 145, 145, 144};
+
     boolean beginAdmin(final char msgType)
+    {
+        return beginSessionMessage(msgType, JournalEntry.FLAG_ADMIN);
+    }
+
+    /**
+     * Claims a message the session sends on its own; {@code flags} 0 for an application-level one (a
+     * BusinessMessageReject), which a resend sends again instead of gap-filling.
+     */
+    private boolean beginSessionMessage(final char msgType, final int flags)
     {
         if (session.connection == null)
         {
             return false;
         }
-        if (!session.beginClaim(JournalEntry.FLAG_ADMIN))
+        if (!session.beginClaim(flags))
         {
             session.engine.onSlowConsumer(session, "no room for a session-level message");
             session.disconnect("slow consumer: no room for a session-level message");

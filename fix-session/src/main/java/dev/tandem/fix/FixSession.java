@@ -3,6 +3,7 @@ package dev.tandem.fix;
 import dev.tandem.fix.codec.FixDecoder;
 import dev.tandem.fix.codec.FixEncoder;
 import dev.tandem.fix.codec.Tags;
+import dev.tandem.fix.dictionary.MessageValidator;
 import dev.tandem.journal.Direction;
 import dev.tandem.journal.Journal;
 import dev.tandem.journal.JournalEntry;
@@ -103,6 +104,8 @@ public final class FixSession
     final SessionInbound inbound;
     final AdminMessages admin;
     final SessionLogon logon;
+    /** Checks inbound messages against the session's data dictionary; null when it has none. */
+    final MessageValidator validator;
 
     FixSession(final FixEngine engine, final SessionConfig config, final FixContext context)
     {
@@ -126,6 +129,8 @@ public final class FixSession
         this.admin = new AdminMessages(this);
         this.logon = new SessionLogon(this);
         this.headroomPending = context.lostOutboundBound() > 0;
+        this.validator = config.dataDictionary() == null ? null :
+            new MessageValidator(config.dataDictionary(), config.validation());
     }
 
     /**

@@ -1,5 +1,8 @@
 package dev.tandem.fix;
 
+import dev.tandem.fix.dictionary.DataDictionary;
+import dev.tandem.fix.dictionary.Validation;
+
 /**
  * One FIX session as this side sees it: BeginString, our SenderCompID, the counterparty's TargetCompID, the
  * heartbeat interval we ask for (an initiator; an acceptor takes the interval the counterparty's Logon asks for),
@@ -22,6 +25,8 @@ public final class SessionConfig
     public static final String DEFAULT_APPL_VER_ID = "9";
 
     private String beginString = FIX44;
+    private DataDictionary dataDictionary;
+    private Validation validation = new Validation();
     private String senderCompId;
     private String targetCompId;
     private int heartbeatIntervalSec = DEFAULT_HEARTBEAT_INTERVAL_SEC;
@@ -117,6 +122,34 @@ public final class SessionConfig
         return defaultApplVerId;
     }
 
+    /**
+     * The data dictionary inbound messages are validated against, or {@code null} (the default) for no validation:
+     * e.g. {@code DataDictionary.fromClasspath("FIX44.xml")} or, for FIXT.1.1,
+     * {@code DataDictionary.fixt("FIXT11.xml", "FIX50SP2.xml")}. Its BeginString must be the session's.
+     */
+    public SessionConfig dataDictionary(final DataDictionary dataDictionary)
+    {
+        this.dataDictionary = dataDictionary;
+        return this;
+    }
+
+    public DataDictionary dataDictionary()
+    {
+        return dataDictionary;
+    }
+
+    /** The validation switches used with {@link #dataDictionary(DataDictionary)}; every check on by default. */
+    public SessionConfig validation(final Validation validation)
+    {
+        this.validation = validation;
+        return this;
+    }
+
+    public Validation validation()
+    {
+        return validation;
+    }
+
     /** The stable session id, see {@link SessionIds}. */
     public long sessionId()
     {
@@ -145,6 +178,15 @@ public final class SessionConfig
         if (FIXT11.equals(beginString) && (defaultApplVerId == null || defaultApplVerId.isEmpty()))
         {
             throw new IllegalArgumentException("defaultApplVerId=" + defaultApplVerId + ": required for FIXT.1.1");
+        }
+        if (dataDictionary != null && !beginString.equals(dataDictionary.beginString()))
+        {
+            throw new IllegalArgumentException("dataDictionary=" + dataDictionary + ": is for " +
+                dataDictionary.beginString() + ", the session's beginString is " + beginString);
+        }
+        if (validation == null)
+        {
+            throw new IllegalArgumentException("validation=null: must be set (new Validation() for every check)");
         }
         return this;
     }

@@ -2,6 +2,7 @@ package dev.tandem.fix;
 
 import dev.tandem.fix.codec.FixDecoder;
 import dev.tandem.fix.codec.Tags;
+import dev.tandem.fix.dictionary.MessageValidator;
 import dev.tandem.journal.Direction;
 import dev.tandem.journal.JournalEntry;
 
@@ -243,6 +244,12 @@ final class SessionInbound
             session.text.setLength(0);
             session.text.append("Message has more than ").append(decoder.fieldCount()).append(" fields");
             session.admin.sendReject(decoder, 0, FixSession.REASON_OTHER, session.text);
+            return;
+        }
+        // dictionary validation: a rejected message has consumed its number and goes no further
+        if (session.validator != null && session.validator.validate(decoder) != MessageValidator.VALID)
+        {
+            session.admin.sendValidationReject(decoder, session.validator);
             return;
         }
         if (decoder.isAdmin())

@@ -65,6 +65,7 @@ public class CodecBenchmark
     private static final long SENDING_TIME_MS = 1_764_115_200_123L;
 
     private final FixDecoder decoder = new FixDecoder();
+    private dev.tandem.fix.dictionary.MessageValidator validator;
     private final FixEncoder encoder = new FixEncoder();
     private final UnsafeBuffer encodeBuffer = new UnsafeBuffer(new byte[1024]);
     private UnsafeBuffer newOrderSingle;
@@ -93,6 +94,9 @@ public class CodecBenchmark
         executionReport = new UnsafeBuffer(executionReportBytes);
         executionReportLength = executionReportBytes.length;
         dictionary = new DataDictionary("FIX44.xml");
+        validator = new dev.tandem.fix.dictionary.MessageValidator(
+            dev.tandem.fix.dictionary.DataDictionary.fromClasspath("FIX44.xml"),
+            new dev.tandem.fix.dictionary.Validation());
         sendingTime = LocalDateTime.ofEpochSecond(SENDING_TIME_MS / 1000, 123_000_000, ZoneOffset.UTC);
 
         if (decoder.wrap(newOrderSingle, 0, newOrderSingleLength) != FixDecoder.OK ||
@@ -100,6 +104,24 @@ public class CodecBenchmark
         {
             throw new IllegalStateException("test messages do not decode");
         }
+        decoder.wrap(newOrderSingle, 0, newOrderSingleLength);
+        final int nosResult = validator.validate(decoder);
+        decoder.wrap(executionReport, 0, executionReportLength);
+        final int erResult = validator.validate(decoder);
+        if (nosResult != dev.tandem.fix.dictionary.MessageValidator.VALID ||
+            erResult != dev.tandem.fix.dictionary.MessageValidator.VALID)
+        {
+            throw new IllegalStateException("test messages fail our validation: " + nosResult + "/" + erResult +
+                " tag " + validator.refTagId());
+        }
+        final Message validated = new Message();
+        validated.fromString(new String(newOrderSingleBytes, StandardCharsets.ISO_8859_1), dictionary,
+            validationSettings, true);
+        dictionary.validate(validated, validationSettings);
+        final Message validatedReport = new Message();
+        validatedReport.fromString(new String(executionReportBytes, StandardCharsets.ISO_8859_1), dictionary,
+            validationSettings, true);
+        dictionary.validate(validatedReport, validationSettings);
         final Message check = new Message();
         check.fromString(new String(executionReportBytes, StandardCharsets.ISO_8859_1), dictionary, validationSettings, true);
         if (!check.toString().equals(new String(executionReportBytes, StandardCharsets.ISO_8859_1)))
@@ -173,7 +195,53 @@ public class CodecBenchmark
         return encodeExecutionReport(encoder, encodeBuffer, 43);
     }
 
+    /** Decode, validate against the FIX 4.4 dictionary (every check on), then read the same fields. */
+    @Benchmark
+    public long oursDecodeValidateNewOrderSingle()
+    {
+        final FixDecoder d = decoder;
+        d.wrap(newOrderSingle, 0, newOrderSingleLength);
+        return validator.validate(d) + d.msgSeqNum() + d.longValue(38, 0) + d.decimalValue(44, 4, 0) +
+            d.charValue(54, ' ') + d.timestampMs(60, 0) + d.fieldIndex(11) + d.fieldIndex(55);
+    }
+
+    /** Decode, validate against the FIX 4.4 dictionary (every check on), then read the same fields. */
+    @Benchmark
+    public long oursDecodeValidateExecutionReport()
+    {
+        final FixDecoder d = decoder;
+        d.wrap(executionReport, 0, executionReportLength);
+        return validator.validate(d) + d.msgSeqNum() + d.longValue(32, 0) + d.decimalValue(31, 4, 0) +
+            d.longValue(151, 0) + d.charValue(39, ' ') + d.charValue(150, ' ') + d.timestampMs(60, 0) +
+            d.fieldIndex(11) + d.fieldIndex(17);
+    }
+
     // ------------------------------------------------------------------------------------------------ QuickFIX/J
+
+    /** Parse with validation on (as a QuickFIX/J session does for an inbound message), then read the same fields. */
+    @Benchmark
+    public double qfjDecodeValidateNewOrderSingle() throws Exception
+    {
+        final Message m = new Message();
+        m.fromString(new String(newOrderSingleBytes, StandardCharsets.ISO_8859_1), dictionary, validationSettings, true);
+        dictionary.validate(m, validationSettings);
+        return m.getHeader().getInt(MsgSeqNum.FIELD) + m.getDouble(OrderQty.FIELD) + m.getDouble(Price.FIELD) +
+            m.getChar(Side.FIELD) + m.getUtcTimeStamp(TransactTime.FIELD).getNano() +
+            m.getString(ClOrdID.FIELD).length() + m.getString(Symbol.FIELD).length();
+    }
+
+    /** Parse with validation on, then read the same fields. */
+    @Benchmark
+    public double qfjDecodeValidateExecutionReport() throws Exception
+    {
+        final Message m = new Message();
+        m.fromString(new String(executionReportBytes, StandardCharsets.ISO_8859_1), dictionary, validationSettings, true);
+        dictionary.validate(m, validationSettings);
+        return m.getHeader().getInt(MsgSeqNum.FIELD) + m.getDouble(LastQty.FIELD) + m.getDouble(LastPx.FIELD) +
+            m.getDouble(LeavesQty.FIELD) + m.getChar(OrdStatus.FIELD) + m.getChar(ExecType.FIELD) +
+            m.getUtcTimeStamp(TransactTime.FIELD).getNano() + m.getString(ClOrdID.FIELD).length() +
+            m.getString(ExecID.FIELD).length();
+    }
 
     @Benchmark
     public double qfjDecodeNewOrderSingle() throws InvalidMessage, FieldNotFound

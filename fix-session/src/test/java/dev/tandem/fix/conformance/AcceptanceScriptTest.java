@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
 
 import dev.tandem.fix.FixAcceptor;
@@ -26,9 +27,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Runs every FIX 4.4 acceptance script of {@code ../shared/fix-acceptance/fix44} against our acceptor, one dynamic test
  * per script, matched strictly by the fair rules of {@link dev.tandem.test.fix.MessageMatcher}: ISLD with TW44 and TW,
- * ResetOnLogon, the echo application, a fresh journal and acceptor per script. A missing script directory fails the
- * test; it never skips.
+ * ResetOnLogon, the echo application, a fresh journal and acceptor per script. The scripts are not part of the
+ * repository: this test runs only with {@code -Dtandem.shared.dir=DIR} (Maven profile {@code shared-scripts}), and a
+ * missing script directory then fails it; it never skips. The repository's own scenarios run in {@link ScenarioTest}.
  */
+@Tag(AcceptanceScripts.TAG)
 class AcceptanceScriptTest
 {
     private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(60);

@@ -10,16 +10,24 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Finds the shared FIX acceptance suite: {@code <shared>/fix-acceptance}, where {@code <shared>} is the system property
- * {@code tandem.shared.dir} (set by surefire to {@code ../shared} beside the repository root) or, without it,
- * {@code ../shared} relative to the working directory or its parent (a module directory sits one below the root). A missing suite is an error naming
- * every place looked at: tests that need it fail, they never skip silently.
+ * Finds the shared QuickFIX acceptance suite, {@code <shared>/fix-acceptance}, which is not part of this repository.
+ * <p>
+ * It is used only when asked for explicitly: {@code <shared>} is the system property {@code tandem.shared.dir}, which
+ * the Maven profile {@code shared-scripts} passes to the tests tagged {@value #TAG} (and only those run then). A
+ * relative value is resolved against the repository root ({@code tandem.repo.root}, set by that profile), so
+ * {@code -Dtandem.shared.dir=../shared} means "beside the repository". Without the property, or when the directory is
+ * missing, every method throws naming what it looked for: a test that needs the suite fails, it never passes by
+ * running nothing. The repository's own scenarios ({@link Scenarios}) need none of this.
  * Stateless; safe to call from any thread.
  */
 public final class AcceptanceScripts
 {
     /** The system property naming the shared directory. */
     public static final String SHARED_DIR_PROPERTY = "tandem.shared.dir";
+    /** The system property naming the repository root, against which a relative shared directory is resolved. */
+    public static final String REPO_ROOT_PROPERTY = "tandem.repo.root";
+    /** The JUnit tag of tests that run the shared scripts; excluded from a plain {@code mvn verify}. */
+    public static final String TAG = "shared-scripts";
 
     private AcceptanceScripts()
     {
@@ -27,52 +35,43 @@ public final class AcceptanceScripts
 
     /**
      * @return the {@code fix-acceptance} directory.
-     * @throws IllegalStateException when it cannot be found, saying where it looked.
+     * @throws IllegalStateException when the property is not set or the directory is missing, saying which.
      */
     public static Path directory()
     {
-        return locate(System.getProperty(SHARED_DIR_PROPERTY), Paths.get("").toAbsolutePath());
+        return locate(System.getProperty(SHARED_DIR_PROPERTY), System.getProperty(REPO_ROOT_PROPERTY));
     }
 
     /**
-     * Finds the suite from an explicit shared directory or, failing that, by looking for {@code ../shared} from
-     * {@code searchFrom} and from its parent.
+     * Finds the suite from an explicit shared directory; there is no fallback search.
      *
-     * @param property   the shared directory, or {@code null}.
-     * @param searchFrom where the fallback search starts.
+     * @param sharedDir the shared directory, or {@code null} when none was given.
+     * @param repoRoot  what a relative {@code sharedDir} is resolved against, or {@code null} for the working directory.
      * @return the {@code fix-acceptance} directory.
-     * @throws IllegalStateException when it cannot be found, saying where it looked.
+     * @throws IllegalStateException when {@code sharedDir} is not given or has no {@code fix-acceptance} directory.
      */
-    public static Path locate(final String property, final Path searchFrom)
+    public static Path locate(final String sharedDir, final String repoRoot)
     {
-        final StringBuilder looked = new StringBuilder();
-        if (property != null && !property.isBlank())
+        if (sharedDir == null || sharedDir.isBlank())
         {
-            final Path candidate = Paths.get(property).resolve("fix-acceptance");
-            if (Files.isDirectory(candidate))
-            {
-                return candidate.normalize();
-            }
-            looked.append("\n  ").append(candidate.toAbsolutePath().normalize()).append(" (from -D")
-                .append(SHARED_DIR_PROPERTY).append('=').append(property).append(')');
+            throw new IllegalStateException("the shared FIX acceptance scripts were asked for but no directory was " +
+                "given: run with -D" + SHARED_DIR_PROPERTY + "=<dir holding fix-acceptance/> (e.g. ../shared)");
         }
-        // a module directory or the repository root: ../shared or ../../shared
-        Path dir = searchFrom.toAbsolutePath().normalize();
-        for (int up = 0; up < 2 && dir != null; up++)
+        Path shared = Paths.get(sharedDir);
+        if (!shared.isAbsolute() && repoRoot != null && !repoRoot.isBlank())
         {
-            final Path candidate = dir.resolve("../shared/fix-acceptance").normalize();
-            if (Files.isDirectory(candidate))
-            {
-                return candidate;
-            }
-            looked.append("\n  ").append(candidate);
-            dir = dir.getParent();
+            shared = Paths.get(repoRoot).resolve(shared);
         }
-        throw new IllegalStateException("FIX acceptance scripts not found; looked in:" + looked +
-            "\n  set -D" + SHARED_DIR_PROPERTY + "=<dir holding fix-acceptance/>");
+        final Path candidate = shared.resolve("fix-acceptance").toAbsolutePath().normalize();
+        if (!Files.isDirectory(candidate))
+        {
+            throw new IllegalStateException("FIX acceptance scripts not found: " + candidate + " is not a directory " +
+                "(from -D" + SHARED_DIR_PROPERTY + "=" + sharedDir + ")");
+        }
+        return candidate;
     }
 
-    /** @return the pattern fields of {@code fields.fmt}. */
+    /** @return the pattern fields of the shared {@code fields.fmt}. */
     public static FieldPatterns fieldPatterns()
     {
         final Path file = directory().resolve("fields.fmt");

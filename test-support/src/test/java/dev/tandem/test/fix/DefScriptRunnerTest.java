@@ -95,7 +95,7 @@ class DefScriptRunnerTest
 
     private static DefScriptRunner.Context context(final QuickFixJAcceptor acceptor)
     {
-        return new DefScriptRunner.Context().address(acceptor.address()).patterns(AcceptanceScripts.fieldPatterns())
+        return new DefScriptRunner.Context().address(acceptor.address()).patterns(Scenarios.fieldPatterns())
             .receiveTimeout(Duration.ofSeconds(5)).disconnectTimeout(Duration.ofSeconds(1));
     }
 

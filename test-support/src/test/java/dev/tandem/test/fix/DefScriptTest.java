@@ -70,30 +70,52 @@ class DefScriptTest
     }
 
     @Test
-    void shouldReadEveryFix44Script()
+    void shouldReadEveryScenarioOfEveryVersion()
     {
-        final List<DefScript> scripts = AcceptanceScripts.scripts("fix44");
-        assertTrue(scripts.size() >= 26, "scripts: " + scripts);
-        for (final DefScript script : scripts)
+        for (final String version : Scenarios.VERSIONS)
         {
-            assertInstanceOf(DefScript.Connect.class, script.steps().get(0), script.name());
+            final List<DefScript> scripts = Scenarios.scripts(version);
+            assertTrue(scripts.size() >= 20, version + ": " + scripts);
+            for (final DefScript script : scripts)
+            {
+                assertInstanceOf(DefScript.Connect.class, script.steps().get(0), version + "/" + script.name());
+                final String beginString = switch (version)
+                {
+                    case Scenarios.FIX42 -> "8=FIX.4.2\u0001";
+                    case Scenarios.FIX44 -> "8=FIX.4.4\u0001";
+                    default -> "8=FIXT.1.1\u0001";
+                };
+                for (final DefScript.Step step : script.steps())
+                {
+                    if (step instanceof DefScript.Expect expect)
+                    {
+                        assertTrue(expect.text().startsWith(beginString), script.name() + ":" + step.line());
+                    }
+                }
+            }
         }
+        assertTrue(Scenarios.fieldPatterns().isPattern(52));
     }
 
     @Test
-    void shouldFailClearlyWhenTheSharedDirectoryIsMissing() throws Exception
+    void shouldRefuseTheSharedScriptsWithoutAnExplicitDirectory() throws Exception
     {
+        final IllegalStateException none = assertThrows(IllegalStateException.class,
+            () -> AcceptanceScripts.locate(null, "/repo"));
+        assertTrue(none.getMessage().contains("-Dtandem.shared.dir="), none.getMessage());
+
         final java.nio.file.Path root = dev.tandem.test.Tests.tempDir("no-shared");
-        final java.nio.file.Path empty = root.resolve("a/b");
         try
         {
-            java.nio.file.Files.createDirectories(empty);
-            final IllegalStateException ex = assertThrows(IllegalStateException.class,
-                () -> AcceptanceScripts.locate("/nonexistent/tandem-shared", empty));
-            assertTrue(ex.getMessage().startsWith("FIX acceptance scripts not found"), ex.getMessage());
-            assertTrue(ex.getMessage().contains("/nonexistent/tandem-shared/fix-acceptance"), ex.getMessage());
-            assertTrue(ex.getMessage().contains(empty.resolve("../shared/fix-acceptance").normalize().toString()),
-                ex.getMessage());
+            final IllegalStateException missing = assertThrows(IllegalStateException.class,
+                () -> AcceptanceScripts.locate("../shared", root.toString()));
+            assertTrue(missing.getMessage().startsWith("FIX acceptance scripts not found: " +
+                root.resolve("../shared/fix-acceptance").normalize()), missing.getMessage());
+
+            java.nio.file.Files.createDirectories(root.resolve("repo"));
+            java.nio.file.Files.createDirectories(root.resolve("shared/fix-acceptance"));
+            assertEquals(root.resolve("shared/fix-acceptance").normalize(),
+                AcceptanceScripts.locate("../shared", root.resolve("repo").toString()));
         }
         finally
         {

@@ -51,7 +51,7 @@ class FixTestClientTest
             assertEquals(List.of("junk"), client.garbage());
             final FixMessage second = client.receive(Duration.ofSeconds(5));
             assertEquals("99", second.value(9));
-            assertTrue(new MessageMatcher(AcceptanceScripts.fieldPatterns())
+            assertTrue(new MessageMatcher(Scenarios.fieldPatterns())
                 .mismatches(second.fields(), second).stream().anyMatch(p -> p.startsWith("BodyLength 9=99 but")));
 
             peer.close();

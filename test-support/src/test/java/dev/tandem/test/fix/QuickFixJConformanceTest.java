@@ -8,6 +8,7 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -22,7 +23,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * QuickFIX/J passes every script under the fair rules except for the genuine deviations listed in {@link #DEVIATIONS}.
  * For each of those the test proves two things: the strict run fails for exactly that reason (the rule catches it),
  * and a run that forgives only that deviation passes the whole script (the runner handles the rest).
+ * <p>
+ * The scripts are not part of the repository: this test runs only with {@code -Dtandem.shared.dir=DIR} (Maven profile
+ * {@code shared-scripts}) and fails when DIR has no {@code fix-acceptance}.
  */
+@Tag(AcceptanceScripts.TAG)
 class QuickFixJConformanceTest
 {
     private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(60);

@@ -1,0 +1,547 @@
+package dev.tandem.fix.dictionary;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+
+/**
+ * A FIX data dictionary compiled into tables that {@link MessageValidator} reads without allocating: the type and
+ * enumeration of every field by tag, the header and trailer fields, and for every MsgType the fields it may carry,
+ * those it must carry, and its repeating groups.
+ * <p>
+ * Read from the QuickFIX XML format: the files {@code FIX40.xml} ... {@code FIX44.xml}, {@code FIXT11.xml} and
+ * {@code FIX50SP2.xml} that QuickFIX/J's {@code quickfixj-messages-*} artifacts carry ({@link #fromClasspath}), or a
+ * user's own file with custom fields and messages ({@link #fromFile}). FIXT.1.1 sessions combine the transport
+ * dictionary (header, trailer, session messages) with an application one ({@link #fixt}).
+ * <p>
+ * Built once at start-up (allocates); immutable afterwards and safe to share between threads and sessions.
+ */
+public final class DataDictionary
+{
+    /** Field types the validator checks the format of; every other type is free text. */
+    static final byte TYPE_UNDEFINED = 0;
+    static final byte TYPE_STRING = 1;
+    static final byte TYPE_INT = 2;
+    static final byte TYPE_FLOAT = 3;
+    static final byte TYPE_CHAR = 4;
+    static final byte TYPE_BOOLEAN = 5;
+    static final byte TYPE_UTC_TIMESTAMP = 6;
+    static final byte TYPE_MULTIPLE_VALUE = 7;
+
+    /** Largest tag a dictionary may define: the tables are indexed by tag. */
+    public static final int MAX_TAG = 100_000;
+
+    final String beginString;
+    final byte[] fieldTypes;
+    final byte[][][] enumValues;
+    final long[] headerTags;
+    final long[] trailerTags;
+    final int[] headerRequired;
+    final long[] msgTypeKeys;
+    final MessageDef[] messages;
+
+    /** One MsgType's compiled definition. */
+    static final class MessageDef
+    {
+        final String msgType;
+        final boolean admin;
+        final long[] allowed;
+        final int[] required;
+        final int[] groupCountTags;
+        final int[] groupDelimiters;
+        final long[][] groupMembers;
+
+        MessageDef(final String msgType, final boolean admin, final long[] allowed, final int[] required,
+            final int[] groupCountTags, final int[] groupDelimiters, final long[][] groupMembers)
+        {
+            this.msgType = msgType;
+            this.admin = admin;
+            this.allowed = allowed;
+            this.required = required;
+            this.groupCountTags = groupCountTags;
+            this.groupDelimiters = groupDelimiters;
+            this.groupMembers = groupMembers;
+        }
+
+        int groupIndex(final int countTag)
+        {
+            for (int i = 0; i < groupCountTags.length; i++)
+            {
+                if (groupCountTags[i] == countTag)
+                {
+                    return i;
+                }
+            }
+            return -1;
+        }
+    }
+
+    private DataDictionary(final Builder builder)
+    {
+        this.beginString = builder.beginString;
+        this.fieldTypes = new byte[builder.maxTag + 1];
+        this.enumValues = new byte[builder.maxTag + 1][][];
+        for (final Map.Entry<Integer, Byte> e : builder.types.entrySet())
+        {
+            fieldTypes[e.getKey()] = e.getValue();
+        }
+        for (final Map.Entry<Integer, List<String>> e : builder.enums.entrySet())
+        {
+            final byte[][] values = new byte[e.getValue().size()][];
+            for (int i = 0; i < values.length; i++)
+            {
+                values[i] = e.getValue().get(i).getBytes(StandardCharsets.US_ASCII);
+            }
+            enumValues[e.getKey()] = values;
+        }
+        final int words = (builder.maxTag >> 6) + 1;
+        this.headerTags = bits(builder.headerTags, words);
+        this.trailerTags = bits(builder.trailerTags, words);
+        this.headerRequired = builder.headerRequired.stream().mapToInt(Integer::intValue).toArray();
+        final TreeMap<Long, MessageDef> sorted = new TreeMap<>();
+        for (final Builder.Msg msg : builder.messages)
+        {
+            final int groupCount = msg.groups.size();
+            final int[] countTags = new int[groupCount];
+            final int[] delimiters = new int[groupCount];
+            final long[][] members = new long[groupCount][];
+            int g = 0;
+            for (final Map.Entry<Integer, Builder.Group> group : msg.groups.entrySet())
+            {
+                countTags[g] = group.getKey();
+                delimiters[g] = group.getValue().delimiter;
+                members[g] = bits(group.getValue().members, words);
+                g++;
+            }
+            sorted.put(msgTypeKey(msg.msgType), new MessageDef(msg.msgType, msg.admin, bits(msg.allowed, words),
+                msg.required.stream().mapToInt(Integer::intValue).toArray(), countTags, delimiters, members));
+        }
+        this.msgTypeKeys = sorted.keySet().stream().mapToLong(Long::longValue).toArray();
+        this.messages = sorted.values().toArray(new MessageDef[0]);
+    }
+
+    /** @return the BeginString the dictionary is for, e.g. {@code FIX.4.4} or {@code FIXT.1.1}. */
+    public String beginString()
+    {
+        return beginString;
+    }
+
+    /** @return true when {@code msgType} is defined. */
+    public boolean isMsgType(final String msgType)
+    {
+        return Arrays.binarySearch(msgTypeKeys, msgTypeKey(msgType)) >= 0;
+    }
+
+    /** @return true when {@code tag} is defined as a field. */
+    public boolean isField(final int tag)
+    {
+        return tag > 0 && tag < fieldTypes.length && fieldTypes[tag] != TYPE_UNDEFINED;
+    }
+
+    /** @return the number of message types defined. */
+    public int messageCount()
+    {
+        return messages.length;
+    }
+
+    MessageDef message(final long key)
+    {
+        final int index = Arrays.binarySearch(msgTypeKeys, key);
+        return index < 0 ? null : messages[index];
+    }
+
+    static boolean isSet(final long[] bits, final int tag)
+    {
+        final int word = tag >> 6;
+        return tag >= 0 && word < bits.length && (bits[word] & (1L << (tag & 63))) != 0;
+    }
+
+    /** MsgType bytes (1 to 8 ASCII characters) as a key; 0 for an empty or longer value. */
+    static long msgTypeKey(final String msgType)
+    {
+        if (msgType.isEmpty() || msgType.length() > 8)
+        {
+            return 0;
+        }
+        long key = 0;
+        for (int i = 0; i < msgType.length(); i++)
+        {
+            key = (key << 8) | (msgType.charAt(i) & 0xFF);
+        }
+        return key;
+    }
+
+    private static long[] bits(final Set<Integer> tags, final int words)
+    {
+        final long[] bits = new long[words];
+        for (final int tag : tags)
+        {
+            bits[tag >> 6] |= 1L << (tag & 63);
+        }
+        return bits;
+    }
+
+    /**
+     * Loads a dictionary from the classpath, e.g. {@code FIX44.xml} from QuickFIX/J's {@code quickfixj-messages-fix44}
+     * (or {@code -all}) artifact.
+     *
+     * @param resource the resource name.
+     * @return the compiled dictionary.
+     * @throws IllegalArgumentException when the resource is missing or not a dictionary, naming it.
+     */
+    public static DataDictionary fromClasspath(final String resource)
+    {
+        return new Builder().add(resource, open(resource)).build();
+    }
+
+    /**
+     * Loads a user's own dictionary file (the QuickFIX XML format, custom fields and messages included).
+     *
+     * @param file the file.
+     * @return the compiled dictionary.
+     * @throws IllegalArgumentException when the file cannot be read or is not a dictionary, naming it.
+     */
+    public static DataDictionary fromFile(final Path file)
+    {
+        try (InputStream in = Files.newInputStream(file))
+        {
+            return new Builder().add(file.toString(), in).build();
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalArgumentException("cannot read data dictionary " + file.toAbsolutePath() + ": " + ex, ex);
+        }
+    }
+
+    /**
+     * A FIXT.1.1 dictionary: header, trailer and session messages from {@code transport} (e.g. {@code FIXT11.xml}),
+     * application messages from {@code application} (e.g. {@code FIX50SP2.xml}); each a classpath resource or, when
+     * no such resource exists, a file path.
+     *
+     * @param transport   the transport dictionary.
+     * @param application the application dictionary.
+     * @return the combined dictionary, for BeginString FIXT.1.1.
+     */
+    public static DataDictionary fixt(final String transport, final String application)
+    {
+        final Builder builder = new Builder();
+        builder.add(transport, openResourceOrFile(transport));
+        builder.add(application, openResourceOrFile(application));
+        builder.beginString = "FIXT.1.1";
+        return builder.build();
+    }
+
+    private static InputStream openResourceOrFile(final String name)
+    {
+        final InputStream in = DataDictionary.class.getClassLoader().getResourceAsStream(name);
+        if (in != null)
+        {
+            return in;
+        }
+        try
+        {
+            return Files.newInputStream(Path.of(name));
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalArgumentException("data dictionary not found on the classpath nor as a file: " + name, ex);
+        }
+    }
+
+    private static InputStream open(final String resource)
+    {
+        final InputStream in = DataDictionary.class.getClassLoader().getResourceAsStream(resource);
+        if (in == null)
+        {
+            throw new IllegalArgumentException("data dictionary not on the classpath: " + resource +
+                " (QuickFIX/J's quickfixj-messages-* artifacts carry FIX40.xml ... FIX44.xml, FIXT11.xml, FIX50SP2.xml)");
+        }
+        return in;
+    }
+
+    /** Reads QuickFIX XML documents into sets, then compiles them. Start-up only. */
+    private static final class Builder
+    {
+        String beginString;
+        int maxTag;
+        final Map<String, Integer> tagsByName = new HashMap<>();
+        final Map<Integer, Byte> types = new HashMap<>();
+        final Map<Integer, List<String>> enums = new HashMap<>();
+        final Set<Integer> headerTags = new LinkedHashSet<>();
+        final Set<Integer> trailerTags = new LinkedHashSet<>();
+        final List<Integer> headerRequired = new ArrayList<>();
+        final List<Msg> messages = new ArrayList<>();
+
+        static final class Group
+        {
+            int delimiter;
+            final Set<Integer> members = new LinkedHashSet<>();
+        }
+
+        static final class Msg
+        {
+            String msgType;
+            boolean admin;
+            final Set<Integer> allowed = new LinkedHashSet<>();
+            final List<Integer> required = new ArrayList<>();
+            final Map<Integer, Group> groups = new java.util.LinkedHashMap<>();
+        }
+
+        Builder add(final String name, final InputStream in)
+        {
+            final Document document;
+            try (InputStream input = in)
+            {
+                final DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+                factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+                factory.setExpandEntityReferences(false);
+                document = factory.newDocumentBuilder().parse(input);
+            }
+            catch (final Exception ex)
+            {
+                throw new IllegalArgumentException("cannot parse data dictionary " + name + ": " + ex.getMessage(), ex);
+            }
+            final Element root = document.getDocumentElement();
+            if (!"fix".equals(root.getTagName()))
+            {
+                throw new IllegalArgumentException("not a data dictionary (root element is not <fix>): " + name);
+            }
+            final String type = root.getAttribute("type");
+            final String major = root.getAttribute("major");
+            final String minor = root.getAttribute("minor");
+            if (beginString == null && !"FIXT".equals(type) && !major.isEmpty())
+            {
+                beginString = "FIX." + major + "." + minor;
+            }
+            else if ("FIXT".equals(type))
+            {
+                beginString = "FIXT." + major + "." + minor;
+            }
+            final Element fields = child(root, "fields");
+            if (fields != null)
+            {
+                for (final Element field : children(fields, "field"))
+                {
+                    final int tag = Integer.parseInt(field.getAttribute("number"));
+                    if (tag <= 0 || tag > MAX_TAG)
+                    {
+                        throw new IllegalArgumentException(name + ": field " + field.getAttribute("name") +
+                            " number=" + tag + " outside 1.." + MAX_TAG);
+                    }
+                    maxTag = Math.max(maxTag, tag);
+                    tagsByName.put(field.getAttribute("name"), tag);
+                    types.put(tag, type(field.getAttribute("type")));
+                    final List<Element> values = children(field, "value");
+                    if (!values.isEmpty())
+                    {
+                        final List<String> allowed = new ArrayList<>();
+                        values.forEach(v -> allowed.add(v.getAttribute("enum")));
+                        enums.put(tag, allowed);
+                    }
+                }
+            }
+            final Map<String, Element> components = new HashMap<>();
+            final Element componentsElement = child(root, "components");
+            if (componentsElement != null)
+            {
+                for (final Element component : children(componentsElement, "component"))
+                {
+                    components.put(component.getAttribute("name"), component);
+                }
+            }
+            final Element header = child(root, "header");
+            if (header != null && !children(header, null).isEmpty())
+            {
+                final Msg msg = new Msg();
+                collect(name, header, components, msg, null, true);
+                headerTags.addAll(msg.allowed);
+                headerRequired.clear();
+                headerRequired.addAll(msg.required);
+            }
+            final Element trailer = child(root, "trailer");
+            if (trailer != null && !children(trailer, null).isEmpty())
+            {
+                final Msg msg = new Msg();
+                collect(name, trailer, components, msg, null, true);
+                trailerTags.addAll(msg.allowed);
+            }
+            final Element messagesElement = child(root, "messages");
+            if (messagesElement != null)
+            {
+                for (final Element message : children(messagesElement, "message"))
+                {
+                    final Msg msg = new Msg();
+                    msg.msgType = message.getAttribute("msgtype");
+                    msg.admin = "admin".equals(message.getAttribute("msgcat"));
+                    collect(name, message, components, msg, null, true);
+                    messages.removeIf(m -> m.msgType.equals(msg.msgType));
+                    messages.add(msg);
+                }
+            }
+            return this;
+        }
+
+        private void collect(final String name, final Element parent, final Map<String, Element> components,
+            final Msg msg, final Group group, final boolean topLevel)
+        {
+            for (final Element element : children(parent, null))
+            {
+                final boolean required = "Y".equals(element.getAttribute("required"));
+                switch (element.getTagName())
+                {
+                    case "field":
+                    {
+                        final int tag = tag(name, element.getAttribute("name"));
+                        msg.allowed.add(tag);
+                        if (group != null)
+                        {
+                            if (group.delimiter == 0)
+                            {
+                                group.delimiter = tag;
+                            }
+                            group.members.add(tag);
+                        }
+                        else if (required && topLevel)
+                        {
+                            msg.required.add(tag);
+                        }
+                        break;
+                    }
+                    case "group":
+                    {
+                        final int countTag = tag(name, element.getAttribute("name"));
+                        msg.allowed.add(countTag);
+                        if (group != null)
+                        {
+                            group.members.add(countTag);
+                            collect(name, element, components, msg, group, false);
+                        }
+                        else
+                        {
+                            if (required && topLevel)
+                            {
+                                msg.required.add(countTag);
+                            }
+                            final Group nested = new Group();
+                            collect(name, element, components, msg, nested, false);
+                            msg.groups.putIfAbsent(countTag, nested);
+                        }
+                        break;
+                    }
+                    case "component":
+                    {
+                        final Element component = components.get(element.getAttribute("name"));
+                        if (component == null)
+                        {
+                            throw new IllegalArgumentException(name + ": unknown component " +
+                                element.getAttribute("name"));
+                        }
+                        // a required component's required fields are required; an optional one's are not
+                        collect(name, component, components, msg, group, topLevel && required);
+                        break;
+                    }
+                    default:
+                        break;
+                }
+            }
+        }
+
+        private int tag(final String name, final String fieldName)
+        {
+            final Integer tag = tagsByName.get(fieldName);
+            if (tag == null)
+            {
+                throw new IllegalArgumentException(name + ": field " + fieldName + " is used but not defined");
+            }
+            return tag;
+        }
+
+        DataDictionary build()
+        {
+            if (messages.isEmpty())
+            {
+                throw new IllegalArgumentException("data dictionary defines no messages");
+            }
+            if (headerTags.isEmpty())
+            {
+                throw new IllegalArgumentException("data dictionary defines no header (for FIX 5.0 use fixt())");
+            }
+            return new DataDictionary(this);
+        }
+
+        private static byte type(final String type)
+        {
+            switch (type)
+            {
+                case "INT":
+                case "LENGTH":
+                case "NUMINGROUP":
+                case "SEQNUM":
+                case "TAGNUM":
+                case "DAYOFMONTH":
+                    return TYPE_INT;
+                case "FLOAT":
+                case "QTY":
+                case "PRICE":
+                case "PRICEOFFSET":
+                case "AMT":
+                case "PERCENTAGE":
+                    return TYPE_FLOAT;
+                case "CHAR":
+                    return TYPE_CHAR;
+                case "BOOLEAN":
+                    return TYPE_BOOLEAN;
+                case "UTCTIMESTAMP":
+                    return TYPE_UTC_TIMESTAMP;
+                case "MULTIPLEVALUESTRING":
+                case "MULTIPLESTRINGVALUE":
+                case "MULTIPLECHARVALUE":
+                    return TYPE_MULTIPLE_VALUE;
+                default:
+                    return TYPE_STRING;
+            }
+        }
+
+        private static Element child(final Element parent, final String name)
+        {
+            final List<Element> found = children(parent, name);
+            return found.isEmpty() ? null : found.get(0);
+        }
+
+        private static List<Element> children(final Element parent, final String name)
+        {
+            final List<Element> result = new ArrayList<>();
+            for (Node node = parent.getFirstChild(); node != null; node = node.getNextSibling())
+            {
+                if (node instanceof Element element && (name == null || name.equals(element.getTagName())))
+                {
+                    result.add(element);
+                }
+            }
+            return result;
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "DataDictionary{" + beginString + ", " + messages.length + " message types}";
+    }
+
+}

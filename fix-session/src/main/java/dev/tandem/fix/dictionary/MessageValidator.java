@@ -1,0 +1,461 @@
+package dev.tandem.fix.dictionary;
+
+import org.agrona.DirectBuffer;
+
+import dev.tandem.fix.codec.FixDecoder;
+
+/**
+ * Checks a decoded inbound message against a {@link DataDictionary} under a session's {@link Validation} switches,
+ * without allocating: the MsgType, every tag (defined, allowed for the MsgType, with a value, not repeated, in its
+ * section), every value (enumeration, data format), repeating-group counts and entry order, and the required fields
+ * of the header and the body.
+ * <p>
+ * {@link #validate(FixDecoder)} answers {@link #VALID} or the SessionRejectReason (373) of the first problem found;
+ * {@link #refTagId()} and {@link #text()} then describe it for the Reject.
+ * <p>
+ * Not thread safe: one validator per session, used on the session's duty-cycle thread.
+ */
+public final class MessageValidator
+{
+    /** The message passed every check. */
+    public static final int VALID = -1;
+
+    /** SessionRejectReason values (373) this validator answers with. */
+    public static final int INVALID_TAG_NUMBER = 0;
+    public static final int REQUIRED_TAG_MISSING = 1;
+    public static final int TAG_NOT_DEFINED_FOR_MSG_TYPE = 2;
+    public static final int TAG_WITHOUT_VALUE = 4;
+    public static final int VALUE_INCORRECT = 5;
+    public static final int INCORRECT_DATA_FORMAT = 6;
+    public static final int INVALID_MSG_TYPE = 11;
+    public static final int TAG_REPEATED = 13;
+    public static final int TAG_OUT_OF_ORDER = 14;
+    public static final int GROUP_FIELDS_OUT_OF_ORDER = 15;
+    public static final int INCORRECT_NUM_IN_GROUP = 16;
+    /**
+     * Not a SessionRejectReason: a valid application MsgType the application does not support, answered with a
+     * BusinessMessageReject with BusinessRejectReason (380) {@link #BUSINESS_REJECT_UNSUPPORTED_MSG_TYPE}.
+     */
+    public static final int UNSUPPORTED_MSG_TYPE = 1_003;
+    /** BusinessRejectReason 3: Unsupported Message Type. */
+    public static final int BUSINESS_REJECT_UNSUPPORTED_MSG_TYPE = 3;
+
+    /** User-defined tags: 5000 to 9999 (FIX reserves them for bilateral use). */
+    private static final int USER_DEFINED_FIRST = 5000;
+    private static final int USER_DEFINED_LAST = 9999;
+    private static final int MSG_TYPE = 35;
+    private static final int SECTION_HEADER = 0;
+    private static final int SECTION_BODY = 1;
+    private static final int SECTION_TRAILER = 2;
+    private static final String[] TEXTS = new String[17];
+
+    static
+    {
+        TEXTS[INVALID_TAG_NUMBER] = "Invalid tag number";
+        TEXTS[REQUIRED_TAG_MISSING] = "Required tag missing";
+        TEXTS[TAG_NOT_DEFINED_FOR_MSG_TYPE] = "Tag not defined for this message type";
+        TEXTS[TAG_WITHOUT_VALUE] = "Tag specified without a value";
+        TEXTS[VALUE_INCORRECT] = "Value is incorrect (out of range) for this tag";
+        TEXTS[INCORRECT_DATA_FORMAT] = "Incorrect data format for value";
+        TEXTS[INVALID_MSG_TYPE] = "Invalid MsgType";
+        TEXTS[TAG_REPEATED] = "Tag appears more than once";
+        TEXTS[TAG_OUT_OF_ORDER] = "Tag specified out of required order";
+        TEXTS[GROUP_FIELDS_OUT_OF_ORDER] = "Repeating group fields out of order";
+        TEXTS[INCORRECT_NUM_IN_GROUP] = "Incorrect NumInGroup count for repeating group";
+    }
+
+    private final DataDictionary dictionary;
+    private final Validation validation;
+    private final int[] seenGeneration;
+    private int generation;
+    private int refTagId;
+    private int reason = VALID;
+
+    /**
+     * @param dictionary the compiled dictionary of the session's BeginString.
+     * @param validation the switches; read now and kept.
+     */
+    public MessageValidator(final DataDictionary dictionary, final Validation validation)
+    {
+        this.dictionary = dictionary;
+        this.validation = validation;
+        this.seenGeneration = new int[dictionary.fieldTypes.length];
+    }
+
+    /** @return the dictionary checked against. */
+    public DataDictionary dictionary()
+    {
+        return dictionary;
+    }
+
+    /** @return RefTagID (371) of the last failed check, 0 when none applies. */
+    public int refTagId()
+    {
+        return refTagId;
+    }
+
+    /** @return the last result of {@link #validate(FixDecoder)}. */
+    public int reason()
+    {
+        return reason;
+    }
+
+    /** @return the Text (58) for the last failed check. */
+    public String text()
+    {
+        if (reason == UNSUPPORTED_MSG_TYPE)
+        {
+            return "Unsupported Message Type";
+        }
+        return reason == VALID ? "" : TEXTS[reason];
+    }
+
+    /**
+     * @param decoder a message the decoder has wrapped successfully.
+     * @return {@link #VALID} or the SessionRejectReason of the first problem.
+     */
+    public int validate(final FixDecoder decoder)
+    {
+        refTagId = 0;
+        reason = VALID;
+        if (!validation.enabled)
+        {
+            return VALID;
+        }
+        final long msgTypeKey = msgTypeKey(decoder);
+        final DataDictionary.MessageDef def = dictionary.message(msgTypeKey);
+        if (def == null)
+        {
+            return fail(INVALID_MSG_TYPE, MSG_TYPE);
+        }
+        if (++generation == Integer.MAX_VALUE)
+        {
+            java.util.Arrays.fill(seenGeneration, 0);
+            generation = 1;
+        }
+        final byte[] types = dictionary.fieldTypes;
+        final int count = decoder.fieldCount();
+        int section = SECTION_HEADER;
+        for (int i = 0; i < count; i++)
+        {
+            final int tag = decoder.tag(i);
+            if (decoder.valueLength(i) == 0 && validation.checkFieldValues)
+            {
+                return fail(TAG_WITHOUT_VALUE, tag);
+            }
+            final boolean defined = tag > 0 && tag < types.length && types[tag] != DataDictionary.TYPE_UNDEFINED;
+            final boolean userDefined = tag >= USER_DEFINED_FIRST && tag <= USER_DEFINED_LAST;
+            if (!defined)
+            {
+                if ((userDefined && !validation.checkUserDefinedFields) || validation.allowUnknownFields)
+                {
+                    continue;
+                }
+                return fail(INVALID_TAG_NUMBER, tag);
+            }
+            if (DataDictionary.isSet(dictionary.headerTags, tag))
+            {
+                if (section != SECTION_HEADER && validation.checkFieldOrder)
+                {
+                    return fail(TAG_OUT_OF_ORDER, tag);
+                }
+            }
+            else if (DataDictionary.isSet(dictionary.trailerTags, tag))
+            {
+                section = SECTION_TRAILER;
+            }
+            else
+            {
+                if (section == SECTION_TRAILER && validation.checkFieldOrder)
+                {
+                    return fail(TAG_OUT_OF_ORDER, tag);
+                }
+                section = SECTION_BODY;
+                if (!DataDictionary.isSet(def.allowed, tag))
+                {
+                    if (userDefined && !validation.checkUserDefinedFields)
+                    {
+                        continue;
+                    }
+                    return fail(TAG_NOT_DEFINED_FOR_MSG_TYPE, tag);
+                }
+            }
+            if (validation.checkFieldValues)
+            {
+                final int valueProblem = checkValue(decoder, i, tag);
+                if (valueProblem != VALID)
+                {
+                    return fail(valueProblem, tag);
+                }
+            }
+            if (seenGeneration[tag] == generation)
+            {
+                return fail(TAG_REPEATED, tag);
+            }
+            seenGeneration[tag] = generation;
+            if (section == SECTION_BODY)
+            {
+                final int group = def.groupIndex(tag);
+                if (group >= 0)
+                {
+                    final int last = scanGroup(decoder, i, def, group);
+                    if (last < 0)
+                    {
+                        return reason;
+                    }
+                    i = last;
+                }
+            }
+        }
+        for (final int tag : dictionary.headerRequired)
+        {
+            if (seenGeneration[tag] != generation)
+            {
+                return fail(REQUIRED_TAG_MISSING, tag);
+            }
+        }
+        for (final int tag : def.required)
+        {
+            if (seenGeneration[tag] != generation)
+            {
+                return fail(REQUIRED_TAG_MISSING, tag);
+            }
+        }
+        final long[] supported = validation.supportedMsgTypeKeys;
+        if (supported != null && !def.admin && !decoder.isAdmin() &&
+            java.util.Arrays.binarySearch(supported, msgTypeKey) < 0)
+        {
+            return fail(UNSUPPORTED_MSG_TYPE, 0);
+        }
+        return VALID;
+    }
+
+    /** @return the index of the group's last field, or -1 after {@link #fail(int, int)}. */
+    private int scanGroup(final FixDecoder decoder, final int countIndex, final DataDictionary.MessageDef def,
+        final int group)
+    {
+        final int countTag = decoder.tag(countIndex);
+        final int expected = decoder.intValue(countTag, -1);
+        final int delimiter = def.groupDelimiters[group];
+        final long[] members = def.groupMembers[group];
+        final int count = decoder.fieldCount();
+        int entries = 0;
+        int j = countIndex + 1;
+        while (j < count)
+        {
+            final int tag = decoder.tag(j);
+            if (!DataDictionary.isSet(members, tag))
+            {
+                break;
+            }
+            if (tag == delimiter)
+            {
+                entries++;
+            }
+            else if (entries == 0 && validation.checkGroupFieldOrder)
+            {
+                fail(GROUP_FIELDS_OUT_OF_ORDER, tag);
+                return -1;
+            }
+            if (validation.checkFieldValues)
+            {
+                if (decoder.valueLength(j) == 0)
+                {
+                    fail(TAG_WITHOUT_VALUE, tag);
+                    return -1;
+                }
+                final int valueProblem = checkValue(decoder, j, tag);
+                if (valueProblem != VALID)
+                {
+                    fail(valueProblem, tag);
+                    return -1;
+                }
+            }
+            j++;
+        }
+        if (entries != expected)
+        {
+            fail(INCORRECT_NUM_IN_GROUP, countTag);
+            return -1;
+        }
+        return j - 1;
+    }
+
+    private int checkValue(final FixDecoder decoder, final int index, final int tag)
+    {
+        final DirectBuffer buffer = decoder.buffer();
+        final int offset = decoder.valueOffset(index);
+        final int length = decoder.valueLength(index);
+        final byte type = dictionary.fieldTypes[tag];
+        final byte[][] values = dictionary.enumValues[tag];
+        if (values != null)
+        {
+            if (type == DataDictionary.TYPE_MULTIPLE_VALUE)
+            {
+                int start = offset;
+                final int end = offset + length;
+                for (int p = offset; p <= end; p++)
+                {
+                    if (p == end || buffer.getByte(p) == ' ')
+                    {
+                        if (!isEnumValue(values, buffer, start, p - start))
+                        {
+                            return VALUE_INCORRECT;
+                        }
+                        start = p + 1;
+                    }
+                }
+                return VALID;
+            }
+            return isEnumValue(values, buffer, offset, length) ? VALID : VALUE_INCORRECT;
+        }
+        switch (type)
+        {
+            case DataDictionary.TYPE_INT:
+                return isInteger(buffer, offset, length) ? VALID : INCORRECT_DATA_FORMAT;
+            case DataDictionary.TYPE_FLOAT:
+                return isDecimal(buffer, offset, length) ? VALID : INCORRECT_DATA_FORMAT;
+            case DataDictionary.TYPE_CHAR:
+                return length == 1 ? VALID : INCORRECT_DATA_FORMAT;
+            case DataDictionary.TYPE_BOOLEAN:
+                return length == 1 && (buffer.getByte(offset) == 'Y' || buffer.getByte(offset) == 'N') ?
+                    VALID : INCORRECT_DATA_FORMAT;
+            case DataDictionary.TYPE_UTC_TIMESTAMP:
+                return isTimestamp(buffer, offset, length) ? VALID : INCORRECT_DATA_FORMAT;
+            default:
+                return VALID;
+        }
+    }
+
+    private static boolean isEnumValue(final byte[][] values, final DirectBuffer buffer, final int offset,
+        final int length)
+    {
+        for (final byte[] value : values)
+        {
+            if (value.length == length)
+            {
+                int k = 0;
+                while (k < length && buffer.getByte(offset + k) == value[k])
+                {
+                    k++;
+                }
+                if (k == length)
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean isInteger(final DirectBuffer buffer, final int offset, final int length)
+    {
+        int p = offset;
+        final int end = offset + length;
+        if (p < end && buffer.getByte(p) == '-')
+        {
+            p++;
+        }
+        if (p == end)
+        {
+            return false;
+        }
+        for (; p < end; p++)
+        {
+            final byte b = buffer.getByte(p);
+            if (b < '0' || b > '9')
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isDecimal(final DirectBuffer buffer, final int offset, final int length)
+    {
+        int p = offset;
+        final int end = offset + length;
+        if (p < end && buffer.getByte(p) == '-')
+        {
+            p++;
+        }
+        int digits = 0;
+        boolean point = false;
+        for (; p < end; p++)
+        {
+            final byte b = buffer.getByte(p);
+            if (b == '.' && !point)
+            {
+                point = true;
+            }
+            else if (b >= '0' && b <= '9')
+            {
+                digits++;
+            }
+            else
+            {
+                return false;
+            }
+        }
+        return digits > 0;
+    }
+
+    /** yyyyMMdd-HH:mm:ss with an optional fraction of 1 to 9 digits. */
+    private static boolean isTimestamp(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length < 17 || length == 18 || length > 27)
+        {
+            return false;
+        }
+        for (int k = 0; k < length; k++)
+        {
+            final byte b = buffer.getByte(offset + k);
+            final boolean ok;
+            switch (k)
+            {
+                case 8:
+                    ok = b == '-';
+                    break;
+                case 11:
+                case 14:
+                    ok = b == ':';
+                    break;
+                case 17:
+                    ok = b == '.';
+                    break;
+                default:
+                    ok = b >= '0' && b <= '9';
+                    break;
+            }
+            if (!ok)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static long msgTypeKey(final FixDecoder decoder)
+    {
+        final int length = decoder.msgTypeLength();
+        if (length <= 0 || length > 8)
+        {
+            return 0;
+        }
+        final DirectBuffer buffer = decoder.buffer();
+        final int offset = decoder.msgTypeOffset();
+        long key = 0;
+        for (int k = 0; k < length; k++)
+        {
+            key = (key << 8) | (buffer.getByte(offset + k) & 0xFF);
+        }
+        return key;
+    }
+
+    private int fail(final int reason, final int tag)
+    {
+        this.reason = reason;
+        this.refTagId = tag;
+        return reason;
+    }
+}

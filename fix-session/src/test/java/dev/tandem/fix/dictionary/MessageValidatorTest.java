@@ -1,0 +1,196 @@
+package dev.tandem.fix.dictionary;
+
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import dev.tandem.fix.codec.FixDecoder;
+import dev.tandem.test.Tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The dictionary checks on real QuickFIX/J dictionaries (quickfixj-messages-all) and a user's own file: each check
+ * answers the SessionRejectReason and RefTagID the FIX session test cases expect, each switch turns its check off,
+ * and validating a message allocates nothing.
+ */
+class MessageValidatorTest
+{
+    private static final DataDictionary FIX44 = DataDictionary.fromClasspath("FIX44.xml");
+    private static final String NOS = "11=ID1|21=1|38=100|40=1|54=1|55=INTC|60=20261202-01:02:03.456|";
+
+    private final FixDecoder decoder = new FixDecoder();
+
+    private FixDecoder decode(final String beginString, final String msgType, final String body)
+    {
+        final String inner = "35=" + msgType + "|34=2|49=TW|52=20261202-01:02:03.456|56=ISLD|" + body;
+        final String head = "8=" + beginString + "|9=" + inner.length() + "|";
+        final byte[] bytes = (head + inner).replace('|', '\u0001').getBytes(StandardCharsets.US_ASCII);
+        int sum = 0;
+        for (final byte b : bytes)
+        {
+            sum += b;
+        }
+        final String whole = head + inner + String.format("10=%03d|", sum & 0xFF);
+        final UnsafeBuffer buffer = new UnsafeBuffer(whole.replace('|', '\u0001').getBytes(StandardCharsets.US_ASCII));
+        assertEquals(FixDecoder.OK, decoder.wrap(buffer, 0, buffer.capacity()), whole);
+        return decoder;
+    }
+
+    private static void assertReject(final MessageValidator validator, final FixDecoder message, final int reason,
+        final int refTagId)
+    {
+        assertEquals(reason, validator.validate(message), validator.text());
+        assertEquals(refTagId, validator.refTagId());
+        assertFalse(validator.text().isEmpty());
+    }
+
+    @Test
+    void shouldAnswerEachCheckWithItsReasonAndTag()
+    {
+        final MessageValidator v = new MessageValidator(FIX44, new Validation());
+        assertEquals(MessageValidator.VALID, v.validate(decode("FIX.4.4", "D", NOS)));
+        assertEquals(MessageValidator.VALID, v.validate(decode("FIX.4.4", "D", NOS + "453=2|448=P1|447=D|452=1|448=P2|447=D|452=3|")));
+        assertReject(v, decode("FIX.4.4", "ZZ", NOS), MessageValidator.INVALID_MSG_TYPE, 35);
+        assertReject(v, decode("FIX.4.4", "D", NOS + "4999=X|"), MessageValidator.INVALID_TAG_NUMBER, 4999);
+        assertReject(v, decode("FIX.4.4", "D", NOS.replace("11=ID1|", "")), MessageValidator.REQUIRED_TAG_MISSING, 11);
+        assertReject(v, decode("FIX.4.4", "0", "55=INTC|"), MessageValidator.TAG_NOT_DEFINED_FOR_MSG_TYPE, 55);
+        assertReject(v, decode("FIX.4.4", "D", NOS.replace("54=1", "54=Z")), MessageValidator.VALUE_INCORRECT, 54);
+        assertReject(v, decode("FIX.4.4", "D", NOS.replace("38=100", "38=1x0")), MessageValidator.INCORRECT_DATA_FORMAT, 38);
+        assertReject(v, decode("FIX.4.4", "D", NOS.replace("60=20261202-01:02:03.456", "60=2026-12-02")),
+            MessageValidator.INCORRECT_DATA_FORMAT, 60);
+        assertReject(v, decode("FIX.4.4", "D", NOS + "97=N|"), MessageValidator.TAG_OUT_OF_ORDER, 97);
+        assertReject(v, decode("FIX.4.4", "D", NOS + "55=MSFT|"), MessageValidator.TAG_REPEATED, 55);
+        assertReject(v, decode("FIX.4.4", "D", NOS + "453=2|448=P1|447=D|452=1|"), MessageValidator.INCORRECT_NUM_IN_GROUP, 453);
+        assertReject(v, decode("FIX.4.4", "D", NOS + "453=1|447=D|448=P1|452=1|"),
+            MessageValidator.GROUP_FIELDS_OUT_OF_ORDER, 447);
+    }
+
+    @Test
+    void shouldTurnEachCheckOffWithItsSwitch()
+    {
+        assertEquals(MessageValidator.VALID, new MessageValidator(FIX44, new Validation().enabled(false))
+            .validate(decode("FIX.4.4", "ZZ", NOS + "4999=X|55=MSFT|")));
+        assertEquals(MessageValidator.VALID, new MessageValidator(FIX44, new Validation().allowUnknownFields(true))
+            .validate(decode("FIX.4.4", "D", NOS + "4999=X|")));
+        assertEquals(MessageValidator.VALID, new MessageValidator(FIX44, new Validation().checkUserDefinedFields(false))
+            .validate(decode("FIX.4.4", "D", NOS + "5001=X|")));
+        assertReject(new MessageValidator(FIX44, new Validation()), decode("FIX.4.4", "D", NOS + "5001=X|"),
+            MessageValidator.INVALID_TAG_NUMBER, 5001);
+        assertEquals(MessageValidator.VALID, new MessageValidator(FIX44, new Validation().checkFieldOrder(false))
+            .validate(decode("FIX.4.4", "D", NOS + "97=N|")));
+        assertEquals(MessageValidator.VALID, new MessageValidator(FIX44, new Validation().checkFieldValues(false))
+            .validate(decode("FIX.4.4", "D", NOS.replace("54=1", "54=Z").replace("38=100", "38=x"))));
+        final MessageValidator onlyOrders = new MessageValidator(FIX44, new Validation().supportedMsgTypes("D"));
+        assertEquals(MessageValidator.VALID, onlyOrders.validate(decode("FIX.4.4", "D", NOS)));
+        assertEquals(MessageValidator.VALID, onlyOrders.validate(decode("FIX.4.4", "1", "112=T|")), "admin always");
+        assertEquals(MessageValidator.UNSUPPORTED_MSG_TYPE,
+            onlyOrders.validate(decode("FIX.4.4", "7", "2=AD1|5=N|4=B|55=INTC|53=100|")));
+        assertEquals("Unsupported Message Type", onlyOrders.text());
+        assertEquals(MessageValidator.VALID, new MessageValidator(FIX44, new Validation().checkGroupFieldOrder(false))
+            .validate(decode("FIX.4.4", "D", NOS + "453=1|447=D|448=P1|452=1|")));
+    }
+
+    @Test
+    void shouldLoadEveryVersionAndFixt()
+    {
+        final DataDictionary fix42 = DataDictionary.fromClasspath("FIX42.xml");
+        assertEquals("FIX.4.2", fix42.beginString());
+        assertEquals(MessageValidator.VALID, new MessageValidator(fix42, new Validation())
+            .validate(decode("FIX.4.2", "D", NOS.replace("60=20261202-01:02:03.456", "60=20261202-01:02:03"))));
+        final DataDictionary fixt = DataDictionary.fixt("FIXT11.xml", "FIX50SP2.xml");
+        assertEquals("FIXT.1.1", fixt.beginString());
+        assertTrue(fixt.isMsgType("A") && fixt.isMsgType("D") && fixt.isField(1137));
+        final MessageValidator v = new MessageValidator(fixt, new Validation());
+        assertEquals(MessageValidator.VALID, v.validate(decode("FIXT.1.1", "D", NOS)));
+        assertEquals(MessageValidator.VALID, v.validate(decode("FIXT.1.1", "A", "98=0|108=30|1137=9|")));
+        assertReject(v, decode("FIXT.1.1", "0", "55=INTC|"), MessageValidator.TAG_NOT_DEFINED_FOR_MSG_TYPE, 55);
+    }
+
+    @Test
+    void shouldLoadAUsersOwnFileWithCustomFieldsAndMessages() throws Exception
+    {
+        final Path dir = Tests.tempDir("dictionary");
+        try
+        {
+            final Path file = dir.resolve("custom.xml");
+            Files.writeString(file, String.join("\n",
+                "<fix major='4' minor='4'>",
+                " <header><field name='BeginString' required='Y'/><field name='BodyLength' required='Y'/>",
+                "  <field name='MsgType' required='Y'/><field name='SenderCompID' required='Y'/>",
+                "  <field name='TargetCompID' required='Y'/><field name='MsgSeqNum' required='Y'/>",
+                "  <field name='SendingTime' required='Y'/></header>",
+                " <trailer><field name='CheckSum' required='Y'/></trailer>",
+                " <messages><message name='Ping' msgtype='U1' msgcat='app'>",
+                "  <field name='PingColour' required='Y'/></message></messages>",
+                " <components/>",
+                " <fields>",
+                "  <field number='8' name='BeginString' type='STRING'/><field number='9' name='BodyLength' type='LENGTH'/>",
+                "  <field number='35' name='MsgType' type='STRING'/><field number='49' name='SenderCompID' type='STRING'/>",
+                "  <field number='56' name='TargetCompID' type='STRING'/><field number='34' name='MsgSeqNum' type='SEQNUM'/>",
+                "  <field number='52' name='SendingTime' type='UTCTIMESTAMP'/><field number='10' name='CheckSum' type='STRING'/>",
+                "  <field number='7001' name='PingColour' type='CHAR'><value enum='R' description='RED'/>",
+                "   <value enum='G' description='GREEN'/></field>",
+                " </fields>",
+                "</fix>"));
+            final DataDictionary custom = DataDictionary.fromFile(file);
+            final MessageValidator v = new MessageValidator(custom, new Validation());
+            assertEquals(MessageValidator.VALID, v.validate(decode("FIX.4.4", "U1", "7001=G|")));
+            assertReject(v, decode("FIX.4.4", "U1", "7001=B|"), MessageValidator.VALUE_INCORRECT, 7001);
+            assertReject(v, decode("FIX.4.4", "U1", ""), MessageValidator.REQUIRED_TAG_MISSING, 7001);
+            assertReject(v, decode("FIX.4.4", "D", NOS), MessageValidator.INVALID_MSG_TYPE, 35);
+
+            Files.writeString(file, "<nofix/>");
+            final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+                () -> DataDictionary.fromFile(file));
+            assertTrue(ex.getMessage().contains(file.toString()), ex.getMessage());
+        }
+        finally
+        {
+            Tests.deleteRecursively(dir);
+        }
+        final IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+            () -> DataDictionary.fromClasspath("FIX99.xml"));
+        assertTrue(missing.getMessage().contains("FIX99.xml"), missing.getMessage());
+    }
+
+    @Test
+    void shouldValidateWithoutAllocating()
+    {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        final long threadId = Thread.currentThread().getId();
+        final MessageValidator v = new MessageValidator(FIX44, new Validation());
+        final FixDecoder bad = new FixDecoder();
+        final UnsafeBuffer badBuffer = new UnsafeBuffer(new byte[256]);
+        final FixDecoder sample = decode("FIX.4.4", "D", NOS.replace("54=1", "54=Z"));
+        badBuffer.putBytes(0, sample.buffer(), 0, sample.length());
+        assertEquals(FixDecoder.OK, bad.wrap(badBuffer, 0, sample.length()));
+        // decode() rewraps the test's one decoder: wrap the good message last
+        final FixDecoder goodAgain = decode("FIX.4.4", "D", NOS + "453=2|448=P1|447=D|452=1|448=P2|447=D|452=3|");
+        for (int i = 0; i < 100_000; i++)
+        {
+            v.validate(goodAgain);
+            v.validate(bad);
+        }
+        final long before = threads.getThreadAllocatedBytes(threadId);
+        int rejects = 0;
+        for (int i = 0; i < 100_000; i++)
+        {
+            rejects += v.validate(goodAgain) == MessageValidator.VALID ? 0 : 1;
+            rejects += v.validate(bad) == MessageValidator.VALUE_INCORRECT ? 1 : 0;
+        }
+        final long allocated = threads.getThreadAllocatedBytes(threadId) - before;
+        assertEquals(100_000, rejects);
+        // one allocating validation would cost at least 16 bytes x 200,000; a few hundred bytes once are the JIT's
+        // (a late compilation or deoptimisation of this loop records on the measuring thread)
+        assertTrue(allocated < 4_096, allocated + " bytes allocated by 200,000 validations");
+    }
+}
