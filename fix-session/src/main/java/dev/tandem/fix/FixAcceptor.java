@@ -26,6 +26,7 @@ public final class FixAcceptor implements Agent, AutoCloseable
     private final List<FixSession> sessions;
     private final int boundPort;
     private volatile AgentRunner runner;
+    private volatile boolean engineClosed;
     private volatile boolean closed;
 
     private FixAcceptor(final FixContext context)
@@ -184,7 +185,11 @@ public final class FixAcceptor implements Agent, AutoCloseable
     @Override
     public void onClose()
     {
-        engine.close();
+        if (!engineClosed)
+        {
+            engineClosed = true;
+            engine.close();
+        }
     }
 
     @Override
@@ -207,9 +212,8 @@ public final class FixAcceptor implements Agent, AutoCloseable
         {
             runner.close();
         }
-        else
-        {
-            onClose();
-        }
+        // a runner whose thread died of an Error may have ended without closing the agent: its thread is gone
+        // now, so close the engine (its listening port, its sockets) from here
+        onClose();
     }
 }

@@ -6,6 +6,7 @@ import dev.tandem.fix.codec.Tags;
 import dev.tandem.journal.LogRateLimiter;
 import dev.tandem.journal.ReleaseGate;
 import org.agrona.CloseHelper;
+import org.agrona.LangUtil;
 import org.agrona.concurrent.ManyToOneConcurrentLinkedQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -921,16 +922,47 @@ final class FixEngine
 
     void close()
     {
+        // the listening port first, and every socket whatever the sessions' goodbyes run into (on a full disk a
+        // journal append faults with an InternalError): a closed engine must never keep its port open
+        CloseHelper.quietClose(serverChannel);
+        Throwable failure = null;
         for (final FixSession session : sessions)
         {
-            session.disconnect("engine closed");
+            try
+            {
+                session.disconnect("engine closed");
+            }
+            catch (final Throwable ex)
+            {
+                failure = firstOf(failure, ex);
+            }
         }
         for (int i = connections.size() - 1; i >= 0; i--)
         {
-            closeConnection(connections.get(i), "engine closed");
+            try
+            {
+                closeConnection(connections.get(i), "engine closed");
+            }
+            catch (final Throwable ex)
+            {
+                failure = firstOf(failure, ex);
+            }
         }
         connecting = null;
-        CloseHelper.quietClose(serverChannel);
         CloseHelper.quietClose(selector);
+        if (failure != null)
+        {
+            LangUtil.rethrowUnchecked(failure);
+        }
+    }
+
+    private static Throwable firstOf(final Throwable first, final Throwable next)
+    {
+        if (first == null)
+        {
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
     }
 }

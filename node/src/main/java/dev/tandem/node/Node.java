@@ -302,6 +302,10 @@ public final class Node implements NodeStatus, AutoCloseable
             CloseHelper.quietClose(standby);
             CloseHelper.quietClose(sourceRunner);
             CloseHelper.quietClose(sinkRunner);
+            // an agent thread that died of an Error may have ended without closing its agent: close them from here
+            // (idempotent), so their listening ports close whatever ended their threads
+            CloseHelper.quietClose(source);
+            CloseHelper.quietClose(sink);
             if (exit)
             {
                 System.exit(EXIT_FAILED);

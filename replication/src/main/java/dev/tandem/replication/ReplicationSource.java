@@ -705,8 +705,9 @@ public final class ReplicationSource implements Agent, AutoCloseable
             return;
         }
         closed = true;
-        detach(CloseReason.SHUTDOWN, "source shutting down");
+        // the listening port first, whatever the goodbye to the sink runs into
         listener.close();
+        detach(CloseReason.SHUTDOWN, "source shutting down");
         streamer.stop();
         LOG.info("Replication source on port {} closed", listener.port());
     }
