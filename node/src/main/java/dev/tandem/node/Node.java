@@ -563,17 +563,36 @@ public final class Node implements NodeStatus, AutoCloseable
         // what the old primary may have released without us: the sequence headroom to skip on a Logon without 789
         lossBoundAtActivation = sink.lossBoundEntries();
         final long newEpoch = Math.max(epochFile.epoch(), sink.sourceEpoch()) + 1;
+        // bind the onward replication port before anything irreversible: a port that cannot be had leaves this node
+        // Warm at its old epoch (the sink restarted, the activation tried again later), never a raised epoch that
+        // fences a primary which may still be alive while this node cannot serve
+        ReplicationSource hotSource = null;
+        if (config.replication().listenWhenHot() != null)
+        {
+            try
+            {
+                hotSource = new ReplicationSource(
+                    config.replication().hotSourceContext(config.nodeId(), newEpoch).conclude(), journal);
+            }
+            catch (final RuntimeException ex)
+            {
+                reason = "activation failed, still Warm at epoch " + epochFile.epoch() + ": " + ex.getMessage();
+                LOG.warn("{}: {}", config.name(), reason);
+                events.accept("TANDEM WARM node=" + config.name() + " epoch=" + epochFile.epoch() + " why=\"" +
+                    reason + "\"");
+                startSink();
+                return;
+            }
+        }
         epochFile.store(newEpoch);
         standby.close();
         standby = null;
         try
         {
             ReleaseGate gate = ReleaseGate.OPEN;
-            if (config.replication().listenWhenHot() != null)
+            if (hotSource != null)
             {
                 // replicate onward: the old primary can rejoin as this node's secondary
-                final ReplicationSource hotSource = new ReplicationSource(
-                    config.replication().hotSourceContext(config.nodeId(), newEpoch).conclude(), journal);
                 gate = hotSource.newReleaseGate();
                 sourceRunner = new AgentRunner(idle(), errorHandler("replication source"), null, hotSource);
                 AgentRunner.startOnThread(sourceRunner);

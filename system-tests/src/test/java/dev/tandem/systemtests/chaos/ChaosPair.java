@@ -15,6 +15,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -303,24 +304,43 @@ final class ChaosPair implements AutoCloseable
             "  admin: { listen: \"127.0.0.1:" + node.adminPort + "\" },\n";
     }
 
-    /** Ports free now on loopback, all distinct (held open together while they are chosen). */
+    /** Below the kernel's ephemeral range (32768-60999 by default on Linux). */
+    private static final int FIXED_PORT_LOW = 10_000;
+    private static final int FIXED_PORT_HIGH = 32_000;
+
+    /**
+     * Ports free now on loopback, all distinct (held open together while they are chosen), picked at random below
+     * the kernel's ephemeral range: a node keeps its ports across restarts, and a port from the ephemeral range,
+     * once released, can be taken meanwhile as the local port of an outgoing connection (the proxies' own), which
+     * made a node's activation fail to bind its replication port.
+     */
     private static int[] freePorts(final int count)
     {
         final List<ServerSocket> sockets = new ArrayList<>();
         try
         {
             final int[] ports = new int[count];
-            for (int i = 0; i < count; i++)
+            int found = 0;
+            for (int attempt = 0; found < count; attempt++)
             {
-                final ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                sockets.add(socket);
-                ports[i] = socket.getLocalPort();
+                if (attempt == 10_000)
+                {
+                    throw new IllegalStateException("no " + count + " free loopback ports between " + FIXED_PORT_LOW +
+                        " and " + FIXED_PORT_HIGH);
+                }
+                final int port = ThreadLocalRandom.current().nextInt(FIXED_PORT_LOW, FIXED_PORT_HIGH);
+                try
+                {
+                    final ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress());
+                    sockets.add(socket);
+                    ports[found++] = port;
+                }
+                catch (final IOException taken)
+                {
+                    // in use: draw another
+                }
             }
             return ports;
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
         }
         finally
         {
