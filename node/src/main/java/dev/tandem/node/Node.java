@@ -70,6 +70,8 @@ public final class Node implements NodeStatus, AutoCloseable
     private final SessionLagTracker lag = new SessionLagTracker();
     /** One WARN a minute while the replica lags: the state is on /health and /metrics all along. */
     private final LogRateLimiter lagLog = new LogRateLimiter(1, TimeUnit.MINUTES.toNanos(1));
+    /** An activation that cannot bind is tried again after every lease wait: one WARN in ten seconds is enough. */
+    private final LogRateLimiter activationLog = new LogRateLimiter(1, TimeUnit.SECONDS.toNanos(10));
     private long nextLagCheckNs;
     private volatile String lagDegraded = "";
     private final String fixHost;
@@ -577,7 +579,10 @@ public final class Node implements NodeStatus, AutoCloseable
             catch (final RuntimeException ex)
             {
                 reason = "activation failed, still Warm at epoch " + epochFile.epoch() + ": " + ex.getMessage();
-                LOG.warn("{}: {}", config.name(), reason);
+                if (activationLog.tryAcquire(nanoClock.nanoTime()))
+                {
+                    LOG.warn("{}: {} ({} similar suppressed)", config.name(), reason, activationLog.takeSuppressed());
+                }
                 events.accept("TANDEM WARM node=" + config.name() + " epoch=" + epochFile.epoch() + " why=\"" +
                     reason + "\"");
                 startSink();
