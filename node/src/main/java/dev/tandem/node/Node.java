@@ -562,6 +562,8 @@ public final class Node implements NodeStatus, AutoCloseable
         // beginActivation stopped the sink: this thread owns the journal
         CloseHelper.quietClose(sinkRunner);
         sinkRunner = null;
+        // where this node takes over: the replica's last entry, read before the FIX acceptor can append to it
+        final long takeOverPosition = journal.lastPosition();
         // what the old primary may have released without us: the sequence headroom to skip on a Logon without 789
         lossBoundAtActivation = sink.lossBoundEntries();
         final long newEpoch = Math.max(epochFile.epoch(), sink.sourceEpoch()) + 1;
@@ -626,11 +628,11 @@ public final class Node implements NodeStatus, AutoCloseable
         activations++;
         activationTookMs = TimeUnit.NANOSECONDS.toMillis(nanoClock.nanoTime() - startNs);
         reason = "activated: " + why;
-        LOG.warn("{} is Hot at epoch {} ({}); journal at position {}, took {} ms; the old primary may have " +
-            "released up to {} journal entries this node lacks", config.name(), newEpoch, why, journal.lastPosition(),
+        LOG.warn("{} is Hot at epoch {} ({}); took over at journal position {}, took {} ms; the old primary may " +
+            "have released up to {} journal entries this node lacks", config.name(), newEpoch, why, takeOverPosition,
             activationTookMs, lossBoundAtActivation);
-        events.accept("TANDEM HOT node=" + config.name() + " epoch=" + newEpoch + " position=" +
-            journal.lastPosition() + " tookMs=" + activationTookMs +
+        events.accept("TANDEM HOT node=" + config.name() + " epoch=" + newEpoch + " position=" + takeOverPosition +
+            " tookMs=" + activationTookMs +
             (source != null ? " replication=" + source.port() : "") + " why=\"" + why + "\"");
         fencingProbe = FencingProbe.start(config, newEpoch, errorHandler("fencing probe"));
     }
