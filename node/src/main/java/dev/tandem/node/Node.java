@@ -451,8 +451,27 @@ public final class Node implements NodeStatus, AutoCloseable
                 nowMs - TimeUnit.NANOSECONDS.toMillis(nanoClock.nanoTime() - lastNs);
             if (config.activation().shouldActivate(nowMs, lastHeardMs))
             {
+                if (!sink.heldCatchUpTarget())
+                {
+                    // the primary's loss window counts from the catch-up target while this node catches up: taking
+                    // over from here could lose more than the announced bound, so only an operator may force it
+                    reason = "not activating by itself: still catching up (at position " + journal.lastPosition() +
+                        " of " + sink.catchUpTargetPosition() + "); the admin API can force an activation";
+                    if (activationLog.tryAcquire(nanoClock.nanoTime()))
+                    {
+                        LOG.warn("{}: {} ({} similar suppressed)", config.name(), reason,
+                            activationLog.takeSuppressed());
+                    }
+                    return 0;
+                }
                 why = config.activation().name() + ": " + config.activation().reason();
             }
+        }
+        else if (!sink.heldCatchUpTarget())
+        {
+            LOG.warn("{}: activation forced by the operator while catching up: at position {} of {}; the entries " +
+                "between were never replicated here", config.name(), journal.lastPosition(),
+                sink.catchUpTargetPosition());
         }
         if (why != null)
         {

@@ -15,8 +15,10 @@ import org.agrona.concurrent.NanoClock;
  * yet, a node just turned Hot whose new secondary has not joined) there is no lease to lose: unacknowledged positions
  * are released as the strategy says, counted as unprotected.</li>
  * <li><b>The loss window.</b> While the lease holds, a released unacknowledged position may run at most
- * {@code maxUnackedEntries} ahead of the acknowledged one; at the limit the gate waits. A failover can therefore lose
- * at most that many entries, and the secondary knows the number (the source announces it in the handshake).</li>
+ * {@code maxUnackedEntries} ahead of the acknowledged one, or of the catch-up target announced to the sink if that
+ * is further (a sink does not activate by itself before it holds its catch-up target, so a secondary catching up a
+ * long backlog does not stall the primary); at the limit the gate waits. A failover can therefore lose at most that
+ * many entries, and the secondary knows the number (the source announces it in the handshake).</li>
  * </ol>
  * An acknowledged position is always released: the secondary holds it, whatever happens next.
  * <p>
@@ -77,7 +79,7 @@ final class LeaseGate implements ReleaseGate
         }
         if (clock.nanoTime() - counters.leaseExpiryNs() < 0)
         {
-            if (position - acked > maxUnackedEntries)
+            if (position - Math.max(acked, counters.lossWindowFloor()) > maxUnackedEntries)
             {
                 if (!holdingForLossWindow)
                 {

@@ -540,6 +540,17 @@ public final class ReplicationSink implements Agent, AutoCloseable
         return state == State.STREAMING && appender.lastAppendedPosition() < catchUpTargetPosition;
     }
 
+    /**
+     * False while this node does not yet hold the source's last position announced in the latest welcome, connected
+     * or not. The source's loss window counts from that position while the sink catches up, so a node activating
+     * before it holds it could lack more than the announced loss bound: activation modes must not activate it by
+     * themselves (an operator may still force it). True before any welcome. Any thread.
+     */
+    public boolean heldCatchUpTarget()
+    {
+        return appender.lastAppendedPosition() >= catchUpTargetPosition;
+    }
+
     /** Sessions established so far. */
     public long sessions()
     {

@@ -364,7 +364,7 @@ public final class ReplicationSource implements Agent, AutoCloseable
         out.putLong(at + WELCOME_LOSS_BOUND_OFFSET, context.lossBoundEntries(), ORDER);
         active.commit(at, WELCOME_LENGTH);
         lastSentNs = nowNs;
-        counters.onWelcomed();
+        counters.onWelcomed(ourLast);
         LOG.info("Replication sink node {} (epoch {}) attached from {}: resuming at position {}, source at {}; " +
             "lease {} ms, loss bound {} entries", peer.sinkNodeId, peer.sinkEpoch, peer.remote, peer.nextPosition,
             ourLast, peer.leaseMs, context.lossBoundEntries());

@@ -27,6 +27,7 @@ final class SourceCounters implements AckProgress
     private volatile boolean holdingForLossWindow;
 
     private volatile boolean sinkAttached;
+    private volatile long lossWindowFloor;
     private volatile long sentPosition;
     private volatile long ackedPosition;
     private volatile long bytesSent;
@@ -45,9 +46,13 @@ final class SourceCounters implements AckProgress
         ackedPosition = Math.max(ackedPosition, sinkLast);
     }
 
-    /** The welcome went out: the sink counts as attached from now on. */
-    void onWelcomed()
+    /**
+     * The welcome went out: the sink counts as attached from now on. {@code catchUpTargetPosition} is the source's
+     * last position announced in it: the sink activates by itself only once it holds that far.
+     */
+    void onWelcomed(final long catchUpTargetPosition)
     {
+        lossWindowFloor = Math.max(lossWindowFloor, catchUpTargetPosition);
         sinkSessions = sinkSessions + 1;
         sinkAttached = true;
     }
@@ -110,6 +115,17 @@ final class SourceCounters implements AckProgress
             leaseRenewals = leaseRenewals + 1;
             everLeased = true;
         }
+    }
+
+    /**
+     * Where the loss window counts from, besides the acknowledged position: the newest catch-up target announced to
+     * a sink. A sink never activates by itself before it holds its catch-up target, so while it catches up a failover
+     * can lose at most the window beyond that target, not beyond what it has acknowledged so far; and the primary
+     * keeps trading while a secondary with a long backlog catches up.
+     */
+    long lossWindowFloor()
+    {
+        return lossWindowFloor;
     }
 
     /** When the lease the secondary granted expires, on the source's nano clock; earlier than now = no lease. */

@@ -321,6 +321,47 @@ class LeaseTest
         assertEquals(0, sink2.lossBoundEntries());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = { "NeverTimesOut", "BoundedWait" })
+    void shouldKeepReleasingWhileASecondaryCatchesUpABacklogLongerThanTheLossWindow(final String name)
+    {
+        final long window = 100;
+        final int backlog = 2_000;
+        final Journal primary = fixture.closeLater(openJournal(fixture.newDir("primary")));
+        final Journal replica = fixture.closeLater(openJournal(fixture.newDir("replica")));
+        // a day of trading the secondary has not seen yet (it was restarted, or is new): twenty windows of it
+        fixture.append(primary, 1, backlog, 1_000);
+        final ReplicationSource source = fixture.closeLater(fixture.track(new ReplicationSource(
+            sourceContext().ackStrategy(strategy(name)).maxUnackedEntries(window).nanoClock(() -> nowNs), primary)));
+        final ReplicationSink sink = fixture.closeLater(new ReplicationSink(sinkContext(source.port())
+            .nanoClock(() -> nowNs).leaseMs(LEASE_MS).leaseMarginMs(MARGIN_MS), replica));
+        final ReleaseGate gate = source.newReleaseGate();
+        final Runnable both = () ->
+        {
+            nowNs += MS;
+            source.doWork();
+            sink.doWork();
+        };
+        stepUntil("lease granted", both, () -> source.leaseValid(nowNs) && source.ackedPosition() > 0);
+        assertTrue(source.ackedPosition() < backlog - window, "still catching up: acked " + source.ackedPosition());
+        assertFalse(sink.heldCatchUpTarget(), "the sink knows it may not activate by itself yet");
+        assertEquals(backlog, sink.catchUpTargetPosition());
+
+        // trading goes on during the catch-up: a new message is released on the lease, not held for the backlog
+        fixture.append(primary, 1, 1, 100);
+        assertEquals(ReleaseGate.RELEASE, gate.check(backlog + 1, nowNs - 100 * MS, nowNs),
+            "released while the secondary catches up (acked " + source.ackedPosition() + ")");
+        // but never more than the window beyond the catch-up target, which the sink must hold before it may activate
+        fixture.append(primary, 1, (int)window, 100);
+        assertEquals(ReleaseGate.WAIT, gate.check(backlog + window + 1, nowNs - 100 * MS, nowNs),
+            "the loss window counts from the catch-up target");
+        assertTrue(source.ackedPosition() < backlog, "still catching up: acked " + source.ackedPosition());
+
+        stepUntil("caught up", both, () -> source.ackedPosition() >= backlog + window + 1);
+        assertTrue(sink.heldCatchUpTarget());
+        assertEquals(ReleaseGate.RELEASE, gate.check(backlog + window + 1, nowNs, nowNs));
+    }
+
     private static void stepUntil(final String what, final Runnable step, final BooleanSupplier condition)
     {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
