@@ -103,6 +103,9 @@ final class NodeMetrics
                 sink.ackedPosition());
             gauge(out, "tandem_replication_lag_entries", "entries the primary has and this node has not", id,
                 sink.lagEntries());
+            gauge(out, "tandem_replication_caught_up",
+                "1 once this node holds what the primary had when it attached: only then may it take over by itself",
+                id, sink.heldCatchUpTarget() ? 1 : 0);
             final long lastNs = sink.lastReceivedNs();
             gauge(out, "tandem_replication_silence_seconds", "time since the primary was last heard, -1 never", id,
                 lastNs == Long.MIN_VALUE ? -1 : (System.nanoTime() - lastNs) / 1e9);

@@ -38,6 +38,7 @@ final class ChaosPair implements AutoCloseable
     private static final Pattern APPENDED_POSITION =
         Pattern.compile("tandem_replication_appended_position\\{[^}]*} (\\d+)");
     private static final Pattern CONNECTED = Pattern.compile("tandem_replication_connected\\{[^}]*} 1");
+    private static final Pattern CAUGHT_UP = Pattern.compile("tandem_replication_caught_up\\{[^}]*} 1");
     /** How long a node JVM may take to print READY on a loaded 2-core machine. */
     private static final long READY_TIMEOUT_MS = 60_000;
     /**
@@ -231,10 +232,18 @@ final class ChaosPair implements AutoCloseable
         return metric(node, APPENDED_POSITION);
     }
 
-    /** Whether a secondary streams from its primary now. */
+    /**
+     * Whether a secondary streams from its primary now and holds what the primary had when it attached: until then
+     * it does not take over by itself, so the next fault waits for it.
+     */
     boolean replicating(final Node node)
     {
-        return node.alive() && CONNECTED.matcher(DemoCluster.http("GET", node.adminPort, "/metrics")).find();
+        if (!node.alive())
+        {
+            return false;
+        }
+        final String metrics = DemoCluster.http("GET", node.adminPort, "/metrics");
+        return CONNECTED.matcher(metrics).find() && CAUGHT_UP.matcher(metrics).find();
     }
 
     private static long metric(final Node node, final Pattern pattern)
