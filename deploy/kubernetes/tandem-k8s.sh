@@ -22,8 +22,9 @@
 # Environment (defaults in brackets): TANDEM_CONFIG_DIR [/etc/tandem/config] holds primary.yaml and secondary.yaml
 # (the ConfigMap); TANDEM_SECRETS_DIR [/etc/tandem/secrets] holds replication-secret and admin-token (the Secret);
 # TANDEM_DATA_DIR [/var/lib/tandem] is the persistent volume; TANDEM_RUN_DIR [/run/tandem] receives node.yaml;
-# TANDEM_PEER_SERVICE [tandem-peers] the headless Service; TANDEM_ADMIN_PORT [9780]; TANDEM_PEER_ADMIN overrides the
-# peer's admin host:port (tests); TANDEM_HOME [/opt/tandem] holds lib/ and tandem.args; TANDEM_JAVA_OPTS,
+# TANDEM_PEER_SERVICE [tandem-peers] the headless Service; TANDEM_PEER_HOST [<peer pod>.$TANDEM_PEER_SERVICE] the
+# peer's host name (another cluster domain; tests); TANDEM_ADMIN_PORT [9780]; TANDEM_PEER_ADMIN [peer host:admin port]
+# the peer's admin address (tests); TANDEM_HOME [/opt/tandem] holds lib/ and tandem.args; TANDEM_JAVA_OPTS,
 # TANDEM_LOG_LEVEL [warn] as for ./tandem; TANDEM_PEER_DNS_WAIT_SECONDS [600] how long a SECONDARY waits for the
 # peer's name to resolve before it exits 3 (the kubelet starts it again).
 set -euo pipefail
@@ -54,7 +55,7 @@ SET_NAME="${BASH_REMATCH[1]}"
 ORDINAL="${BASH_REMATCH[2]}"
 (( ORDINAL <= 1 )) || die 2 "pod '$POD' has ordinal $ORDINAL: a Tandem pair is ordinals 0 and 1 (replicas: 2)"
 PEER_POD="$SET_NAME-$(( 1 - ORDINAL ))"
-PEER_HOST="$PEER_POD.$PEER_SERVICE"
+PEER_HOST="${TANDEM_PEER_HOST:-$PEER_POD.$PEER_SERVICE}"
 PEER_ADMIN="${TANDEM_PEER_ADMIN:-$PEER_HOST:$ADMIN_PORT}"
 NODE_ID=$(( ORDINAL + 1 ))
 JOURNAL_DIR="$DATA_DIR/journal"
