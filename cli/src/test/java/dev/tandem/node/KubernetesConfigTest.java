@@ -2,7 +2,8 @@ package dev.tandem.node;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.tandem.journal.Persistence;
-import dev.tandem.replication.WaitForever;
+import dev.tandem.replication.BoundedWait;
+import dev.tandem.replication.WhenLeaseExpired;
 import dev.tandem.test.Tests;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -88,7 +89,9 @@ class KubernetesConfigTest
             assertEquals(Persistence.BUFFERED, primary.journal().persistence());
             assertEquals("0.0.0.0:9701", primary.replication().listen());
             assertEquals(secretsDir.resolve("replication-secret").toString(), primary.replication().secretFile());
-            assertInstanceOf(WaitForever.class, primary.replication().ackStrategy());
+            final BoundedWait ack = assertInstanceOf(BoundedWait.class, primary.replication().ackStrategy());
+            assertEquals(5, ack.timeoutMs());
+            assertEquals(WhenLeaseExpired.HOLD, primary.replication().whenLeaseExpired());
             assertEquals("0.0.0.0:9880", primary.fix().listen());
             assertEquals("0.0.0.0:9780", primary.admin().listen());
             assertEquals(secretsDir.resolve("admin-token").toString(), primary.admin().tokenFile());
@@ -106,7 +109,9 @@ class KubernetesConfigTest
             assertEquals("127.0.0.1:9701", secondary.replication().connect());
             assertEquals("0.0.0.0:9701", secondary.replication().listenWhenHot(),
                 "once Hot it serves replication on the port its peer dials whichever role it plays");
-            assertInstanceOf(WaitForever.class, secondary.replication().ackStrategyWhenHot());
+            assertEquals(ack.toString(), secondary.replication().ackStrategyWhenHot().toString(),
+                "the same strategy whichever pod is Hot");
+            assertEquals(WhenLeaseExpired.HOLD, secondary.replication().whenLeaseExpired());
             assertEquals(DivergencePolicy.SET_ASIDE, secondary.replication().onDivergence());
             assertEquals(300, assertInstanceOf(TryHeartbeat.class, secondary.activation()).delayMs());
             assertEquals("0.0.0.0:9880", secondary.fix().listen());
