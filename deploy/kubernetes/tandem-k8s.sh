@@ -2,7 +2,7 @@
 # Tandem's container entrypoint for a StatefulSet pair (installed in the image as /opt/tandem/bin/tandem-k8s).
 #
 #   tandem-k8s start          pick the role, render the node's YAML, exec the node (java becomes PID 1: SIGTERM
-#                             reaches its shutdown hook, which closes the node; exit 0)
+#                             reaches its shutdown hook, which closes the node; the JVM then exits 143)
 #   tandem-k8s role           print the role this pod would start in (PRIMARY or SECONDARY) and why, start nothing
 #   tandem-k8s render ROLE    print the node's YAML for ROLE with this pod's substitutions applied
 #   tandem-k8s ready          exit 0 only while the local node is Hot (accepts FIX): the readiness probe
