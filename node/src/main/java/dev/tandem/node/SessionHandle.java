@@ -1,5 +1,6 @@
 package dev.tandem.node;
 
+import dev.tandem.fix.codec.FixEncoder;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
@@ -89,6 +90,23 @@ public final class SessionHandle
         buffer.putBytes(index + 1 + msgTypeLength, body, bodyOffset, bodyLength);
         ring.commit(index);
         return SENT;
+    }
+
+    /**
+     * Queues a message whose body fields were put with a {@link FixEncoder} of the caller's own (one per thread),
+     * wrapped over the caller's buffer and not finished: {@code encoder.wrap(buffer, 0, buffer.capacity())
+     * .putAscii(11, clOrdId)...}, then {@code send("8", encoder)}.
+     *
+     * @return as {@link #send(CharSequence, DirectBuffer, int, int)}; {@link #TOO_LARGE} when a put overflowed.
+     */
+    public int send(final CharSequence msgType, final FixEncoder fields)
+    {
+        if (fields.overflow())
+        {
+            return TOO_LARGE;
+        }
+        final int bodyOffset = fields.messageOffset() + FixEncoder.HEADER_RESERVE;
+        return send(msgType, fields.buffer(), bodyOffset, fields.position() - bodyOffset);
     }
 
     /** Whether the session is logged on now (it may change before the next send). Any thread. */
