@@ -1,17 +1,8 @@
 package com.acme.gateway;
 
-/** The firm's pre-trade check: orders whose ClOrdID starts with the review prefix wait for a human. */
-public final class RiskCheck
+/** The firm's pre-trade check. */
+@FunctionalInterface
+public interface RiskCheck
 {
-    private final String reviewPrefix;
-
-    public RiskCheck(final String reviewPrefix)
-    {
-        this.reviewPrefix = reviewPrefix;
-    }
-
-    public boolean passes(final String clOrdId)
-    {
-        return reviewPrefix.isEmpty() || !clOrdId.startsWith(reviewPrefix);
-    }
+    boolean passes(String clOrdId);
 }
