@@ -57,18 +57,18 @@ class OrderGatewaySystemTest
             final Path secret = dir.resolve("secret");
             Files.writeString(secret, "0123456789abcdef0123456789abcdef", StandardCharsets.US_ASCII);
             final ChildJvm primary = ChildJvm.start("primary", GatewayMain.class, List.of(),
-                write(dir, "primary.yaml", "{\n  reviewPrefix: \"" + HELD + "\",\n  tandem: {\n" +
+                write(dir, "primary.yaml", "reviewPrefix: \"" + HELD + "\"\ntandem: {\n" +
                 "    role: PRIMARY,\n    journal: { dir: " + quote(dir.resolve("primary")) + " },\n" +
                 "    replication: { listen: \"127.0.0.1:0\", clusterName: acme, secretFile: " + quote(secret) +
-                ", ackStrategy: !WaitForever { } },\n" + fixAndAdmin() + "  }\n}\n").toString());
+                ", ackStrategy: !WaitForever { } },\n" + fixAndAdmin() + "}\n").toString());
             closeables.add(primary);
             final String primaryReady = primary.awaitLine("TANDEM READY", Duration.ofSeconds(60));
             final ChildJvm secondary = ChildJvm.start("secondary", GatewayMain.class, List.of(),
-                write(dir, "secondary.yaml", "{\n  tandem: {\n" +
+                write(dir, "secondary.yaml", "reviewPrefix: \"\"\ntandem: {\n" +
                 "    role: SECONDARY,\n    journal: { dir: " + quote(dir.resolve("secondary")) + " },\n" +
                 "    replication: { connect: \"127.0.0.1:" + NodeProcess.replicationPort(primaryReady) +
                 "\", clusterName: acme, secretFile: " + quote(secret) + " },\n" + fixAndAdmin() +
-                "    activation: !TryHeartbeat { delayMs: 500 }\n  }\n}\n").toString());
+                "    activation: !TryHeartbeat { delayMs: 500 }\n}\n").toString());
             closeables.add(secondary);
             final String secondaryReady = secondary.awaitLine("TANDEM READY", Duration.ofSeconds(60));
             final int secondaryAdmin = NodeProcess.adminPort(secondaryReady);
