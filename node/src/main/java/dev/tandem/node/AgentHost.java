@@ -129,6 +129,8 @@ abstract class AgentHost implements AutoCloseable
         /** How long a close from another thread waits for the duty cycle before closing the agent itself. */
         private static final long REMOVE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
         private static final Slot[] NONE = new Slot[0];
+        /** An invoking application that has not invoked for this long is taken as stopped. */
+        private static final long INVOKER_IDLE_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
         private final String name;
         private final AgentRunner runner;
@@ -256,9 +258,10 @@ abstract class AgentHost implements AutoCloseable
                 final Thread thread = runner.thread();
                 return !runner.isClosed() && (thread == null || thread.isAlive());
             }
-            // an invoking application: one that has not invoked for a second is taken as gone
+            // an invoking application: one that has not invoked for 100 ms is taken as stopped (safe either way: a
+            // pass that starts later sees REMOVE_REQUESTED, and whoever moves the slot to CLOSING closes it, once)
             return !invoker.isClosed() && (dutyThread != null ||
-                (lastDutyThread != null && System.nanoTime() - lastPassNs < TimeUnit.SECONDS.toNanos(1)));
+                (lastDutyThread != null && System.nanoTime() - lastPassNs < INVOKER_IDLE_NS));
         }
 
         private void closeSlot(final Slot slot)
