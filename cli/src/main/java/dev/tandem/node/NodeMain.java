@@ -92,14 +92,15 @@ public final class NodeMain
             err.println("usage: node --config FILE.yaml");
             return 2;
         }
-        final Node node;
+        final Tandem node;
         try
         {
-            node = Node.launch(NodeConfig.load(Path.of(args[1])), line ->
+            // the standalone node is the library's facade plus a YAML file
+            node = Tandem.launch(TandemContext.load(Path.of(args[1])).eventLines(line ->
             {
                 out.println(line);
                 out.flush();
-            });
+            }));
         }
         catch (final ConfigException ex)
         {

@@ -7,6 +7,7 @@ import dev.tandem.fix.FixSession;
 import dev.tandem.journal.Journal;
 import dev.tandem.journal.ReleaseGate;
 import org.agrona.DirectBuffer;
+import org.agrona.ErrorHandler;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.NanoClock;
 import org.slf4j.Logger;
@@ -76,37 +77,73 @@ final class FixEndpoints
         }
     }
 
-    static FixEndpoint start(
-        final NodeConfig config,
-        final Journal journal,
-        final ReleaseGate gate,
-        final String host,
-        final int port,
-        final EpochClock epochClock,
-        final NanoClock nanoClock,
-        final boolean activation,
-        final int lostOutboundBound,
-        final org.agrona.ErrorHandler errorHandler)
+    /** What {@link #start(Context)} needs: the node's settings and what the node built for its FIX engine. */
+    static final class Context
     {
-        final FixApplication userApplication = application(config.application());
-        if (activation && userApplication instanceof RecoverableApplication)
+        final NodeConfig config;
+        final Journal journal;
+        final ReleaseGate gate;
+        final String host;
+        final int port;
+        final EpochClock epochClock;
+        final NanoClock nanoClock;
+        final boolean activation;
+        final int lostOutboundBound;
+        final ErrorHandler errorHandler;
+        final FixApplication application;
+        final AgentHost agents;
+        final SessionHandles handles;
+        final RecoveryHandler recoveryHandler;
+        final Correlation correlation;
+
+        Context(final NodeConfig config, final Journal journal, final ReleaseGate gate, final String host,
+            final int port, final EpochClock epochClock, final NanoClock nanoClock, final boolean activation,
+            final int lostOutboundBound, final ErrorHandler errorHandler, final FixApplication application,
+            final AgentHost agents, final SessionHandles handles, final RecoveryHandler recoveryHandler,
+            final Correlation correlation)
         {
-            ((RecoverableApplication)userApplication).onActivation(journal);
+            this.config = config;
+            this.journal = journal;
+            this.gate = gate;
+            this.host = host;
+            this.port = port;
+            this.epochClock = epochClock;
+            this.nanoClock = nanoClock;
+            this.activation = activation;
+            this.lostOutboundBound = lostOutboundBound;
+            this.errorHandler = errorHandler;
+            this.application = application;
+            this.agents = agents;
+            this.handles = handles;
+            this.recoveryHandler = recoveryHandler;
+            this.correlation = correlation;
         }
-        final CountingApplication application = new CountingApplication(userApplication);
+    }
+
+    static FixEndpoint start(final Context ctx)
+    {
+        final NodeConfig config = ctx.config;
+        final FixApplication userApplication = ctx.application;
+        if (ctx.activation && userApplication instanceof RecoverableApplication)
+        {
+            ((RecoverableApplication)userApplication).onActivation(ctx.journal);
+        }
+        final CountingApplication application = new CountingApplication(userApplication, ctx.handles,
+            ctx.recoveryHandler == null ? null : new Recovery(ctx.journal, ctx.recoveryHandler, ctx.correlation,
+            config.fix().sessions().size()));
         final FixContext context = new FixContext()
-            .bindAddress(host)
-            .port(port)
-            .journal(journal)
-            .releaseGate(gate)
+            .bindAddress(ctx.host)
+            .port(ctx.port)
+            .journal(ctx.journal)
+            .releaseGate(ctx.gate)
             .application(application)
-            .epochClock(epochClock)
-            .nanoClock(nanoClock)
+            .epochClock(ctx.epochClock)
+            .nanoClock(ctx.nanoClock)
             .agentName("tandem-fix-" + config.name())
             .maxPendingConnections(config.fix().maxPendingConnections())
             .maxPendingPerAddress(config.fix().maxPendingPerAddress())
-            .lostOutboundBound(lostOutboundBound)
-            .errorHandler(errorHandler)
+            .lostOutboundBound(ctx.lostOutboundBound)
+            .errorHandler(ctx.errorHandler)
             .logonsEnabled(true);
         for (final SessionConfig session : config.fix().sessions())
         {
@@ -126,21 +163,57 @@ final class FixEndpoints
         {
             throw new ConfigException("fix: " + ex.getMessage(), ex);
         }
-        acceptor.start();
-        LOG.info("FIX acceptor of {} listening on {}:{} for {}", config.name(), host, acceptor.boundPort(),
+        final AgentHost.Hosted hosted = ctx.agents.start(acceptor, ctx.errorHandler, false);
+        LOG.info("FIX acceptor of {} listening on {}:{} for {}", config.name(), ctx.host, acceptor.boundPort(),
             config.fix().sessions());
-        return new AcceptorEndpoint(acceptor, application);
+        return new AcceptorEndpoint(acceptor, hosted, application, ctx.handles);
     }
 
-    /** Counts sessions logged on around the user's application. Duty-cycle thread; counters any thread. */
+    /**
+     * Hands each session's unanswered inbound messages to the recovery handler at that session's first Logon on this
+     * acceptor (one acceptor per node start or activation). FIX engine's thread.
+     */
+    static final class Recovery
+    {
+        private final Journal journal;
+        private final RecoveryHandler handler;
+        private final UnansweredScan scan;
+        private final org.agrona.collections.LongHashSet recovered = new org.agrona.collections.LongHashSet();
+
+        Recovery(final Journal journal, final RecoveryHandler handler, final Correlation correlation,
+            final int sessions)
+        {
+            this.journal = journal;
+            this.handler = handler;
+            this.scan = new UnansweredScan(correlation);
+        }
+
+        void onLogon(final FixSession session)
+        {
+            if (recovered.add(session.sessionId()))
+            {
+                scan.scan(journal, session, handler);
+            }
+        }
+    }
+
+    /**
+     * Around the user's application: counts sessions logged on, keeps the session handles' logged-on flags, drains
+     * the send ring once per duty cycle and runs recovery at a session's first Logon. Duty-cycle thread; counters any
+     * thread.
+     */
     static final class CountingApplication implements FixApplication
     {
         private final FixApplication delegate;
+        private final SessionHandles handles;
+        private final Recovery recovery;
         private final AtomicInteger loggedOn = new AtomicInteger();
 
-        CountingApplication(final FixApplication delegate)
+        CountingApplication(final FixApplication delegate, final SessionHandles handles, final Recovery recovery)
         {
             this.delegate = delegate;
+            this.handles = handles;
+            this.recovery = recovery;
         }
 
         @Override
@@ -148,12 +221,19 @@ final class FixEndpoints
         {
             loggedOn.incrementAndGet();
             delegate.onLogon(session);
+            if (recovery != null)
+            {
+                // after the application's onLogon, before any new inbound message of the session
+                recovery.onLogon(session);
+            }
+            handles.onLogon(session);
         }
 
         @Override
         public void onLogout(final FixSession session)
         {
             loggedOn.decrementAndGet();
+            handles.onLogout(session);
             delegate.onLogout(session);
         }
 
@@ -172,19 +252,24 @@ final class FixEndpoints
         @Override
         public int doWork(final long nowNs)
         {
-            return delegate.doWork(nowNs);
+            return handles.drain() + delegate.doWork(nowNs);
         }
     }
 
     private static final class AcceptorEndpoint implements FixEndpoint
     {
         private final FixAcceptor acceptor;
+        private final AgentHost.Hosted hosted;
         private final CountingApplication application;
+        private final SessionHandles handles;
 
-        AcceptorEndpoint(final FixAcceptor acceptor, final CountingApplication application)
+        AcceptorEndpoint(final FixAcceptor acceptor, final AgentHost.Hosted hosted,
+            final CountingApplication application, final SessionHandles handles)
         {
             this.acceptor = acceptor;
+            this.hosted = hosted;
             this.application = application;
+            this.handles = handles;
         }
 
         @Override
@@ -196,6 +281,7 @@ final class FixEndpoints
         @Override
         public void refuseLogons(final String reason)
         {
+            handles.allLoggedOut();
             acceptor.logonsEnabled(false);
             acceptor.disconnectAll();
         }
@@ -247,6 +333,8 @@ final class FixEndpoints
         @Override
         public void close()
         {
+            handles.allLoggedOut();
+            hosted.close();
             acceptor.close();
         }
     }

@@ -11,8 +11,6 @@ import dev.tandem.replication.WaitForever;
 import dev.tandem.replication.WhenLeaseExpired;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
-import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemEpochClock;
@@ -61,6 +59,13 @@ public final class Node implements NodeStatus, AutoCloseable
 
     private final NodeConfig config;
     private final Consumer<String> events;
+    private final NodeListener listener;
+    private final ErrorHandler userErrorHandler;
+    private final AgentHost agents;
+    private final SessionHandles handles;
+    private final dev.tandem.fix.FixApplication application;
+    private final RecoveryHandler recoveryHandler;
+    private final Correlation correlation;
     private final EpochClock epochClock = SystemEpochClock.INSTANCE;
     private final NanoClock nanoClock = SystemNanoClock.INSTANCE;
     private volatile Journal journal;
@@ -77,14 +82,16 @@ public final class Node implements NodeStatus, AutoCloseable
     private final String fixHost;
 
     private volatile ReplicationSource source;
-    private AgentRunner sourceRunner;
+    private AgentHost.Hosted sourceRunner;
     private volatile ReplicationSink sink;
-    private AgentRunner sinkRunner;
+    private AgentHost.Hosted sinkRunner;
     private FencingProbe fencingProbe;
     private StandbyListener standby;
     private volatile FixEndpoint fix;
     private AdminServer admin;
-    private AgentRunner controlRunner;
+    private AgentHost.Hosted controlRunner;
+    /** Control thread: whether the replication peer was attached at the last look, for the listener. */
+    private boolean replicationConnected;
     private int fixPort;
 
     private volatile NodeMode mode = NodeMode.Stopped;
@@ -99,10 +106,16 @@ public final class Node implements NodeStatus, AutoCloseable
     private final AtomicBoolean failed = new AtomicBoolean();
     private JournalDirWatch dirWatch;
 
-    private Node(final NodeConfig config, final Consumer<String> events)
+    private Node(final TandemContext context)
     {
-        this.config = config;
-        this.events = events;
+        this.config = context.node();
+        this.events = context.eventLines();
+        this.listener = context.listener();
+        this.userErrorHandler = context.errorHandler();
+        this.application = context.application();
+        this.recoveryHandler = context.recoveryHandler();
+        this.correlation = context.correlation();
+        this.handles = new SessionHandles(config.fix().sessions());
         final InetSocketAddress fixListen = Addresses.parse("fix.listen", config.fix().listen(), true);
         this.fixHost = fixListen.getHostString();
         this.fixPort = fixListen.getPort();
@@ -117,6 +130,8 @@ public final class Node implements NodeStatus, AutoCloseable
             throw new ConfigException("journal.dir: '" + config.journal().dir() + "': " + oneLine(ex), ex);
         }
         this.dirWatch = new JournalDirWatch(Path.of(config.journal().dir()), nanoClock.nanoTime());
+        this.agents = AgentHost.create(context.threadingMode(), context.idleStrategy(), context.threadFactory(),
+            "tandem-" + config.name());
     }
 
     private static String oneLine(final Throwable ex)
@@ -134,7 +149,8 @@ public final class Node implements NodeStatus, AutoCloseable
     }
 
     /**
-     * Starts a node from a validated config.
+     * Starts a node from a config, with the application it names and the defaults of {@link TandemContext}: the
+     * same as {@code Tandem.launch(new TandemContext().node(config).eventLines(events)).node()}.
      *
      * @param events receives one line per life event (ready, activated, stale), for the console.
      * @throws ConfigException when the node may not start (another primary holds the same epoch, the lock is held,
@@ -142,8 +158,13 @@ public final class Node implements NodeStatus, AutoCloseable
      */
     public static Node launch(final NodeConfig config, final Consumer<String> events)
     {
-        config.validate();
-        final Node node = new Node(config, events);
+        return Tandem.launch(new TandemContext().node(config).eventLines(events)).node();
+    }
+
+    /** Starts a node from a concluded context (see {@link Tandem#launch(TandemContext)}). */
+    static Node launch(final TandemContext context)
+    {
+        final Node node = new Node(context);
         try
         {
             node.start();
@@ -168,9 +189,8 @@ public final class Node implements NodeStatus, AutoCloseable
         }
         lag.follow(journal, 1);
         admin = AdminServer.start(config.admin(), this);
-        controlRunner = new AgentRunner(new BackoffIdleStrategy(1, 1, 100_000, 1_000_000),
-            errorHandler("control agent"), null, new NodeControlAgent(this));
-        AgentRunner.startOnThread(controlRunner);
+        controlRunner = agents.start(new NodeControlAgent(this), errorHandler("control agent"), true);
+        notifyListener(() -> listener.onReady(this));
         events.accept("TANDEM READY node=" + config.name() + " role=" + config.role() + " mode=" + mode +
             " epoch=" + epochFile.epoch() + " fix=" + fixHost + ":" + fixPort +
             " admin=" + AdminServer.hostPort(admin.address()) +
@@ -206,8 +226,7 @@ public final class Node implements NodeStatus, AutoCloseable
             source = new ReplicationSource(
                 config.replication().sourceContext(config.nodeId(), epochFile.epoch()).conclude(), journal);
             gate = source.newReleaseGate();
-            sourceRunner = new AgentRunner(idle(), errorHandler("replication source"), null, source);
-            AgentRunner.startOnThread(sourceRunner);
+            sourceRunner = agents.start(source, errorHandler("replication source"), false);
         }
         if (peer != null && peer.epoch() > epochFile.epoch())
         {
@@ -220,8 +239,7 @@ public final class Node implements NodeStatus, AutoCloseable
             return;
         }
         // a primary (re)started on its own journal lost nothing it released: no headroom
-        fix = FixEndpoints.start(config, journal, gate, fixHost, fixPort, epochClock, nanoClock, false, 0,
-            errorHandler("FIX engine"));
+        fix = FixEndpoints.start(fixEndpointContext(gate, false, 0));
         fixPort = fix.port();
         mode = NodeMode.Hot;
     }
@@ -238,13 +256,29 @@ public final class Node implements NodeStatus, AutoCloseable
     {
         sink = new ReplicationSink(config.replication().sinkContext(config.nodeId(), epochFile.epoch()).conclude(),
             journal);
-        sinkRunner = new AgentRunner(idle(), errorHandler("replication sink"), null, sink);
-        AgentRunner.startOnThread(sinkRunner);
+        sinkRunner = agents.start(sink, errorHandler("replication sink"), false);
     }
 
-    private static BackoffIdleStrategy idle()
+    private FixEndpoints.Context fixEndpointContext(
+        final ReleaseGate gate, final boolean activation, final int lostOutboundBound)
     {
-        return new BackoffIdleStrategy(10, 10, 1_000, TimeUnit.MICROSECONDS.toNanos(500));
+        return new FixEndpoints.Context(config, journal, gate, fixHost, fixPort, epochClock, nanoClock, activation,
+            lostOutboundBound, errorHandler("FIX engine"), application, agents, handles, recoveryHandler,
+            correlation);
+    }
+
+    /** Calls the user's listener, handing what it throws to the user's error handler: a listener never stops us. */
+    void notifyListener(final Runnable call)
+    {
+        try
+        {
+            call.run();
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.error("{}: the NodeListener threw", config.name(), ex);
+            userErrorHandler.onError(ex);
+        }
     }
 
     /**
@@ -263,12 +297,14 @@ public final class Node implements NodeStatus, AutoCloseable
             if (fatal != null)
             {
                 LOG.error("{}: {} died: {}", config.name(), agent, fatal, throwable);
+                notifyListener(() -> listener.onAgentFailed(this, agent, throwable));
                 fail(agent + " died: " + fatal);
             }
             else
             {
                 LOG.error("{}: error on the {}", config.name(), agent, throwable);
             }
+            userErrorHandler.onError(throwable);
         };
     }
 
@@ -292,6 +328,7 @@ public final class Node implements NodeStatus, AutoCloseable
             exit ? " and exiting with " + EXIT_FAILED : ", staying up unhealthy (onFailure: STAY_UP)");
         events.accept("TANDEM FAILED node=" + config.name() + " epoch=" + epochFile.epoch() + " exit=" +
             (exit ? String.valueOf(EXIT_FAILED) : "none") + " why=\"" + why + "\"");
+        notifyListener(() -> listener.onFailed(this, why));
         final Thread closer = new Thread(() ->
         {
             final FixEndpoint endpoint = fix;
@@ -355,6 +392,7 @@ public final class Node implements NodeStatus, AutoCloseable
             lag.onAcked(source.ackedPosition());
             checkReplicaLag(System.nanoTime());
         }
+        work += watchReplicationPeer();
         final NodeMode current = mode;
         if (current == NodeMode.Warm)
         {
@@ -365,6 +403,29 @@ public final class Node implements NodeStatus, AutoCloseable
             work += hotWork();
         }
         return work;
+    }
+
+    /** Tells the listener when the replication peer attaches or goes. Control thread. */
+    private int watchReplicationPeer()
+    {
+        final ReplicationSource currentSource = source;
+        final ReplicationSink currentSink = sinkRunner == null ? null : sink;
+        final boolean connected = currentSource != null ? currentSource.sinkAttached() :
+            currentSink != null && currentSink.connected();
+        if (connected == replicationConnected)
+        {
+            return 0;
+        }
+        replicationConnected = connected;
+        if (connected)
+        {
+            notifyListener(() -> listener.onReplicationConnected(this));
+        }
+        else
+        {
+            notifyListener(() -> listener.onReplicationLost(this));
+        }
+        return 1;
     }
 
     /**
@@ -382,6 +443,7 @@ public final class Node implements NodeStatus, AutoCloseable
         nextLagCheckNs = nowNs + LAG_CHECK_INTERVAL_NS;
         final long entries = current.lagEntries();
         final long lagMs = TimeUnit.NANOSECONDS.toMillis(current.lagNs(nowNs));
+        final boolean wasLagging = !lagDegraded.isEmpty();
         final ReplicationConfig replication = config.replication();
         if (entries > replication.lagWarnEntries() || lagMs > replication.lagWarnMs())
         {
@@ -392,24 +454,28 @@ public final class Node implements NodeStatus, AutoCloseable
             {
                 LOG.warn("Replica lagging: {} ({} similar suppressed)", lagDegraded, lagLog.takeSuppressed());
             }
+            if (!wasLagging)
+            {
+                final String why = lagDegraded;
+                notifyListener(() -> listener.onReplicationLagging(this, why));
+            }
         }
         else if (!lagDegraded.isEmpty())
         {
             lagDegraded = "";
             LOG.info("Replica back within the lag thresholds: {} entries, {} ms", entries, lagMs);
+            notifyListener(() -> listener.onReplicationCaughtUp(this));
         }
     }
 
     /** A replication agent whose thread ended without being closed, whatever ended it. Control agent only. */
     private String deadAgent()
     {
-        if (sourceRunner != null && !sourceRunner.isClosed() && sourceRunner.thread() != null &&
-            !sourceRunner.thread().isAlive())
+        if (sourceRunner != null && sourceRunner.threadEnded())
         {
             return "the replication source's thread ended";
         }
-        if (sinkRunner != null && !sinkRunner.isClosed() && sinkRunner.thread() != null &&
-            !sinkRunner.thread().isAlive())
+        if (sinkRunner != null && sinkRunner.threadEnded())
         {
             return "the replication sink's thread ended";
         }
@@ -535,6 +601,8 @@ public final class Node implements NodeStatus, AutoCloseable
             LOG.error("{}: {}", config.name(), reason);
             events.accept("TANDEM STALE node=" + config.name() + " epoch=" + epochFile.epoch() + " why=\"" +
                 reason + "\"");
+            final String why = reason;
+            notifyListener(() -> listener.onStale(this, why));
             return;
         }
         final Path dir = Path.of(config.journal().dir()).toAbsolutePath().normalize();
@@ -559,6 +627,8 @@ public final class Node implements NodeStatus, AutoCloseable
             mode = NodeMode.Stale;
             LOG.error("{}: {}", config.name(), reason, ex);
             events.accept("TANDEM STALE node=" + config.name() + " epoch=" + theirEpoch + " why=\"" + reason + "\"");
+            final String why = reason;
+            notifyListener(() -> listener.onStale(this, why));
             return;
         }
         final EpochFile fresh = EpochFile.open(dir);
@@ -572,6 +642,8 @@ public final class Node implements NodeStatus, AutoCloseable
             config.name(), theirEpoch, refusal, ourLast, dir, aside);
         events.accept("TANDEM DIVERGED node=" + config.name() + " epoch=" + theirEpoch + " ourPosition=" + ourLast +
             " setAside=" + aside + " dir=" + dir + " why=\"" + refusal + "\"");
+        final Path setAside = aside;
+        notifyListener(() -> listener.onDiverged(this, setAside, refusal));
         startSink();
     }
 
@@ -606,6 +678,8 @@ public final class Node implements NodeStatus, AutoCloseable
                 }
                 events.accept("TANDEM WARM node=" + config.name() + " epoch=" + epochFile.epoch() + " why=\"" +
                     reason + "\"");
+                final String warmWhy = reason;
+                notifyListener(() -> listener.onWarm(this, warmWhy));
                 startSink();
                 return;
             }
@@ -620,12 +694,10 @@ public final class Node implements NodeStatus, AutoCloseable
             {
                 // replicate onward: the old primary can rejoin as this node's secondary
                 gate = hotSource.newReleaseGate();
-                sourceRunner = new AgentRunner(idle(), errorHandler("replication source"), null, hotSource);
-                AgentRunner.startOnThread(sourceRunner);
+                sourceRunner = agents.start(hotSource, errorHandler("replication source"), false);
                 source = hotSource;
             }
-            fix = FixEndpoints.start(config, journal, gate, fixHost, fixPort, epochClock, nanoClock, true,
-                Math.toIntExact(lossBoundAtActivation), errorHandler("FIX engine"));
+            fix = FixEndpoints.start(fixEndpointContext(gate, true, Math.toIntExact(lossBoundAtActivation)));
         }
         catch (final RuntimeException ex)
         {
@@ -637,6 +709,8 @@ public final class Node implements NodeStatus, AutoCloseable
             mode = NodeMode.Stale;
             LOG.error("{} could not turn Hot", config.name(), ex);
             events.accept("TANDEM STALE node=" + config.name() + " epoch=" + newEpoch + " why=\"" + reason + "\"");
+            final String staleWhy = reason;
+            notifyListener(() -> listener.onStale(this, staleWhy));
             return;
         }
         if (failed.get())
@@ -653,6 +727,7 @@ public final class Node implements NodeStatus, AutoCloseable
         events.accept("TANDEM HOT node=" + config.name() + " epoch=" + newEpoch + " position=" + takeOverPosition +
             " tookMs=" + activationTookMs +
             (source != null ? " replication=" + source.port() : "") + " why=\"" + why + "\"");
+        notifyListener(() -> listener.onHot(this, newEpoch, why));
         fencingProbe = FencingProbe.start(config, newEpoch, errorHandler("fencing probe"));
     }
 
@@ -690,6 +765,7 @@ public final class Node implements NodeStatus, AutoCloseable
         }
         LOG.error("{} goes Stale: {}", config.name(), why);
         events.accept("TANDEM STALE node=" + config.name() + " epoch=" + epochFile.epoch() + " why=\"" + why + "\"");
+        notifyListener(() -> listener.onStale(this, why));
     }
 
     // ---- NodeStatus -------------------------------------------------------------------------------------------
@@ -854,10 +930,23 @@ public final class Node implements NodeStatus, AutoCloseable
             activations, activationTookMs, standby == null ? 0 : standby.refused());
     }
 
+    /** The send ring and the session handles. */
+    SessionHandles sessionHandles()
+    {
+        return handles;
+    }
+
+    /** What runs the agents. */
+    AgentHost agentHost()
+    {
+        return agents;
+    }
+
     @Override
     public void close()
     {
         mode = NodeMode.Stopped;
+        handles.allLoggedOut();
         CloseHelper.quietClose(controlRunner);
         CloseHelper.quietClose(admin);
         CloseHelper.quietClose(fencingProbe);
@@ -865,6 +954,7 @@ public final class Node implements NodeStatus, AutoCloseable
         CloseHelper.quietClose(standby);
         CloseHelper.quietClose(sourceRunner);
         CloseHelper.quietClose(sinkRunner);
+        CloseHelper.quietClose(agents);
         CloseHelper.quietClose(lag);
         CloseHelper.quietClose(journal);
         config.activation().close();

@@ -40,7 +40,7 @@ public final class NodeConfig extends SelfDescribingMarshallable implements Stri
 
     private static final List<String> KEYS = List.of(
         "role", "nodeId", "journal", "replication", "fix", "application", "admin", "activation", "peerAdmin",
-        "onFailure");
+        "onFailure", "threading", "recovery");
 
     static
     {
@@ -60,6 +60,8 @@ public final class NodeConfig extends SelfDescribingMarshallable implements Stri
     private ActivationMode activation = new Manual();
     private String peerAdmin;
     private FailurePolicy onFailure = FailurePolicy.EXIT;
+    private ThreadingProfile threading = ThreadingProfile.BALANCED;
+    private Correlation recovery = Correlation.CL_ORD_ID_DEFAULT;
 
     /** Reads and validates a config file. */
     public static NodeConfig load(final Path file)
@@ -137,6 +139,12 @@ public final class NodeConfig extends SelfDescribingMarshallable implements Stri
                 case "onFailure":
                     onFailure = StrictYaml.enumValue("onFailure", in, FailurePolicy.class);
                     break;
+                case "threading":
+                    threading = StrictYaml.enumValue("threading", in, ThreadingProfile.class);
+                    break;
+                case "recovery":
+                    recovery = in.object(RecoveryConfig.class).correlation();
+                    break;
                 default:
                     peerAdmin = StrictYaml.text("peerAdmin", in);
                     break;
@@ -204,6 +212,10 @@ public final class NodeConfig extends SelfDescribingMarshallable implements Stri
         if (onFailure == null)
         {
             throw new ConfigException("onFailure: null, expected EXIT or STAY_UP");
+        }
+        if (threading == null)
+        {
+            throw new ConfigException("threading: null, expected LOW_LATENCY, BALANCED or SHARED");
         }
         if (replication == null && role == Role.SECONDARY)
         {
@@ -332,6 +344,30 @@ public final class NodeConfig extends SelfDescribingMarshallable implements Stri
     public NodeConfig onFailure(final FailurePolicy onFailure)
     {
         this.onFailure = onFailure;
+        return this;
+    }
+
+    /** The threading profile (threading: LOW_LATENCY | BALANCED | SHARED); default BALANCED. */
+    public ThreadingProfile threading()
+    {
+        return threading;
+    }
+
+    public NodeConfig threading(final ThreadingProfile threading)
+    {
+        this.threading = threading;
+        return this;
+    }
+
+    /** What answers a request, for recovery (recovery: { inboundTag, outboundTag, inboundMsgTypes, scanEntries }). */
+    public Correlation recovery()
+    {
+        return recovery;
+    }
+
+    public NodeConfig recovery(final Correlation recovery)
+    {
+        this.recovery = recovery;
         return this;
     }
 

@@ -10,6 +10,9 @@ import dev.tandem.journal.Journal;
  * <p>
  * Threading: {@link #onActivation} is called once, on the node's control thread, before the FIX acceptor starts;
  * the FIX thread starts afterwards (a happens-before edge), so state built here may be used from the callbacks.
+ * <p>
+ * Superseded by {@link RecoveryHandler}, which finds the unanswered requests itself (by a {@link Correlation}) and
+ * hands them over at the session's Logon: prefer it in new applications. This interface keeps working.
  */
 public interface RecoverableApplication
 {

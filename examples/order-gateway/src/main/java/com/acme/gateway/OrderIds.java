@@ -1,0 +1,8 @@
+package com.acme.gateway;
+
+/** The firm's OrderID source: unique across both nodes and restarts. */
+@FunctionalInterface
+public interface OrderIds
+{
+    String next();
+}

@@ -1,0 +1,24 @@
+package dev.tandem.node;
+
+/**
+ * How a node runs its agents (the FIX engine, the replication source or sink, the control agent).
+ * <p>
+ * Whatever the mode, the admin HTTP workers, the fencing probe (a sleeping 5 ms loop after an activation) and, while
+ * Warm or Stale, the standby listener keep threads of their own: none of them is on the latency path.
+ */
+public enum ThreadingMode
+{
+    /** One thread per agent, each with its own idle strategy: the lowest latency, one core per busy agent. */
+    DEDICATED,
+    /**
+     * All agents on one thread (one composite duty cycle with one idle strategy): one core for the whole node, the
+     * agents' work serialised (a replicated send waits for the replication agent's turn on the same thread).
+     */
+    SHARED,
+    /**
+     * No thread of the node's own for its agents: the application calls {@code tandem.invoker().invoke()} from its
+     * own loop (and idles as it likes). Nothing moves while the application does not call it: no Logon, no
+     * heartbeat, no replication, no activation.
+     */
+    INVOKER
+}
