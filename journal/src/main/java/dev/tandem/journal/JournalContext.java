@@ -2,6 +2,7 @@ package dev.tandem.journal;
 
 import java.util.Locale;
 
+import dev.tandem.journal.config.ConfigTable;
 import net.openhft.chronicle.core.time.SystemTimeProvider;
 import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.RollCycle;
@@ -38,6 +39,18 @@ public final class JournalContext extends SelfDescribingMarshallable
 
     private static final String KEYS = "dir, persistence, maxMessageLengthBytes, rollCycle, retainCycles, syncBatchSize";
 
+    /**
+     * The YAML keys of a journal, one per fluent setter with the setter's name: what a node's {@code journal:} section
+     * and {@link #fromYaml(String)} read. {@link #timeProvider(TimeProvider)} is for code only.
+     */
+    public static final ConfigTable<JournalContext> CONFIG = new ConfigTable<JournalContext>("journal")
+        .text("dir", JournalContext::dir)
+        .enumValue("persistence", Persistence.class, JournalContext::persistence)
+        .intValue("maxMessageLengthBytes", JournalContext::maxMessageLengthBytes)
+        .text("rollCycle", JournalContext::rollCycle)
+        .intValue("retainCycles", JournalContext::retainCycles)
+        .intValue("syncBatchSize", JournalContext::syncBatchSize);
+
     private String dir;
     private Persistence persistence = DEFAULT_PERSISTENCE;
     private int maxMessageLengthBytes = DEFAULT_MAX_MESSAGE_LENGTH_BYTES;
@@ -52,6 +65,17 @@ public final class JournalContext extends SelfDescribingMarshallable
 
     private transient TimeProvider timeProvider = SystemTimeProvider.INSTANCE;
     private transient RollCycle resolvedRollCycle;
+
+    /**
+     * Reads a context from YAML, e.g. {@code { dir: data/primary, persistence: BATCHED, syncBatchSize: 64 }}, through
+     * {@link #CONFIG}; call {@link #conclude()} afterwards.
+     *
+     * @throws dev.tandem.journal.config.ConfigException naming the key and the bad value.
+     */
+    public static JournalContext fromYaml(final String yaml)
+    {
+        return CONFIG.fromYaml(yaml, new JournalContext());
+    }
 
     /** The directory that holds the queue files; created if missing. YAML key {@code dir}, required. */
     public JournalContext dir(final String dir)
