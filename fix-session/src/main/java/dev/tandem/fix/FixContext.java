@@ -2,6 +2,7 @@ package dev.tandem.fix;
 
 import dev.tandem.journal.Journal;
 import dev.tandem.journal.ReleaseGate;
+import dev.tandem.journal.config.ConfigTable;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.EpochClock;
@@ -63,6 +64,30 @@ public final class FixContext
      * make the session skip numbers it never sent), so it gets a Logout.
      */
     public static final int DEFAULT_MAX_OUTBOUND_SKIP_ON_LOGON = 1_000_000;
+
+    /**
+     * The YAML keys of an engine, one per fluent setter with the setter's name, {@code sessions} a list of
+     * {@link SessionConfig#CONFIG} maps. The journal, release gate, application, listener, clocks, idle strategy and
+     * error handler are instances, given in code.
+     */
+    public static final ConfigTable<FixContext> CONFIG = new ConfigTable<FixContext>("fix")
+        .text("bindAddress", FixContext::bindAddress)
+        .intValue("port", FixContext::port)
+        .list("sessions", SessionConfig.CONFIG, SessionConfig::new, FixContext::sessions)
+        .bool("logonsEnabled", FixContext::logonsEnabled)
+        .intValue("maxMessageLengthBytes", FixContext::maxMessageLengthBytes)
+        .intValue("outboundBufferBytes", FixContext::outboundBufferBytes)
+        .intValue("inboundQueueBytes", FixContext::inboundQueueBytes)
+        .longValue("sendingTimeToleranceMs", FixContext::sendingTimeToleranceMs)
+        .longValue("logonTimeoutMs", FixContext::logonTimeoutMs)
+        .longValue("logoutTimeoutMs", FixContext::logoutTimeoutMs)
+        .longValue("slowConsumerTimeoutMs", FixContext::slowConsumerTimeoutMs)
+        .longValue("connectTimeoutMs", FixContext::connectTimeoutMs)
+        .intValue("maxPendingConnections", FixContext::maxPendingConnections)
+        .intValue("maxPendingPerAddress", FixContext::maxPendingPerAddress)
+        .text("agentName", FixContext::agentName)
+        .intValue("lostOutboundBound", FixContext::lostOutboundBound)
+        .intValue("maxOutboundSkipOnLogon", FixContext::maxOutboundSkipOnLogon);
 
     private String bindAddress = DEFAULT_BIND_ADDRESS;
     private int port = -1;

@@ -124,6 +124,16 @@ public final class ConfigTypes<V>
         {
             return type.read(body);
         }
+        final Supplier<? extends V> alias = tag == null ? null : scalars.get(tag);
+        if (alias != null)
+        {
+            if (!body.keys().isEmpty())
+            {
+                throw new ConfigException(value.where() + ": !" + tag + " takes no keys, found " +
+                    String.join(", ", body.keys()));
+            }
+            return alias.get();
+        }
         if (classReader != null && tag != null && tag.indexOf('.') > 0)
         {
             return readClass(value, tag, body);
