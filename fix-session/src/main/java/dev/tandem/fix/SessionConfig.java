@@ -253,9 +253,10 @@ public final class SessionConfig
         for (int i = 0; i < value.length(); i++)
         {
             final char c = value.charAt(i);
-            if (c <= ' ' || c > '~')
+            if (c <= ' ' || c > '~' || c == '=')
             {
-                throw new IllegalArgumentException(key + "=" + value + ": must be printable ASCII without spaces");
+                throw new IllegalArgumentException(key + "=" + value + ": must be printable ASCII without spaces or " +
+                    "'='");
             }
         }
     }

@@ -94,7 +94,7 @@ final class FixEndpoints
             ((RecoverableApplication)userApplication).onActivation(journal);
         }
         final CountingApplication application = new CountingApplication(userApplication);
-        final FixContext context = new FixContext()
+        final FixContext context = config.fix().applyTo(new FixContext())
             .bindAddress(host)
             .port(port)
             .journal(journal)
@@ -103,20 +103,9 @@ final class FixEndpoints
             .epochClock(epochClock)
             .nanoClock(nanoClock)
             .agentName("tandem-fix-" + config.name())
-            .maxPendingConnections(config.fix().maxPendingConnections())
-            .maxPendingPerAddress(config.fix().maxPendingPerAddress())
             .lostOutboundBound(lostOutboundBound)
             .errorHandler(errorHandler)
             .logonsEnabled(true);
-        for (final SessionConfig session : config.fix().sessions())
-        {
-            context.addSession(new dev.tandem.fix.SessionConfig()
-                .beginString(session.beginString())
-                .senderCompId(session.senderCompId())
-                .targetCompId(session.targetCompId())
-                .heartbeatIntervalSec(session.heartbeatSec())
-                .resetOnLogon(session.resetOnLogon()));
-        }
         final FixAcceptor acceptor;
         try
         {

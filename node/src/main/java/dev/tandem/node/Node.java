@@ -1,8 +1,7 @@
 package dev.tandem.node;
 
-import dev.tandem.failover.Addresses;
+import dev.tandem.journal.config.HostPort;
 import dev.tandem.journal.Journal;
-import dev.tandem.journal.JournalContext;
 import dev.tandem.journal.LogRateLimiter;
 import dev.tandem.journal.ReleaseGate;
 import dev.tandem.replication.ReplicationSink;
@@ -103,7 +102,7 @@ public final class Node implements NodeStatus, AutoCloseable
     {
         this.config = config;
         this.events = events;
-        final InetSocketAddress fixListen = Addresses.parse("fix.listen", config.fix().listen(), true);
+        final InetSocketAddress fixListen = HostPort.parse("fix.listen", config.fix().listen(), true);
         this.fixHost = fixListen.getHostString();
         this.fixPort = fixListen.getPort();
         JournalDirWatch.checkUsable(config.journal().dir());
@@ -127,10 +126,7 @@ public final class Node implements NodeStatus, AutoCloseable
 
     private Journal openJournal()
     {
-        return Journal.open(new JournalContext()
-            .dir(config.journal().dir())
-            .persistence(config.journal().persistence())
-            .conclude());
+        return Journal.open(config.journal().conclude());
     }
 
     /**
