@@ -46,15 +46,7 @@ public final class SessionConfig
         .bool("nextExpectedMsgSeqNum", SessionConfig::nextExpectedMsgSeqNum)
         .text("defaultApplVerId", SessionConfig::defaultApplVerId)
         .custom("dataDictionary", (session, value) -> session.dataDictionary(dictionary(value)))
-        .section("validation", new ConfigTable<Validation>("validation")
-            .bool("enabled", Validation::enabled)
-            .bool("checkFieldOrder", Validation::checkFieldOrder)
-            .bool("checkUserDefinedFields", Validation::checkUserDefinedFields)
-            .bool("allowUnknownFields", Validation::allowUnknownFields)
-            .bool("checkGroupFieldOrder", Validation::checkGroupFieldOrder)
-            .bool("checkFieldValues", Validation::checkFieldValues)
-            .textList("supportedMsgTypes", (validation, types) ->
-                validation.supportedMsgTypes(types.toArray(new String[0]))), SessionConfig::validation);
+        .section("validation", Validation.CONFIG, SessionConfig::validation);
 
     private String beginString = FIX44;
     private DataDictionary dataDictionary;
