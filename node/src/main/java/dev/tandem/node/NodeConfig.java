@@ -70,6 +70,14 @@ public final class NodeConfig
 
     private static final List<String> TAGS = List.of("NodeConfig", NodeConfig.class.getName());
 
+    static
+    {
+        // the activation modes print as their tags in logs: !TryHeartbeat { delayMs: 500 }
+        net.openhft.chronicle.core.pool.ClassAliasPool.CLASS_ALIASES.addAlias(TryHeartbeat.class, "TryHeartbeat");
+        net.openhft.chronicle.core.pool.ClassAliasPool.CLASS_ALIASES.addAlias(TryLock.class, "TryLock");
+        net.openhft.chronicle.core.pool.ClassAliasPool.CLASS_ALIASES.addAlias(Manual.class, "Manual");
+    }
+
     private Role role;
     private int nodeId;
     private JournalContext journal;
@@ -385,6 +393,14 @@ public final class NodeConfig
     {
         this.peerAdmin = peerAdmin;
         return this;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "NodeConfig{role=" + role + ", nodeId=" + nodeId + ", journal=" + journal + ", replication=" +
+            replication + ", fix=" + fix + ", application=" + application + ", admin=" + admin + ", activation=" +
+            activation + ", peerAdmin=" + peerAdmin + ", onFailure=" + onFailure + "}";
     }
 
     /** A short name for logs: {@code node-1}. */

@@ -143,18 +143,6 @@ public final class ConfigTable<T>
         return this;
     }
 
-    /** Every key of {@code other} too (e.g. the settings both ends of a link share); same setters. */
-    public ConfigTable<T> include(final ConfigTable<? super T> other)
-    {
-        for (final Map.Entry<String, ? extends BiConsumer<? super T, YamlNode>> entry : other.setters.entrySet())
-        {
-            final BiConsumer<? super T, YamlNode> setter = entry.getValue();
-            custom(entry.getKey(), setter::accept);
-        }
-        other.aliases.forEach(this::alias);
-        return this;
-    }
-
     /** Another name for {@code key}, kept so that existing files keep working (e.g. {@code heartbeatSec}). */
     public ConfigTable<T> alias(final String alias, final String key)
     {
