@@ -306,7 +306,8 @@ public final class ConfigTable<T>
         {
             return false;
         }
-        throw new ConfigException(value.where() + ": " + value.describe() + " is not a boolean, expected true or false");
+        throw new ConfigException(value.where() + ": " + value.describe() +
+            " is not a boolean, expected true or false");
     }
 
     /** One constant of {@code type}, in any case. */
