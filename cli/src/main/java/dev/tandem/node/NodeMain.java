@@ -102,9 +102,9 @@ public final class NodeMain
                 out.flush();
             }));
         }
-        catch (final ConfigException ex)
+        catch (final dev.tandem.journal.config.ConfigException ex)
         {
-            err.println("TANDEM CONFIG ERROR " + ex.getMessage());
+            err.println(ex.getMessage()); // TANDEM CONFIG ERROR <key path>: ...
             err.flush();
             return 2;
         }

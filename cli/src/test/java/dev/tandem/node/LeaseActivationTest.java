@@ -101,7 +101,7 @@ class LeaseActivationTest
     {
         final ConfigException error = assertThrows(ConfigException.class, () -> NodeConfig.fromYaml(
             secondaryYaml(9, "!TryHeartbeat { delayMs: 2499 }")));
-        assertTrue(error.getMessage().startsWith("activation.!TryHeartbeat.delayMs: 2499 is below " +
+        assertTrue(error.detail().startsWith("activation.!TryHeartbeat.delayMs: 2499 is below " +
             "replication.leaseMs + replication.leaseMarginMs = 2000 + 500 = 2500"), error.getMessage());
         NodeConfig.fromYaml(secondaryYaml(9, "!TryHeartbeat { delayMs: 2500 }"));
     }

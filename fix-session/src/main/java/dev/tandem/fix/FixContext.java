@@ -2,6 +2,7 @@ package dev.tandem.fix;
 
 import dev.tandem.journal.Journal;
 import dev.tandem.journal.ReleaseGate;
+import dev.tandem.journal.config.ConfigTable;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.EpochClock;
@@ -63,6 +64,30 @@ public final class FixContext
      * make the session skip numbers it never sent), so it gets a Logout.
      */
     public static final int DEFAULT_MAX_OUTBOUND_SKIP_ON_LOGON = 1_000_000;
+
+    /**
+     * The YAML keys of an engine, one per fluent setter with the setter's name, {@code sessions} a list of
+     * {@link SessionConfig#CONFIG} maps. The journal, release gate, application, listener, clocks, idle strategy and
+     * error handler are instances, given in code.
+     */
+    public static final ConfigTable<FixContext> CONFIG = new ConfigTable<FixContext>("fix")
+        .text("bindAddress", FixContext::bindAddress)
+        .intValue("port", FixContext::port)
+        .list("sessions", SessionConfig.CONFIG, SessionConfig::new, FixContext::sessions)
+        .bool("logonsEnabled", FixContext::logonsEnabled)
+        .intValue("maxMessageLengthBytes", FixContext::maxMessageLengthBytes)
+        .intValue("outboundBufferBytes", FixContext::outboundBufferBytes)
+        .intValue("inboundQueueBytes", FixContext::inboundQueueBytes)
+        .longValue("sendingTimeToleranceMs", FixContext::sendingTimeToleranceMs)
+        .longValue("logonTimeoutMs", FixContext::logonTimeoutMs)
+        .longValue("logoutTimeoutMs", FixContext::logoutTimeoutMs)
+        .longValue("slowConsumerTimeoutMs", FixContext::slowConsumerTimeoutMs)
+        .longValue("connectTimeoutMs", FixContext::connectTimeoutMs)
+        .intValue("maxPendingConnections", FixContext::maxPendingConnections)
+        .intValue("maxPendingPerAddress", FixContext::maxPendingPerAddress)
+        .text("agentName", FixContext::agentName)
+        .intValue("lostOutboundBound", FixContext::lostOutboundBound)
+        .intValue("maxOutboundSkipOnLogon", FixContext::maxOutboundSkipOnLogon);
 
     private String bindAddress = DEFAULT_BIND_ADDRESS;
     private int port = -1;
@@ -464,25 +489,13 @@ public final class FixContext
         {
             throw new IllegalArgumentException("initiatorListener=null: give a listener or leave the default");
         }
-        requireRange("maxMessageLengthBytes", maxMessageLengthBytes, 256, 16 * 1024 * 1024);
+        validateSettings();
         final int journalMax = journal.context().maxMessageLengthBytes();
         if (maxMessageLengthBytes > journalMax)
         {
             throw new IllegalArgumentException("maxMessageLengthBytes=" + maxMessageLengthBytes +
                 ": must not exceed the journal's maxMessageLengthBytes=" + journalMax);
         }
-        requireRange("outboundBufferBytes", outboundBufferBytes, 4L * maxMessageLengthBytes, Integer.MAX_VALUE / 2);
-        requireRange("inboundQueueBytes", inboundQueueBytes, maxMessageLengthBytes, Integer.MAX_VALUE / 2);
-        requireRange("sendingTimeToleranceMs", sendingTimeToleranceMs, 1, Long.MAX_VALUE / 2_000_000);
-        requireRange("logonTimeoutMs", logonTimeoutMs, 1, Long.MAX_VALUE / 2_000_000);
-        requireRange("logoutTimeoutMs", logoutTimeoutMs, 1, Long.MAX_VALUE / 2_000_000);
-        requireRange("slowConsumerTimeoutMs", slowConsumerTimeoutMs, 1, Long.MAX_VALUE / 2_000_000);
-        requireRange("connectTimeoutMs", connectTimeoutMs, 1, Long.MAX_VALUE / 2_000_000);
-        requireRange("maxPendingConnections", maxPendingConnections, 1, 65_536);
-        requireRange("maxPendingPerAddress", maxPendingPerAddress, 1, maxPendingConnections);
-        // far below MAX_MSG_SEQ_NUM: a skip never takes a session near the end of the seq num range
-        requireRange("maxOutboundSkipOnLogon", maxOutboundSkipOnLogon, 0, MAX_MSG_SEQ_NUM / 4);
-        requireRange("lostOutboundBound", lostOutboundBound, 0, maxOutboundSkipOnLogon);
         if (epochClock == null || nanoClock == null)
         {
             throw new IllegalArgumentException("epochClock/nanoClock=null: clocks are required");
@@ -496,6 +509,30 @@ public final class FixContext
             errorHandler = (throwable) ->
                 LoggerFactory.getLogger(FixContext.class).error("FIX engine error", throwable);
         }
+        return this;
+    }
+
+    /**
+     * Checks the numeric settings alone, as {@link #conclude(boolean)} does, without needing the journal, the
+     * application or the sessions: lets a configuration be checked before anything is opened.
+     *
+     * @throws IllegalArgumentException naming the key, the bad value and what would be valid.
+     */
+    public FixContext validateSettings()
+    {
+        requireRange("maxMessageLengthBytes", maxMessageLengthBytes, 256, 16 * 1024 * 1024);
+        requireRange("outboundBufferBytes", outboundBufferBytes, 4L * maxMessageLengthBytes, Integer.MAX_VALUE / 2);
+        requireRange("inboundQueueBytes", inboundQueueBytes, maxMessageLengthBytes, Integer.MAX_VALUE / 2);
+        requireRange("sendingTimeToleranceMs", sendingTimeToleranceMs, 1, Long.MAX_VALUE / 2_000_000);
+        requireRange("logonTimeoutMs", logonTimeoutMs, 1, Long.MAX_VALUE / 2_000_000);
+        requireRange("logoutTimeoutMs", logoutTimeoutMs, 1, Long.MAX_VALUE / 2_000_000);
+        requireRange("slowConsumerTimeoutMs", slowConsumerTimeoutMs, 1, Long.MAX_VALUE / 2_000_000);
+        requireRange("connectTimeoutMs", connectTimeoutMs, 1, Long.MAX_VALUE / 2_000_000);
+        requireRange("maxPendingConnections", maxPendingConnections, 1, 65_536);
+        requireRange("maxPendingPerAddress", maxPendingPerAddress, 1, maxPendingConnections);
+        // far below MAX_MSG_SEQ_NUM: a skip never takes a session near the end of the seq num range
+        requireRange("maxOutboundSkipOnLogon", maxOutboundSkipOnLogon, 0, MAX_MSG_SEQ_NUM / 4);
+        requireRange("lostOutboundBound", lostOutboundBound, 0, maxOutboundSkipOnLogon);
         return this;
     }
 

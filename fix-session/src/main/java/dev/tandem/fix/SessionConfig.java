@@ -2,6 +2,12 @@ package dev.tandem.fix;
 
 import dev.tandem.fix.dictionary.DataDictionary;
 import dev.tandem.fix.dictionary.Validation;
+import dev.tandem.journal.config.ConfigTable;
+import dev.tandem.journal.config.YamlNode;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 
 /**
  * One FIX session as this side sees it: BeginString, our SenderCompID, the counterparty's TargetCompID, the
@@ -23,6 +29,24 @@ public final class SessionConfig
     public static final int DEFAULT_HEARTBEAT_INTERVAL_SEC = 30;
     /** DefaultApplVerID 9 = FIX 5.0 SP2, sent in a FIXT.1.1 Logon. */
     public static final String DEFAULT_APPL_VER_ID = "9";
+
+    /**
+     * The YAML keys of a session, one per fluent setter with the setter's name ({@code heartbeatSec} is kept as
+     * another name of {@code heartbeatIntervalSec}, for existing files). {@code dataDictionary} names a dictionary:
+     * a classpath resource or file ({@code FIX44.xml}), or for FIXT.1.1 the transport and application dictionaries
+     * ({@code [ FIXT11.xml, FIX50SP2.xml ]}); {@code validation} is a map of {@link Validation}'s switches.
+     */
+    public static final ConfigTable<SessionConfig> CONFIG = new ConfigTable<SessionConfig>("session")
+        .text("beginString", SessionConfig::beginString)
+        .text("senderCompId", SessionConfig::senderCompId)
+        .text("targetCompId", SessionConfig::targetCompId)
+        .intValue("heartbeatIntervalSec", SessionConfig::heartbeatIntervalSec)
+        .alias("heartbeatSec", "heartbeatIntervalSec")
+        .bool("resetOnLogon", SessionConfig::resetOnLogon)
+        .bool("nextExpectedMsgSeqNum", SessionConfig::nextExpectedMsgSeqNum)
+        .text("defaultApplVerId", SessionConfig::defaultApplVerId)
+        .custom("dataDictionary", (session, value) -> session.dataDictionary(dictionary(value)))
+        .section("validation", Validation.CONFIG, SessionConfig::validation);
 
     private String beginString = FIX44;
     private DataDictionary dataDictionary;
@@ -150,6 +174,27 @@ public final class SessionConfig
         return validation;
     }
 
+    private static DataDictionary dictionary(final YamlNode value)
+    {
+        if (value.isList())
+        {
+            final List<YamlNode> names = value.items();
+            if (names.size() != 2)
+            {
+                throw new IllegalArgumentException("expected [ transport, application ], e.g. [ FIXT11.xml, " +
+                    "FIX50SP2.xml ]");
+            }
+            return DataDictionary.fixt(ConfigTable.textValue(names.get(0)), ConfigTable.textValue(names.get(1)));
+        }
+        final String name = ConfigTable.textValue(value);
+        if (name == null)
+        {
+            return null;
+        }
+        final Path file = Path.of(name);
+        return Files.isRegularFile(file) ? DataDictionary.fromFile(file) : DataDictionary.fromClasspath(name);
+    }
+
     /** The stable session id, see {@link SessionIds}. */
     public long sessionId()
     {
@@ -200,9 +245,10 @@ public final class SessionConfig
         for (int i = 0; i < value.length(); i++)
         {
             final char c = value.charAt(i);
-            if (c <= ' ' || c > '~')
+            if (c <= ' ' || c > '~' || c == '=')
             {
-                throw new IllegalArgumentException(key + "=" + value + ": must be printable ASCII without spaces");
+                throw new IllegalArgumentException(key + "=" + value + ": must be printable ASCII without spaces or " +
+                    "'='");
             }
         }
     }

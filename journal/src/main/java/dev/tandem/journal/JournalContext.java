@@ -1,7 +1,12 @@
 package dev.tandem.journal;
 
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
+import dev.tandem.journal.config.ConfigException;
+import dev.tandem.journal.config.ConfigTable;
+import dev.tandem.journal.config.YamlNode;
 import net.openhft.chronicle.core.time.SystemTimeProvider;
 import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.RollCycle;
@@ -36,7 +41,17 @@ public final class JournalContext extends SelfDescribingMarshallable
     /** Default {@link #syncBatchSize()}: measured here, syncing every 100 appends keeps >100k appends/s. */
     public static final int DEFAULT_SYNC_BATCH_SIZE = 100;
 
-    private static final String KEYS = "dir, persistence, maxMessageLengthBytes, rollCycle, retainCycles, syncBatchSize";
+    /**
+     * The YAML keys of a journal, one per fluent setter with the setter's name: what a node's {@code journal:} section
+     * and {@link #fromYaml(String)} read. {@link #timeProvider(TimeProvider)} is for code only.
+     */
+    public static final ConfigTable<JournalContext> CONFIG = new ConfigTable<JournalContext>("journal")
+        .text("dir", JournalContext::dir)
+        .enumValue("persistence", Persistence.class, JournalContext::persistence)
+        .intValue("maxMessageLengthBytes", JournalContext::maxMessageLengthBytes)
+        .text("rollCycle", JournalContext::rollCycle)
+        .intValue("retainCycles", JournalContext::retainCycles)
+        .intValue("syncBatchSize", JournalContext::syncBatchSize);
 
     private String dir;
     private Persistence persistence = DEFAULT_PERSISTENCE;
@@ -52,6 +67,17 @@ public final class JournalContext extends SelfDescribingMarshallable
 
     private transient TimeProvider timeProvider = SystemTimeProvider.INSTANCE;
     private transient RollCycle resolvedRollCycle;
+
+    /**
+     * Reads a context from YAML, e.g. {@code { dir: data/primary, persistence: BATCHED, syncBatchSize: 64 }}, through
+     * {@link #CONFIG}; call {@link #conclude()} afterwards.
+     *
+     * @throws dev.tandem.journal.config.ConfigException naming the key and the bad value.
+     */
+    public static JournalContext fromYaml(final String yaml)
+    {
+        return CONFIG.fromYaml(yaml, new JournalContext());
+    }
 
     /** The directory that holds the queue files; created if missing. YAML key {@code dir}, required. */
     public JournalContext dir(final String dir)
@@ -192,12 +218,15 @@ public final class JournalContext extends SelfDescribingMarshallable
     }
 
     /**
-     * Reads the YAML keys one by one, so that an unknown key or a value of the wrong kind fails naming the key and
-     * the value (Chronicle Wire alone would log a warning and carry on with a default).
+     * Reads the YAML keys through {@link #CONFIG}, the same table as {@link #fromYaml(String)}, so that Chronicle
+     * Wire ({@code Marshallable.fromString}) reads a journal exactly as a node does: an unknown key or a value of the
+     * wrong kind fails naming the key and the value (Chronicle Wire alone would log a warning and carry on with a
+     * default). Every value of a journal is a scalar.
      */
     @Override
     public void readMarshallable(final WireIn wire)
     {
+        final Map<String, YamlNode> entries = new LinkedHashMap<>();
         while (wire.isNotEmptyAfterPadding())
         {
             final String key = wire.readEvent(String.class);
@@ -206,57 +235,12 @@ public final class JournalContext extends SelfDescribingMarshallable
                 break;
             }
             final ValueIn in = wire.getValueIn();
-            switch (key)
+            if (entries.put(key, YamlNode.scalar(YamlNode.child("journal", key), null, in.text())) != null)
             {
-                case "dir":
-                    dir = in.text();
-                    break;
-                case "persistence":
-                    persistence = parsePersistence(in.text());
-                    break;
-                case "maxMessageLengthBytes":
-                    maxMessageLengthBytes = parseInt(key, in.text());
-                    break;
-                case "rollCycle":
-                    rollCycle = in.text();
-                    break;
-                case "retainCycles":
-                    retainCycles = parseInt(key, in.text());
-                    break;
-                case "syncBatchSize":
-                    syncBatchSize = parseInt(key, in.text());
-                    break;
-                default:
-                    throw new JournalException("journal config: unknown key '" + key + "'; valid keys are " + KEYS);
+                throw new ConfigException("journal." + key + ": given twice");
             }
         }
-    }
-
-    private static Persistence parsePersistence(final String text)
-    {
-        if (text != null)
-        {
-            for (final Persistence value : Persistence.values())
-            {
-                if (value.name().equalsIgnoreCase(text.trim()))
-                {
-                    return value;
-                }
-            }
-        }
-        throw invalid("persistence", text, "one of BUFFERED, BATCHED, SYNC");
-    }
-
-    private static int parseInt(final String key, final String text)
-    {
-        try
-        {
-            return Integer.parseInt(text == null ? "" : text.trim().replace("_", ""));
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw invalid(key, text, "an integer");
-        }
+        CONFIG.apply(YamlNode.map("journal", null, entries), this);
     }
 
     private static RollCycle resolveRollCycle(final String name)

@@ -48,9 +48,11 @@ class JournalContextTest
         assertInvalid("{ dir: x, rollCycle: FORTNIGHTLY }", "'rollCycle'", "'FORTNIGHTLY'");
         assertInvalid("{ dir: x, retainCycles: -1 }", "'retainCycles'", "'-1'");
         assertInvalid("{ dir: x, syncBatchSize: 0 }", "'syncBatchSize'", "'0'");
-        assertInvalid("{ dir: x, persistance: SYNC }", "unknown key 'persistance'", "valid keys are dir");
-        assertInvalid("{ dir: x, persistence: SOMETIMES }", "'persistence'", "'SOMETIMES'", "BUFFERED, BATCHED, SYNC");
-        assertInvalid("{ dir: x, syncBatchSize: lots }", "'syncBatchSize'", "'lots'", "an integer");
+        assertInvalid("{ dir: x, persistance: SYNC }", "journal.persistance: unknown key 'persistance'",
+            "valid keys of journal: dir");
+        assertInvalid("{ dir: x, persistence: SOMETIMES }", "journal.persistence: 'SOMETIMES'",
+            "BUFFERED, BATCHED, SYNC");
+        assertInvalid("{ dir: x, syncBatchSize: lots }", "journal.syncBatchSize: 'lots'", "32-bit integer");
     }
 
     private static void assertInvalid(final String yaml, final String... fragments)

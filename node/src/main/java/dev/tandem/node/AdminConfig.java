@@ -1,14 +1,12 @@
 package dev.tandem.node;
 
-import dev.tandem.failover.Addresses;
-import net.openhft.chronicle.wire.SelfDescribingMarshallable;
-import net.openhft.chronicle.wire.WireIn;
+import dev.tandem.journal.config.ConfigTable;
+import dev.tandem.journal.config.HostPort;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * YAML section {@code admin: { listen: "127.0.0.1:9780", tokenFile: /etc/tandem/admin.token }}: the admin HTTP API,
@@ -19,8 +17,14 @@ import java.util.List;
  * <p>
  * Threading: read at start-up, immutable afterwards.
  */
-public final class AdminConfig extends SelfDescribingMarshallable implements StrictYaml.StrictlyRead
+public final class AdminConfig
 {
+    /** The YAML keys of the {@code admin} section, one per fluent setter. */
+    public static final ConfigTable<AdminConfig> CONFIG = new ConfigTable<AdminConfig>("admin")
+        .text("listen", AdminConfig::listen)
+        .text("tokenFile", AdminConfig::tokenFile)
+        .text("tokenEnv", AdminConfig::tokenEnv);
+
     /** Loopback: the admin API can activate a node, so it is not exposed unless the user says so. */
     public static final String DEFAULT_LISTEN = "127.0.0.1:0";
     /** Shortest token accepted: 16 characters, so guessing it over HTTP is hopeless. */
@@ -29,7 +33,7 @@ public final class AdminConfig extends SelfDescribingMarshallable implements Str
     private String listen = DEFAULT_LISTEN;
     private String tokenFile;
     private String tokenEnv;
-    private transient byte[] token;
+    private byte[] token;
 
     public String listen()
     {
@@ -72,36 +76,9 @@ public final class AdminConfig extends SelfDescribingMarshallable implements Str
         return token == null ? null : token.clone();
     }
 
-    @Override
-    public void readMarshallable(final WireIn wire)
-    {
-        StrictYaml.readKeys(wire, "admin", List.of("listen", "tokenFile", "tokenEnv"), (key, in) ->
-        {
-            switch (key)
-            {
-                case "tokenFile":
-                    tokenFile = StrictYaml.text("admin.tokenFile", in);
-                    break;
-                case "tokenEnv":
-                    tokenEnv = StrictYaml.text("admin.tokenEnv", in);
-                    break;
-                default:
-                    listen = StrictYaml.text("admin.listen", in);
-                    break;
-            }
-        });
-    }
-
     void validate()
     {
-        try
-        {
-            Addresses.parse("admin.listen", listen, true);
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            throw new ConfigException(ex.getMessage(), ex);
-        }
+        HostPort.parse("admin.listen", listen, true);
         if (tokenFile != null && tokenEnv != null)
         {
             throw new ConfigException("admin: both tokenFile and tokenEnv are set; choose one");

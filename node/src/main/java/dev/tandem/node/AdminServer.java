@@ -3,7 +3,7 @@ package dev.tandem.node;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.tandem.journal.LogRateLimiter;
-import dev.tandem.failover.Addresses;
+import dev.tandem.journal.config.HostPort;
 import dev.tandem.replication.WhenLeaseExpired;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -108,7 +108,7 @@ public final class AdminServer implements AutoCloseable
     public static AdminServer start(final AdminConfig config, final NodeStatus node)
     {
         final String listen = config.listen();
-        final InetSocketAddress parsed = Addresses.parse("admin.listen", listen, true);
+        final InetSocketAddress parsed = HostPort.parse("admin.listen", listen, true);
         final InetSocketAddress address = new InetSocketAddress(parsed.getHostString(), parsed.getPort());
         final HttpServer server;
         try

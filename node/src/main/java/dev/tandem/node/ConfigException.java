@@ -1,9 +1,10 @@
 package dev.tandem.node;
 
 /**
- * A configuration error found at start-up: the message names the key, the bad value and what would be valid.
+ * A configuration error found at start-up: the message reads {@code TANDEM CONFIG ERROR <key path>: <bad value> ...}
+ * and says what would be valid.
  */
-public final class ConfigException extends IllegalArgumentException
+public final class ConfigException extends dev.tandem.journal.config.ConfigException
 {
     private static final long serialVersionUID = 1L;
 

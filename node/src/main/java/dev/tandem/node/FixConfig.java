@@ -1,49 +1,90 @@
 package dev.tandem.node;
 
-import dev.tandem.failover.Addresses;
-import net.openhft.chronicle.wire.SelfDescribingMarshallable;
-import net.openhft.chronicle.wire.WireIn;
+import dev.tandem.fix.FixContext;
+import dev.tandem.fix.SessionConfig;
+import dev.tandem.journal.config.ConfigTable;
+import dev.tandem.journal.config.HostPort;
+import dev.tandem.journal.config.YamlNode;
 
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * YAML section {@code fix: { listen: "0.0.0.0:9880", sessions: [ ... ] }}: where the acceptor listens and which
- * sessions it accepts.
+ * YAML section {@code fix: { listen: "0.0.0.0:9880", sessions: [ ... ], <FixContext keys> }}: where the acceptor
+ * listens, which sessions it accepts (each a map of {@link SessionConfig#CONFIG} keys), and every setting of the
+ * fix-session module's {@link FixContext} a node leaves to its user ({@link FixContext#CONFIG} without the keys the
+ * node sets itself: {@code bindAddress} and {@code port}, given as {@code listen}; {@code agentName};
+ * {@code lostOutboundBound}, from the replication loss bound at activation; {@code logonsEnabled}; and the
+ * initiator's {@code connectTimeoutMs}).
  * <p>
  * Threading: read at start-up, immutable afterwards.
  */
-public final class FixConfig extends SelfDescribingMarshallable implements StrictYaml.StrictlyRead
+public final class FixConfig
 {
+    /** FixContext keys the node sets itself, so they are not YAML keys of a node. */
+    static final Set<String> NODE_SET = Set.of(
+        "bindAddress", "port", "sessions", "agentName", "lostOutboundBound", "logonsEnabled", "connectTimeoutMs");
+
     private String listen;
     private List<SessionConfig> sessions = new ArrayList<>();
-    private int maxPendingConnections = dev.tandem.fix.FixContext.DEFAULT_MAX_PENDING_CONNECTIONS;
-    private int maxPendingPerAddress = dev.tandem.fix.FixContext.DEFAULT_MAX_PENDING_PER_ADDRESS;
+    private YamlNode settings = YamlNode.map("fix", null, Map.of());
 
-    /** Connections allowed to wait for their Logon at once; see fix-session/README.md. */
-    public int maxPendingConnections()
+    /** Every key of the section, in the order the node README lists them. */
+    public static List<String> keys()
     {
-        return maxPendingConnections;
+        final List<String> keys = new ArrayList<>(List.of("listen", "sessions"));
+        for (final String key : FixContext.CONFIG.keys())
+        {
+            if (!NODE_SET.contains(key))
+            {
+                keys.add(key);
+            }
+        }
+        return keys;
     }
 
-    public FixConfig maxPendingConnections(final int maxPendingConnections)
+    /** Reads the section, failing on an unknown key or a value of the wrong kind. */
+    static FixConfig read(final YamlNode section)
     {
-        this.maxPendingConnections = maxPendingConnections;
-        return this;
+        final FixConfig config = new FixConfig();
+        section.requireMap("a map of fix keys: " + String.join(", ", keys()));
+        final List<String> keys = keys();
+        for (final Map.Entry<String, YamlNode> entry : section.entries().entrySet())
+        {
+            if (!keys.contains(entry.getKey()))
+            {
+                throw new ConfigException(entry.getValue().where() + ": unknown key '" + entry.getKey() +
+                    "'; valid keys of fix: " + String.join(", ", keys));
+            }
+        }
+        final YamlNode listen = section.get("listen");
+        config.listen = listen == null ? null : ConfigTable.textValue(listen);
+        final YamlNode sessions = section.get("sessions");
+        if (sessions != null)
+        {
+            config.sessions = new ArrayList<>();
+            for (final YamlNode item : ConfigTable.requireList(sessions).items())
+            {
+                config.sessions.add(SessionConfig.CONFIG.apply(item, new SessionConfig()));
+            }
+        }
+        config.settings = section.without("listen").without("sessions");
+        config.applyTo(new FixContext()); // the kinds of the values now, not when the acceptor starts
+        return config;
     }
 
-    /** Connections from one remote host allowed to wait for their Logon. */
-    public int maxPendingPerAddress()
+    /** Applies the section's {@link FixContext} settings to {@code context}, and adds the sessions. */
+    public FixContext applyTo(final FixContext context)
     {
-        return maxPendingPerAddress;
+        FixContext.CONFIG.apply(settings, context, NODE_SET);
+        return context.sessions(sessions);
     }
 
-    public FixConfig maxPendingPerAddress(final int maxPendingPerAddress)
-    {
-        this.maxPendingPerAddress = maxPendingPerAddress;
-        return this;
-    }
-
+    /** The acceptor's {@code host:port}. */
     public String listen()
     {
         return listen;
@@ -55,6 +96,7 @@ public final class FixConfig extends SelfDescribingMarshallable implements Stric
         return this;
     }
 
+    /** The sessions accepted, as the fix-session module's own {@link SessionConfig}s. */
     public List<SessionConfig> sessions()
     {
         return sessions;
@@ -66,68 +108,62 @@ public final class FixConfig extends SelfDescribingMarshallable implements Stric
         return this;
     }
 
-    @Override
-    public void readMarshallable(final WireIn wire)
+    /** Connections allowed to wait for their Logon at once; see fix-session/README.md. */
+    public int maxPendingConnections()
     {
-        StrictYaml.readKeys(wire, "fix", List.of("listen", "sessions", "maxPendingConnections",
-            "maxPendingPerAddress"), (key, in) ->
-        {
-            if ("maxPendingConnections".equals(key))
-            {
-                maxPendingConnections = (int)StrictYaml.longValue("fix.maxPendingConnections", in, 1, 65_536);
-            }
-            else if ("maxPendingPerAddress".equals(key))
-            {
-                maxPendingPerAddress = (int)StrictYaml.longValue("fix.maxPendingPerAddress", in, 1, 65_536);
-            }
-            else if ("listen".equals(key))
-            {
-                listen = StrictYaml.text("fix.listen", in);
-            }
-            else
-            {
-                sessions = new ArrayList<>();
-                in.sequence(sessions, (list, items) ->
-                {
-                    while (items.hasNextSequenceItem())
-                    {
-                        list.add(items.object(SessionConfig.class));
-                    }
-                });
-            }
-        });
+        return applyTo(new FixContext()).maxPendingConnections();
+    }
+
+    /** Connections from one remote host allowed to wait for their Logon. */
+    public int maxPendingPerAddress()
+    {
+        return applyTo(new FixContext()).maxPendingPerAddress();
     }
 
     void validate()
     {
+        HostPort.parse("fix.listen", listen, true);
         try
         {
-            Addresses.parse("fix.listen", listen, true);
+            applyTo(new FixContext()).validateSettings();
+        }
+        catch (final dev.tandem.journal.config.ConfigException ex)
+        {
+            throw ex;
         }
         catch (final IllegalArgumentException ex)
         {
-            throw new ConfigException(ex.getMessage(), ex);
-        }
-        if (maxPendingPerAddress > maxPendingConnections)
-        {
-            throw new ConfigException("fix.maxPendingPerAddress: " + maxPendingPerAddress + " is above " +
-                "fix.maxPendingConnections (" + maxPendingConnections + ")");
+            throw new ConfigException("fix." + ex.getMessage(), ex);
         }
         if (sessions.isEmpty())
         {
             throw new ConfigException("fix.sessions: at least one session is required, e.g. " +
                 "[ { beginString: FIX.4.4, senderCompId: ISLD, targetCompId: TW } ]");
         }
-        final List<String> ids = new ArrayList<>();
+        final Set<Long> ids = new HashSet<>();
         for (int i = 0; i < sessions.size(); i++)
         {
             final SessionConfig session = sessions.get(i);
-            session.validate("fix.sessions[" + i + "]");
-            if (ids.contains(session.id()))
+            try
             {
-                throw new ConfigException("fix.sessions[" + i + "]: session " + session.id() + " is listed twice");
+                session.conclude();
             }
-            ids.add(session.id());
+            catch (final IllegalArgumentException ex)
+            {
+                throw new ConfigException("fix.sessions[" + i + "]." + ex.getMessage(), ex);
+            }
+            if (!ids.add(session.sessionId()))
+            {
+                throw new ConfigException("fix.sessions[" + i + "]: session " + session + " is listed twice");
+            }
         }
+    }
+
+    @Override
+    public String toString()
+    {
+        final Set<String> names = new LinkedHashSet<>();
+        sessions.forEach(session -> names.add(session.toString()));
+        return "FixConfig{listen=" + listen + ", sessions=" + names + ", settings=" + settings + "}";
     }
 }

@@ -131,7 +131,7 @@ final class FixEndpoints
         final CountingApplication application = new CountingApplication(userApplication, ctx.handles,
             ctx.recoveryHandler == null ? null : new Recovery(ctx.journal, ctx.recoveryHandler, ctx.correlation,
             config.fix().sessions().size()));
-        final FixContext context = new FixContext()
+        final FixContext context = config.fix().applyTo(new FixContext())
             .bindAddress(ctx.host)
             .port(ctx.port)
             .journal(ctx.journal)
@@ -140,20 +140,9 @@ final class FixEndpoints
             .epochClock(ctx.epochClock)
             .nanoClock(ctx.nanoClock)
             .agentName("tandem-fix-" + config.name())
-            .maxPendingConnections(config.fix().maxPendingConnections())
-            .maxPendingPerAddress(config.fix().maxPendingPerAddress())
             .lostOutboundBound(ctx.lostOutboundBound)
             .errorHandler(ctx.errorHandler)
             .logonsEnabled(true);
-        for (final SessionConfig session : config.fix().sessions())
-        {
-            context.addSession(new dev.tandem.fix.SessionConfig()
-                .beginString(session.beginString())
-                .senderCompId(session.senderCompId())
-                .targetCompId(session.targetCompId())
-                .heartbeatIntervalSec(session.heartbeatSec())
-                .resetOnLogon(session.resetOnLogon()));
-        }
         final FixAcceptor acceptor;
         try
         {

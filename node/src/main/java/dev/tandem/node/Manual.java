@@ -1,9 +1,6 @@
 package dev.tandem.node;
 
 import net.openhft.chronicle.wire.SelfDescribingMarshallable;
-import net.openhft.chronicle.wire.WireIn;
-
-import java.util.List;
 
 /**
  * {@code !Manual { }}: the secondary turns Hot only when an operator (or an external cluster manager) calls
@@ -12,20 +9,12 @@ import java.util.List;
  * <p>
  * Threading: the node's control thread only.
  */
-public final class Manual extends SelfDescribingMarshallable implements ActivationMode, StrictYaml.StrictlyRead
+public final class Manual extends SelfDescribingMarshallable implements ActivationMode
 {
     @Override
     public String name()
     {
         return "Manual";
-    }
-
-    @Override
-    public void readMarshallable(final WireIn wire)
-    {
-        StrictYaml.readKeys(wire, "!Manual", List.of(), (key, in) ->
-        {
-        });
     }
 
     @Override

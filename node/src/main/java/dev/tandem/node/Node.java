@@ -1,8 +1,7 @@
 package dev.tandem.node;
 
-import dev.tandem.failover.Addresses;
+import dev.tandem.journal.config.HostPort;
 import dev.tandem.journal.Journal;
-import dev.tandem.journal.JournalContext;
 import dev.tandem.journal.LogRateLimiter;
 import dev.tandem.journal.ReleaseGate;
 import dev.tandem.replication.ReplicationSink;
@@ -116,7 +115,7 @@ public final class Node implements NodeStatus, AutoCloseable
         this.recoveryHandler = context.recoveryHandler();
         this.correlation = context.correlation();
         this.handles = new SessionHandles(config.fix().sessions());
-        final InetSocketAddress fixListen = Addresses.parse("fix.listen", config.fix().listen(), true);
+        final InetSocketAddress fixListen = HostPort.parse("fix.listen", config.fix().listen(), true);
         this.fixHost = fixListen.getHostString();
         this.fixPort = fixListen.getPort();
         JournalDirWatch.checkUsable(config.journal().dir());
@@ -142,10 +141,7 @@ public final class Node implements NodeStatus, AutoCloseable
 
     private Journal openJournal()
     {
-        return Journal.open(new JournalContext()
-            .dir(config.journal().dir())
-            .persistence(config.journal().persistence())
-            .conclude());
+        return Journal.open(config.journal().conclude());
     }
 
     /**

@@ -1,16 +1,17 @@
 package dev.tandem.node;
 
-import dev.tandem.failover.Addresses;
-import net.openhft.chronicle.core.pool.ClassAliasPool;
-import net.openhft.chronicle.wire.SelfDescribingMarshallable;
-import net.openhft.chronicle.wire.WireIn;
-import net.openhft.chronicle.wire.WireType;
+import dev.tandem.journal.JournalContext;
+import dev.tandem.journal.config.ConfigTable;
+import dev.tandem.journal.config.ConfigTypes;
+import dev.tandem.journal.config.HostPort;
+import dev.tandem.journal.config.YamlNode;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A node's whole configuration, read from YAML (see node/README.md for every key and its default):
@@ -28,31 +29,60 @@ import java.util.List;
  *   peerAdmin: "127.0.0.1:9781"
  * }
  * </pre>
- * Reading is strict: an unknown key, a bad number, a bad address, a missing secret or a missing section fails at
- * start-up with a {@link ConfigException} naming the key and the value.
+ * The sections are the modules' own contexts, read through their key tables with the names of their setters:
+ * {@code journal} is a {@link JournalContext} ({@link JournalContext#CONFIG}), {@code replication} the replication
+ * module's source and sink contexts ({@link ReplicationConfig}), {@code fix} the fix-session module's
+ * {@code FixContext} and {@code SessionConfig}s ({@link FixConfig}). The {@code !NodeConfig} tag at the top is
+ * optional, so plain YAML works; a pluggable part may be written {@code !Name { ... }} or {@code { type: Name, ... }}.
+ * An application may hand its own file and the key of Tandem's section ({@link #fromYaml(Path, String)}), or the map
+ * its own YAML reader made ({@link #fromMap(Map)}).
+ * <p>
+ * Reading is strict: an unknown key, a value of the wrong kind, a bad address, a missing secret or a missing section
+ * fails at start-up with a {@link ConfigException} reading {@code TANDEM CONFIG ERROR <key path>: <bad value> ...}.
  * <p>
  * Threading: read and validated on the start-up thread; immutable afterwards.
  */
-public final class NodeConfig extends SelfDescribingMarshallable implements StrictYaml.StrictlyRead
+public final class NodeConfig
 {
     /** The built-in application: sends every application message back to its sender. */
     public static final String ECHO = "echo";
 
-    private static final List<String> KEYS = List.of(
-        "role", "nodeId", "journal", "replication", "fix", "application", "admin", "activation", "peerAdmin",
-        "onFailure", "threading", "recovery");
+    /** The activation modes, chosen by type tag. */
+    public static final ConfigTypes<ActivationMode> ACTIVATION = new ConfigTypes<ActivationMode>("an activation mode")
+        .type("TryHeartbeat", TryHeartbeat::new, new ConfigTable<TryHeartbeat>("!TryHeartbeat")
+            .longValue("delayMs", TryHeartbeat::delayMs))
+        .type("TryLock", TryLock::new, new ConfigTable<TryLock>("!TryLock")
+            .text("file", TryLock::file))
+        .type("Manual", Manual::new, new ConfigTable<>("!Manual"));
+
+    /** The top-level keys, each with its section's reader. */
+    public static final ConfigTable<NodeConfig> CONFIG = new ConfigTable<NodeConfig>("the node")
+        .enumValue("role", Role.class, NodeConfig::role)
+        .intValue("nodeId", 1, Integer.MAX_VALUE, NodeConfig::nodeId)
+        .custom("journal", (config, value) -> config.journal(JournalContext.CONFIG.apply(value, new JournalContext())))
+        .custom("replication", (config, value) -> config.replication(ReplicationConfig.read(value)))
+        .custom("fix", (config, value) -> config.fix(FixConfig.read(value)))
+        .text("application", NodeConfig::application)
+        .custom("admin", (config, value) -> config.admin(AdminConfig.CONFIG.apply(value, new AdminConfig())))
+        .object("activation", ACTIVATION, NodeConfig::activation)
+        .text("peerAdmin", NodeConfig::peerAdmin)
+        .enumValue("onFailure", FailurePolicy.class, NodeConfig::onFailure)
+        .enumValue("threading", ThreadingProfile.class, NodeConfig::threading)
+        .custom("recovery", (config, value) -> config.recovery(RecoveryConfig.read(value)));
+
+    private static final List<String> TAGS = List.of("NodeConfig", NodeConfig.class.getName());
 
     static
     {
-        ClassAliasPool.CLASS_ALIASES.addAlias(NodeConfig.class, "NodeConfig");
-        ClassAliasPool.CLASS_ALIASES.addAlias(TryHeartbeat.class, "TryHeartbeat");
-        ClassAliasPool.CLASS_ALIASES.addAlias(TryLock.class, "TryLock");
-        ClassAliasPool.CLASS_ALIASES.addAlias(Manual.class, "Manual");
+        // the activation modes print as their tags in logs: !TryHeartbeat { delayMs: 500 }
+        net.openhft.chronicle.core.pool.ClassAliasPool.CLASS_ALIASES.addAlias(TryHeartbeat.class, "TryHeartbeat");
+        net.openhft.chronicle.core.pool.ClassAliasPool.CLASS_ALIASES.addAlias(TryLock.class, "TryLock");
+        net.openhft.chronicle.core.pool.ClassAliasPool.CLASS_ALIASES.addAlias(Manual.class, "Manual");
     }
 
     private Role role;
     private int nodeId;
-    private JournalConfig journal;
+    private JournalContext journal;
     private ReplicationConfig replication;
     private FixConfig fix;
     private String application = ECHO;
@@ -63,93 +93,100 @@ public final class NodeConfig extends SelfDescribingMarshallable implements Stri
     private ThreadingProfile threading = ThreadingProfile.BALANCED;
     private Correlation recovery = Correlation.CL_ORD_ID_DEFAULT;
 
-    /** Reads and validates a config file. */
+    /** Reads and validates a config file (the whole file is Tandem's). */
     public static NodeConfig load(final Path file)
     {
-        final String yaml;
-        try
+        return fromYaml(read(file, "--config"));
+    }
+
+    /**
+     * Reads and validates the section {@code section} of an application's own YAML file, ignoring the application's
+     * other keys: e.g. {@code fromYaml(Path.of("gateway.yaml"), "tandem")}, or a dotted path such as
+     * {@code "services.tandem"}. Errors name the key path in the file ({@code tandem.replication.listen}).
+     *
+     * @throws ConfigException when the file cannot be read, the section is missing, or the section is not valid.
+     */
+    public static NodeConfig fromYaml(final Path file, final String section)
+    {
+        return wrap(() ->
         {
-            yaml = Files.readString(file, StandardCharsets.UTF_8);
-        }
-        catch (final IOException ex)
-        {
-            throw new ConfigException("--config: cannot read '" + file + "': " + ex.getMessage(), ex);
-        }
-        return fromYaml(yaml);
+            YamlNode node = YamlNode.parse(read(file, section));
+            for (final String key : section.split("\\."))
+            {
+                final YamlNode child = node.isMap() ? node.get(key) : null;
+                if (child == null)
+                {
+                    throw new ConfigException(YamlNode.child(node.path(), key) + ": missing in '" + file + "'; " +
+                        "expected Tandem's section there" + (node.isMap() ? " (keys found: " +
+                        String.join(", ", node.keys()) + ")" : ""));
+                }
+                node = child;
+            }
+            return fromTree(node);
+        });
     }
 
     /** Reads and validates YAML text, with or without the leading {@code !NodeConfig} tag. */
     public static NodeConfig fromYaml(final String yaml)
     {
-        final String body = yaml.strip().startsWith("!NodeConfig") ?
-            yaml.strip().substring("!NodeConfig".length()) : yaml;
-        final NodeConfig config;
+        return wrap(() -> fromTree(YamlNode.parse(yaml)));
+    }
+
+    /**
+     * Reads and validates the map an application's own YAML reader (SnakeYAML, Jackson, ...) made of Tandem's
+     * section: text keys, nested maps and lists, scalars; pluggable parts in the plain form
+     * {@code activation: { type: TryHeartbeat, delayMs: 500 }}.
+     */
+    public static NodeConfig fromMap(final Map<String, ?> map)
+    {
+        return wrap(() -> fromTree(YamlNode.of(map, "")));
+    }
+
+    /** Reads and validates a configuration tree whose root is Tandem's section. */
+    public static NodeConfig fromTree(final YamlNode root)
+    {
+        return wrap(() ->
+        {
+            if (root.tag() != null && !TAGS.contains(root.tag()))
+            {
+                throw new ConfigException(root.where() + ": !" + root.tag() + " is not a node configuration; " +
+                    "expected !NodeConfig { ... } or no tag");
+            }
+            if (root.isScalar() && root.text() == null)
+            {
+                throw new ConfigException(root.where() + ": empty, expected a node configuration");
+            }
+            return CONFIG.apply(root.withTag(null), new NodeConfig()).validate();
+        });
+    }
+
+    private static String read(final Path file, final String key)
+    {
         try
         {
-            config = WireType.YAML_ONLY.fromString(NodeConfig.class, body);
+            return Files.readString(file, StandardCharsets.UTF_8);
+        }
+        catch (final IOException ex)
+        {
+            throw new ConfigException(key + ": cannot read '" + file + "': " + ex.getMessage(), ex);
+        }
+    }
+
+    /** Every error as this module's {@link ConfigException}, so one catch serves the command line. */
+    private static NodeConfig wrap(final java.util.function.Supplier<NodeConfig> reading)
+    {
+        try
+        {
+            return reading.get();
         }
         catch (final ConfigException ex)
         {
             throw ex;
         }
-        catch (final RuntimeException ex)
+        catch (final dev.tandem.journal.config.ConfigException ex)
         {
-            throw new ConfigException("config: not valid YAML (" + ex.getMessage() + ")", ex);
+            throw new ConfigException(ex.getMessage(), ex);
         }
-        if (config == null)
-        {
-            throw new ConfigException("config: empty");
-        }
-        config.validate();
-        return config;
-    }
-
-    @Override
-    public void readMarshallable(final WireIn wire)
-    {
-        StrictYaml.readKeys(wire, "config", KEYS, (key, in) ->
-        {
-            switch (key)
-            {
-                case "role":
-                    role = StrictYaml.enumValue("role", in, Role.class);
-                    break;
-                case "nodeId":
-                    nodeId = (int)StrictYaml.longValue("nodeId", in, 1, Integer.MAX_VALUE);
-                    break;
-                case "journal":
-                    journal = in.object(JournalConfig.class);
-                    break;
-                case "replication":
-                    replication = in.object(ReplicationConfig.class);
-                    break;
-                case "fix":
-                    fix = in.object(FixConfig.class);
-                    break;
-                case "application":
-                    application = StrictYaml.text("application", in);
-                    break;
-                case "admin":
-                    admin = in.object(AdminConfig.class);
-                    break;
-                case "activation":
-                    activation = StrictYaml.tagged("activation", wire, in, ActivationMode.class,
-                        "!TryHeartbeat { delayMs: 500 }, !TryLock { file: /shared/tandem.lock } or !Manual { }");
-                    break;
-                case "onFailure":
-                    onFailure = StrictYaml.enumValue("onFailure", in, FailurePolicy.class);
-                    break;
-                case "threading":
-                    threading = StrictYaml.enumValue("threading", in, ThreadingProfile.class);
-                    break;
-                case "recovery":
-                    recovery = in.object(RecoveryConfig.class).correlation();
-                    break;
-                default:
-                    peerAdmin = StrictYaml.text("peerAdmin", in);
-                    break;
-            }
-        });
     }
 
     /**
@@ -172,7 +209,14 @@ public final class NodeConfig extends SelfDescribingMarshallable implements Stri
             throw new ConfigException("journal: missing, expected e.g. journal: { dir: data/" +
                 role.name().toLowerCase() + " }");
         }
-        journal.validate();
+        try
+        {
+            journal.conclude();
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new ConfigException("journal: " + ex.getMessage(), ex);
+        }
         if (fix == null)
         {
             throw new ConfigException("fix: missing, expected e.g. fix: { listen: \"127.0.0.1:9880\", " +
@@ -202,7 +246,7 @@ public final class NodeConfig extends SelfDescribingMarshallable implements Stri
         {
             try
             {
-                Addresses.parse("peerAdmin", peerAdmin, false);
+                HostPort.parse("peerAdmin", peerAdmin, false);
             }
             catch (final IllegalArgumentException ex)
             {
@@ -266,12 +310,13 @@ public final class NodeConfig extends SelfDescribingMarshallable implements Stri
         return this;
     }
 
-    public JournalConfig journal()
+    /** The journal's context (the journal module's own): every key of {@link JournalContext#CONFIG}. */
+    public JournalContext journal()
     {
         return journal;
     }
 
-    public NodeConfig journal(final JournalConfig journal)
+    public NodeConfig journal(final JournalContext journal)
     {
         this.journal = journal;
         return this;
@@ -380,6 +425,14 @@ public final class NodeConfig extends SelfDescribingMarshallable implements Stri
     {
         this.peerAdmin = peerAdmin;
         return this;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "NodeConfig{role=" + role + ", nodeId=" + nodeId + ", journal=" + journal + ", replication=" +
+            replication + ", fix=" + fix + ", application=" + application + ", admin=" + admin + ", activation=" +
+            activation + ", peerAdmin=" + peerAdmin + ", onFailure=" + onFailure + "}";
     }
 
     /** A short name for logs: {@code node-1}. */

@@ -1,6 +1,6 @@
 package dev.tandem.node;
 
-import dev.tandem.failover.Addresses;
+import dev.tandem.journal.config.HostPort;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -35,7 +35,7 @@ final class ReachabilityCheck
         final StringBuilder detail = new StringBuilder();
         for (final String text : addresses)
         {
-            final InetSocketAddress parsed = Addresses.parse("peer", text, false);
+            final InetSocketAddress parsed = HostPort.parse("peer", text, false);
             try (Socket socket = new Socket())
             {
                 socket.connect(new InetSocketAddress(parsed.getHostString(), parsed.getPort()), timeoutMs);

@@ -1,38 +1,39 @@
 package dev.tandem.node;
 
-import dev.tandem.failover.Addresses;
+import dev.tandem.journal.config.ConfigTable;
+import dev.tandem.journal.config.HostPort;
+import dev.tandem.journal.config.YamlNode;
+import dev.tandem.replication.AckStrategies;
 import dev.tandem.replication.AckStrategy;
 import dev.tandem.replication.ReplicationSinkContext;
 import dev.tandem.replication.ReplicationSourceContext;
 import dev.tandem.replication.WhenLeaseExpired;
-import net.openhft.chronicle.core.pool.ClassAliasPool;
-import net.openhft.chronicle.wire.SelfDescribingMarshallable;
-import net.openhft.chronicle.wire.WireIn;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * YAML section {@code replication}: a PRIMARY {@code listen}s for its secondary, a SECONDARY {@code connect}s to its
  * primary. Both need the same {@code clusterName} and shared secret ({@code secretFile} or {@code secretEnv}, never
  * written in the YAML itself); the primary's {@code ackStrategy} decides when a message may reach the counterparty.
  * <p>
+ * Every key of the replication module's {@link ReplicationSourceContext#CONFIG} and
+ * {@link ReplicationSinkContext#CONFIG} is a key here with the same name, applied to the context it belongs to (keys
+ * both have, such as {@code clusterName} or {@code heartbeatIntervalMs}, to both), except what the node sets itself:
+ * {@code nodeId} (the node's own), {@code epoch} (its epoch file) and the sink's {@code source} (written
+ * {@code connect}). The node's own keys: {@code connect}, {@code listenWhenHot}, {@code ackStrategyWhenHot},
+ * {@code onDivergence}, {@code lagWarnEntries}, {@code lagWarnMs}. The contexts are made afresh from the section for
+ * each start and each activation.
+ * <p>
  * Threading: read at start-up, immutable afterwards.
  */
-public final class ReplicationConfig extends SelfDescribingMarshallable implements StrictYaml.StrictlyRead
+public final class ReplicationConfig
 {
-    static final String EXAMPLES = "!WaitForever { }, !NeverTimesOut { }, " +
-        "!BoundedWait { timeoutMs: 5, onTimeout: SEND_ANYWAY }, WAIT_FOREVER_FOR_REPLICA_ACK, NEVER_TIMES_OUT " +
-        "or the class name of a dev.tandem.replication.AckStrategy";
-
-    static
-    {
-        // the replication module registers its strategies' YAML tags when its contexts load
-        ReplicationSourceContext.defaultAckStrategy();
-    }
-
     /** The cluster name both ends must agree on, when none is given. */
     public static final String DEFAULT_CLUSTER_NAME = "tandem";
     /** Ten beats a second: cheap, and lets a sub-second TryHeartbeat delay see several missed beats. */
@@ -45,37 +46,122 @@ public final class ReplicationConfig extends SelfDescribingMarshallable implemen
     /** An entry unacknowledged for 5 s: the replica (or its link) is stalled, not merely busy. */
     public static final long DEFAULT_LAG_WARN_MS = 5_000;
 
-    private String listen;
+    /** Context keys the node sets itself. */
+    static final Set<String> NODE_SET = Set.of("nodeId", "epoch", "source");
+
+    /** The node's own keys of the section. */
+    static final ConfigTable<ReplicationConfig> NODE_KEYS = new ConfigTable<ReplicationConfig>("replication")
+        .text("connect", ReplicationConfig::connect)
+        .text("listenWhenHot", ReplicationConfig::listenWhenHot)
+        .object("ackStrategyWhenHot", AckStrategies.TYPES, ReplicationConfig::ackStrategyWhenHot)
+        .enumValue("onDivergence", DivergencePolicy.class, ReplicationConfig::onDivergence)
+        .longValue("lagWarnEntries", 1, Long.MAX_VALUE / 2, ReplicationConfig::lagWarnEntries)
+        .longValue("lagWarnMs", 1, 86_400_000, ReplicationConfig::lagWarnMs);
+
+    private YamlNode settings = YamlNode.map("replication", null, Map.of());
     private String connect;
-    private String clusterName = DEFAULT_CLUSTER_NAME;
-    private String secretFile;
-    private String secretEnv;
-    private AckStrategy ackStrategy;
-    private long heartbeatIntervalMs = DEFAULT_HEARTBEAT_INTERVAL_MS;
     private String listenWhenHot;
     private AckStrategy ackStrategyWhenHot;
     private DivergencePolicy onDivergence = DivergencePolicy.SET_ASIDE;
     private long lagWarnEntries = DEFAULT_LAG_WARN_ENTRIES;
     private long lagWarnMs = DEFAULT_LAG_WARN_MS;
-    private List<String> allowedPeers = new ArrayList<>();
-    private int maxPendingConnections = ReplicationSourceContext.DEFAULT_MAX_PENDING_CONNECTIONS;
-    private int maxPendingPerAddress = ReplicationSourceContext.DEFAULT_MAX_PENDING_PER_ADDRESS;
-    private long leaseMs = ReplicationSinkContext.DEFAULT_LEASE_MS;
-    private long leaseMarginMs = ReplicationSinkContext.DEFAULT_LEASE_MARGIN_MS;
-    private long maxUnackedEntries = ReplicationSourceContext.DEFAULT_MAX_UNACKED_ENTRIES;
-    private WhenLeaseExpired whenLeaseExpired = WhenLeaseExpired.HOLD;
 
+    /** Every key of the section: the source's, then the sink's own, then the node's. */
+    public static List<String> keys()
+    {
+        final List<String> keys = new ArrayList<>();
+        for (final String key : ReplicationSourceContext.CONFIG.keys())
+        {
+            if (!NODE_SET.contains(key))
+            {
+                keys.add(key);
+            }
+        }
+        for (final String key : ReplicationSinkContext.CONFIG.keys())
+        {
+            if (!NODE_SET.contains(key) && !keys.contains(key))
+            {
+                keys.add(key);
+            }
+        }
+        keys.addAll(NODE_KEYS.keys());
+        return keys;
+    }
+
+    /** Reads the section, failing on an unknown key or a value of the wrong kind. */
+    static ReplicationConfig read(final YamlNode section)
+    {
+        final List<String> keys = keys();
+        section.requireMap("a map of replication keys: " + String.join(", ", keys));
+        for (final Map.Entry<String, YamlNode> entry : section.entries().entrySet())
+        {
+            if (!keys.contains(entry.getKey()))
+            {
+                throw new ConfigException(entry.getValue().where() + ": unknown key '" + entry.getKey() +
+                    "'; valid keys of replication: " + String.join(", ", keys));
+            }
+        }
+        final ReplicationConfig config = new ReplicationConfig();
+        config.settings = section;
+        NODE_KEYS.apply(section, config, notIn(NODE_KEYS));
+        config.source(); // the kinds of the values now, not at the first start
+        config.sink();
+        return config;
+    }
+
+    private static Set<String> notIn(final ConfigTable<?> table)
+    {
+        final Set<String> others = new HashSet<>(keys());
+        others.removeAll(table.keys());
+        return others;
+    }
+
+    /** The source context with the section's settings; the node's own values are set by the callers. */
+    private ReplicationSourceContext source()
+    {
+        final ReplicationSourceContext context = new ReplicationSourceContext()
+            .clusterName(DEFAULT_CLUSTER_NAME)
+            .heartbeatIntervalMs(DEFAULT_HEARTBEAT_INTERVAL_MS);
+        ReplicationSourceContext.CONFIG.apply(settings, context, notIn(ReplicationSourceContext.CONFIG));
+        if (settings.get("heartbeatTimeoutMs") == null)
+        {
+            context.heartbeatTimeoutMs(heartbeatTimeoutMs(context.heartbeatIntervalMs()));
+        }
+        return context;
+    }
+
+    private ReplicationSinkContext sink()
+    {
+        final ReplicationSinkContext context = new ReplicationSinkContext()
+            .clusterName(DEFAULT_CLUSTER_NAME)
+            .heartbeatIntervalMs(DEFAULT_HEARTBEAT_INTERVAL_MS);
+        ReplicationSinkContext.CONFIG.apply(settings, context, notIn(ReplicationSinkContext.CONFIG));
+        if (settings.get("heartbeatTimeoutMs") == null)
+        {
+            context.heartbeatTimeoutMs(heartbeatTimeoutMs(context.heartbeatIntervalMs()));
+        }
+        return context.source(connect);
+    }
+
+    /** Ten missed heartbeats, and never under the replication module's default. */
+    private static long heartbeatTimeoutMs(final long heartbeatIntervalMs)
+    {
+        return Math.max(heartbeatIntervalMs * 10, ReplicationSourceContext.DEFAULT_HEARTBEAT_TIMEOUT_MS);
+    }
+
+    private String text(final String key)
+    {
+        final YamlNode value = settings.get(key);
+        return value == null ? null : ConfigTable.textValue(value);
+    }
+
+    /** PRIMARY: where the secondary connects, or null when not given. */
     public String listen()
     {
-        return listen;
+        return text("listen");
     }
 
-    public ReplicationConfig listen(final String listen)
-    {
-        this.listen = listen;
-        return this;
-    }
-
+    /** SECONDARY: the primary's replication address. */
     public String connect()
     {
         return connect;
@@ -89,58 +175,28 @@ public final class ReplicationConfig extends SelfDescribingMarshallable implemen
 
     public String clusterName()
     {
-        return clusterName;
-    }
-
-    public ReplicationConfig clusterName(final String clusterName)
-    {
-        this.clusterName = clusterName;
-        return this;
+        return source().clusterName();
     }
 
     public String secretFile()
     {
-        return secretFile;
-    }
-
-    public ReplicationConfig secretFile(final String secretFile)
-    {
-        this.secretFile = secretFile;
-        return this;
+        return text("secretFile");
     }
 
     public String secretEnv()
     {
-        return secretEnv;
-    }
-
-    public ReplicationConfig secretEnv(final String secretEnv)
-    {
-        this.secretEnv = secretEnv;
-        return this;
+        return text("secretEnv");
     }
 
     /** The ack strategy as configured, or null for the replication module's default. */
     public AckStrategy ackStrategy()
     {
-        return ackStrategy;
-    }
-
-    public ReplicationConfig ackStrategy(final AckStrategy ackStrategy)
-    {
-        this.ackStrategy = ackStrategy;
-        return this;
+        return settings.get("ackStrategy") == null ? null : source().ackStrategy();
     }
 
     public long heartbeatIntervalMs()
     {
-        return heartbeatIntervalMs;
-    }
-
-    public ReplicationConfig heartbeatIntervalMs(final long heartbeatIntervalMs)
-    {
-        this.heartbeatIntervalMs = heartbeatIntervalMs;
-        return this;
+        return source().heartbeatIntervalMs();
     }
 
     /**
@@ -209,200 +265,39 @@ public final class ReplicationConfig extends SelfDescribingMarshallable implemen
     /** Hosts allowed to connect to the replication source; empty for any (see the replication module). */
     public List<String> allowedPeers()
     {
-        return allowedPeers;
-    }
-
-    public ReplicationConfig allowedPeers(final List<String> allowedPeers)
-    {
-        this.allowedPeers = new ArrayList<>(allowedPeers);
-        return this;
-    }
-
-    public int maxPendingConnections()
-    {
-        return maxPendingConnections;
-    }
-
-    public ReplicationConfig maxPendingConnections(final int maxPendingConnections)
-    {
-        this.maxPendingConnections = maxPendingConnections;
-        return this;
-    }
-
-    public int maxPendingPerAddress()
-    {
-        return maxPendingPerAddress;
-    }
-
-    public ReplicationConfig maxPendingPerAddress(final int maxPendingPerAddress)
-    {
-        this.maxPendingPerAddress = maxPendingPerAddress;
-        return this;
+        return source().allowedPeers();
     }
 
     /** SECONDARY: the lease granted to the primary, in ms (see the replication README); default 250. */
     public long leaseMs()
     {
-        return leaseMs;
-    }
-
-    public ReplicationConfig leaseMs(final long leaseMs)
-    {
-        this.leaseMs = leaseMs;
-        return this;
+        return sink().leaseMs();
     }
 
     /** SECONDARY: added to the lease before this node may activate, in ms; default 50. */
     public long leaseMarginMs()
     {
-        return leaseMarginMs;
-    }
-
-    public ReplicationConfig leaseMarginMs(final long leaseMarginMs)
-    {
-        this.leaseMarginMs = leaseMarginMs;
-        return this;
+        return sink().leaseMarginMs();
     }
 
     /** PRIMARY (and a Hot secondary's source): the loss window in journal entries; default 8192. */
     public long maxUnackedEntries()
     {
-        return maxUnackedEntries;
-    }
-
-    public ReplicationConfig maxUnackedEntries(final long maxUnackedEntries)
-    {
-        this.maxUnackedEntries = maxUnackedEntries;
-        return this;
+        return source().maxUnackedEntries();
     }
 
     /** PRIMARY (and a Hot secondary's source): HOLD (default) or RELEASE_UNPROTECTED once the lease expired. */
     public WhenLeaseExpired whenLeaseExpired()
     {
-        return whenLeaseExpired;
-    }
-
-    public ReplicationConfig whenLeaseExpired(final WhenLeaseExpired whenLeaseExpired)
-    {
-        this.whenLeaseExpired = whenLeaseExpired;
-        return this;
-    }
-
-    @Override
-    public void readMarshallable(final WireIn wire)
-    {
-        StrictYaml.readKeys(wire, "replication", List.of(
-            "listen", "connect", "clusterName", "secretFile", "secretEnv", "ackStrategy", "heartbeatIntervalMs",
-            "listenWhenHot", "ackStrategyWhenHot", "onDivergence", "lagWarnEntries", "lagWarnMs", "allowedPeers",
-            "maxPendingConnections", "maxPendingPerAddress", "leaseMs", "leaseMarginMs", "maxUnackedEntries",
-            "whenLeaseExpired"),
-            (key, in) ->
-            {
-                final String path = "replication." + key;
-                switch (key)
-                {
-                    case "lagWarnEntries":
-                        lagWarnEntries = StrictYaml.longValue(path, in, 1, Long.MAX_VALUE / 2);
-                        break;
-                    case "lagWarnMs":
-                        lagWarnMs = StrictYaml.longValue(path, in, 1, 86_400_000);
-                        break;
-                    case "maxPendingConnections":
-                        maxPendingConnections = (int)StrictYaml.longValue(path, in, 1, 1024);
-                        break;
-                    case "maxPendingPerAddress":
-                        maxPendingPerAddress = (int)StrictYaml.longValue(path, in, 1, 1024);
-                        break;
-                    case "allowedPeers":
-                        allowedPeers = new ArrayList<>();
-                        in.sequence(allowedPeers, (list, items) ->
-                        {
-                            while (items.hasNextSequenceItem())
-                            {
-                                list.add(items.text());
-                            }
-                        });
-                        break;
-                    case "listen":
-                        listen = StrictYaml.text(path, in);
-                        break;
-                    case "connect":
-                        connect = StrictYaml.text(path, in);
-                        break;
-                    case "clusterName":
-                        clusterName = StrictYaml.text(path, in);
-                        break;
-                    case "secretFile":
-                        secretFile = StrictYaml.text(path, in);
-                        break;
-                    case "secretEnv":
-                        secretEnv = StrictYaml.text(path, in);
-                        break;
-                    case "heartbeatIntervalMs":
-                        heartbeatIntervalMs = StrictYaml.longValue(path, in, 1, 60_000);
-                        break;
-                    case "listenWhenHot":
-                        listenWhenHot = StrictYaml.text(path, in);
-                        break;
-                    case "ackStrategyWhenHot":
-                        ackStrategyWhenHot = readAckStrategy(path, wire, in);
-                        break;
-                    case "onDivergence":
-                        onDivergence = StrictYaml.enumValue(path, in, DivergencePolicy.class);
-                        break;
-                    case "leaseMs":
-                        leaseMs = StrictYaml.longValue(path, in, 1, 60_000);
-                        break;
-                    case "leaseMarginMs":
-                        leaseMarginMs = StrictYaml.longValue(path, in, 0, 60_000);
-                        break;
-                    case "maxUnackedEntries":
-                        maxUnackedEntries = StrictYaml.longValue(path, in, 1,
-                            ReplicationSourceContext.MAX_MAX_UNACKED_ENTRIES);
-                        break;
-                    case "whenLeaseExpired":
-                        whenLeaseExpired = StrictYaml.enumValue(path, in, WhenLeaseExpired.class);
-                        break;
-                    default:
-                        ackStrategy = readAckStrategy(path, wire, in);
-                        break;
-                }
-            });
-    }
-
-    private static AckStrategy readAckStrategy(
-        final String key, final WireIn wire, final net.openhft.chronicle.wire.ValueIn in)
-    {
-        final Object value = StrictYaml.tagged(key, wire, in, Object.class, EXAMPLES);
-        if (value instanceof AckStrategy)
-        {
-            return (AckStrategy)value;
-        }
-        if (value instanceof CharSequence)
-        {
-            // a scalar alias such as WAIT_FOREVER_FOR_REPLICA_ACK
-            final String name = value.toString().trim();
-            final Object strategy;
-            try
-            {
-                strategy = ClassAliasPool.CLASS_ALIASES.forName(name).getDeclaredConstructor().newInstance();
-            }
-            catch (final ReflectiveOperationException | RuntimeException ex)
-            {
-                throw new ConfigException(key + ": unknown strategy '" + name + "'; expected " +
-                    EXAMPLES, ex);
-            }
-            if (strategy instanceof AckStrategy)
-            {
-                return (AckStrategy)strategy;
-            }
-        }
-        throw new ConfigException(key + ": '" + value + "' is not an ack strategy; expected " +
-            EXAMPLES);
+        return source().whenLeaseExpired();
     }
 
     void validate(final Role role)
     {
+        final String listen = listen();
+        final String clusterName = clusterName();
+        final String secretFile = secretFile();
+        final String secretEnv = secretEnv();
         if (role == Role.PRIMARY)
         {
             address("replication.listen", listen, true);
@@ -486,75 +381,29 @@ public final class ReplicationConfig extends SelfDescribingMarshallable implemen
         }
     }
 
-    /** Ten missed heartbeats, and never under the replication module's default. */
-    private long heartbeatTimeoutMs()
-    {
-        return Math.max(heartbeatIntervalMs * 10, ReplicationSourceContext.DEFAULT_HEARTBEAT_TIMEOUT_MS);
-    }
-
     /** The replication source's context for a PRIMARY, not yet concluded. */
     public ReplicationSourceContext sourceContext(final int nodeId, final long epoch)
     {
-        return sourceContext(listen, ackStrategy, nodeId, epoch);
+        return source().nodeId(nodeId).epoch(epoch);
     }
 
-    /** The replication source's context for a SECONDARY turned Hot ({@code listenWhenHot}), not yet concluded. */
+    /**
+     * The replication source's context for a SECONDARY turned Hot ({@code listenWhenHot}, {@code ackStrategyWhenHot}
+     * or the replication module's default strategy), not yet concluded.
+     */
     public ReplicationSourceContext hotSourceContext(final int nodeId, final long epoch)
     {
-        return sourceContext(listenWhenHot, ackStrategyWhenHot, nodeId, epoch);
-    }
-
-    private ReplicationSourceContext sourceContext(
-        final String listen, final AckStrategy ackStrategy, final int nodeId, final long epoch)
-    {
-        final ReplicationSourceContext context = new ReplicationSourceContext()
-            .listen(listen)
-            .clusterName(clusterName)
+        return source()
+            .listen(listenWhenHot)
+            .ackStrategy(ackStrategyWhenHot != null ? ackStrategyWhenHot : ReplicationSourceContext.defaultAckStrategy())
             .nodeId(nodeId)
-            .epoch(epoch)
-            .heartbeatIntervalMs(heartbeatIntervalMs)
-            .heartbeatTimeoutMs(heartbeatTimeoutMs())
-            .allowedPeers(allowedPeers)
-            .maxPendingConnections(maxPendingConnections)
-            .maxPendingPerAddress(maxPendingPerAddress)
-            .maxUnackedEntries(maxUnackedEntries)
-            .whenLeaseExpired(whenLeaseExpired);
-        if (ackStrategy != null)
-        {
-            context.ackStrategy(ackStrategy);
-        }
-        if (secretFile != null)
-        {
-            context.secretFile(secretFile);
-        }
-        else
-        {
-            context.secretEnv(secretEnv);
-        }
-        return context;
+            .epoch(epoch);
     }
 
     /** The replication sink's context for a SECONDARY, not yet concluded. */
     public ReplicationSinkContext sinkContext(final int nodeId, final long epoch)
     {
-        final ReplicationSinkContext context = new ReplicationSinkContext()
-            .source(connect)
-            .clusterName(clusterName)
-            .nodeId(nodeId)
-            .epoch(epoch)
-            .heartbeatIntervalMs(heartbeatIntervalMs)
-            .heartbeatTimeoutMs(heartbeatTimeoutMs())
-            .leaseMs(leaseMs)
-            .leaseMarginMs(leaseMarginMs);
-        if (secretFile != null)
-        {
-            context.secretFile(secretFile);
-        }
-        else
-        {
-            context.secretEnv(secretEnv);
-        }
-        return context;
+        return sink().nodeId(nodeId).epoch(epoch);
     }
 
     private static void secondaryOnly(final String key, final Object value)
@@ -568,13 +417,12 @@ public final class ReplicationConfig extends SelfDescribingMarshallable implemen
 
     private static void address(final String key, final String value, final boolean allowZeroPort)
     {
-        try
-        {
-            Addresses.parse(key, value, allowZeroPort);
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            throw new ConfigException(ex.getMessage(), ex);
-        }
+        HostPort.parse(key, value, allowZeroPort);
+    }
+
+    @Override
+    public String toString()
+    {
+        return "ReplicationConfig{" + settings + "}";
     }
 }

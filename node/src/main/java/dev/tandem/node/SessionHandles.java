@@ -1,6 +1,7 @@
 package dev.tandem.node;
 
 import dev.tandem.fix.FixSession;
+import dev.tandem.fix.SessionConfig;
 import org.agrona.BitUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.ControlledMessageHandler;

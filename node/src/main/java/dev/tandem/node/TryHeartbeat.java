@@ -1,9 +1,6 @@
 package dev.tandem.node;
 
 import net.openhft.chronicle.wire.SelfDescribingMarshallable;
-import net.openhft.chronicle.wire.WireIn;
-
-import java.util.List;
 
 /**
  * {@code !TryHeartbeat { delayMs: 500 }}: turn Hot when the replication connection to the primary is down and the
@@ -16,7 +13,7 @@ import java.util.List;
  * <p>
  * Threading: the node's control thread only.
  */
-public final class TryHeartbeat extends SelfDescribingMarshallable implements ActivationMode, StrictYaml.StrictlyRead
+public final class TryHeartbeat extends SelfDescribingMarshallable implements ActivationMode
 {
     /** Several replication heartbeats: one late packet on a loaded host must not trigger a failover. */
     public static final long DEFAULT_DELAY_MS = 1_000;
@@ -33,9 +30,17 @@ public final class TryHeartbeat extends SelfDescribingMarshallable implements Ac
         this.delayMs = delayMs;
     }
 
+    /** How long the primary must have been silent before this node turns Hot, in ms. */
     public long delayMs()
     {
         return delayMs;
+    }
+
+    /** Sets {@link #delayMs()}; YAML key {@code delayMs}. */
+    public TryHeartbeat delayMs(final long delayMs)
+    {
+        this.delayMs = delayMs;
+        return this;
     }
 
     @Override
@@ -45,16 +50,9 @@ public final class TryHeartbeat extends SelfDescribingMarshallable implements Ac
     }
 
     @Override
-    public void readMarshallable(final WireIn wire)
-    {
-        StrictYaml.readKeys(wire, "!TryHeartbeat", List.of("delayMs"),
-            (key, in) -> delayMs = StrictYaml.longValue("activation.!TryHeartbeat.delayMs", in, 1, 3_600_000));
-    }
-
-    @Override
     public void validate(final String key)
     {
-        if (delayMs < 1)
+        if (delayMs < 1 || delayMs > 3_600_000)
         {
             throw new ConfigException(key + ".delayMs: " + delayMs + " is out of range, expected 1..3600000");
         }

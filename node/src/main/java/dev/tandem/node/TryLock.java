@@ -1,7 +1,6 @@
 package dev.tandem.node;
 
 import net.openhft.chronicle.wire.SelfDescribingMarshallable;
-import net.openhft.chronicle.wire.WireIn;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -9,7 +8,6 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.List;
 
 /**
  * {@code !TryLock { file: /shared/tandem.lock }}: whoever holds an OS lock on a file both hosts can see is Hot. The
@@ -20,7 +18,7 @@ import java.util.List;
  * <p>
  * Threading: the node's control thread only.
  */
-public final class TryLock extends SelfDescribingMarshallable implements ActivationMode, StrictYaml.StrictlyRead
+public final class TryLock extends SelfDescribingMarshallable implements ActivationMode
 {
     private String file;
     private transient FileChannel channel;
@@ -36,21 +34,23 @@ public final class TryLock extends SelfDescribingMarshallable implements Activat
         this.file = file;
     }
 
+    /** The lock file both nodes can see. */
     public String file()
     {
         return file;
+    }
+
+    /** Sets {@link #file()}; YAML key {@code file}. */
+    public TryLock file(final String file)
+    {
+        this.file = file;
+        return this;
     }
 
     @Override
     public String name()
     {
         return "TryLock";
-    }
-
-    @Override
-    public void readMarshallable(final WireIn wire)
-    {
-        StrictYaml.readKeys(wire, "!TryLock", List.of("file"), (key, in) -> file = StrictYaml.text(key, in));
     }
 
     @Override

@@ -290,7 +290,7 @@ class AdminServerTest
         Files.writeString(file, "short");
         final ConfigException ex = assertThrows(ConfigException.class,
             () -> new AdminConfig().tokenFile(file.toString()).validate());
-        assertTrue(ex.getMessage().startsWith("admin.tokenFile: '" + file + "'"), ex.getMessage());
+        assertTrue(ex.detail().startsWith("admin.tokenFile: '" + file + "'"), ex.getMessage());
     }
 
     private AdminServer startWithToken() throws IOException

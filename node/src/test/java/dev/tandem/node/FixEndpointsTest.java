@@ -16,7 +16,7 @@ class FixEndpointsTest
         assertFalse(FixEndpoints.onClasspath(FixEndpoints.ECHO_CLASS), "the echo application ships with tandem-cli");
         final ConfigException ex = assertThrows(ConfigException.class,
             () -> FixEndpoints.application(NodeConfig.ECHO));
-        assertTrue(ex.getMessage().startsWith("application: echo ") && ex.getMessage().contains("tandem-cli"),
+        assertTrue(ex.detail().startsWith("application: echo ") && ex.getMessage().contains("tandem-cli"),
             ex.getMessage());
     }
 

@@ -47,8 +47,8 @@ class NodeConfigTest
         assertEquals(Role.PRIMARY, config.role());
         assertEquals(1, config.nodeId());
         assertEquals("/tmp/x", config.journal().dir());
-        assertEquals("ISLD->TW", config.fix().sessions().get(0).id());
-        assertEquals(5, config.fix().sessions().get(0).heartbeatSec());
+        assertEquals("FIX.4.4:ISLD->TW", config.fix().sessions().get(0).toString());
+        assertEquals(5, config.fix().sessions().get(0).heartbeatIntervalSec());
         assertEquals(300, ((TryHeartbeat)config.activation()).delayMs());
         assertEquals("demo", config.replication().clusterName());
         assertEquals(NodeConfig.ECHO, config.application());
@@ -75,7 +75,7 @@ class NodeConfigTest
     {
         assertTrue(failure(PRIMARY.replace("role: PRIMARY", "rolle: PRIMARY")).contains("'rolle'"));
         assertTrue(failure(PRIMARY.replace("persistence: BUFFERED", "persistance: BUFFERED"))
-            .contains("journal: unknown key 'persistance'"));
+            .contains("journal.persistance: unknown key 'persistance'"));
         assertTrue(failure(PRIMARY.replace("heartbeatSec: 5", "heartbeatSecs: 5")).contains("'heartbeatSecs'"));
         assertTrue(failure(PRIMARY.replace("delayMs: 300", "delay: 300")).contains("'delay'"));
         assertTrue(failure(PRIMARY.replace("!TryHeartbeat", "!TryHeartbeet")).contains("activation"));
@@ -127,7 +127,7 @@ class NodeConfigTest
         assertTrue(badToken.contains("admin.tokenFile") && badToken.contains("/nonexistent/token"), badToken);
         final String badFix = failure(PRIMARY.replace("heartbeatSec: 5 } ]",
             "heartbeatSec: 5 } ], maxPendingConnections: 4, maxPendingPerAddress: 5"));
-        assertTrue(badFix.contains("fix.maxPendingPerAddress: 5"), badFix);
+        assertTrue(badFix.contains("fix.maxPendingPerAddress=5"), badFix);
     }
 
     @Test

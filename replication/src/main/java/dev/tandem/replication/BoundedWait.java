@@ -1,7 +1,6 @@
 package dev.tandem.replication;
 
 import dev.tandem.journal.ReleaseGate;
-import net.openhft.chronicle.wire.WireIn;
 import net.openhft.chronicle.wire.WireOut;
 
 import java.util.concurrent.TimeUnit;
@@ -115,33 +114,6 @@ public final class BoundedWait implements AckStrategy
     {
         validate();
         return new Gate(progress, TimeUnit.MILLISECONDS.toNanos(timeoutMs), onTimeout, whileSecondaryAway);
-    }
-
-    @Override
-    public void readMarshallable(final WireIn wire)
-    {
-        final StringBuilder key = new StringBuilder();
-        while (wire.hasMore())
-        {
-            final net.openhft.chronicle.wire.ValueIn in = wire.read(key);
-            final String name = key.toString();
-            switch (name)
-            {
-                case "timeoutMs":
-                    timeoutMs = Config.longValue(in, "ackStrategy.timeoutMs");
-                    break;
-                case "onTimeout":
-                    onTimeout = Config.enumValue(in, "ackStrategy.onTimeout", OnTimeout.class);
-                    break;
-                case "whileSecondaryAway":
-                    whileSecondaryAway = Config.enumValue(in, "ackStrategy.whileSecondaryAway",
-                        WhileSecondaryAway.class);
-                    break;
-                default:
-                    throw Config.unknownKey("ackStrategy (BoundedWait)", name,
-                        "timeoutMs, onTimeout, whileSecondaryAway");
-            }
-        }
     }
 
     @Override

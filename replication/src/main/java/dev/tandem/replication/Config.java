@@ -1,7 +1,8 @@
 package dev.tandem.replication;
 
+import dev.tandem.journal.config.ConfigException;
+import dev.tandem.journal.config.HostPort;
 import net.openhft.chronicle.core.pool.ClassAliasPool;
-import net.openhft.chronicle.wire.ValueIn;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 
 /**
  * Reading and checking configuration values with errors that name the key, the bad value and what would be valid.
@@ -41,143 +41,26 @@ final class Config
         // the static initialiser did the work
     }
 
-    static IllegalArgumentException unknownKey(final String where, final String key, final String valid)
-    {
-        return new IllegalArgumentException(where + ": unknown key '" + key + "'; valid keys: " + valid);
-    }
-
-    static long longValue(final ValueIn in, final String key)
-    {
-        final String text = in.text();
-        try
-        {
-            return Long.parseLong(text == null ? "" : text.trim().replace("_", ""));
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new IllegalArgumentException(key + ": '" + text + "' is not a whole number");
-        }
-    }
-
-    static int intValue(final ValueIn in, final String key)
-    {
-        final long value = longValue(in, key);
-        if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE)
-        {
-            throw new IllegalArgumentException(key + ": " + value + " does not fit in 32 bits");
-        }
-        return (int)value;
-    }
-
-    static String textValue(final ValueIn in)
-    {
-        final String text = in.text();
-        return text == null ? null : text.trim();
-    }
-
-    static <E extends Enum<E>> E enumValue(final ValueIn in, final String key, final Class<E> type)
-    {
-        final String text = in.text();
-        try
-        {
-            return Enum.valueOf(type, text == null ? "" : text.trim().toUpperCase(Locale.ROOT));
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            final StringBuilder valid = new StringBuilder();
-            for (final E constant : type.getEnumConstants())
-            {
-                valid.append(valid.length() == 0 ? "" : ", ").append(constant.name());
-            }
-            throw new IllegalArgumentException(key + ": '" + text + "' is not valid; use one of " + valid);
-        }
-    }
-
-    /** A strategy by type tag, or one of the scalar aliases {@code NEVER_TIMES_OUT}, {@code WAIT_FOREVER_...}. */
-    static AckStrategy ackStrategy(final ValueIn in)
-    {
-        final Object value;
-        try
-        {
-            value = in.object();
-        }
-        catch (final RuntimeException ex)
-        {
-            throw new IllegalArgumentException("ackStrategy: cannot be read (" + ex.getMessage() + "); use " +
-                validStrategies(), ex);
-        }
-        if (value instanceof AckStrategy)
-        {
-            return (AckStrategy)value;
-        }
-        if (value instanceof CharSequence)
-        {
-            final AckStrategy strategy = ackStrategyByName(value.toString().trim());
-            if (strategy != null)
-            {
-                return strategy;
-            }
-        }
-        throw new IllegalArgumentException("ackStrategy: '" + value + "' is not an ack strategy; use " +
-            validStrategies());
-    }
-
-    /** The strategy a bare name stands for, or null. */
-    static AckStrategy ackStrategyByName(final String name)
-    {
-        switch (name)
-        {
-            case "NEVER_TIMES_OUT":
-            case "NeverTimesOut":
-                return new NeverTimesOut();
-            case "WAIT_FOREVER_FOR_REPLICA_ACK":
-            case "WaitForever":
-                return new WaitForever();
-            case "BoundedWait":
-                return new BoundedWait();
-            default:
-                return null;
-        }
-    }
-
-    private static String validStrategies()
-    {
-        return "!NeverTimesOut {}, !WaitForever {}, !BoundedWait { timeoutMs: 5, onTimeout: SEND_ANYWAY|DISCONNECT, " +
-            "whileSecondaryAway: KEEP_WAITING|RELEASE_IMMEDIATELY }, NEVER_TIMES_OUT, WAIT_FOREVER_FOR_REPLICA_ACK " +
-            "or !your.own.AckStrategyClass { ... }";
-    }
-
-    /** Parses {@code host:port}; the host must be a loopback or literal address or a resolvable name. */
+    /**
+     * Parses {@code host:port} with Tandem's one address parser ({@link HostPort}) and resolves the host: it must be
+     * a literal address or a resolvable name. The message names the key and the value, without the config prefix
+     * (a context's {@code conclude()} errors are the caller's to prefix).
+     */
     static InetSocketAddress address(final String key, final String value, final boolean allowPortZero)
     {
-        if (value == null || value.isEmpty())
-        {
-            throw new IllegalArgumentException(key + ": missing; use host:port, e.g. 127.0.0.1:9701");
-        }
-        final int colon = value.lastIndexOf(':');
-        if (colon <= 0 || colon == value.length() - 1)
-        {
-            throw new IllegalArgumentException(key + ": '" + value + "' is not host:port, e.g. 127.0.0.1:9701");
-        }
-        final String host = value.substring(0, colon);
-        final int port;
+        final InetSocketAddress parsed;
         try
         {
-            port = Integer.parseInt(value.substring(colon + 1));
+            parsed = HostPort.parse(key, value, allowPortZero);
         }
-        catch (final NumberFormatException ex)
+        catch (final ConfigException ex)
         {
-            throw new IllegalArgumentException(key + ": '" + value + "' has a port that is not a number");
+            throw new IllegalArgumentException(ex.detail(), ex);
         }
-        if (port < (allowPortZero ? 0 : 1) || port > 65535)
-        {
-            throw new IllegalArgumentException(key + ": '" + value + "' has port " + port + "; use " +
-                (allowPortZero ? "0 (any free port) to 65535" : "1 to 65535"));
-        }
-        final InetSocketAddress address = new InetSocketAddress(host, port);
+        final InetSocketAddress address = new InetSocketAddress(parsed.getHostString(), parsed.getPort());
         if (address.isUnresolved())
         {
-            throw new IllegalArgumentException(key + ": host '" + host + "' cannot be resolved");
+            throw new IllegalArgumentException(key + ": host '" + parsed.getHostString() + "' cannot be resolved");
         }
         return address;
     }

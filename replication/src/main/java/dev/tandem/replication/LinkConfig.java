@@ -1,12 +1,6 @@
 package dev.tandem.replication;
 
-import net.openhft.chronicle.bytes.Bytes;
-import net.openhft.chronicle.wire.Marshallable;
-import net.openhft.chronicle.wire.ValueIn;
-import net.openhft.chronicle.wire.Wire;
-import net.openhft.chronicle.wire.WireIn;
 import net.openhft.chronicle.wire.WireOut;
-import net.openhft.chronicle.wire.WireType;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 
@@ -22,10 +16,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class LinkConfig
 {
-    /** The shared YAML keys, in the order the contexts list them. */
-    static final String IDENTITY_KEYS = "clusterName, nodeId, epoch, secretFile, secretEnv";
-    static final String TIMER_KEYS = "heartbeatIntervalMs, heartbeatTimeoutMs, handshakeTimeoutMs";
-
     String clusterName;
     int nodeId;
     long epoch;
@@ -44,85 +34,10 @@ final class LinkConfig
         this.nodeId = nodeId;
     }
 
-    /** Reads {@code yaml} (a map of keys) into {@code context} with strict YAML. */
-    static <T extends Marshallable> T fromYaml(final String yaml, final T context)
-    {
-        final Wire wire = WireType.YAML_ONLY.apply(Bytes.from(yaml));
-        context.readMarshallable(wire);
-        return context;
-    }
-
-    /** Reads the keys of one end of the link; a context passes its own. */
-    @FunctionalInterface
-    interface KeyReader
-    {
-        /** @return false when {@code key} is not one of this reader's keys (nothing was read). */
-        boolean read(String key, ValueIn in);
-    }
-
-    /**
-     * Reads a YAML map strictly: each key goes to {@code ownKeys} first, then to the shared keys.
-     *
-     * @param where     the end being read, for the error ("replication sink").
-     * @param validKeys every valid key, for the error.
-     * @throws IllegalArgumentException on an unknown key.
-     */
-    void readMarshallable(final WireIn wire, final KeyReader ownKeys, final String where, final String validKeys)
-    {
-        final StringBuilder key = new StringBuilder();
-        while (wire.hasMore())
-        {
-            final ValueIn in = wire.read(key);
-            final String name = key.toString();
-            if (!ownKeys.read(name, in) && !read(name, in))
-            {
-                throw Config.unknownKey(where, name, validKeys);
-            }
-        }
-    }
-
     /** The shared secret given in code; copied. */
     void secret(final byte[] secret)
     {
         this.secret = secret == null ? null : secret.clone();
-    }
-
-    /**
-     * Reads the value of {@code key} if it is one of the shared keys.
-     *
-     * @return false when {@code key} is not a shared key (nothing was read).
-     */
-    boolean read(final String key, final ValueIn in)
-    {
-        switch (key)
-        {
-            case "clusterName":
-                clusterName = Config.textValue(in);
-                return true;
-            case "nodeId":
-                nodeId = Config.intValue(in, "nodeId");
-                return true;
-            case "epoch":
-                epoch = Config.longValue(in, "epoch");
-                return true;
-            case "secretFile":
-                secretFile = Config.textValue(in);
-                return true;
-            case "secretEnv":
-                secretEnv = Config.textValue(in);
-                return true;
-            case "heartbeatIntervalMs":
-                heartbeatIntervalMs = Config.longValue(in, "heartbeatIntervalMs");
-                return true;
-            case "heartbeatTimeoutMs":
-                heartbeatTimeoutMs = Config.longValue(in, "heartbeatTimeoutMs");
-                return true;
-            case "handshakeTimeoutMs":
-                handshakeTimeoutMs = Config.longValue(in, "handshakeTimeoutMs");
-                return true;
-            default:
-                return false;
-        }
     }
 
     /** Writes clusterName, nodeId, epoch and where the secret comes from (never the secret itself). */

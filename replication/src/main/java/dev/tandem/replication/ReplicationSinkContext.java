@@ -1,8 +1,7 @@
 package dev.tandem.replication;
 
+import dev.tandem.journal.config.ConfigTable;
 import net.openhft.chronicle.wire.Marshallable;
-import net.openhft.chronicle.wire.ValueIn;
-import net.openhft.chronicle.wire.WireIn;
 import net.openhft.chronicle.wire.WireOut;
 import org.agrona.concurrent.NanoClock;
 
@@ -53,6 +52,27 @@ public final class ReplicationSinkContext implements Marshallable
     /** Longest lease or margin: a minute; longer would only delay every failover. */
     static final long MAX_LEASE_MS = 60_000;
 
+    /**
+     * The YAML keys of a sink, one per fluent setter with the setter's name; {@link #secret(byte[])},
+     * {@link #nanoClock(NanoClock)} and {@link #probe(boolean)} are for code only.
+     */
+    public static final ConfigTable<ReplicationSinkContext> CONFIG =
+        new ConfigTable<ReplicationSinkContext>("replication sink")
+        .text("source", ReplicationSinkContext::source)
+        .text("clusterName", ReplicationSinkContext::clusterName)
+        .intValue("nodeId", ReplicationSinkContext::nodeId)
+        .longValue("epoch", ReplicationSinkContext::epoch)
+        .text("secretFile", ReplicationSinkContext::secretFile)
+        .text("secretEnv", ReplicationSinkContext::secretEnv)
+        .longValue("heartbeatIntervalMs", ReplicationSinkContext::heartbeatIntervalMs)
+        .longValue("heartbeatTimeoutMs", ReplicationSinkContext::heartbeatTimeoutMs)
+        .longValue("handshakeTimeoutMs", ReplicationSinkContext::handshakeTimeoutMs)
+        .longValue("reconnectBackoffMinMs", ReplicationSinkContext::reconnectBackoffMinMs)
+        .longValue("reconnectBackoffMaxMs", ReplicationSinkContext::reconnectBackoffMaxMs)
+        .intValue("maxFrameLengthBytes", ReplicationSinkContext::maxFrameLengthBytes)
+        .longValue("leaseMs", ReplicationSinkContext::leaseMs)
+        .longValue("leaseMarginMs", ReplicationSinkContext::leaseMarginMs);
+
     private String source;
     private long reconnectBackoffMinMs = DEFAULT_RECONNECT_BACKOFF_MIN_MS;
     private long reconnectBackoffMaxMs = DEFAULT_RECONNECT_BACKOFF_MAX_MS;
@@ -65,10 +85,15 @@ public final class ReplicationSinkContext implements Marshallable
     private transient boolean concluded;
     private final transient LinkConfig link = new LinkConfig(2);
 
-    /** Reads a context from YAML (a map of the keys above); call {@link #conclude()} afterwards. */
+    /**
+     * Reads a context from YAML (a map of the keys above) through {@link #CONFIG}; call {@link #conclude()}
+     * afterwards.
+     *
+     * @throws dev.tandem.journal.config.ConfigException naming an unknown key or a value of the wrong kind.
+     */
     public static ReplicationSinkContext fromYaml(final String yaml)
     {
-        return LinkConfig.fromYaml(yaml, new ReplicationSinkContext());
+        return CONFIG.fromYaml(yaml, new ReplicationSinkContext());
     }
 
     public ReplicationSinkContext source(final String source)
@@ -325,42 +350,6 @@ public final class ReplicationSinkContext implements Marshallable
     LinkConfig link()
     {
         return link;
-    }
-
-    @Override
-    public void readMarshallable(final WireIn wire)
-    {
-        link.readMarshallable(wire, this::readOwnKey, "replication sink",
-            "source, " + LinkConfig.IDENTITY_KEYS + ", " + LinkConfig.TIMER_KEYS +
-            ", reconnectBackoffMinMs, reconnectBackoffMaxMs, maxFrameLengthBytes, leaseMs, leaseMarginMs");
-    }
-
-    /** Reads one of this end's own keys; false if {@code key} is not one. */
-    private boolean readOwnKey(final String key, final ValueIn in)
-    {
-        switch (key)
-        {
-            case "source":
-                source = Config.textValue(in);
-                return true;
-            case "reconnectBackoffMinMs":
-                reconnectBackoffMinMs = Config.longValue(in, "reconnectBackoffMinMs");
-                return true;
-            case "reconnectBackoffMaxMs":
-                reconnectBackoffMaxMs = Config.longValue(in, "reconnectBackoffMaxMs");
-                return true;
-            case "maxFrameLengthBytes":
-                maxFrameLengthBytes = Config.intValue(in, "maxFrameLengthBytes");
-                return true;
-            case "leaseMs":
-                leaseMs = Config.longValue(in, "leaseMs");
-                return true;
-            case "leaseMarginMs":
-                leaseMarginMs = Config.longValue(in, "leaseMarginMs");
-                return true;
-            default:
-                return false;
-        }
     }
 
     @Override

@@ -1,8 +1,7 @@
 package dev.tandem.replication;
 
+import dev.tandem.journal.config.ConfigTable;
 import net.openhft.chronicle.wire.Marshallable;
-import net.openhft.chronicle.wire.ValueIn;
-import net.openhft.chronicle.wire.WireIn;
 import net.openhft.chronicle.wire.WireOut;
 import org.agrona.concurrent.NanoClock;
 
@@ -83,6 +82,30 @@ public final class ReplicationSourceContext implements Marshallable
      */
     public static final long MAX_MAX_UNACKED_ENTRIES = 1_000_000;
 
+    /**
+     * The YAML keys of a source, one per fluent setter with the setter's name; {@link #secret(byte[])} and
+     * {@link #nanoClock(NanoClock)} are for code only.
+     */
+    public static final ConfigTable<ReplicationSourceContext> CONFIG =
+        new ConfigTable<ReplicationSourceContext>("replication source")
+        .text("listen", ReplicationSourceContext::listen)
+        .text("clusterName", ReplicationSourceContext::clusterName)
+        .intValue("nodeId", ReplicationSourceContext::nodeId)
+        .longValue("epoch", ReplicationSourceContext::epoch)
+        .text("secretFile", ReplicationSourceContext::secretFile)
+        .text("secretEnv", ReplicationSourceContext::secretEnv)
+        .object("ackStrategy", AckStrategies.TYPES, ReplicationSourceContext::ackStrategy)
+        .longValue("heartbeatIntervalMs", ReplicationSourceContext::heartbeatIntervalMs)
+        .longValue("heartbeatTimeoutMs", ReplicationSourceContext::heartbeatTimeoutMs)
+        .longValue("handshakeTimeoutMs", ReplicationSourceContext::handshakeTimeoutMs)
+        .intValue("maxBatchBytes", ReplicationSourceContext::maxBatchBytes)
+        .intValue("maxPendingConnections", ReplicationSourceContext::maxPendingConnections)
+        .intValue("maxPendingPerAddress", ReplicationSourceContext::maxPendingPerAddress)
+        .textList("allowedPeers", ReplicationSourceContext::allowedPeers)
+        .intValue("maxRefusalLogsPerMinute", ReplicationSourceContext::maxRefusalLogsPerMinute)
+        .longValue("maxUnackedEntries", ReplicationSourceContext::maxUnackedEntries)
+        .enumValue("whenLeaseExpired", WhenLeaseExpired.class, ReplicationSourceContext::whenLeaseExpired);
+
     private String listen = DEFAULT_LISTEN;
     private AckStrategy ackStrategy = defaultAckStrategy();
     private int maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
@@ -115,10 +138,15 @@ public final class ReplicationSourceContext implements Marshallable
             .whileSecondaryAway(BoundedWait.WhileSecondaryAway.RELEASE_IMMEDIATELY);
     }
 
-    /** Reads a context from YAML (a map of the keys above); call {@link #conclude()} afterwards. */
+    /**
+     * Reads a context from YAML (a map of the keys above) through {@link #CONFIG}; call {@link #conclude()}
+     * afterwards.
+     *
+     * @throws dev.tandem.journal.config.ConfigException naming an unknown key or a value of the wrong kind.
+     */
     public static ReplicationSourceContext fromYaml(final String yaml)
     {
-        return LinkConfig.fromYaml(yaml, new ReplicationSourceContext());
+        return CONFIG.fromYaml(yaml, new ReplicationSourceContext());
     }
 
     public ReplicationSourceContext listen(final String listen)
@@ -433,59 +461,6 @@ public final class ReplicationSourceContext implements Marshallable
     LinkConfig link()
     {
         return link;
-    }
-
-    @Override
-    public void readMarshallable(final WireIn wire)
-    {
-        link.readMarshallable(wire, this::readOwnKey, "replication source",
-            "listen, " + LinkConfig.IDENTITY_KEYS + ", ackStrategy, " + LinkConfig.TIMER_KEYS +
-            ", maxBatchBytes, maxPendingConnections, maxPendingPerAddress, allowedPeers, maxRefusalLogsPerMinute, " +
-            "maxUnackedEntries, whenLeaseExpired");
-    }
-
-    /** Reads one of this end's own keys; false if {@code key} is not one. */
-    private boolean readOwnKey(final String key, final ValueIn in)
-    {
-        switch (key)
-        {
-            case "listen":
-                listen = Config.textValue(in);
-                return true;
-            case "ackStrategy":
-                ackStrategy = Config.ackStrategy(in);
-                return true;
-            case "maxBatchBytes":
-                maxBatchBytes = Config.intValue(in, "maxBatchBytes");
-                return true;
-            case "maxPendingConnections":
-                maxPendingConnections = Config.intValue(in, "maxPendingConnections");
-                return true;
-            case "maxPendingPerAddress":
-                maxPendingPerAddress = Config.intValue(in, "maxPendingPerAddress");
-                return true;
-            case "maxRefusalLogsPerMinute":
-                maxRefusalLogsPerMinute = Config.intValue(in, "maxRefusalLogsPerMinute");
-                return true;
-            case "allowedPeers":
-                allowedPeers = new ArrayList<>();
-                in.sequence(allowedPeers, (list, items) ->
-                {
-                    while (items.hasNextSequenceItem())
-                    {
-                        list.add(items.text());
-                    }
-                });
-                return true;
-            case "maxUnackedEntries":
-                maxUnackedEntries = Config.longValue(in, "maxUnackedEntries");
-                return true;
-            case "whenLeaseExpired":
-                whenLeaseExpired = Config.enumValue(in, "whenLeaseExpired", WhenLeaseExpired.class);
-                return true;
-            default:
-                return false;
-        }
     }
 
     @Override

@@ -17,9 +17,10 @@ public final class GatewayMain
     public static void main(final String[] args) throws Exception
     {
         // the gateway's own YAML: its settings, and Tandem's under tandem:
-        final Wire yaml = WireType.YAML_ONLY.apply(Bytes.from(Files.readString(Path.of(args[0]))));
+        final Path file = Path.of(args[0]);
+        final Wire yaml = WireType.YAML_ONLY.apply(Bytes.from(Files.readString(file)));
         final String reviewPrefix = yaml.read("reviewPrefix").text();
-        final NodeConfig node = yaml.read("tandem").object(NodeConfig.class);
+        final NodeConfig node = NodeConfig.fromYaml(file, "tandem");
         final RiskCheck risk = clOrdId -> reviewPrefix.isEmpty() || !clOrdId.startsWith(reviewPrefix);
         final String idPrefix = node.nodeId() + "-" + System.currentTimeMillis() + "-";
         final AtomicLong ids = new AtomicLong();

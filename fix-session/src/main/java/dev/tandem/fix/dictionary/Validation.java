@@ -1,5 +1,7 @@
 package dev.tandem.fix.dictionary;
 
+import dev.tandem.journal.config.ConfigTable;
+
 /**
  * The validation switches of one session, each named after the check it turns on or off (the QuickFIX/J setting with
  * the same effect in brackets). Every check is on by default except {@link #allowUnknownFields(boolean)}: a message that
@@ -24,6 +26,17 @@ package dev.tandem.fix.dictionary;
  */
 public final class Validation
 {
+    /** The YAML keys of a session's {@code validation} map, one per switch with the setter's name. */
+    public static final ConfigTable<Validation> CONFIG = new ConfigTable<Validation>("validation")
+        .bool("enabled", Validation::enabled)
+        .bool("checkFieldOrder", Validation::checkFieldOrder)
+        .bool("checkUserDefinedFields", Validation::checkUserDefinedFields)
+        .bool("allowUnknownFields", Validation::allowUnknownFields)
+        .bool("checkGroupFieldOrder", Validation::checkGroupFieldOrder)
+        .bool("checkFieldValues", Validation::checkFieldValues)
+        .textList("supportedMsgTypes", (validation, types) ->
+            validation.supportedMsgTypes(types.toArray(new String[0])));
+
     boolean enabled = true;
     boolean checkFieldOrder = true;
     boolean checkUserDefinedFields = true;
