@@ -83,7 +83,7 @@ public final class ReplicationSink implements Agent, AutoCloseable
     private volatile long bytesReceived;
     private volatile CloseReason lastCloseReason;
     private volatile String lastClose = "";
-    /** Set by a streamed connection's loss, cleared by the next successful connect: a refusal after it is proof. */
+    /** Set by a streamed connection's loss, cleared by the next welcome: a refusal in between is proof. */
     private boolean lostAfterStreaming;
     private volatile long sourceGoneNs = Long.MIN_VALUE;
     private volatile String sourceGone = "";
@@ -175,7 +175,7 @@ public final class ReplicationSink implements Agent, AutoCloseable
 
     /**
      * A dial failed. A refusal ({@code ECONNREFUSED}: the source's host answered that nothing listens on the port)
-     * right after a streamed connection was lost, with no connection in between, is proof that the source's process
+     * after a streamed connection was lost, with no source answering a handshake since, is proof that the source's process
      * is gone (or has closed its replication port, which a Tandem node does only after its FIX acceptor): recorded
      * in {@link #sourceGoneNs()}. A timeout, an unreachable host or any other failure proves nothing.
      */
@@ -217,8 +217,8 @@ public final class ReplicationSink implements Agent, AutoCloseable
 
     private void onConnected() throws IOException
     {
-        // something listens again: whatever a refusal proved before is void
-        lostAfterStreaming = false;
+        // something listens again: whatever a refusal proved before is void (but a connection that the kernel of a
+        // dying process accepted proves nothing alive: only an answered handshake ends the loss, see WELCOMED)
         sourceGoneNs = Long.MIN_VALUE;
         sourceGone = "";
         appender.reset();
@@ -405,6 +405,7 @@ public final class ReplicationSink implements Agent, AutoCloseable
                 pendingLossBound = announced;
             }
             backoffNs = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(context.reconnectBackoffMinMs());
+            lostAfterStreaming = false;
             state = State.STREAMING;
             LOG.info("Replication sink node {} streaming from source node {} (epoch {}) at {}: from position {}, " +
                 "source at {}", context.nodeId(), handshake.sourceNodeId(), handshake.sourceEpoch(), context.source(),
@@ -593,8 +594,8 @@ public final class ReplicationSink implements Agent, AutoCloseable
     }
 
     /**
-     * When, on the context's clock, a re-dial of the source was refused right after a streamed connection to it was
-     * lost (nothing connected in between): proof that the source's process is gone, since a host refuses a connection
+     * When, on the context's clock, a re-dial of the source was refused after a streamed connection to it was lost
+     * (no source has answered a handshake since, and nothing has accepted a connection since the refusal): proof that the source's process is gone, since a host refuses a connection
      * only when nothing listens on the port. {@link Long#MIN_VALUE} when there is no such proof, and again once a
      * connection succeeds. A refusal by something in between (a proxy, a firewall that rejects with a reset) would
      * look the same: the node's switch for using this is {@code !TryHeartbeat { activateOnRefusal }}. Any thread.
