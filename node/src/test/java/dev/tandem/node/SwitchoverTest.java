@@ -32,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SwitchoverTest
 {
     private static final long SESSION = 42;
+    private static final String TOKEN = "switchover-test-admin-token";
 
     private final Path dir = Tests.tempDir("switchover");
     private final List<Node> nodes = new ArrayList<>();
@@ -80,6 +81,34 @@ class SwitchoverTest
         assertEquals(List.of(), aside(), "nothing set aside");
         assertFalse(events.stream().anyMatch(line -> line.startsWith("TANDEM DIVERGED") ||
             line.startsWith("TANDEM STALE")), events.toString());
+    }
+
+    @Test
+    void shouldSwitchOverWhenAnOperatorActivatesASecondaryWhosePrimaryIsAlive() throws Exception
+    {
+        final Path token = dir.resolve("admin.token");
+        Files.createDirectories(dir);
+        Files.writeString(token, TOKEN);
+        final int port1 = freePort();
+        final int port2 = freePort();
+        final Node node1 = launch(primaryYaml(journal("node1"), port1, port2));
+        final Node node2 = launch(secondaryYaml(dir.resolve("node2"), port1, port2, "!Manual { }")
+            .replace("admin: { listen: \"127.0.0.1:0\" }", "admin: { listen: \"127.0.0.1:0\", tokenFile: \"" +
+            token + "\" }"));
+        Tests.await("node-2 streaming", Duration.ofSeconds(20), node2::switchoverPossible);
+
+        final java.net.http.HttpResponse<String> answer = java.net.http.HttpClient.newHttpClient().send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+            "http://127.0.0.1:" + node2.adminPort() + "/service/activationmode/hot"))
+            .header("Authorization", "Bearer " + TOKEN)
+            .PUT(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, answer.statusCode(), answer.body());
+        assertTrue(answer.body().contains("\"mode\":\"Hot\"") && answer.body().contains("\"outcome\":\"switchover\""),
+            answer.body());
+        assertEquals(2, node2.epoch());
+        Tests.await("node-1 Warm, following", Duration.ofSeconds(20), () -> node1.mode() == NodeMode.Warm &&
+            node1.switchoverPossible());
     }
 
     @Test
