@@ -257,23 +257,23 @@ public final class AdminServer implements AutoCloseable
     }
 
     /**
-     * Activation as an operator scripts it: a Warm SECONDARY first checks its primary, and turns Hot only when the
-     * primary is unreachable; a live primary means a planned switchover is needed, which this node does not do yet.
+     * Activation as an operator scripts it: a Warm node first checks its primary; alive and streaming to this node,
+     * it performs the planned switchover; alive but not streaming, it refuses (409); unreachable, it activates.
      */
     private void activate(final HttpExchange exchange, final String request) throws IOException
     {
         String outcome = "activated";
         String why = "admin API " + request;
-        if (node.mode() == NodeMode.Warm && node.switchoverPossible())
-        {
-            // the primary streams to us, so it is alive and reachable: never activate blindly, switch over
-            switchover(exchange, PlannedSwitchover.DEFAULT_TIMEOUT_MS);
-            return;
-        }
         if (node.mode() == NodeMode.Warm && !node.primaryAddresses().isEmpty())
         {
             final ReachabilityCheck.Result primary =
                 ReachabilityCheck.check(node.primaryAddresses(), REACHABILITY_TIMEOUT_MS);
+            if (primary.alive() && node.switchoverPossible())
+            {
+                // alive, reachable and streaming to us: never activate blindly, switch over
+                switchover(exchange, PlannedSwitchover.DEFAULT_TIMEOUT_MS);
+                return;
+            }
             if (primary.alive())
             {
                 LOG.warn("Admin API: activation refused: the primary at {} is alive", primary.address());
