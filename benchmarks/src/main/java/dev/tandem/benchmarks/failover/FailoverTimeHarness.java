@@ -20,10 +20,11 @@ import java.util.concurrent.locks.LockSupport;
  * loopback, a failover initiator in this JVM sending orders at a steady rate, then SIGKILL to the primary; the time
  * is from just before the kill to the initiator's Logon on the secondary. Baseline in the same run: after the
  * failover, the initiator's connection is dropped and the time to log on again to the (already Hot) secondary is
- * taken: the floor any failover pays for reconnect and Logon.
+ * taken: the floor any failover pays for reconnect and Logon. Each run prints the detection path (a refused re-dial
+ * or the heartbeat delay, from the secondary's TANDEM HOT line) and the activation's own time.
  * <pre>
  * java @tandem.args -cp benchmarks/target/benchmarks.jar dev.tandem.benchmarks.failover.FailoverTimeHarness \
- *     [--runs 20] [--delay-ms 300] [--ack WaitForever] [--rate 200]
+ *     [--runs 20] [--delay-ms 300] [--ack WaitForever] [--rate 200] [--activate-on-refusal true]
  * </pre>
  * ({@code tandem.args}: Tandem's JVM flags, from {@code ./tandem jvm-options} or
  * {@code java -cp benchmarks/target/benchmarks.jar dev.tandem.journal.JvmOptions > tandem.args}.)
