@@ -39,6 +39,16 @@ public interface ActivationMode extends Marshallable
      */
     boolean shouldActivate(long nowMs, long lastHeardMs);
 
+    /**
+     * Whether a Warm secondary may activate at once, without waiting for the lease it granted, when its replication
+     * connection to the primary was lost and a re-dial was refused (proof that the primary's process is gone). Only
+     * {@code !TryHeartbeat} says yes (its {@code activateOnRefusal}, default true).
+     */
+    default boolean activateOnRefusal()
+    {
+        return false;
+    }
+
     /** Why the last {@link #shouldActivate} said yes, for the log. */
     String reason();
 

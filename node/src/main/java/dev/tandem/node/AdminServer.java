@@ -23,10 +23,14 @@ import java.util.concurrent.TimeUnit;
  * The admin HTTP API, on the JDK's built-in server:
  * <ul>
  *   <li>{@code GET /service/activationmode}: {@code {"mode":"Warm","name":"TryHeartbeat"}}</li>
- *   <li>{@code PUT /service/activationmode/hot} (token required): activates a Warm node; on a SECONDARY only when
- *       its primary is unreachable (refused or timed out on its replication and admin addresses): 200 with the new
- *       mode and {@code "outcome":"activated"}; 409 when the primary is alive ({@code "outcome":"primary-alive"}, a
- *       planned switchover is required) or the node may not turn Hot (Stale)</li>
+ *   <li>{@code PUT /service/activationmode/hot} (token required): makes a Warm node Hot, never blindly: while it
+ *       streams from its primary (alive and reachable) it performs a planned switchover ({@code "outcome":
+ *       "switchover"}); otherwise it activates directly only when the primary is unreachable (refused or timed out on
+ *       its replication and admin addresses): 200 with the new mode and {@code "outcome":"activated"}; 409 when the
+ *       primary is alive but not streaming ({@code "outcome":"primary-alive"}), or the node may not turn Hot</li>
+ *   <li>{@code PUT /service/switchover[?timeoutMs=5000]} (token required), on either node: the planned switchover
+ *       ({@link PlannedSwitchover}); 200 {@code "outcome":"switchover"}, 409 {@code "aborted"} or {@code "refused"}
+ *       with why</li>
  *   <li>{@code GET /service/state}: node id, role, mode, epoch and reason: what peers read to fence each other</li>
  *   <li>{@code GET /service/whenleaseexpired}: {@code {"whenLeaseExpired":"HOLD"}} on a Hot node that replicates,
  *       409 otherwise</li>
@@ -186,6 +190,12 @@ public final class AdminServer implements AutoCloseable
                         activate(exchange, method + " " + path);
                     }
                     break;
+                case "/service/switchover":
+                    if (expect(exchange, method, "PUT") && authorized(exchange))
+                    {
+                        switchover(exchange, timeoutMs(exchange));
+                    }
+                    break;
                 case "/service/state":
                     if (expect(exchange, method, "GET"))
                     {
@@ -247,24 +257,31 @@ public final class AdminServer implements AutoCloseable
     }
 
     /**
-     * Activation as an operator scripts it: a Warm SECONDARY first checks its primary, and turns Hot only when the
-     * primary is unreachable; a live primary means a planned switchover is needed, which this node does not do yet.
+     * Activation as an operator scripts it: a Warm node first checks its primary; alive and streaming to this node,
+     * it performs the planned switchover; alive but not streaming, it refuses (409); unreachable, it activates.
      */
     private void activate(final HttpExchange exchange, final String request) throws IOException
     {
         String outcome = "activated";
         String why = "admin API " + request;
-        if (node.mode() == NodeMode.Warm && node.role() == Role.SECONDARY && !node.primaryAddresses().isEmpty())
+        if (node.mode() == NodeMode.Warm && !node.primaryAddresses().isEmpty())
         {
             final ReachabilityCheck.Result primary =
                 ReachabilityCheck.check(node.primaryAddresses(), REACHABILITY_TIMEOUT_MS);
+            if (primary.alive() && node.switchoverPossible())
+            {
+                // alive, reachable and streaming to us: never activate blindly, switch over
+                switchover(exchange, PlannedSwitchover.DEFAULT_TIMEOUT_MS);
+                return;
+            }
             if (primary.alive())
             {
                 LOG.warn("Admin API: activation refused: the primary at {} is alive", primary.address());
                 reply(exchange, 409, "application/json", "{\"mode\":\"" + node.mode() +
                     "\",\"outcome\":\"primary-alive\",\"error\":" + quote("the primary at " + primary.address() +
-                    " is alive (" + primary.detail() + "); a planned switchover is required, which this version " +
-                    "does not perform: stop the primary (or cut it off) first, then activate") + "}");
+                    " is alive (" + primary.detail() + ") but this node is not streaming from it, so a planned " +
+                    "switchover cannot run: restore the replication link and try again, or stop the primary (or " +
+                    "cut it off) first, then activate") + "}");
                 return;
             }
             why = why + ": primary unreachable (" + primary.detail() + ")";
@@ -281,6 +298,52 @@ public final class AdminServer implements AutoCloseable
         final String json = activationJson();
         reply(exchange, mode == NodeMode.Hot ? 200 : 409, "application/json",
             json.substring(0, json.length() - 1) + ",\"outcome\":\"" + outcome + "\",\"why\":" + quote(why) + "}");
+    }
+
+    /**
+     * A planned switchover, on either node: 200 with {@code "outcome":"switchover"} once the Hot role has moved (the
+     * old primary answers when it follows, the new one when it is Hot), 409 with {@code "aborted"} or
+     * {@code "refused"} and why.
+     */
+    private void switchover(final HttpExchange exchange, final long timeoutMs) throws IOException
+    {
+        if (timeoutMs < 1 || timeoutMs > PlannedSwitchover.MAX_TIMEOUT_MS)
+        {
+            reply(exchange, 400, "application/json", "{\"error\":" + quote("timeoutMs: " + timeoutMs +
+                " is out of range, expected 1.." + PlannedSwitchover.MAX_TIMEOUT_MS) + "}");
+            return;
+        }
+        LOG.warn("Admin API: planned switchover asked on a {} node (timeout {} ms)", node.mode(), timeoutMs);
+        final SwitchoverOutcome result = node.switchover(timeoutMs);
+        final String json = activationJson();
+        reply(exchange, result.switched() ? 200 : 409, "application/json",
+            json.substring(0, json.length() - 1) + ",\"outcome\":\"" + result.outcome() + "\",\"why\":" +
+            quote(result.detail()) + "}");
+    }
+
+    /** The {@code timeoutMs} query parameter, the default without one, -1 when it is not a number. */
+    private static long timeoutMs(final HttpExchange exchange)
+    {
+        final String query = exchange.getRequestURI().getRawQuery();
+        if (query == null)
+        {
+            return PlannedSwitchover.DEFAULT_TIMEOUT_MS;
+        }
+        for (final String pair : query.split("&"))
+        {
+            if (pair.startsWith("timeoutMs="))
+            {
+                try
+                {
+                    return Long.parseLong(pair.substring("timeoutMs=".length()));
+                }
+                catch (final NumberFormatException ex)
+                {
+                    return -1;
+                }
+            }
+        }
+        return PlannedSwitchover.DEFAULT_TIMEOUT_MS;
     }
 
     /** True when the request carries the token; otherwise answers 401 (or 403 without a configured token). */

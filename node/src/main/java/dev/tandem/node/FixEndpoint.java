@@ -4,7 +4,7 @@ package dev.tandem.node;
  * The node's FIX acceptor as the node drives it: started on the journal once the node is Hot, fenced when it goes
  * Stale.
  * <p>
- * Threading: {@link #refuseLogons(String)}, {@link #sessionsLoggedOn()} and {@link #port()} may be called from any
+ * Threading: {@link #refuseLogons(String)}, {@link #logoutAll(String)}, {@link #sessionsLoggedOn()} and {@link #port()} may be called from any
  * thread; {@link #close()} from the node's control thread.
  */
 interface FixEndpoint extends AutoCloseable
@@ -14,6 +14,13 @@ interface FixEndpoint extends AutoCloseable
 
     /** Stops logging anyone on and disconnects the sessions that are logged on, giving {@code reason}. */
     void refuseLogons(String reason);
+
+    /**
+     * Stops logging anyone on and logs out every session that is logged on (a Logout, then the disconnect on the
+     * reply or the logout timeout), so each counterparty re-dials: the planned switchover's way to stop serving.
+     * Any thread.
+     */
+    void logoutAll(String reason);
 
     /** Sessions logged on now. */
     int sessionsLoggedOn();

@@ -276,6 +276,26 @@ final class FixEndpoints
         }
 
         @Override
+        public void logoutAll(final String reason)
+        {
+            acceptor.logonsEnabled(false);
+            acceptor.execute(() ->
+            {
+                for (final dev.tandem.fix.FixSession session : acceptor.sessions())
+                {
+                    if (session.isLoggedOn())
+                    {
+                        session.logout();
+                    }
+                    else
+                    {
+                        session.disconnect();
+                    }
+                }
+            });
+        }
+
+        @Override
         public int sessionsLoggedOn()
         {
             return Math.max(0, application.loggedOn.get());

@@ -103,6 +103,9 @@ public final class Node implements NodeStatus, AutoCloseable
     private String pendingActivation;
     private long activateNotBeforeNs;
     private final AtomicBoolean failed = new AtomicBoolean();
+    /** Control thread: how the pending activation may skip the lease wait (see {@link ActivationProof}). */
+    private ActivationProof pendingProof = ActivationProof.NONE;
+    private final PlannedSwitchover switchover = new PlannedSwitchover(new SwitchoverHost());
     private JournalDirWatch dirWatch;
 
     private Node(final TandemContext context)
@@ -478,6 +481,26 @@ public final class Node implements NodeStatus, AutoCloseable
         return null;
     }
 
+    /**
+     * True, with the reason set and a rate-limited WARN, while this node does not hold what the primary had when it
+     * attached: the primary's loss window counts from that catch-up target meanwhile, so taking over by itself could
+     * lose more than the announced bound. Only an operator may force it.
+     */
+    private boolean declineWhileCatchingUp()
+    {
+        if (sink.heldCatchUpTarget())
+        {
+            return false;
+        }
+        reason = "not activating by itself: still catching up (at position " + journal.lastPosition() + " of " +
+            sink.catchUpTargetPosition() + "); the admin API can force an activation";
+        if (activationLog.tryAcquire(nanoClock.nanoTime()))
+        {
+            LOG.warn("{}: {} ({} similar suppressed)", config.name(), reason, activationLog.takeSuppressed());
+        }
+        return true;
+    }
+
     private int warmWork()
     {
         if (pendingActivation != null)
@@ -500,6 +523,22 @@ public final class Node implements NodeStatus, AutoCloseable
             // then knows that it, not this journal, lost entries (positions count, not only epochs)
             sink.epoch(sourceEpoch);
         }
+        if (sink.handoverPosition() >= 0)
+        {
+            beginActivation("planned switchover: node-" + sink.sourceNodeId() + " handed over at position " +
+                sink.handoverPosition() + " (epoch " + sink.handoverEpoch() + ")", ActivationProof.HANDOVER);
+            return 1;
+        }
+        if (sink.sourceGoneNs() != Long.MIN_VALUE && config.activation().activateOnRefusal())
+        {
+            if (declineWhileCatchingUp())
+            {
+                return 0;
+            }
+            beginActivation(config.activation().name() + ": the primary's process is gone: " + sink.sourceGone(),
+                ActivationProof.REFUSED);
+            return 1;
+        }
         String why = activationRequest;
         if (why == null)
         {
@@ -513,17 +552,8 @@ public final class Node implements NodeStatus, AutoCloseable
                 nowMs - TimeUnit.NANOSECONDS.toMillis(nanoClock.nanoTime() - lastNs);
             if (config.activation().shouldActivate(nowMs, lastHeardMs))
             {
-                if (!sink.heldCatchUpTarget())
+                if (declineWhileCatchingUp())
                 {
-                    // the primary's loss window counts from the catch-up target while this node catches up: taking
-                    // over from here could lose more than the announced bound, so only an operator may force it
-                    reason = "not activating by itself: still catching up (at position " + journal.lastPosition() +
-                        " of " + sink.catchUpTargetPosition() + "); the admin API can force an activation";
-                    if (activationLog.tryAcquire(nanoClock.nanoTime()))
-                    {
-                        LOG.warn("{}: {} ({} similar suppressed)", config.name(), reason,
-                            activationLog.takeSuppressed());
-                    }
                     return 0;
                 }
                 why = config.activation().name() + ": " + config.activation().reason();
@@ -537,7 +567,7 @@ public final class Node implements NodeStatus, AutoCloseable
         }
         if (why != null)
         {
-            beginActivation(why);
+            beginActivation(why, ActivationProof.NONE);
             return 1;
         }
         return 0;
@@ -547,14 +577,19 @@ public final class Node implements NodeStatus, AutoCloseable
      * The one way to activation, whatever asks for it (TryHeartbeat, TryLock, the admin API): first stop the sink,
      * so this node renews the primary's lease no more; then wait until the lease it granted has expired, with the
      * margin ({@link ReplicationSink#earliestActivationNs()}). From then on the old primary, on its own clock, releases
-     * nothing this node may lack, even if it was only paused and wakes up now.
+     * nothing this node may lack, even if it was only paused and wakes up now. The one exception is proof that the
+     * primary can release nothing more ({@link ActivationProof}): it handed over, or its process is gone. The proof
+     * is read again once the sink has stopped: a connection made in between voids a refusal.
      */
-    private void beginActivation(final String why)
+    private void beginActivation(final String why, final ActivationProof proof)
     {
         // stopping the sink joins its thread: from here on this thread owns the journal
         CloseHelper.quietClose(sinkRunner);
         sinkRunner = null;
-        activateNotBeforeNs = sink.earliestActivationNs();
+        final boolean proven = proof == ActivationProof.HANDOVER ? sink.handoverPosition() >= 0 :
+            proof == ActivationProof.REFUSED && sink.sourceGoneNs() != Long.MIN_VALUE;
+        pendingProof = proven ? proof : ActivationProof.NONE;
+        activateNotBeforeNs = proven ? nanoClock.nanoTime() : sink.earliestActivationNs();
         pendingActivation = why;
         final long waitNs = activateNotBeforeNs - nanoClock.nanoTime();
         if (waitNs > 0)
@@ -651,19 +686,24 @@ public final class Node implements NodeStatus, AutoCloseable
         sinkRunner = null;
         // where this node takes over: the replica's last entry, read before the FIX acceptor can append to it
         final long takeOverPosition = journal.lastPosition();
-        // what the old primary may have released without us: the sequence headroom to skip on a Logon without 789
-        lossBoundAtActivation = sink.lossBoundEntries();
+        // what the old primary may have released without us: the sequence headroom to skip on a Logon without 789;
+        // nothing after a handover (the old primary released nothing we lack)
+        lossBoundAtActivation = pendingProof == ActivationProof.HANDOVER ? 0 : sink.lossBoundEntries();
+        pendingProof = ActivationProof.NONE;
         final long newEpoch = Math.max(epochFile.epoch(), sink.sourceEpoch()) + 1;
         // bind the onward replication port before anything irreversible: a port that cannot be had leaves this node
         // Warm at its old epoch (the sink restarted, the activation tried again later), never a raised epoch that
         // fences a primary which may still be alive while this node cannot serve
         ReplicationSource hotSource = null;
-        if (config.replication().listenWhenHot() != null)
+        // a PRIMARY that turned Warm by a switchover serves again where it always does (replication.listen)
+        final boolean serves = config.role() == Role.PRIMARY || config.replication().listenWhenHot() != null;
+        if (serves)
         {
             try
             {
-                hotSource = new ReplicationSource(
-                    config.replication().hotSourceContext(config.nodeId(), newEpoch).conclude(), journal);
+                hotSource = new ReplicationSource((config.role() == Role.PRIMARY ?
+                    config.replication().sourceContext(config.nodeId(), newEpoch) :
+                    config.replication().hotSourceContext(config.nodeId(), newEpoch)).conclude(), journal);
             }
             catch (final RuntimeException ex)
             {
@@ -747,7 +787,7 @@ public final class Node implements NodeStatus, AutoCloseable
                 " > our epoch " + epochFile.epoch() + ": this node is stale");
             return 1;
         }
-        return 0;
+        return switchover.poll(nanoClock.nanoTime());
     }
 
     private void goStale(final String why)
@@ -812,7 +852,7 @@ public final class Node implements NodeStatus, AutoCloseable
     @Override
     public java.util.List<String> primaryAddresses()
     {
-        if (config.role() != Role.SECONDARY)
+        if (config.role() != Role.SECONDARY && (sink == null || config.replication().connect() == null))
         {
             return java.util.List.of();
         }
@@ -841,6 +881,156 @@ public final class Node implements NodeStatus, AutoCloseable
             }
         }
         return mode;
+    }
+
+    @Override
+    public boolean switchoverPossible()
+    {
+        final ReplicationSource currentSource = source;
+        final ReplicationSink currentSink = sink;
+        return mode == NodeMode.Hot && currentSource != null && currentSource.sinkAttached() ||
+            mode == NodeMode.Warm && currentSink != null && sinkRunner != null && currentSink.connected();
+    }
+
+    /**
+     * A planned switchover (see {@link PlannedSwitchover}): on the Hot node it hands the Hot role to the attached
+     * secondary; on a Warm node it asks its primary to hand over to it, over the authenticated replication link.
+     * Waits for the outcome (at most the timeout and a few seconds). Any thread (the admin API's).
+     */
+    @Override
+    public SwitchoverOutcome switchover(final long timeoutMs)
+    {
+        final long boundedMs = Math.max(1, Math.min(PlannedSwitchover.MAX_TIMEOUT_MS, timeoutMs));
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(
+            boundedMs + PlannedSwitchover.ANSWER_GRACE_MS + 1_000);
+        if (mode == NodeMode.Warm)
+        {
+            final ReplicationSink current = sink;
+            if (current == null || !current.connected())
+            {
+                return new SwitchoverOutcome("refused", false, "this node is Warm but not streaming from a " +
+                    "primary: no one to switch over from");
+            }
+            current.requestSwitchover(boundedMs);
+            while (mode == NodeMode.Warm && System.nanoTime() - deadlineNs < 0)
+            {
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            }
+            return mode == NodeMode.Hot ?
+                new SwitchoverOutcome("switchover", true, reason) :
+                new SwitchoverOutcome("aborted", false, "the primary did not hand over within " + boundedMs +
+                    " ms (it aborts when this node has not acknowledged its whole journal by then; see its log): " +
+                    "this node is " + mode + (reason.isEmpty() ? "" : ": " + reason));
+        }
+        final long id = switchover.request(boundedMs, "admin API");
+        while (switchover.last().id() != id && mode != NodeMode.Failed && mode != NodeMode.Stopped &&
+            System.nanoTime() - deadlineNs < 0)
+        {
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+        final PlannedSwitchover.Result result = switchover.last();
+        return result.id() == id ? new SwitchoverOutcome(result.outcome(), result.switched(), result.detail()) :
+            new SwitchoverOutcome("unknown", false, "no outcome within the wait; this node is " + mode + ": " +
+            reason);
+    }
+
+    /** The planned switchover's view of this node; control thread. */
+    private final class SwitchoverHost implements PlannedSwitchover.Host
+    {
+        @Override
+        public String name()
+        {
+            return config.name();
+        }
+
+        @Override
+        public NodeMode mode()
+        {
+            return mode;
+        }
+
+        @Override
+        public FixEndpoint fix()
+        {
+            return fix;
+        }
+
+        @Override
+        public ReplicationSource source()
+        {
+            return source;
+        }
+
+        @Override
+        public Journal journal()
+        {
+            return journal;
+        }
+
+        @Override
+        public String followAddress()
+        {
+            return config.replication() == null ? null : config.replication().connect();
+        }
+
+        @Override
+        public void reason(final String why)
+        {
+            reason = why;
+        }
+
+        @Override
+        public void closeFixForHandover()
+        {
+            final FixEndpoint endpoint = fix;
+            fix = null;
+            CloseHelper.quietClose(endpoint);
+            standby = new StandbyListener(fixHost, fixPort);
+        }
+
+        @Override
+        public void reopenFixAfterAbort(final String why)
+        {
+            reason = why;
+            if (fix != null)
+            {
+                fix.close();
+            }
+            CloseHelper.quietClose(standby);
+            standby = null;
+            // as a primary restarted on its own journal: it lost nothing it released, no headroom
+            fix = FixEndpoints.start(fixEndpointContext(source.newReleaseGate(), false, 0));
+            events.accept("TANDEM HOT node=" + config.name() + " epoch=" + epochFile.epoch() + " position=" +
+                journal.lastPosition() + " why=\"" + why + "\"");
+            final long hotEpoch = epochFile.epoch();
+            notifyListener(() -> listener.onHot(Node.this, hotEpoch, why));
+        }
+
+        @Override
+        public void followNewPrimary(final String why)
+        {
+            CloseHelper.quietClose(fencingProbe);
+            fencingProbe = null;
+            CloseHelper.quietClose(sourceRunner);
+            sourceRunner = null;
+            source = null;
+            if (standby == null)
+            {
+                standby = new StandbyListener(fixHost, fixPort);
+            }
+            if (sink != null)
+            {
+                CloseHelper.quietClose(sinkRunner);
+            }
+            startSink();
+            reason = why;
+            mode = NodeMode.Warm;
+            LOG.warn("{} is Warm at epoch {}, following the new primary at {}: {}", config.name(),
+                epochFile.epoch(), config.replication().connect(), why);
+            events.accept("TANDEM WARM node=" + config.name() + " epoch=" + epochFile.epoch() + " position=" +
+                journal.lastPosition() + " why=\"" + why + "\"");
+            notifyListener(() -> listener.onWarm(Node.this, why));
+        }
     }
 
     /**

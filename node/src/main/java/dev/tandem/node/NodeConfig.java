@@ -50,7 +50,8 @@ public final class NodeConfig
     /** The activation modes, chosen by type tag. */
     public static final ConfigTypes<ActivationMode> ACTIVATION = new ConfigTypes<ActivationMode>("an activation mode")
         .type("TryHeartbeat", TryHeartbeat::new, new ConfigTable<TryHeartbeat>("!TryHeartbeat")
-            .longValue("delayMs", TryHeartbeat::delayMs))
+            .longValue("delayMs", TryHeartbeat::delayMs)
+            .bool("activateOnRefusal", TryHeartbeat::activateOnRefusal))
         .type("TryLock", TryLock::new, new ConfigTable<TryLock>("!TryLock")
             .text("file", TryLock::file))
         .type("Manual", Manual::new, new ConfigTable<>("!Manual"));

@@ -68,4 +68,23 @@ public interface NodeStatus
 
     /** Appends the Prometheus text exposition of the node's metrics. */
     void writeMetrics(StringBuilder out);
+
+    /**
+     * Whether a planned switchover can run now: a Hot node with a secondary attached, or a Warm node streaming from
+     * its primary.
+     */
+    default boolean switchoverPossible()
+    {
+        return false;
+    }
+
+    /**
+     * Performs a planned switchover (see {@code PlannedSwitchover}) and waits for its outcome; blocks the caller.
+     *
+     * @param timeoutMs how long the secondary may take to acknowledge the primary's whole journal.
+     */
+    default SwitchoverOutcome switchover(final long timeoutMs)
+    {
+        return new SwitchoverOutcome("refused", false, "this node does not perform switchovers");
+    }
 }

@@ -161,7 +161,11 @@ public final class ReplicationConfig
         return text("listen");
     }
 
-    /** SECONDARY: the primary's replication address. */
+    /**
+     * SECONDARY: the primary's replication address (required). PRIMARY (optional): the secondary's
+     * {@code listenWhenHot}, where this node follows the new primary after a planned switchover; without it a
+     * switchover is refused.
+     */
     public String connect()
     {
         return connect;
@@ -303,8 +307,8 @@ public final class ReplicationConfig
             address("replication.listen", listen, true);
             if (connect != null)
             {
-                throw new ConfigException("replication.connect: '" + connect + "' is for a SECONDARY; " +
-                    "a PRIMARY listens (replication.listen)");
+                // optional on a PRIMARY: where it follows the new primary after a planned switchover
+                address("replication.connect", connect, false);
             }
             secondaryOnly("replication.listenWhenHot", listenWhenHot);
             secondaryOnly("replication.ackStrategyWhenHot", ackStrategyWhenHot);

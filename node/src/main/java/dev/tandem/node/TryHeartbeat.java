@@ -11,6 +11,13 @@ import net.openhft.chronicle.wire.SelfDescribingMarshallable;
  * soon as the two can talk again. A secondary that has never heard from the primary since it started does not
  * activate by itself (its journal may be far behind).
  * <p>
+ * {@code activateOnRefusal: true} (default): when the replication connection resets and the re-dial is refused, the
+ * primary's process is gone (its host says nothing listens on the port), and this node activates at once, without
+ * waiting for {@code delayMs} or the lease it granted: failover in tens of milliseconds. A refusal is the only proof
+ * that counts; a connection that merely drops (a network blip) or a primary that hangs (its host still accepts) still
+ * waits for {@code delayMs}. Turn it off when the secondary reaches the primary through something that may refuse on
+ * its own (a proxy, a NAT, a firewall rejecting with a TCP reset).
+ * <p>
  * Threading: the node's control thread only.
  */
 public final class TryHeartbeat extends SelfDescribingMarshallable implements ActivationMode
@@ -19,6 +26,11 @@ public final class TryHeartbeat extends SelfDescribingMarshallable implements Ac
     public static final long DEFAULT_DELAY_MS = 1_000;
 
     private long delayMs = DEFAULT_DELAY_MS;
+    /**
+     * On by default: a refused re-dial is the kernel saying nothing listens any more, which a live primary never
+     * causes; off where something between the nodes (a proxy, a firewall rejecting with a reset) could refuse instead.
+     */
+    private boolean activateOnRefusal = true;
     private transient String reason = "";
 
     public TryHeartbeat()
@@ -41,6 +53,23 @@ public final class TryHeartbeat extends SelfDescribingMarshallable implements Ac
     {
         this.delayMs = delayMs;
         return this;
+    }
+
+    /** Sets {@link #activateOnRefusal()}. */
+    public TryHeartbeat activateOnRefusal(final boolean activateOnRefusal)
+    {
+        this.activateOnRefusal = activateOnRefusal;
+        return this;
+    }
+
+    /**
+     * True (default): when the replication connection is lost and a re-dial is refused, the primary's process is
+     * gone, and this node activates at once: without waiting for {@code delayMs} or for the lease it granted.
+     */
+    @Override
+    public boolean activateOnRefusal()
+    {
+        return activateOnRefusal;
     }
 
     @Override

@@ -184,7 +184,7 @@ class AdminServerTest
             final String refused = call("PUT", "/service/activationmode/hot", TOKEN, null);
             assertTrue(refused.startsWith("409 {\"mode\":\"Warm\",\"outcome\":\"primary-alive\""), refused);
             assertTrue(refused.contains("the primary at " + replication + " is alive") &&
-                refused.contains("a planned switchover is required"), refused);
+                refused.contains("is not streaming from it, so a planned switchover cannot run"), refused);
             assertNull(activatedBy.get());
         }
         final String activated = call("PUT", "/service/activationmode/hot", TOKEN, null);

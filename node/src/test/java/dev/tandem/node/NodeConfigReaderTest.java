@@ -168,7 +168,7 @@ class NodeConfigReaderTest
             "whileSecondaryAway }, NEVER_TIMES_OUT, WAIT_FOREVER_FOR_REPLICA_ACK"), ack);
         final String activation = failure(PRIMARY.replace("!TryHeartbeat", "!TryHeartbeet"));
         assertTrue(activation.startsWith("activation: !TryHeartbeet is not an activation mode; valid: " +
-            "!TryHeartbeat { delayMs }, !TryLock { file }, !Manual {}"), activation);
+            "!TryHeartbeat { delayMs, activateOnRefusal }, !TryLock { file }, !Manual {}"), activation);
         final String top = failure("!NodeConfg " + PRIMARY.substring("!NodeConfig ".length()));
         assertTrue(top.startsWith("(root): !NodeConfg is not a node configuration"), top);
         final String key = failure(PRIMARY.replace("!BoundedWait", "x").replace("!WaitForever { }",

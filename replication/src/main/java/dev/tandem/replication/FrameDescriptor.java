@@ -26,9 +26,10 @@ final class FrameDescriptor
     /**
      * Bumped on any incompatible change of this layout. Version 2: the hello carries a kind (sink or fencing probe)
      * and the lease the sink grants; the welcome announces the source's loss bound; data, heartbeat and ack frames
-     * carry the source's timestamp (sent, or echoed back) so the source can time its lease.
+     * carry the source's timestamp (sent, or echoed back) so the source can time its lease. Version 3: the planned
+     * switchover's frames (SWITCHOVER_REQUEST, HANDOVER, HANDOVER_ACCEPTED).
      */
-    static final int PROTOCOL_VERSION = 2;
+    static final int PROTOCOL_VERSION = 3;
 
     /** Hello kind: a secondary that wants the journal streamed. */
     static final int KIND_SINK = 0;
@@ -48,6 +49,15 @@ final class FrameDescriptor
     static final int TYPE_ACK = 6;
     static final int TYPE_HEARTBEAT = 7;
     static final int TYPE_CLOSE = 8;
+    /** Sink to source: please hand the Hot role over to me (position: the sink's last; stamp: the timeout in ms). */
+    static final int TYPE_SWITCHOVER_REQUEST = 9;
+    /**
+     * Source to sink: I have stopped releasing and you hold my whole journal; activate at the next epoch (position:
+     * the source's last position, which the sink must hold; stamp: the source's epoch).
+     */
+    static final int TYPE_HANDOVER = 10;
+    /** Sink to source: the handover is accepted, the sink activates now (position: the sink's last position). */
+    static final int TYPE_HANDOVER_ACCEPTED = 11;
 
     static final int NONCE_LENGTH = 16;
     static final int PROOF_LENGTH = 32;
@@ -95,6 +105,7 @@ final class FrameDescriptor
     static final int DATA_ENTRIES_OFFSET = DATA_SOURCE_NS_OFFSET + 8;
     static final int ENTRY_LENGTH_PREFIX = 4;
 
+    // ACK (sink -> source), HEARTBEAT (both ways), SWITCHOVER_REQUEST, HANDOVER and HANDOVER_ACCEPTED: the same layout
     // ACK (sink -> source) and HEARTBEAT (both ways): a position, then a source timestamp (the source's own clock
     // when it sends; the latest one the sink received when the sink sends)
     static final int POSITION_OFFSET = HEADER_LENGTH;

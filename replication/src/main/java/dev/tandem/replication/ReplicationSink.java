@@ -83,6 +83,15 @@ public final class ReplicationSink implements Agent, AutoCloseable
     private volatile long bytesReceived;
     private volatile CloseReason lastCloseReason;
     private volatile String lastClose = "";
+    /** Set by a streamed connection's loss, cleared by the next welcome: a refusal in between is proof. */
+    private boolean lostAfterStreaming;
+    private volatile long sourceGoneNs = Long.MIN_VALUE;
+    private volatile String sourceGone = "";
+    private volatile long switchoverRequested;
+    private volatile long switchoverTimeoutMs;
+    private long switchoverRequestSent;
+    private volatile long handoverPosition = -1;
+    private volatile long handoverEpoch = -1;
 
     /** The context is concluded here if it was not already. Nothing connects until the first duty cycle. */
     public ReplicationSink(final ReplicationSinkContext context, final Journal journal)
@@ -160,8 +169,27 @@ public final class ReplicationSink implements Agent, AutoCloseable
         }
         catch (final IOException ex)
         {
-            fail(CloseReason.CONNECTION_LOST, "connect to " + context.source() + " failed: " + ex, false);
+            onConnectFailed(ex);
         }
+    }
+
+    /**
+     * A dial failed. A refusal ({@code ECONNREFUSED}: the source's host answered that nothing listens on the port)
+     * after a streamed connection was lost, with no source answering a handshake since, is proof that the source's process
+     * is gone (or has closed its replication port, which a Tandem node does only after its FIX acceptor): recorded
+     * in {@link #sourceGoneNs()}. A timeout, an unreachable host or any other failure proves nothing.
+     */
+    private void onConnectFailed(final IOException ex)
+    {
+        if (lostAfterStreaming && ex instanceof java.net.ConnectException && ex.getMessage() != null &&
+            ex.getMessage().contains("refused") && sourceGoneNs == Long.MIN_VALUE)
+        {
+            sourceGone = "the connection to the source at " + context.source() + " was lost (" + lastClose +
+                ") and a re-dial was refused: nothing listens there";
+            sourceGoneNs = nowNs;
+            LOG.warn("Replication sink node {}: {}", context.nodeId(), sourceGone);
+        }
+        fail(CloseReason.CONNECTION_LOST, "connect to " + context.source() + " failed: " + ex, false);
     }
 
     private int finishConnect()
@@ -176,7 +204,7 @@ public final class ReplicationSink implements Agent, AutoCloseable
         }
         catch (final IOException ex)
         {
-            fail(CloseReason.CONNECTION_LOST, "connect to " + context.source() + " failed: " + ex, false);
+            onConnectFailed(ex);
             return 1;
         }
         if (nowNs - connectStartNs > context.link().handshakeTimeoutNs())
@@ -189,6 +217,10 @@ public final class ReplicationSink implements Agent, AutoCloseable
 
     private void onConnected() throws IOException
     {
+        // something listens again: whatever a refusal proved before is void (but a connection that the kernel of a
+        // dying process accepted proves nothing alive: only an answered handshake ends the loss, see WELCOMED)
+        sourceGoneNs = Long.MIN_VALUE;
+        sourceGone = "";
         appender.reset();
         latestSourceNs = NO_STAMP;
         echoedSourceNs = NO_STAMP;
@@ -254,6 +286,12 @@ public final class ReplicationSink implements Agent, AutoCloseable
                 {
                     lastSentNs = nowNs;
                     echoedSourceNs = latestSourceNs;
+                }
+                if (switchoverRequestSent != switchoverRequested && handoverPosition < 0 &&
+                    channel.offerPosition(TYPE_SWITCHOVER_REQUEST, appended, switchoverTimeoutMs))
+                {
+                    switchoverRequestSent = switchoverRequested;
+                    lastSentNs = nowNs;
                 }
                 if (pendingLossBound >= 0 && appended >= catchUpTargetPosition)
                 {
@@ -330,6 +368,13 @@ public final class ReplicationSink implements Agent, AutoCloseable
                         return true;
                     }
                     break;
+                case TYPE_HANDOVER:
+                    if (length == ACK_LENGTH)
+                    {
+                        return onHandover(buffer.getLong(offset + POSITION_OFFSET, ORDER),
+                            buffer.getLong(offset + STAMP_OFFSET, ORDER));
+                    }
+                    break;
                 default:
                     break;
             }
@@ -360,6 +405,7 @@ public final class ReplicationSink implements Agent, AutoCloseable
                 pendingLossBound = announced;
             }
             backoffNs = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(context.reconnectBackoffMinMs());
+            lostAfterStreaming = false;
             state = State.STREAMING;
             LOG.info("Replication sink node {} streaming from source node {} (epoch {}) at {}: from position {}, " +
                 "source at {}", context.nodeId(), handshake.sourceNodeId(), handshake.sourceEpoch(), context.source(),
@@ -395,6 +441,45 @@ public final class ReplicationSink implements Agent, AutoCloseable
         return true;
     }
 
+    /**
+     * The source hands the Hot role over: it has stopped releasing, and says this sink holds its whole journal. The
+     * sink checks that it holds exactly that position at the source's epoch, flushes the journal (an ack promises
+     * the persistence mode), answers HANDOVER_ACCEPTED and records it for the node ({@link #handoverPosition()});
+     * otherwise it refuses by closing the connection with the reason, and nothing changes.
+     */
+    private boolean onHandover(final long position, final long sourceEpoch)
+    {
+        final long appended = appender.appended();
+        if (appended != position || sourceEpoch != handshake.sourceEpoch() || handoverPosition >= 0)
+        {
+            fail(CloseReason.PROTOCOL_ERROR, "handover refused: the source hands over at position " + position +
+                " epoch " + sourceEpoch + " but this sink holds position " + appended + " of epoch " +
+                handshake.sourceEpoch(), true);
+            return false;
+        }
+        journal.sync();
+        if (!channel.offerPosition(TYPE_HANDOVER_ACCEPTED, appended, latestSourceNs))
+        {
+            fail(CloseReason.PROTOCOL_ERROR, "handover refused: no room to answer", true);
+            return false;
+        }
+        handoverEpoch = sourceEpoch;
+        handoverPosition = position;
+        try
+        {
+            channel.flush();
+        }
+        catch (final IOException ex)
+        {
+            // accepted on our side all the same: the source treats an unanswered handover as accepted
+            LOG.warn("Replication sink node {}: could not send the handover's acceptance: {}", context.nodeId(),
+                ex.toString());
+        }
+        LOG.warn("Replication sink node {}: source node {} handed over at position {} (epoch {})", context.nodeId(),
+            handshake.sourceNodeId(), position, sourceEpoch);
+        return true;
+    }
+
     private boolean protocolError(final String text)
     {
         fail(CloseReason.PROTOCOL_ERROR, text, true);
@@ -406,6 +491,10 @@ public final class ReplicationSink implements Agent, AutoCloseable
         lastCloseReason = reason;
         lastClose = reason + ": " + text;
         final boolean wasStreaming = state == State.STREAMING;
+        if (wasStreaming)
+        {
+            lostAfterStreaming = true;
+        }
         if (tellSource)
         {
             channel.closeWith(reason, text);
@@ -502,6 +591,53 @@ public final class ReplicationSink implements Agent, AutoCloseable
     public long lossBoundEntries()
     {
         return lossBound.lossBoundEntries();
+    }
+
+    /**
+     * When, on the context's clock, a re-dial of the source was refused after a streamed connection to it was lost
+     * (no source has answered a handshake since, and nothing has accepted a connection since the refusal): proof that the source's process is gone, since a host refuses a connection
+     * only when nothing listens on the port. {@link Long#MIN_VALUE} when there is no such proof, and again once a
+     * connection succeeds. A refusal by something in between (a proxy, a firewall that rejects with a reset) would
+     * look the same: the node's switch for using this is {@code !TryHeartbeat { activateOnRefusal }}. Any thread.
+     */
+    public long sourceGoneNs()
+    {
+        return sourceGoneNs;
+    }
+
+    /** What {@link #sourceGoneNs()} is based on, "" without proof. Any thread. */
+    public String sourceGone()
+    {
+        return sourceGone;
+    }
+
+    /**
+     * Asks the source for a planned switchover (the SWITCHOVER_REQUEST frame, sent while streaming): the source's node
+     * stops releasing, waits until this sink holds its whole journal, and hands over ({@link #handoverPosition()}).
+     * Any thread.
+     *
+     * @param timeoutMs how long the source may wait for this sink to catch up before it gives up and goes on.
+     */
+    public void requestSwitchover(final long timeoutMs)
+    {
+        switchoverTimeoutMs = timeoutMs;
+        switchoverRequested = switchoverRequested + 1;
+    }
+
+    /**
+     * The position at which the source handed the Hot role over to this sink, -1 if it did not: the source has
+     * stopped releasing and this journal holds all of it, so the node may activate at once (without the lease
+     * wait). Any thread.
+     */
+    public long handoverPosition()
+    {
+        return handoverPosition;
+    }
+
+    /** The epoch of the source that handed over, -1 if none did. Any thread. */
+    public long handoverEpoch()
+    {
+        return handoverEpoch;
     }
 
     /** The highest position appended to this sink's journal. */

@@ -68,6 +68,13 @@ public final class ReplicationSource implements Agent, AutoCloseable
     private volatile long probes;
     private volatile WhenLeaseExpired whenLeaseExpired;
     private volatile String behindSink;
+    private volatile long switchoverRequests;
+    private volatile long switchoverRequestTimeoutMs;
+    /** Written by the node's thread (PENDING, NONE) and the agent (SENT and after): transitions by compare-and-set. */
+    private final java.util.concurrent.atomic.AtomicReference<Handover> handover =
+        new java.util.concurrent.atomic.AtomicReference<>(Handover.NONE);
+    private volatile long handoverPosition;
+    private volatile String handoverAnswer = "";
 
     /**
      * Binds the listening socket. The context is concluded here if it was not already.
@@ -402,6 +409,7 @@ public final class ReplicationSource implements Agent, AutoCloseable
             {
                 return work;
             }
+            work += sendHandover();
             if (nowNs - lastSentNs >= context.link().heartbeatIntervalNs() &&
                 active.offerPosition(TYPE_HEARTBEAT, journal.lastPosition(), nowNs))
             {
@@ -447,10 +455,39 @@ public final class ReplicationSource implements Agent, AutoCloseable
                 }
                 onEcho(buffer.getLong(offset + STAMP_OFFSET, ORDER));
                 return true;
+            case TYPE_SWITCHOVER_REQUEST:
+                if (length != ACK_LENGTH)
+                {
+                    break;
+                }
+                switchoverRequestTimeoutMs = buffer.getLong(offset + STAMP_OFFSET, ORDER);
+                switchoverRequests = switchoverRequests + 1;
+                LOG.warn("Replication sink node {} at {} asks for a planned switchover (its last position {}, " +
+                    "timeout {} ms)", sinkNodeId, activeRemote, buffer.getLong(offset + POSITION_OFFSET, ORDER),
+                    switchoverRequestTimeoutMs);
+                return true;
+            case TYPE_HANDOVER_ACCEPTED:
+                if (length != ACK_LENGTH)
+                {
+                    break;
+                }
+                final long accepted = buffer.getLong(offset + POSITION_OFFSET, ORDER);
+                if (handover.get() == Handover.SENT && accepted == handoverPosition)
+                {
+                    handoverAnswer = "sink node " + sinkNodeId + " accepted the handover at position " + accepted;
+                    handover.set(Handover.ACCEPTED);
+                    return true;
+                }
+                return protocolError(type, length);
             case TYPE_CLOSE:
                 final CloseReason reason = CloseReason.ofCode(buffer.getInt(offset + CLOSE_REASON_OFFSET, ORDER));
                 final String text = closeText(buffer, offset, length);
                 LOG.warn("Replication sink at {} closed the connection: {} {}", activeRemote, reason, text);
+                if (handover.get() == Handover.SENT)
+                {
+                    handoverAnswer = "sink node " + sinkNodeId + " refused the handover: " + reason + " " + text;
+                    handover.set(Handover.REFUSED);
+                }
                 detach(reason, null);
                 return false;
             default:
@@ -495,8 +532,42 @@ public final class ReplicationSource implements Agent, AutoCloseable
         return entries;
     }
 
+    /**
+     * Sends the HANDOVER frame once the attached sink has acknowledged the handover position: the node stopped
+     * releasing before it asked, so the sink then holds everything this journal has.
+     */
+    private int sendHandover()
+    {
+        if (handover.get() != Handover.PENDING)
+        {
+            return 0;
+        }
+        final long position = handoverPosition;
+        if (counters.ackedPosition() < position || journal.lastPosition() != position ||
+            !handover.compareAndSet(Handover.PENDING, Handover.SENT))
+        {
+            return 0;
+        }
+        if (!active.offerPosition(TYPE_HANDOVER, position, epoch))
+        {
+            // no room for 28 bytes: the link is stuck; what the sink does is now unknown either way
+            detach(CloseReason.PROTOCOL_ERROR, "no room to send the handover");
+            return 1;
+        }
+        lastSentNs = nowNs;
+        LOG.warn("Replication source node {}: handing over to sink node {} at position {} (epoch {})",
+            context.nodeId(), sinkNodeId, position, epoch);
+        return 1;
+    }
+
     private void detach(final CloseReason reason, final String text)
     {
+        if (handover.get() == Handover.SENT)
+        {
+            handoverAnswer = "the connection to sink node " + sinkNodeId + " ended without an answer to the " +
+                "handover (" + reason + (text != null ? " " + text : "") + ")";
+            handover.set(Handover.LOST);
+        }
         if (!counters.onDetached())
         {
             return;
@@ -523,6 +594,67 @@ public final class ReplicationSource implements Agent, AutoCloseable
         {
             this.epoch = epoch;
         }
+    }
+
+    /**
+     * Asks this source to hand the Hot role over to the attached sink (a planned switchover): as soon as that sink
+     * has acknowledged {@code position}, which must be this journal's last position, the HANDOVER frame goes out
+     * (see {@link #handover()}). The caller must have stopped everything that appends to or releases from the
+     * journal first: the sink activates without waiting for the lease, on the strength of this frame. Any thread;
+     * refused once a handover has been sent (it cannot be taken back).
+     *
+     * @return false when a handover was already sent or accepted.
+     */
+    public boolean handOver(final long position)
+    {
+        final Handover current = handover.get();
+        if (current == Handover.SENT || current == Handover.ACCEPTED || current == Handover.LOST)
+        {
+            return false;
+        }
+        handoverPosition = position;
+        handoverAnswer = "";
+        return handover.compareAndSet(current, Handover.PENDING);
+    }
+
+    /**
+     * Withdraws a handover that has not gone out yet (the switchover timed out while the sink caught up). Any thread.
+     * There is a race with the agent sending it: check {@link #handover()} afterwards.
+     *
+     * @return true if it was withdrawn (nothing was sent), false if the frame had already gone out.
+     */
+    public boolean cancelHandover()
+    {
+        if (handover.compareAndSet(Handover.PENDING, Handover.NONE))
+        {
+            return true;
+        }
+        final Handover current = handover.get();
+        return current == Handover.NONE || current == Handover.REFUSED;
+    }
+
+    /** Where the handover asked by {@link #handOver(long)} stands. Any thread. */
+    public Handover handover()
+    {
+        return handover.get();
+    }
+
+    /** What the sink answered to the handover (or why there was no answer), "" before any. Any thread. */
+    public String handoverAnswer()
+    {
+        return handoverAnswer;
+    }
+
+    /** How many SWITCHOVER_REQUEST frames authenticated sinks have sent. Any thread. */
+    public long switchoverRequests()
+    {
+        return switchoverRequests;
+    }
+
+    /** The timeout in ms the last SWITCHOVER_REQUEST asked for, 0 before any. Any thread. */
+    public long switchoverRequestTimeoutMs()
+    {
+        return switchoverRequestTimeoutMs;
     }
 
     /** The epoch this source announces. Any thread. */
