@@ -115,7 +115,9 @@ final class FixEndpoints
                 .senderCompId(session.senderCompId())
                 .targetCompId(session.targetCompId())
                 .heartbeatIntervalSec(session.heartbeatSec())
-                .resetOnLogon(session.resetOnLogon()));
+                .resetOnLogon(session.resetOnLogon())
+                .validation(session.validation())
+                .dataDictionary(session.dataDictionary()));
         }
         final FixAcceptor acceptor;
         try
