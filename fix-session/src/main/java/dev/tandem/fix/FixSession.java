@@ -129,7 +129,7 @@ public final class FixSession
         this.admin = new AdminMessages(this);
         this.logon = new SessionLogon(this);
         this.headroomPending = context.lostOutboundBound() > 0;
-        this.validator = config.dataDictionary() == null ? null :
+        this.validator = config.dataDictionary() == null || !config.validation().enabled() ? null :
             new MessageValidator(config.dataDictionary(), config.validation());
     }
 

@@ -147,9 +147,13 @@ public final class SessionConfig
     }
 
     /**
-     * The data dictionary inbound messages are validated against, or {@code null} (the default) for no validation:
-     * e.g. {@code DataDictionary.fromClasspath("FIX44.xml")} or, for FIXT.1.1,
-     * {@code DataDictionary.fixt("FIXT11.xml", "FIX50SP2.xml")}. Its BeginString must be the session's.
+     * The data dictionary inbound messages are validated against. Not set (the default), {@link #conclude()} takes
+     * the standard one of the BeginString from the classpath ({@link DataDictionary#standard}: {@code FIX42.xml},
+     * {@code FIX44.xml}, or {@code FIXT11.xml} with the application dictionary of {@link #defaultApplVerId()}, as
+     * QuickFIX/J's {@code quickfixj-messages-*} artifacts carry them) unless validation is off
+     * ({@code validation(new Validation().enabled(false))}). Set it for a user's own file with custom fields and
+     * messages: {@code DataDictionary.fromFile(path)}, or {@code DataDictionary.fixt("FIXT11.xml", path)} for
+     * FIXT.1.1. Its BeginString must be the session's.
      */
     public SessionConfig dataDictionary(final DataDictionary dataDictionary)
     {
@@ -157,6 +161,7 @@ public final class SessionConfig
         return this;
     }
 
+    /** @return the dictionary set, or after {@link #conclude()} the default one; null when validation is off. */
     public DataDictionary dataDictionary()
     {
         return dataDictionary;
@@ -224,14 +229,26 @@ public final class SessionConfig
         {
             throw new IllegalArgumentException("defaultApplVerId=" + defaultApplVerId + ": required for FIXT.1.1");
         }
+        if (validation == null)
+        {
+            throw new IllegalArgumentException("validation=null: must be set (new Validation() for every check)");
+        }
+        if (dataDictionary == null && validation.enabled())
+        {
+            try
+            {
+                dataDictionary = DataDictionary.standard(beginString, defaultApplVerId);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new IllegalArgumentException("dataDictionary: validation is on and no dictionary is set for " +
+                    this + ", and the default one cannot be loaded: " + ex.getMessage(), ex);
+            }
+        }
         if (dataDictionary != null && !beginString.equals(dataDictionary.beginString()))
         {
             throw new IllegalArgumentException("dataDictionary=" + dataDictionary + ": is for " +
                 dataDictionary.beginString() + ", the session's beginString is " + beginString);
-        }
-        if (validation == null)
-        {
-            throw new IllegalArgumentException("validation=null: must be set (new Validation() for every check)");
         }
         return this;
     }

@@ -43,17 +43,20 @@ final class SessionInbound
         }
         final boolean isSequenceReset = decoder.isMsgType('4');
         final boolean gapFill = isSequenceReset && decoder.booleanValue(Tags.GAP_FILL_FLAG);
-        if (!decoder.valueEquals(Tags.SENDER_COMP_ID, session.targetCompId) ||
-            !decoder.valueEquals(Tags.TARGET_COMP_ID, session.senderCompId))
+        // a missing CompID or SendingTime is "Required tag missing", answered in sequence (processInSequence)
+        final boolean compIdsPresent =
+            decoder.fieldIndex(Tags.SENDER_COMP_ID) >= 0 && decoder.fieldIndex(Tags.TARGET_COMP_ID) >= 0;
+        if (compIdsPresent && (!decoder.valueEquals(Tags.SENDER_COMP_ID, session.targetCompId) ||
+            !decoder.valueEquals(Tags.TARGET_COMP_ID, session.senderCompId)))
         {
             session.admin.sendReject(decoder, 0, FixSession.REASON_COMP_ID_PROBLEM, "CompID problem");
             session.initiateLogout(null);
             return;
         }
-        if (!sendingTimeAccurate(decoder))
+        if (decoder.fieldIndex(Tags.SENDING_TIME) >= 0 && !sendingTimeAccurate(decoder))
         {
             session.admin.sendReject(
-                decoder, 0, FixSession.REASON_SENDING_TIME_ACCURACY, "SendingTime accuracy problem");
+                decoder, Tags.SENDING_TIME, FixSession.REASON_SENDING_TIME_ACCURACY, "SendingTime accuracy problem");
             session.initiateLogout(null);
             return;
         }
@@ -216,21 +219,48 @@ final class SessionInbound
         }
         if (!isSequenceReset)
         {
-            final long origSendingTimeMs = decoder.timestampMs(Tags.ORIG_SENDING_TIME, Long.MIN_VALUE);
-            if (origSendingTimeMs == Long.MIN_VALUE)
-            {
-                session.admin.sendReject(
-                    decoder, Tags.ORIG_SENDING_TIME, FixSession.REASON_REQUIRED_TAG_MISSING, "Required tag missing");
-                return;
-            }
-            if (origSendingTimeMs > decoder.timestampMs(Tags.SENDING_TIME, Long.MIN_VALUE))
-            {
-                session.admin.sendReject(
-                decoder, 0, FixSession.REASON_SENDING_TIME_ACCURACY, "SendingTime accuracy problem");
-                session.initiateLogout(null);
-            }
+            possDupSendingTimesValid(decoder);
         }
         // otherwise a duplicate we already have: ignored
+    }
+
+    /**
+     * A PossDupFlag=Y message must carry OrigSendingTime (else Reject 373=1, RefTagID 122) not after its SendingTime
+     * (else Reject 373=10 and Logout; without RefTagID, as the QuickFIX acceptance script 2f expects).
+     *
+     * @return true when both hold; false after the Reject.
+     */
+    boolean possDupSendingTimesValid(final FixDecoder decoder)
+    {
+        final long origSendingTimeMs = decoder.timestampMs(Tags.ORIG_SENDING_TIME, Long.MIN_VALUE);
+        if (origSendingTimeMs == Long.MIN_VALUE)
+        {
+            session.admin.sendReject(
+                decoder, Tags.ORIG_SENDING_TIME, FixSession.REASON_REQUIRED_TAG_MISSING, "Required tag missing");
+            return false;
+        }
+        if (origSendingTimeMs > decoder.timestampMs(Tags.SENDING_TIME, Long.MIN_VALUE))
+        {
+            session.admin.sendReject(
+                decoder, 0, FixSession.REASON_SENDING_TIME_ACCURACY, "SendingTime accuracy problem");
+            session.initiateLogout(null);
+            return false;
+        }
+        return true;
+    }
+
+    /** @return the first of SenderCompID, TargetCompID, SendingTime the message lacks, or 0. */
+    private static int missingHeaderTag(final FixDecoder decoder)
+    {
+        if (decoder.fieldIndex(Tags.SENDER_COMP_ID) < 0)
+        {
+            return Tags.SENDER_COMP_ID;
+        }
+        if (decoder.fieldIndex(Tags.TARGET_COMP_ID) < 0)
+        {
+            return Tags.TARGET_COMP_ID;
+        }
+        return decoder.fieldIndex(Tags.SENDING_TIME) < 0 ? Tags.SENDING_TIME : 0;
     }
 
     /** The message carries the expected MsgSeqNum: journal it, act on it, deliver it. */
@@ -244,6 +274,17 @@ final class SessionInbound
             session.text.setLength(0);
             session.text.append("Message has more than ").append(decoder.fieldCount()).append(" fields");
             session.admin.sendReject(decoder, 0, FixSession.REASON_OTHER, session.text);
+            return;
+        }
+        final int missingHeaderTag = missingHeaderTag(decoder);
+        if (missingHeaderTag != 0)
+        {
+            session.admin.sendReject(
+                decoder, missingHeaderTag, FixSession.REASON_REQUIRED_TAG_MISSING, "Required tag missing");
+            return;
+        }
+        if (decoder.possDup() && !decoder.isMsgType('4') && !possDupSendingTimesValid(decoder))
+        {
             return;
         }
         // dictionary validation: a rejected message has consumed its number and goes no further

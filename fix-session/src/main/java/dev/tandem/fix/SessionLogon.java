@@ -39,6 +39,12 @@ final class SessionLogon
             session.logoutAndDisconnect("SendingTime accuracy problem");
             return;
         }
+        if (SessionConfig.FIXT11.equals(session.beginString) && logon.fieldIndex(Tags.DEFAULT_APPL_VER_ID) < 0)
+        {
+            // FIXT.1.1: the Logon names the application version of the session; without it nothing can be read
+            session.logoutAndDisconnect("DefaultApplVerID(1137) missing in a FIXT.1.1 Logon");
+            return;
+        }
         final int msgSeqNum = logon.msgSeqNum();
         if (msgSeqNum <= 0 || msgSeqNum > FixContext.MAX_MSG_SEQ_NUM)
         {

@@ -341,8 +341,8 @@ class AcceptorSessionTest
     {
         try (RawFixClient a = fixture.logon("TW44", 30); RawFixClient b = fixture.logon("TW", 30))
         {
-            a.send("35=D|34=2|49=TW44|52=<TIME>|56=ISLD|11=A|");
-            b.send("35=D|34=2|49=TW|52=<TIME>|56=ISLD|11=B|");
+            a.send("35=D|34=2|49=TW44|52=<TIME>|56=ISLD|11=A|21=3|40=1|54=1|55=INTC|60=<TIME>|");
+            b.send("35=D|34=2|49=TW|52=<TIME>|56=ISLD|11=B|21=3|40=1|54=1|55=INTC|60=<TIME>|");
             assertEquals("A", field(a.receive(), 11));
             assertEquals("B", field(b.receive(), 11));
         }

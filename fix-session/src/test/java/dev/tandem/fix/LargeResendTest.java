@@ -20,7 +20,7 @@ class LargeResendTest
         {
             for (int i = 0; i < ORDERS; i++)
             {
-                client.send("35=D|34=" + (i + 2) + "|49=TW44|52=<TIME>|56=ISLD|11=O" + i + "|21=1|55=MSFT|54=1|" +
+                client.send("35=D|34=" + (i + 2) + "|49=TW44|52=<TIME>|56=ISLD|11=O" + i + "|21=1|55=MSFT|54=1|40=1|60=<TIME>|" +
                     "58=" + "x".repeat(200) + "|");
                 assertEquals("O" + i, field(client.receive(), 11));
             }

@@ -73,7 +73,9 @@ class NextExpectedMsgSeqNumTest
                 final FixSession session = first.acceptor.sessions().get(0);
                 for (int i = 0; i < 10; i++)
                 {
-                    session.tryClaim("8").putAscii(11, "E" + i).putChar(150, '0');
+                    session.tryClaim("8").putAscii(11, "E" + i).putChar(150, '0')
+                    .putAscii(37, "O" + i).putAscii(17, "X" + i).putChar(39, '0').putChar(54, '1').putAscii(55, "INTC")
+                    .putInt(151, 0).putInt(14, 0).putInt(6, 0);
                     session.commit();
                 }
             });
@@ -227,7 +229,8 @@ class NextExpectedMsgSeqNumTest
         for (int i = 0; i < count; i++)
         {
             final FixEncoder encoder = session.tryClaim("D");
-            encoder.putAscii(11, prefix + i).putChar(21, '3').putChar(40, '1').putChar(54, '1').putAscii(55, "INTC");
+            encoder.putAscii(11, prefix + i).putChar(21, '3').putChar(40, '1').putChar(54, '1').putAscii(55, "INTC")
+                .putTimestampMs(60, System.currentTimeMillis());
             assertTrue(session.commit() > 0);
         }
     }

@@ -38,7 +38,7 @@ class ResetSeqNumMidSessionTest
             assertEquals(2, fixture.journal.nextSenderSeqNum(TW44), "the journal says we reset");
             assertEquals(2, fixture.journal.nextTargetSeqNum(TW44));
 
-            client.send("35=D|34=2|49=TW44|52=<TIME>|56=ISLD|11=C|21=3|40=1|54=1|55=INTC|");
+            client.send("35=D|34=2|49=TW44|52=<TIME>|56=ISLD|11=C|21=3|40=1|54=1|55=INTC|60=<TIME>|");
             final String echo = client.receive();
             assertEquals("D", RawFixClient.field(echo, 35), echo);
             assertEquals("2", RawFixClient.field(echo, 34));

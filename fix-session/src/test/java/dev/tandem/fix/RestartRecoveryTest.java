@@ -16,7 +16,7 @@ class RestartRecoveryTest
         {
             try (RawFixClient client = fixture.logon())
             {
-                client.send("35=D|34=2|49=TW44|52=<TIME>|56=ISLD|11=ORDER1|21=3|40=1|54=1|55=INTC|");
+                client.send("35=D|34=2|49=TW44|52=<TIME>|56=ISLD|11=ORDER1|21=3|40=1|54=1|55=INTC|60=<TIME>|");
                 assertEquals("ORDER1", field(client.receive(), 11));
                 client.send("35=5|34=3|49=TW44|52=<TIME>|56=ISLD|");
                 assertEquals("3", field(client.receive(), 34));

@@ -150,7 +150,9 @@ public final class FixDecoder
             }
             final int valueLength = position - valueStart;
             position++;
-            if (valueLength == 0)
+            // an empty value is a framing error in BeginString, BodyLength, MsgType and CheckSum; elsewhere it is
+            // indexed, for the session to answer "Tag specified without a value" (373=4)
+            if (valueLength == 0 && (count < 3 || tag == Tags.CHECK_SUM))
             {
                 fieldCount = count;
                 return GARBLED;

@@ -197,6 +197,92 @@ public final class DataDictionary
         return bits;
     }
 
+    /** Standard dictionaries already compiled, by resource names: each is read once per class loader. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, DataDictionary> STANDARD =
+        new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The classpath resource of the standard dictionary for a BeginString, as QuickFIX/J's
+     * {@code quickfixj-messages-*} artifacts name them: {@code FIX.4.0} to {@code FIX.4.4} give {@code FIX40.xml} to
+     * {@code FIX44.xml}; {@code FIXT.1.1} gives the application dictionary of its DefaultApplVerID (1137):
+     * {@code 7} FIX 5.0 ({@code FIX50.xml}), {@code 8} FIX 5.0 SP1 ({@code FIX50SP1.xml}), {@code 9} FIX 5.0 SP2
+     * ({@code FIX50SP2.xml}), combined with {@code FIXT11.xml}.
+     *
+     * @param beginString      the session's BeginString.
+     * @param defaultApplVerId DefaultApplVerID for FIXT.1.1, ignored otherwise.
+     * @return the resource name of the (application) dictionary.
+     * @throws IllegalArgumentException for a BeginString or DefaultApplVerID without a standard dictionary.
+     */
+    public static String standardResource(final String beginString, final String defaultApplVerId)
+    {
+        switch (beginString)
+        {
+            case "FIX.4.0":
+                return "FIX40.xml";
+            case "FIX.4.1":
+                return "FIX41.xml";
+            case "FIX.4.2":
+                return "FIX42.xml";
+            case "FIX.4.3":
+                return "FIX43.xml";
+            case "FIX.4.4":
+                return "FIX44.xml";
+            case "FIXT.1.1":
+                switch (String.valueOf(defaultApplVerId))
+                {
+                    case "7":
+                        return "FIX50.xml";
+                    case "8":
+                        return "FIX50SP1.xml";
+                    case "9":
+                        return "FIX50SP2.xml";
+                    default:
+                        throw new IllegalArgumentException("defaultApplVerId=" + defaultApplVerId + ": no standard " +
+                            "dictionary (7 FIX 5.0, 8 FIX 5.0 SP1, 9 FIX 5.0 SP2); give the application dictionary " +
+                            "yourself");
+                }
+            default:
+                throw new IllegalArgumentException("beginString=" + beginString + ": no standard data dictionary " +
+                    "(FIX.4.0 to FIX.4.4, FIXT.1.1)");
+        }
+    }
+
+    /** Transport dictionary of FIXT.1.1 sessions, as QuickFIX/J's artifacts name it. */
+    public static final String FIXT11_RESOURCE = "FIXT11.xml";
+
+    /**
+     * The standard dictionary of a BeginString ({@link #standardResource}), read from the classpath once and shared:
+     * the XML files of QuickFIX/J's {@code quickfixj-messages-*} artifacts (any version; {@code -fix44} carries
+     * {@code FIX44.xml}, {@code -fixt11} and {@code -fix50sp2} the FIXT.1.1 pair, {@code -all} every one). Tandem does
+     * not bring them: the application puts the artifact on its classpath, or gives its own file.
+     *
+     * @param beginString      the session's BeginString.
+     * @param defaultApplVerId DefaultApplVerID for FIXT.1.1, ignored otherwise.
+     * @return the compiled dictionary (the same instance for the same resources).
+     * @throws IllegalArgumentException when the resource is not on the classpath, saying which artifact carries it.
+     */
+    public static DataDictionary standard(final String beginString, final String defaultApplVerId)
+    {
+        final String resource = standardResource(beginString, defaultApplVerId);
+        if ("FIXT.1.1".equals(beginString))
+        {
+            return STANDARD.computeIfAbsent(FIXT11_RESOURCE + "+" + resource, key -> fixt(FIXT11_RESOURCE, resource));
+        }
+        return STANDARD.computeIfAbsent(resource, DataDictionary::fromClasspath);
+    }
+
+    /**
+     * A dictionary by name: a classpath resource when one exists, else a file path.
+     *
+     * @param resourceOrFile e.g. {@code FIX44.xml} or {@code config/MyFIX44.xml}.
+     * @return the compiled dictionary.
+     * @throws IllegalArgumentException when neither exists or it is not a dictionary, naming it.
+     */
+    public static DataDictionary load(final String resourceOrFile)
+    {
+        return new Builder().add(resourceOrFile, openResourceOrFile(resourceOrFile)).build();
+    }
+
     /**
      * Loads a dictionary from the classpath, e.g. {@code FIX44.xml} from QuickFIX/J's {@code quickfixj-messages-fix44}
      * (or {@code -all}) artifact.
@@ -260,7 +346,9 @@ public final class DataDictionary
         }
         catch (final IOException ex)
         {
-            throw new IllegalArgumentException("data dictionary not found on the classpath nor as a file: " + name, ex);
+            throw new IllegalArgumentException("data dictionary not found on the classpath nor as a file: " + name +
+                " (QuickFIX/J's quickfixj-messages-* artifacts carry FIX40.xml ... FIX44.xml, FIXT11.xml, FIX50*.xml)",
+                ex);
         }
     }
 
@@ -270,7 +358,9 @@ public final class DataDictionary
         if (in == null)
         {
             throw new IllegalArgumentException("data dictionary not on the classpath: " + resource +
-                " (QuickFIX/J's quickfixj-messages-* artifacts carry FIX40.xml ... FIX44.xml, FIXT11.xml, FIX50SP2.xml)");
+                " (add the QuickFIX/J artifact that carries it, e.g. org.quickfixj:quickfixj-messages-fix44 for " +
+                "FIX44.xml, -fixt11 and -fix50sp2 for FIXT11.xml and FIX50SP2.xml, or -all; give your own file; or " +
+                "turn validation off)");
         }
         return in;
     }

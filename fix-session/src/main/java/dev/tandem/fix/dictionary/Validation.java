@@ -52,6 +52,12 @@ public final class Validation
         return this;
     }
 
+    /** @return whether inbound messages are validated at all. */
+    public boolean enabled()
+    {
+        return enabled;
+    }
+
     /** @param check header first, trailer last (default on). @return this */
     public Validation checkFieldOrder(final boolean check)
     {

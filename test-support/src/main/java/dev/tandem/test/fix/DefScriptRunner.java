@@ -66,12 +66,27 @@ public final class DefScriptRunner
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Clock clock = Clock.systemUTC();
         private Set<Integer> toleratedExtraTags = Set.of();
-        private Runnable beforeConnect = () -> {};
+        private java.util.function.IntConsumer beforeConnect = connection -> {};
+        private final Map<Integer, InetSocketAddress> connectionAddresses = new TreeMap<>();
 
         /** @param address where the acceptor listens; required, loopback in tests. @return this */
         public Context address(final InetSocketAddress address)
         {
             this.address = address;
+            return this;
+        }
+
+        /**
+         * Where one numbered connection goes instead of {@link #address(InetSocketAddress)}: e.g. connection 2 of a
+         * failover scenario to the secondary node.
+         *
+         * @param connection the number after {@code i} in {@code i2CONNECT} (1 when none).
+         * @param address    its acceptor.
+         * @return this
+         */
+        public Context address(final int connection, final InetSocketAddress address)
+        {
+            connectionAddresses.put(connection, address);
             return this;
         }
 
@@ -132,6 +147,20 @@ public final class DefScriptRunner
          * @return this
          */
         public Context beforeConnect(final Runnable beforeConnect)
+        {
+            this.beforeConnect = connection -> beforeConnect.run();
+            return this;
+        }
+
+        /**
+         * Runs before every {@code iCONNECT} with the number of the connection about to open: e.g. a failover test
+         * kills the primary and waits for the secondary to be Hot before connection 2. It must itself be bounded by
+         * a deadline.
+         *
+         * @param beforeConnect the action.
+         * @return this
+         */
+        public Context beforeConnect(final java.util.function.IntConsumer beforeConnect)
         {
             this.beforeConnect = beforeConnect;
             return this;
@@ -216,9 +245,10 @@ public final class DefScriptRunner
                     {
                         throw fail(script, step, "connection " + connect.connection() + " is already open");
                     }
-                    context.beforeConnect.run();
-                    connections.put(connect.connection(),
-                        FixTestClient.connect(context.address, context.connectTimeout));
+                    context.beforeConnect.accept(connect.connection());
+                    connections.put(connect.connection(), FixTestClient.connect(
+                        context.connectionAddresses.getOrDefault(connect.connection(), context.address),
+                        context.connectTimeout));
                     note(connect.connection(), "connected");
                 }
                 else if (step instanceof DefScript.Disconnect disconnect)

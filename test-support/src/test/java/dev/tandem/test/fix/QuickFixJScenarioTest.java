@@ -33,9 +33,15 @@ class QuickFixJScenarioTest
         "01a_LogonSeqNumTooHigh.def", "no complete message within",
         // the echo application answers every MsgType, so nothing is unsupported
         "02m_MsgTypeUnsupported.def", "35=7, expected 35=j",
+        // QuickFIX/J adds a RefTagID to these Rejects that the QuickFIX acceptance scripts 2f and 11c (shared, run by
+        // CI) do not have; the scenarios follow those scripts
+        "02f_PossDupOrigSendingTimeTooHigh.def", "unexpected field 371=122",
+        "02f_PossDupOrigSendingTimeTooHighInSequence.def", "unexpected field 371=122",
+        "11c_ResetNewSeqNoLess.def", "unexpected field 371=36",
+        // its echo application re-encodes the message and leaves out a group of no entries (453=0)
+        "14i_GroupCountZero.def", "missing 453=0",
         // QuickFIX/J puts the reason into the Logout that follows these Rejects (Text is optional there)
-        "02f_PossDupOrigSendingTimeTooHigh.def", LOGOUT_TEXT,
-        "02f_PossDupOrigSendingTimeTooHighInSequence.def", LOGOUT_TEXT,
+        "12b_LogoutNotAnswered.def", LOGOUT_TEXT,
         "02i_CompIDMismatch.def", LOGOUT_TEXT,
         "02i_TargetCompIDMismatch.def", LOGOUT_TEXT,
         "02k_SendingTimeOutOfRange.def", LOGOUT_TEXT);
