@@ -36,12 +36,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Journal implements AutoCloseable
 {
-    /**
-     * Kept for callers that test for it; this implementation never returns it: a refused append throws a
-     * {@link JournalException} that says why (message too long, empty, journal closed).
-     */
-    public static final long REFUSED = -1;
-
     /** Key in Chronicle's metadata table that holds the journal format version. */
     static final String FORMAT_VERSION_KEY = "tandem.journal.formatVersion";
 

@@ -2,16 +2,19 @@ package dev.tandem.systemtests;
 
 import dev.tandem.fix.SessionIds;
 import dev.tandem.journal.Direction;
+import dev.tandem.journal.EntryHandler;
 import dev.tandem.journal.Journal;
 import dev.tandem.journal.JournalContext;
 import dev.tandem.journal.JournalEntry;
 import dev.tandem.journal.JournalReader;
 import org.agrona.collections.Int2ObjectHashMap;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /** Compares what the initiator received from the primary with what the secondary's journal holds. */
 final class JournalCheck
@@ -28,15 +31,72 @@ final class JournalCheck
     static Int2ObjectHashMap<byte[]> messages(final Path dir, final long sessionId, final Direction direction)
     {
         final Int2ObjectHashMap<byte[]> result = new Int2ObjectHashMap<>();
+        forEach(dir, entry -> collect(entry, sessionId, direction, result));
+        return result;
+    }
+
+    /**
+     * Every entry of a closed journal, in position order, up to its last position: a poll may return 0 before the
+     * end (it stepped over a document that is not an entry), so "until a poll reads nothing" could stop short.
+     */
+    static void forEach(final Path dir, final EntryHandler handler)
+    {
         try (Journal journal = Journal.open(new JournalContext().dir(dir.toString()).conclude());
             JournalReader reader = journal.reader(1))
         {
-            while (reader.poll(entry -> collect(entry, sessionId, direction, result), 4096) > 0)
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (reader.nextPosition() <= journal.lastPosition())
             {
-                // drain
+                reader.poll(handler, 4096);
+                if (System.nanoTime() - deadlineNs > 0)
+                {
+                    throw new AssertionError("reading " + dir + " stopped at position " + reader.nextPosition() +
+                        " of " + journal.lastPosition());
+                }
             }
         }
-        return result;
+    }
+
+    /**
+     * The highest MsgSeqNum of a session's messages in {@code direction} journaled before its second inbound Logon:
+     * in the initiator's journal, the last message it received from the primary before it logged on to the
+     * secondary; in the secondary's journal, the last of the primary's outbound messages it held when it took over.
+     */
+    static int highestSeqNumBeforeSecondLogon(final Path dir, final long sessionId, final Direction direction)
+    {
+        final int[] logonsAndHighest = new int[2];
+        forEach(dir, entry ->
+        {
+            if (entry.type() != JournalEntry.TYPE_MESSAGE || entry.sessionId() != sessionId ||
+                logonsAndHighest[0] >= 2)
+            {
+                return;
+            }
+            if (entry.direction() == Direction.INBOUND && isLogon(entry))
+            {
+                logonsAndHighest[0]++;
+                if (logonsAndHighest[0] >= 2)
+                {
+                    return;
+                }
+            }
+            if (entry.direction() == direction)
+            {
+                logonsAndHighest[1] = Math.max(logonsAndHighest[1], entry.msgSeqNum());
+            }
+        });
+        if (logonsAndHighest[0] < 2)
+        {
+            throw new AssertionError(dir + " holds " + logonsAndHighest[0] + " inbound Logon(s), expected two");
+        }
+        return logonsAndHighest[1];
+    }
+
+    private static boolean isLogon(final JournalEntry entry)
+    {
+        final byte[] bytes = new byte[entry.messageLength()];
+        entry.messageBuffer().getBytes(entry.messageOffset(), bytes);
+        return new String(bytes, StandardCharsets.US_ASCII).contains("\u000135=A\u0001");
     }
 
     private static void collect(final JournalEntry entry, final long sessionId, final Direction direction,
