@@ -1,6 +1,7 @@
 package dev.tandem.failover;
 
 import dev.tandem.fix.FixAcceptor;
+import dev.tandem.test.Ports;
 import dev.tandem.test.Tests;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -107,7 +108,7 @@ class FailoverConnectionStrategyTest
     @Timeout(60)
     void shouldCountRefusalResetAndSilenceAsFailedAttemptsAndLogOnToTheWorkingAcceptor() throws Exception
     {
-        final InetSocketAddress refused = Loopback.refusedPort();
+        final InetSocketAddress refused = Ports.refused();
         final FakeAcceptor reset = loopback.broken(FakeAcceptor.Mode.RESET);
         final FakeAcceptor silent = loopback.broken(FakeAcceptor.Mode.SILENT);
         final FixAcceptor good = loopback.acceptor("good", true);
@@ -138,7 +139,7 @@ class FailoverConnectionStrategyTest
         final Loopback.Events events = new Loopback.Events();
 
         final FailoverInitiator initiator = loopback.initiator(
-            strategy, List.of(Loopback.refusedPort(), Loopback.refusedPort()), events);
+            strategy, List.of(Ports.refused(), Ports.refused()), events);
 
         Tests.await("given up", Duration.ofSeconds(30), initiator::hasGivenUp);
         assertEquals(List.of("failed 0", "failed 1", "failed 0", "gave up"), events.kinds(), events.steps.toString());

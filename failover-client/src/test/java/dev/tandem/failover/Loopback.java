@@ -13,7 +13,6 @@ import org.agrona.DirectBuffer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * What the connection tests run against, all on loopback: real FIX acceptors with their own journals, broken
- * listeners ({@link FakeAcceptor}), refused ports, and the production {@link FailoverInitiator} whose steps an
+ * listeners ({@link FakeAcceptor}), refused ports ({@code Ports.refused()}), and the production {@link FailoverInitiator} whose steps an
  * {@link Events} listener records. Closes everything it made, newest first.
  */
 final class Loopback implements AutoCloseable
@@ -64,15 +63,6 @@ final class Loopback implements AutoCloseable
         final FakeAcceptor acceptor = new FakeAcceptor(mode);
         toClose.add(acceptor);
         return acceptor;
-    }
-
-    /** A loopback port nobody listens on: a connect is refused. */
-    static InetSocketAddress refusedPort() throws IOException
-    {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
-        {
-            return new InetSocketAddress(InetAddress.getLoopbackAddress(), socket.getLocalPort());
-        }
     }
 
     /** Starts the production failover initiator over {@code acceptors}, in that order of preference. */
