@@ -1,5 +1,6 @@
 package dev.tandem.systemtests;
 
+import dev.tandem.journal.Direction;
 import dev.tandem.node.demo.DemoCluster;
 import dev.tandem.test.Tests;
 import org.junit.jupiter.api.Test;
@@ -48,22 +49,25 @@ class PrimaryKilledSystemTest
     }
 
     /**
-     * Whatever was lost (the kill decides how much, often nothing) is the newest of what the initiator received,
-     * and the secondary counted exactly that many at the Logon ({@code tandem_fix_lost_outbound_on_logon_total}).
+     * Whatever was lost (the kill decides how much, often nothing) is exactly what the initiator had received from the
+     * primary beyond the last outbound message the secondary held, and the secondary counted that many at the Logon
+     * ({@code tandem_fix_lost_outbound_on_logon_total}).
      */
     private static void assertLossReported(final Outcome outcome)
     {
-        final List<Integer> newest = new ArrayList<>();
-        for (int seq = outcome.boundary - outcome.missing.size(); seq < outcome.boundary; seq++)
+        final List<Integer> beyondSecondary = new ArrayList<>();
+        for (int seq = outcome.heldBySecondary + 1; seq <= outcome.receivedFromPrimary; seq++)
         {
-            newest.add(seq);
+            beyondSecondary.add(seq);
         }
-        assertEquals(newest, outcome.missing, "the messages lost are the newest the primary sent");
-        assertEquals(outcome.missing.size(), outcome.reportedLost,
+        assertEquals(beyondSecondary, outcome.missing, "received up to " + outcome.receivedFromPrimary +
+            ", the secondary held up to " + outcome.heldBySecondary);
+        assertEquals(beyondSecondary.size(), outcome.reportedLost,
             "the secondary's count of outbound messages lost with the primary");
     }
 
-    private record Outcome(List<Integer> missing, int boundary, long reportedLost, long unanswered)
+    private record Outcome(
+        List<Integer> missing, int receivedFromPrimary, int heldBySecondary, long reportedLost, long unanswered)
     {
     }
 
@@ -108,7 +112,12 @@ class PrimaryKilledSystemTest
                 "the initiator journaled what it received");
             final List<Integer> missing = JournalCheck.missingOnSecondary(
                 scenario.initiatorJournal(), scenario.cluster.secondaryJournal(), boundary);
-            return new Outcome(missing, boundary, reportedLost, scenario.flow.unanswered());
+            final int receivedFromPrimary = JournalCheck.highestSeqNumBeforeSecondLogon(
+                scenario.initiatorJournal(), JournalCheck.INITIATOR_SESSION, Direction.INBOUND);
+            final int heldBySecondary = JournalCheck.highestSeqNumBeforeSecondLogon(
+                scenario.cluster.secondaryJournal(), JournalCheck.ACCEPTOR_SESSION, Direction.OUTBOUND);
+            return new Outcome(missing, receivedFromPrimary, heldBySecondary, reportedLost,
+                scenario.flow.unanswered());
         }
     }
 }
