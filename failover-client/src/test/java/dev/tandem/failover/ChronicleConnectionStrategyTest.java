@@ -54,8 +54,9 @@ class ChronicleConnectionStrategyTest
         Tests.await("logged on to the working acceptor", Duration.ofSeconds(30),
             () -> initiator.isLoggedOn() && events.steps.contains("logon 1"));
         assertEquals(1, initiator.currentIndex());
-        assertTrue(reset.connections.get() >= 1);
-        assertTrue(events.count("failed 0") >= 1, events.steps.toString());
+        // Chronicle tried the resetting acceptor first: its probe saw the reset (Chronicle then moved on by itself),
+        // or the FIX initiator's attempt did (a failed attempt, and the adapter moved Chronicle on)
+        assertTrue(reset.connections.get() >= 1, "connections to the resetting acceptor");
         assertEquals(0, events.count("failed 1"), events.steps.toString());
         assertEquals("logon 1", events.kinds().get(events.kinds().size() - 1), events.steps.toString());
     }

@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Compares what the initiator received from the primary with what the secondary's journal holds. */
 final class JournalCheck
@@ -22,6 +24,7 @@ final class JournalCheck
     /** The initiator's session (TW to ISLD) and the acceptor's (ISLD to TW). */
     static final long INITIATOR_SESSION = SessionIds.sessionId("FIX.4.4", "TW", "ISLD");
     static final long ACCEPTOR_SESSION = SessionIds.sessionId("FIX.4.4", "ISLD", "TW");
+    private static final Pattern POSITION = Pattern.compile(" position=(\\d+)");
 
     private JournalCheck()
     {
@@ -60,7 +63,7 @@ final class JournalCheck
     /**
      * The highest MsgSeqNum of a session's messages in {@code direction} journaled before its second inbound Logon:
      * in the initiator's journal, the last message it received from the primary before it logged on to the
-     * secondary; in the secondary's journal, the last of the primary's outbound messages it held when it took over.
+     * secondary.
      */
     static int highestSeqNumBeforeSecondLogon(final Path dir, final long sessionId, final Direction direction)
     {
@@ -90,6 +93,37 @@ final class JournalCheck
             throw new AssertionError(dir + " holds " + logonsAndHighest[0] + " inbound Logon(s), expected two");
         }
         return logonsAndHighest[1];
+    }
+
+    /**
+     * The highest MsgSeqNum of a session's messages in {@code direction} at positions up to {@code lastPosition}: in
+     * the secondary's journal with the position of its {@code TANDEM HOT} line, the last of the primary's outbound
+     * messages it held when it took over.
+     */
+    static int highestSeqNumUpTo(
+        final Path dir, final long sessionId, final Direction direction, final long lastPosition)
+    {
+        final int[] highest = new int[1];
+        forEach(dir, entry ->
+        {
+            if (entry.position() <= lastPosition && entry.type() == JournalEntry.TYPE_MESSAGE &&
+                entry.sessionId() == sessionId && entry.direction() == direction)
+            {
+                highest[0] = Math.max(highest[0], entry.msgSeqNum());
+            }
+        });
+        return highest[0];
+    }
+
+    /** The journal position in a {@code TANDEM HOT} line: the last entry the node held when it took over. */
+    static long activationPosition(final String hotLine)
+    {
+        final Matcher matcher = POSITION.matcher(hotLine);
+        if (!matcher.find())
+        {
+            throw new AssertionError("no position= in '" + hotLine + "'");
+        }
+        return Long.parseLong(matcher.group(1));
     }
 
     private static boolean isLogon(final JournalEntry entry)

@@ -88,6 +88,8 @@ class PrimaryKilledSystemTest
             final long killNs = System.nanoTime();
             scenario.cluster.primary().kill();
             scenario.awaitLogon(2, 1);
+            final long activatedAt =
+                JournalCheck.activationPosition(scenario.cluster.secondary().awaitEvent("TANDEM HOT", 30_000));
             final long sentAtFailover = scenario.flow.sent();
             System.out.println(ackStrategy + ": SIGKILL to Logon on the secondary " +
                 TimeUnit.NANOSECONDS.toMillis(scenario.secondaryLogonNs - killNs) + " ms");
@@ -114,8 +116,8 @@ class PrimaryKilledSystemTest
                 scenario.initiatorJournal(), scenario.cluster.secondaryJournal(), boundary);
             final int receivedFromPrimary = JournalCheck.highestSeqNumBeforeSecondLogon(
                 scenario.initiatorJournal(), JournalCheck.INITIATOR_SESSION, Direction.INBOUND);
-            final int heldBySecondary = JournalCheck.highestSeqNumBeforeSecondLogon(
-                scenario.cluster.secondaryJournal(), JournalCheck.ACCEPTOR_SESSION, Direction.OUTBOUND);
+            final int heldBySecondary = JournalCheck.highestSeqNumUpTo(
+                scenario.cluster.secondaryJournal(), JournalCheck.ACCEPTOR_SESSION, Direction.OUTBOUND, activatedAt);
             return new Outcome(missing, receivedFromPrimary, heldBySecondary, reportedLost,
                 scenario.flow.unanswered());
         }

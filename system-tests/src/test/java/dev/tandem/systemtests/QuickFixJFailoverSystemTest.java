@@ -14,8 +14,6 @@ import quickfix.Message;
 import quickfix.Session;
 import quickfix.SessionID;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,6 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static dev.tandem.node.demo.NodeProcess.writeFile;
+import static dev.tandem.node.demo.NodeProcess.yamlPath;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -70,21 +70,21 @@ class QuickFixJFailoverSystemTest
         {
             final Path secret = dir.resolve("secret");
             Files.writeString(secret, "0123456789abcdef0123456789abcdef", StandardCharsets.US_ASCII);
-            final NodeProcess primary = NodeProcess.start("primary", write(dir, "primary.yaml",
+            final NodeProcess primary = NodeProcess.start("primary", writeFile(dir.resolve("primary.yaml"),
                 "!NodeConfig {\n  role: PRIMARY,\n  nodeId: 1,\n" +
-                "  journal: { dir: " + quote(dir.resolve("primary-journal")) + " },\n" +
-                "  replication: { listen: \"127.0.0.1:0\", clusterName: demo, secretFile: " + quote(secret) +
+                "  journal: { dir: " + yamlPath(dir.resolve("primary-journal")) + " },\n" +
+                "  replication: { listen: \"127.0.0.1:0\", clusterName: demo, secretFile: " + yamlPath(secret) +
                 (ackStrategy.isEmpty() ? "" : ", ackStrategy: " + ackStrategy) + " },\n" + fixAndAdmin() + "}\n"),
                 List.of(), null);
             closeables.add(primary);
             final String primaryReady = primary.awaitEvent("TANDEM READY", 30_000);
             final FaultyProxy proxy = FaultyProxy.start(NodeProcess.replicationPort(primaryReady));
             closeables.add(proxy);
-            final NodeProcess secondary = NodeProcess.start("secondary", write(dir, "secondary.yaml",
+            final NodeProcess secondary = NodeProcess.start("secondary", writeFile(dir.resolve("secondary.yaml"),
                 "!NodeConfig {\n  role: SECONDARY,\n  nodeId: 2,\n" +
-                "  journal: { dir: " + quote(dir.resolve("secondary-journal")) + " },\n" +
+                "  journal: { dir: " + yamlPath(dir.resolve("secondary-journal")) + " },\n" +
                 "  replication: { connect: \"127.0.0.1:" + proxy.port() + "\", clusterName: demo, secretFile: " +
-                quote(secret) + " },\n" + fixAndAdmin() + "  activation: !TryHeartbeat { delayMs: 500 }\n}\n"),
+                yamlPath(secret) + " },\n" + fixAndAdmin() + "  activation: !TryHeartbeat { delayMs: 500 }\n}\n"),
                 List.of(), null);
             closeables.add(secondary);
             final String secondaryReady = secondary.awaitEvent("TANDEM READY", 30_000);
@@ -198,23 +198,6 @@ class QuickFixJFailoverSystemTest
             "targetCompId: TW42, heartbeatSec: 30 } ] },\n" +
             "  application: echo,\n" +
             "  admin: { listen: \"127.0.0.1:0\" },\n";
-    }
-
-    private static Path write(final Path dir, final String name, final String text)
-    {
-        try
-        {
-            return Files.writeString(dir.resolve(name), text, StandardCharsets.UTF_8);
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
-    }
-
-    private static String quote(final Path path)
-    {
-        return "\"" + path.toString().replace("\\", "/") + "\"";
     }
 
     /** Sends NewOrderSingles at a steady rate while logged on; {@link #answers} tallies the echoes by ClOrdID. */

@@ -8,7 +8,6 @@ import dev.tandem.test.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -19,6 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import static dev.tandem.node.demo.NodeProcess.writeFile;
+import static dev.tandem.node.demo.NodeProcess.yamlPath;
 
 /**
  * Two node JVMs that take turns being primary, each on fixed loopback ports for its whole life (so an initiator that
@@ -111,7 +113,7 @@ final class ChaosPair implements AutoCloseable
         this.secret = dir.resolve("replication.secret");
         final byte[] bytes = new byte[24];
         new SecureRandom().nextBytes(bytes);
-        write(secret, HexFormat.of().formatHex(bytes));
+        writeFile(secret, HexFormat.of().formatHex(bytes));
         final int[] ports = Ports.fixed(6);
         nodes[0] = new Node(1, ports[0], ports[1], ports[2], dir.resolve("node-1-journal"));
         nodes[1] = new Node(2, ports[3], ports[4], ports[5], dir.resolve("node-2-journal"));
@@ -143,7 +145,7 @@ final class ChaosPair implements AutoCloseable
     {
         node.starts++;
         final Path config = dir.resolve(node.name + ".yaml");
-        write(config, yaml);
+        writeFile(config, yaml);
         final String label = node.name + (node.starts > 1 ? "#" + node.starts : "");
         node.process = NodeProcess.start(node.name, config, NODE_JVM_ARGS, line ->
         {
@@ -272,9 +274,9 @@ final class ChaosPair implements AutoCloseable
         return "!NodeConfig {\n" +
             "  role: PRIMARY,\n" +
             "  nodeId: " + node.id + ",\n" +
-            "  journal: { dir: " + quote(node.journal) + " },\n" +
+            "  journal: { dir: " + yamlPath(node.journal) + " },\n" +
             "  replication: { listen: \"127.0.0.1:" + node.replicationPort + "\", clusterName: chaos, secretFile: " +
-            quote(secret) + (ackStrategyYaml == null ? "" : ", ackStrategy: " + ackStrategyYaml) + " },\n" +
+            yamlPath(secret) + (ackStrategyYaml == null ? "" : ", ackStrategy: " + ackStrategyYaml) + " },\n" +
             common(node) +
             "  activation: !Manual { }\n" +
             "}\n";
@@ -285,9 +287,9 @@ final class ChaosPair implements AutoCloseable
         return "!NodeConfig {\n" +
             "  role: SECONDARY,\n" +
             "  nodeId: " + node.id + ",\n" +
-            "  journal: { dir: " + quote(node.journal) + " },\n" +
+            "  journal: { dir: " + yamlPath(node.journal) + " },\n" +
             "  replication: { connect: \"127.0.0.1:" + other(node).proxy.port() + "\", listenWhenHot: \"127.0.0.1:" +
-            node.replicationPort + "\", clusterName: chaos, secretFile: " + quote(secret) +
+            node.replicationPort + "\", clusterName: chaos, secretFile: " + yamlPath(secret) +
             (ackStrategyWhenHotYaml == null ? "" : ", ackStrategyWhenHot: " + ackStrategyWhenHotYaml) + " },\n" +
             common(node) +
             "  activation: " + activationYaml + "\n" +
@@ -300,23 +302,6 @@ final class ChaosPair implements AutoCloseable
             "senderCompId: ISLD, targetCompId: TW, heartbeatSec: " + heartbeatSec + " } ] },\n" +
             "  application: echo,\n" +
             "  admin: { listen: \"127.0.0.1:" + node.adminPort + "\" },\n";
-    }
-
-    private static String quote(final Path path)
-    {
-        return "\"" + path.toAbsolutePath().toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-    }
-
-    private static void write(final Path file, final String text)
-    {
-        try
-        {
-            Files.writeString(file, text, StandardCharsets.UTF_8);
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
     }
 
     /** Resumes any paused node, kills both nodes (SIGKILL) and closes the proxies; never throws. */
