@@ -107,8 +107,7 @@ class PrimaryKilledSystemTest
                 "the initiator journaled what it received");
             final List<Integer> missing = JournalCheck.missingOnSecondary(
                 scenario.initiatorJournal(), scenario.cluster.secondaryJournal(), boundary);
-            final int receivedFromPrimary = JournalCheck.highestSeqNumBeforeLastLogon(
-                scenario.initiatorJournal(), JournalCheck.INITIATOR_SESSION, Direction.INBOUND);
+            final int receivedFromPrimary = JournalCheck.nextExpectedInLastLogon(scenario.initiatorJournal()) - 1;
             final int heldBySecondary = JournalCheck.highestSeqNumUpTo(
                 scenario.cluster.secondaryJournal(), JournalCheck.ACCEPTOR_SESSION, Direction.OUTBOUND, activatedAt);
             return new Outcome(missing, receivedFromPrimary, heldBySecondary, reportedLost,
