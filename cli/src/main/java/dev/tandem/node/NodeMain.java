@@ -1,5 +1,6 @@
 package dev.tandem.node;
 
+import dev.tandem.journal.JournalDump;
 import dev.tandem.journal.JvmFlagsException;
 import dev.tandem.journal.JvmOptions;
 import dev.tandem.node.demo.Demo;
@@ -19,21 +20,41 @@ import java.util.concurrent.CountDownLatch;
  * demo [--seconds N] [--rate N] [--kill-at N] [--ack WaitForever|NeverTimesOut|BoundedWait]
  *                             primary, secondary and a failover initiator; the primary is SIGKILLed mid-stream
  * </pre>
- * Exit codes: 0 success, 1 the demo lost or duplicated something, 2 bad usage, configuration or JVM flags
- * (one line naming each missing flag, see {@link JvmOptions}), 3 runtime failure, 4 ({@link Node#EXIT_FAILED}) a
- * running node failed (an agent died, the journal failed or was lost) under {@code onFailure: EXIT}.
+ * Exit codes: 0 success, 1 the demo lost or duplicated something, or {@code journal dump} found the journal missing
+ * or damaged, 2 bad usage, configuration or JVM flags (one line naming each missing flag, see {@link JvmOptions}),
+ * 3 ({@link #EXIT_ERROR}) an unexpected error, its stack trace on stderr, 4 ({@link Node#EXIT_FAILED}) a running node
+ * failed (an agent died, the journal failed or was lost) under {@code onFailure: EXIT}.
  */
 public final class NodeMain
 {
+    /** Exit code of a command that ended with an unexpected exception (not a usage or configuration error). */
+    public static final int EXIT_ERROR = 3;
+
     private NodeMain()
     {
     }
 
-    public static void main(final String[] args) throws Exception
+    public static void main(final String[] args)
     {
         // before the first log line: the logs' timestamps (simplelogger.properties) are UTC, as FIX time is
         TimeZone.setDefault(TimeZone.getTimeZone(ZoneOffset.UTC));
-        System.exit(run(args, System.out, System.err));
+        System.exit(exitCode(args, System.out, System.err));
+    }
+
+    /** Runs a command and returns its exit code, {@link #EXIT_ERROR} for an exception it did not expect. */
+    static int exitCode(final String[] args, final PrintStream out, final PrintStream err)
+    {
+        try
+        {
+            return run(args, out, err);
+        }
+        catch (final Exception ex)
+        {
+            err.println("tandem: " + String.join(" ", args) + " failed: " + ex);
+            ex.printStackTrace(err);
+            err.flush();
+            return EXIT_ERROR;
+        }
     }
 
     static int run(final String[] args, final PrintStream out, final PrintStream err) throws Exception
@@ -66,12 +87,22 @@ public final class NodeMain
             case "journal":
                 if (args.length >= 3 && "dump".equals(args[1]))
                 {
-                    return JournalDumpCommand.run(Arrays.copyOfRange(args, 2, args.length), out, err);
+                    return JournalDump.run(Arrays.copyOfRange(args, 2, args.length), out, err);
                 }
                 usage(err);
                 return 2;
             case "demo":
-                return Demo.run(Arrays.copyOfRange(args, 1, args.length), out);
+                try
+                {
+                    return Demo.run(Arrays.copyOfRange(args, 1, args.length), out);
+                }
+                catch (final IllegalArgumentException | IndexOutOfBoundsException ex)
+                {
+                    // Demo reads its options before it starts anything: a bad one is bad usage
+                    err.println(ex.getMessage());
+                    usage(err);
+                    return 2;
+                }
             case "-h":
             case "--help":
             case "help":

@@ -7,9 +7,7 @@ import net.openhft.chronicle.wire.SelfDescribingMarshallable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.util.List;
 
 /**
@@ -34,7 +32,6 @@ public final class ChronicleConnectionStrategy extends SelfDescribingMarshallabl
     private transient SocketAddressSupplier supplier;
     private transient List<InetSocketAddress> suppliedFor;
     private transient boolean loggedOnBefore;
-    private transient long attempts;
     private transient String fatalFailure;
 
     public ChronicleConnectionStrategy()
@@ -75,8 +72,12 @@ public final class ChronicleConnectionStrategy extends SelfDescribingMarshallabl
         return fatalFailure;
     }
 
+    /**
+     * Lets Chronicle's strategy choose the acceptor by opening a TCP connection the way it would, then closes that
+     * probe connection and names the acceptor it reached; the caller connects for real.
+     */
     @Override
-    public Attempt connect(final List<InetSocketAddress> addresses) throws InterruptedException
+    public int nextAttempt(final List<InetSocketAddress> addresses) throws InterruptedException
     {
         if (strategy == null)
         {
@@ -106,42 +107,15 @@ public final class ChronicleConnectionStrategy extends SelfDescribingMarshallabl
                 fatalFailure = message;
             }
         };
-        final ChronicleSocketChannel channel = strategy.connect(name, supplier, loggedOnBefore, monitor);
-        if (channel == null)
-        {
-            LOG.warn("Chronicle strategy {} gave up: {}", strategy.getClass().getSimpleName(), fatalFailure);
-            return null;
-        }
-        attempts++;
-        final SocketChannel socketChannel = channel.socketChannel();
-        try
-        {
-            socketChannel.configureBlocking(true);
-        }
-        catch (final IOException ex)
-        {
-            FailoverConnectionStrategy.closeQuietly(socketChannel);
-            supplier.failoverToNextAddress();
-            return connect(addresses);
-        }
-        final int index = supplier.index();
-        return new Attempt(socketChannel, index, addresses.get(index), attempts);
-    }
-
-    /**
-     * Lets Chronicle's strategy choose the acceptor by opening a TCP connection the way it would, then closes that
-     * probe connection and names the acceptor it reached; the caller connects for real.
-     */
-    @Override
-    public int nextAttempt(final List<InetSocketAddress> addresses) throws InterruptedException
-    {
-        final Attempt probe = connect(addresses);
+        final ChronicleSocketChannel probe = strategy.connect(name, supplier, loggedOnBefore, monitor);
         if (probe == null)
         {
+            LOG.warn("Chronicle strategy {} gave up: {}", strategy.getClass().getSimpleName(), fatalFailure);
             return GIVE_UP;
         }
-        FailoverConnectionStrategy.closeQuietly(probe.channel());
-        return probe.addressIndex();
+        final int index = supplier.index();
+        FailoverConnectionStrategy.closeQuietly(probe);
+        return index;
     }
 
     @Override

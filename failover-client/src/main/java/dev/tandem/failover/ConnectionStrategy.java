@@ -14,12 +14,12 @@ import java.util.List;
  * unanswered before the Logon reply is a failed attempt ({@link #onAttemptFailed}) and the strategy moves on as it
  * sees fit.
  * <p>
- * Two ways to drive a strategy: {@link #nextAttempt} names the acceptor and lets the caller connect (what the
- * {@link FailoverInitiator} does, since its FIX initiator opens its own connections); {@link #connect} also opens
- * the TCP connection and hands it over (for a caller that performs the Logon itself, see {@link FailoverConnector}).
+ * The {@link FailoverInitiator} drives it: {@link #nextAttempt} names the acceptor, the initiator's FIX engine
+ * connects and logs on within {@link #connectTimeoutMs()} and {@link #logonTimeoutMs()}, and the outcome is reported
+ * back.
  * <p>
- * Threading: not thread safe; one connecting thread calls {@link #nextAttempt} or {@link #connect}, then reports
- * the outcome of that attempt on the same thread before asking again.
+ * Threading: not thread safe; one connecting thread calls {@link #nextAttempt}, then reports the outcome of that
+ * attempt on the same thread before asking again.
  */
 public interface ConnectionStrategy extends Marshallable
 {
@@ -34,16 +34,6 @@ public interface ConnectionStrategy extends Marshallable
      * @throws InterruptedException if the calling thread is interrupted while waiting.
      */
     int nextAttempt(List<InetSocketAddress> addresses) throws InterruptedException;
-
-    /**
-     * Waits out any backoff and opens a TCP connection to the next acceptor that accepts one, counting refused or
-     * timed-out connects as failed attempts; the caller must then attempt a Logon on it within
-     * {@link #logonTimeoutMs()} and report the outcome.
-     *
-     * @return the connection, or {@code null} when the strategy gives up for good.
-     * @throws InterruptedException if the calling thread is interrupted while waiting.
-     */
-    Attempt connect(List<InetSocketAddress> addresses) throws InterruptedException;
 
     /** How long a TCP connect may take, in milliseconds. */
     long connectTimeoutMs();

@@ -4,10 +4,7 @@ import net.openhft.chronicle.wire.SelfDescribingMarshallable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +20,8 @@ import java.util.function.DoubleSupplier;
  * again, unless {@link #returnToPrimary} is set, in which case it starts again from the primary (the first address).
  * <p>
  * The decisions ({@link #nextAddressIndex}, {@link #delayBeforeNextAttemptMs}, {@link #onAttemptFailed}) take no
- * clock and no socket, so they can be tested by hand; {@link #connect} puts them to work on real sockets.
+ * clock and no socket, so they can be tested by hand; {@link #nextAttempt} puts them to work for the
+ * {@link FailoverInitiator}, which opens the connections.
  * <p>
  * Threading: not thread safe; one connecting thread. The configuration fields are read once {@link #conclude()} is
  * called and must not change afterwards.
@@ -57,7 +55,6 @@ public final class FailoverConnectionStrategy extends SelfDescribingMarshallable
     private transient int currentIndex;
     private transient int failuresAtCurrent;
     private transient long consecutiveFailures;
-    private transient long attempts;
     private transient DoubleSupplier random;
     private transient boolean concluded;
 
@@ -283,38 +280,7 @@ public final class FailoverConnectionStrategy extends SelfDescribingMarshallable
         {
             throw new InterruptedException();
         }
-        attempts++;
         return index;
-    }
-
-    @Override
-    public Attempt connect(final List<InetSocketAddress> addresses) throws InterruptedException
-    {
-        while (true)
-        {
-            final int index = nextAttempt(addresses);
-            if (index == GIVE_UP)
-            {
-                return null;
-            }
-            final InetSocketAddress address = addresses.get(index);
-            SocketChannel channel = null;
-            try
-            {
-                channel = SocketChannel.open();
-                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                final InetSocketAddress resolved = address.isUnresolved() ?
-                    new InetSocketAddress(address.getHostString(), address.getPort()) : address;
-                channel.socket().connect(resolved, (int)Math.min(Integer.MAX_VALUE, connectTimeoutMs));
-                return new Attempt(channel, index, address, attempts);
-            }
-            catch (final IOException ex)
-            {
-                closeQuietly(channel);
-                LOG.debug("connect to {} failed: {}", Addresses.format(address), ex.toString());
-                onAttemptFailed();
-            }
-        }
     }
 
     @Override

@@ -33,7 +33,6 @@ public final class FailoverInitiatorConfig extends SelfDescribingMarshallable
 {
     static
     {
-        ConnectionStrategies.registerAliases();
         ClassAliasPool.CLASS_ALIASES.addAlias(FailoverInitiatorConfig.class, "FailoverInitiatorConfig");
     }
 
@@ -92,16 +91,8 @@ public final class FailoverInitiatorConfig extends SelfDescribingMarshallable
                     });
                     break;
                 case "connectionStrategy":
-                {
-                    final Object value = in.object();
-                    if (!(value instanceof ConnectionStrategy))
-                    {
-                        throw new IllegalArgumentException("connectionStrategy: unknown or missing type tag (read " +
-                            value + "); expected !Failover { ... } or !Chronicle { strategy: ... }");
-                    }
-                    connectionStrategy = (ConnectionStrategy)value;
+                    connectionStrategy = ConnectionStrategies.read(in);
                     break;
-                }
                 case "session":
                     readSession(in);
                     break;

@@ -1,40 +1,30 @@
 package dev.tandem.failover;
 
+import dev.tandem.fix.FixAcceptor;
+import dev.tandem.test.Ports;
+import dev.tandem.test.Tests;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
-import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FailoverConnectionStrategyTest
 {
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final Loopback loopback = new Loopback();
 
     @AfterEach
     void after() throws Exception
     {
-        for (final AutoCloseable closeable : toClose)
-        {
-            closeable.close();
-        }
-    }
-
-    private FakeAcceptor acceptor(final FakeAcceptor.Mode mode) throws IOException
-    {
-        final FakeAcceptor acceptor = new FakeAcceptor(mode);
-        toClose.add(acceptor);
-        return acceptor;
+        loopback.close();
     }
 
     private static FailoverConnectionStrategy noJitter()
@@ -115,68 +105,51 @@ class FailoverConnectionStrategyTest
     }
 
     @Test
-    void shouldCountResetAndSilenceAndRefusalAsFailedAttemptsAndLogOnToTheWorkingAcceptor() throws Exception
+    @Timeout(60)
+    void shouldCountRefusalResetAndSilenceAsFailedAttemptsAndLogOnToTheWorkingAcceptor() throws Exception
     {
-        final FakeAcceptor reset = acceptor(FakeAcceptor.Mode.RESET);
-        final FakeAcceptor silent = acceptor(FakeAcceptor.Mode.SILENT);
-        final FakeAcceptor good = acceptor(FakeAcceptor.Mode.LOGON);
-        final InetSocketAddress refused = closedPort();
-
+        final InetSocketAddress refused = Ports.refused();
+        final FakeAcceptor reset = loopback.broken(FakeAcceptor.Mode.RESET);
+        final FakeAcceptor silent = loopback.broken(FakeAcceptor.Mode.SILENT);
+        final FixAcceptor good = loopback.acceptor("good", true);
         final FailoverConnectionStrategy strategy = noJitter()
-            .attemptsPerAddress(1).backoffInitialMs(0).backoffMaxMs(0).logonTimeoutMs(300).conclude();
-        final List<String> failures = new ArrayList<>();
-        final FailoverConnector connector = new FailoverConnector(
-            strategy,
-            List.of(refused, reset.address(), silent.address(), good.address()),
-            FakeAcceptor::logon,
-            new FailoverListener()
-            {
-                @Override
-                public void onAttemptFailed(final InetSocketAddress address, final int index, final String reason)
-                {
-                    failures.add(index + ":" + reason);
-                }
-            });
+            .attemptsPerAddress(1).backoffInitialMs(0).backoffMaxMs(0).logonTimeoutMs(500).conclude();
+        final Loopback.Events events = new Loopback.Events();
 
-        final Attempt attempt = connector.connectAndLogon();
-        assertNotNull(attempt);
-        toClose.add(attempt.channel());
-        assertEquals(3, attempt.addressIndex());
+        final FailoverInitiator initiator = loopback.initiator(
+            strategy, List.of(refused, reset.address(), silent.address(), Loopback.address(good)), events);
+
+        Tests.await("logged on to the working acceptor", Duration.ofSeconds(30),
+            () -> initiator.isLoggedOn() && events.steps.contains("logon 3"));
+        // one attempt each, in order, and each counted as failed before the one whose Logon completed
+        assertEquals(List.of("failed 0", "failed 1", "failed 2", "logon 3"), events.kinds(), events.steps.toString());
+        assertTrue(events.steps.get(2).contains("no Logon reply within 500 ms"), events.steps.toString());
         assertEquals(1, reset.connections.get());
         assertEquals(1, silent.connections.get());
-        // a reset can land before connect() returns (a failed connect) or after (a failed Logon): both move on
-        assertTrue(failures.size() == 1 || failures.size() == 2 && failures.get(0).startsWith("1:"),
-            failures.toString());
-        assertTrue(failures.get(failures.size() - 1).startsWith("2:no Logon reply"), failures.toString());
-        assertEquals(4, attempt.number(), "refused, reset, silent, then the working acceptor");
-        assertEquals(0, strategy.consecutiveFailures());
+        assertEquals(3, initiator.currentIndex());
+        assertEquals(0, strategy.consecutiveFailures(), "a completed Logon clears the failures");
     }
 
     @Test
+    @Timeout(60)
     void shouldGiveUpAfterTheConfiguredFailuresInARow() throws Exception
     {
         final FailoverConnectionStrategy strategy = noJitter()
             .attemptsPerAddress(1).backoffInitialMs(0).backoffMaxMs(0).maxConsecutiveFailures(3).conclude();
-        final int[] gaveUp = new int[1];
-        final FailoverConnector connector = new FailoverConnector(
-            strategy, List.of(closedPort(), closedPort()), FakeAcceptor::logon,
-            new FailoverListener()
-            {
-                @Override
-                public void onGaveUp()
-                {
-                    gaveUp[0]++;
-                }
-            });
-        assertNull(connector.connectAndLogon());
-        assertEquals(1, gaveUp[0]);
+        final Loopback.Events events = new Loopback.Events();
+
+        final FailoverInitiator initiator = loopback.initiator(
+            strategy, List.of(Ports.refused(), Ports.refused()), events);
+
+        Tests.await("given up", Duration.ofSeconds(30), initiator::hasGivenUp);
+        assertEquals(List.of("failed 0", "failed 1", "failed 0", "gave up"), events.kinds(), events.steps.toString());
         assertTrue(strategy.hasGivenUp());
+        assertFalse(initiator.isLoggedOn());
     }
 
     @Test
     void shouldReadTheStrategyFromYamlByTypeTag()
     {
-        ConnectionStrategies.registerAliases();
         final ConnectionStrategy strategy = ConnectionStrategies.fromYaml(
             "!Failover { attemptsPerAddress: 3, connectTimeoutMs: 250, logonTimeoutMs: 500, backoffInitialMs: 5, " +
             "backoffMaxMs: 80, jitterPercent: 10, returnToPrimary: true }");
@@ -191,13 +164,5 @@ class FailoverConnectionStrategyTest
         assertFalse(new FailoverConnectionStrategy().returnToPrimary());
 
         assertThrows(IllegalArgumentException.class, () -> ConnectionStrategies.fromYaml("{ a: 1 }"));
-    }
-
-    static InetSocketAddress closedPort() throws IOException
-    {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
-        {
-            return new InetSocketAddress(InetAddress.getLoopbackAddress(), socket.getLocalPort());
-        }
     }
 }

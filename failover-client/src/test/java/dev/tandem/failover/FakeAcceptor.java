@@ -1,20 +1,17 @@
 package dev.tandem.failover;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A loopback listener that behaves like a broken or a working acceptor, for connection strategy tests. The fake
- * "Logon" is a line {@code LOGON} answered by {@code OK}.
+ * A loopback listener that behaves like a broken acceptor, for the connection tests: it takes TCP connections and
+ * resets them or never answers. The working acceptor in those tests is a real {@code FixAcceptor}.
  */
 final class FakeAcceptor implements AutoCloseable
 {
@@ -23,9 +20,7 @@ final class FakeAcceptor implements AutoCloseable
         /** Accepts the TCP connection, then resets it at once. */
         RESET,
         /** Accepts and never answers. */
-        SILENT,
-        /** Accepts and answers the fake Logon. */
-        LOGON
+        SILENT
     }
 
     private final ServerSocket server;
@@ -60,72 +55,16 @@ final class FakeAcceptor implements AutoCloseable
                 {
                     accepted.add(socket);
                 }
-                switch (mode)
+                if (mode == Mode.RESET)
                 {
-                    case RESET:
-                        socket.setSoLinger(true, 0);
-                        socket.close();
-                        break;
-                    case SILENT:
-                        break;
-                    case LOGON:
-                        final InputStream in = socket.getInputStream();
-                        final byte[] buffer = new byte[6];
-                        int read = 0;
-                        while (read < buffer.length)
-                        {
-                            final int n = in.read(buffer, read, buffer.length - read);
-                            if (n < 0)
-                            {
-                                break;
-                            }
-                            read += n;
-                        }
-                        if ("LOGON\n".equals(new String(buffer, 0, read, StandardCharsets.US_ASCII)))
-                        {
-                            final OutputStream out = socket.getOutputStream();
-                            out.write("OK\n".getBytes(StandardCharsets.US_ASCII));
-                            out.flush();
-                        }
-                        break;
-                    default:
-                        break;
+                    socket.setSoLinger(true, 0);
+                    socket.close();
                 }
             }
             catch (final IOException ex)
             {
                 // closed: the test is over
             }
-        }
-    }
-
-    /** The fake Logon: send LOGON, expect OK within the timeout. */
-    static void logon(final Attempt attempt, final long timeoutMs) throws IOException
-    {
-        final Socket socket = attempt.channel().socket();
-        socket.setSoTimeout((int)timeoutMs);
-        socket.getOutputStream().write("LOGON\n".getBytes(StandardCharsets.US_ASCII));
-        final byte[] reply = new byte[3];
-        int read = 0;
-        try
-        {
-            while (read < reply.length)
-            {
-                final int n = socket.getInputStream().read(reply, read, reply.length - read);
-                if (n < 0)
-                {
-                    throw new IOException("closed before Logon reply");
-                }
-                read += n;
-            }
-        }
-        catch (final java.net.SocketTimeoutException ex)
-        {
-            throw new IOException("no Logon reply within " + timeoutMs + " ms", ex);
-        }
-        if (!"OK\n".equals(new String(reply, StandardCharsets.US_ASCII)))
-        {
-            throw new IOException("Logon rejected");
         }
     }
 

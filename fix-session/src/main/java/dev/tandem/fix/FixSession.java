@@ -251,10 +251,6 @@ public final class FixSession
             engine.onError(ex);
             return JOURNAL_REFUSED;
         }
-        if (position <= 0)
-        {
-            return JOURNAL_REFUSED;
-        }
         nextSenderSeqNum++;
         outbound.commit(length, position, engine.nowNs());
         lastSentNs = engine.nowNs();

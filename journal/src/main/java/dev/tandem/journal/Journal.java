@@ -3,6 +3,8 @@ package dev.tandem.journal;
 import static dev.tandem.journal.EntryDescriptor.*;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -31,21 +33,29 @@ import org.slf4j.LoggerFactory;
  * one thread (the owner: the session agent on a primary, the replication sink's agent on a secondary). Ownership
  * may move to another thread after a happens-before edge (for example the old owner's thread was joined).
  * {@link #reader(long)} may be called from any thread, and each reader used by one thread at a time.
- * {@link #lastPosition()} may be read from any thread. {@link #close()} is called by the owner after every reader
- * is closed.
+ * {@link #lastPosition()} may be read from any thread: the owner publishes it with an ordered store (release) after
+ * each append, not a volatile one, so an append pays no full fence; a reader on another thread sees a position only
+ * once the entry's bytes are written. {@link #close()} is called by the owner after every reader is closed.
  */
 public final class Journal implements AutoCloseable
 {
-    /**
-     * Kept for callers that test for it; this implementation never returns it: a refused append throws a
-     * {@link JournalException} that says why (message too long, empty, journal closed).
-     */
-    public static final long REFUSED = -1;
-
     /** Key in Chronicle's metadata table that holds the journal format version. */
     static final String FORMAT_VERSION_KEY = "tandem.journal.formatVersion";
 
     private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
+    private static final VarHandle LAST_POSITION;
+
+    static
+    {
+        try
+        {
+            LAST_POSITION = MethodHandles.lookup().findVarHandle(Journal.class, "lastPosition", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
 
     private final JournalContext context;
     private final Path dir;
@@ -65,6 +75,7 @@ public final class Journal implements AutoCloseable
     private final int syncBatchSize;
     private ExcerptAppender appender;
     private ExcerptTailer ownerTailer;
+    /** Written by the owner only, through {@link #publishLastPosition}; read anywhere (a volatile read). */
     private volatile long lastPosition;
     private long firstPosition;
     private int lastCycle = Integer.MIN_VALUE;
@@ -266,7 +277,7 @@ public final class Journal implements AutoCloseable
 
         final long index = write(buffer, offset, length, true);
         // the entry is written: its position is used up whatever happens next, so it is never written twice
-        lastPosition = position;
+        publishLastPosition(position);
         afterWrite(index, position);
         sessions.apply(JournalEntry.TYPE_MESSAGE, sessionId, inbound, flags, msgSeqNum, 0, index);
         flush();
@@ -303,7 +314,7 @@ public final class Journal implements AutoCloseable
             header, CHECKSUMMED_OFFSET, HEADER_LENGTH - CHECKSUMMED_OFFSET), BYTE_ORDER);
 
         final long index = write(header, 0, 0, true);
-        lastPosition = position;
+        publishLastPosition(position);
         afterWrite(index, position);
         sessions.apply(JournalEntry.TYPE_SEQUENCE, sessionId, false, 0, nextSenderSeqNum, nextTargetSeqNum, index);
         flush();
@@ -333,7 +344,7 @@ public final class Journal implements AutoCloseable
                 " does not follow last position " + lastPosition);
         }
         final long index = write(buffer, offset, length, false);
-        lastPosition = position;
+        publishLastPosition(position);
         afterWrite(index, position);
         sessions.apply(entry.type(), entry.sessionId(), entry.isInbound(), entry.flags(), entry.msgSeqNum(),
             entry.nextTargetSeqNum(), index);
@@ -481,6 +492,12 @@ public final class Journal implements AutoCloseable
     public long lastPosition()
     {
         return lastPosition;
+    }
+
+    /** Single writer (the owner): an ordered store, a release, where a volatile store would fence every append. */
+    private void publishLastPosition(final long position)
+    {
+        LAST_POSITION.setRelease(this, position);
     }
 
     /**

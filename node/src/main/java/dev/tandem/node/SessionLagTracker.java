@@ -7,6 +7,8 @@ import dev.tandem.journal.JournalEntry;
 import dev.tandem.journal.JournalReader;
 import org.agrona.collections.Long2ObjectHashMap;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongFunction;
@@ -16,8 +18,9 @@ import java.util.function.LongFunction;
  * yet acknowledged by the secondary, so replication lag per session (in sequence numbers and in time) is a read of
  * counters, not a scan.
  * <p>
- * Threading: {@link #poll} and {@link #onAcked} on the node's control thread only; {@link #snapshot} from any thread
- * (it copies volatile fields; values may be a duty cycle old).
+ * Threading: {@link #poll} and {@link #onAcked} on the node's control thread only, the single writer of every counter,
+ * which publishes them with ordered stores (a release per journal entry, not a full fence); {@link #snapshot} from
+ * any thread (it copies volatile fields; values may be a duty cycle old).
  */
 final class SessionLagTracker implements AutoCloseable
 {
@@ -25,9 +28,18 @@ final class SessionLagTracker implements AutoCloseable
     static final int CAPACITY = 1 << 16;
     private static final int POLL_LIMIT = 4096;
 
+    private static final VarHandle LAST_POSITION = handle(SessionLagTracker.class, "lastPosition", long.class);
+
     /** One session's counters. */
     static final class SessionLag
     {
+        private static final VarHandle LAST_OUTBOUND_SEQ_NUM =
+            handle(SessionLag.class, "lastOutboundSeqNum", int.class);
+        private static final VarHandle LAST_INBOUND_SEQ_NUM = handle(SessionLag.class, "lastInboundSeqNum", int.class);
+        private static final VarHandle ACKED_OUTBOUND_SEQ_NUM =
+            handle(SessionLag.class, "ackedOutboundSeqNum", int.class);
+        private static final VarHandle OLDEST_UNACKED_NS = handle(SessionLag.class, "oldestUnackedNs", long.class);
+
         final long sessionId;
         volatile int lastOutboundSeqNum;
         volatile int lastInboundSeqNum;
@@ -46,7 +58,7 @@ final class SessionLagTracker implements AutoCloseable
 
         void onOutbound(final long position, final int seqNum, final long timestampNs)
         {
-            lastOutboundSeqNum = seqNum;
+            LAST_OUTBOUND_SEQ_NUM.setRelease(this, seqNum);
             if (tail - head == CAPACITY)
             {
                 head++;
@@ -58,7 +70,7 @@ final class SessionLagTracker implements AutoCloseable
             tail++;
             if (tail - head == 1)
             {
-                oldestUnackedNs = timestampNs;
+                OLDEST_UNACKED_NS.setRelease(this, timestampNs);
             }
         }
 
@@ -69,18 +81,23 @@ final class SessionLagTracker implements AutoCloseable
                 final int index = (int)(head & (CAPACITY - 1));
                 if (positions[index] > ackedPosition)
                 {
-                    oldestUnackedNs = timestamps[index];
+                    OLDEST_UNACKED_NS.setRelease(this, timestamps[index]);
                     return;
                 }
-                ackedOutboundSeqNum = seqNums[index];
+                ACKED_OUTBOUND_SEQ_NUM.setRelease(this, seqNums[index]);
                 head++;
             }
-            oldestUnackedNs = Long.MIN_VALUE;
+            OLDEST_UNACKED_NS.setRelease(this, Long.MIN_VALUE);
         }
 
         int lagSeqNums()
         {
             return Math.max(0, lastOutboundSeqNum - ackedOutboundSeqNum);
+        }
+
+        void onInbound(final int seqNum)
+        {
+            LAST_INBOUND_SEQ_NUM.setRelease(this, seqNum);
         }
     }
 
@@ -90,6 +107,18 @@ final class SessionLagTracker implements AutoCloseable
     private final EntryHandler handler = this::onEntry;
     private JournalReader reader;
     private volatile long lastPosition;
+
+    private static VarHandle handle(final Class<?> owner, final String field, final Class<?> type)
+    {
+        try
+        {
+            return MethodHandles.lookup().findVarHandle(owner, field, type);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
 
     /** Starts following {@code journal} from {@code fromPosition} (1 = the start). */
     void follow(final Journal journal, final long fromPosition)
@@ -115,7 +144,7 @@ final class SessionLagTracker implements AutoCloseable
 
     private void onEntry(final JournalEntry entry)
     {
-        lastPosition = entry.position();
+        LAST_POSITION.setRelease(this, entry.position());
         if (entry.type() != JournalEntry.TYPE_MESSAGE)
         {
             return;
@@ -127,7 +156,7 @@ final class SessionLagTracker implements AutoCloseable
         }
         else
         {
-            lag.lastInboundSeqNum = entry.msgSeqNum();
+            lag.onInbound(entry.msgSeqNum());
         }
     }
 

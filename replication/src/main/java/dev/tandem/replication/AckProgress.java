@@ -6,7 +6,9 @@ package dev.tandem.replication;
  * expose them as counters.
  * <p>
  * Threading: {@link #ackedPosition()} and {@link #sinkAttached()} are plain volatile reads, safe from any thread and
- * allocation-free. {@link #recordTimeout()} and {@link #recordReleasedWhileAway()} may be called from any thread.
+ * allocation-free. {@link #recordTimeout()} and {@link #recordReleasedWhileAway()} are called from a gate's
+ * {@code check}, that is from the session agent's thread only (see {@code ReleaseGate}): the counters have that one
+ * writer, which publishes them with ordered stores rather than atomic increments.
  */
 public interface AckProgress
 {

@@ -22,23 +22,8 @@ final class Config
     /** Shortest shared secret accepted: 128 bits. */
     static final int MIN_SECRET_BYTES = 16;
 
-    static
-    {
-        ClassAliasPool.CLASS_ALIASES.addAlias(NeverTimesOut.class, "NeverTimesOut");
-        ClassAliasPool.CLASS_ALIASES.addAlias(NeverTimesOut.class, "NEVER_TIMES_OUT");
-        ClassAliasPool.CLASS_ALIASES.addAlias(WaitForever.class, "WaitForever");
-        ClassAliasPool.CLASS_ALIASES.addAlias(WaitForever.class, "WAIT_FOREVER_FOR_REPLICA_ACK");
-        ClassAliasPool.CLASS_ALIASES.addAlias(BoundedWait.class, "BoundedWait");
-    }
-
     private Config()
     {
-    }
-
-    /** Makes sure the YAML tags of the built-in strategies are known; idempotent. */
-    static void registerAliases()
-    {
-        // the static initialiser did the work
     }
 
     /**

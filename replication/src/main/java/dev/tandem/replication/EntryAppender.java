@@ -4,17 +4,25 @@ import dev.tandem.journal.Journal;
 import dev.tandem.journal.JournalException;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 import static dev.tandem.replication.FrameDescriptor.*;
 
 /**
  * Unpacks the source's data frames and appends each entry to the sink's journal in order, at the same position:
  * entries it already holds (resent after a reconnect) are skipped and counted, a gap or a malformed frame is refused.
  * <p>
- * Threading: owned by the sink's agent, which owns the journal's appends; the counters are volatile reads, safe from
- * any thread.
+ * Threading: owned by the sink's agent, which owns the journal's appends. The counters have that one writer, which
+ * publishes them with ordered stores (a release, no full fence per entry); their accessors are volatile reads, safe
+ * from any thread.
  */
 final class EntryAppender
 {
+    private static final VarHandle LAST_APPENDED_POSITION = handle("lastAppendedPosition");
+    private static final VarHandle ENTRIES_APPENDED = handle("entriesAppended");
+    private static final VarHandle DUPLICATES_SKIPPED = handle("duplicatesSkipped");
+
     private final Journal journal;
     private long appended;
     private CloseReason failReason;
@@ -23,6 +31,18 @@ final class EntryAppender
     private volatile long lastAppendedPosition;
     private volatile long entriesAppended;
     private volatile long duplicatesSkipped;
+
+    private static VarHandle handle(final String field)
+    {
+        try
+        {
+            return MethodHandles.lookup().findVarHandle(EntryAppender.class, field, long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
 
     EntryAppender(final Journal journal)
     {
@@ -34,7 +54,7 @@ final class EntryAppender
     void reset()
     {
         appended = journal.lastPosition();
-        lastAppendedPosition = appended;
+        LAST_APPENDED_POSITION.setRelease(this, appended);
     }
 
     /**
@@ -67,7 +87,7 @@ final class EntryAppender
             final long position = first + i;
             if (position <= appended)
             {
-                duplicatesSkipped = duplicatesSkipped + 1;
+                DUPLICATES_SKIPPED.setRelease(this, duplicatesSkipped + 1);
             }
             else if (position != appended + 1)
             {
@@ -90,7 +110,7 @@ final class EntryAppender
                     return fail(CloseReason.JOURNAL_ERROR, "journal stored position " + position + " as " + result);
                 }
                 appended = position;
-                entriesAppended = entriesAppended + 1;
+                ENTRIES_APPENDED.setRelease(this, entriesAppended + 1);
             }
             at += entryLength;
         }
@@ -98,7 +118,7 @@ final class EntryAppender
         {
             return fail(CloseReason.PROTOCOL_ERROR, "data frame has " + (end - at) + " bytes after its last entry");
         }
-        lastAppendedPosition = appended;
+        LAST_APPENDED_POSITION.setRelease(this, appended);
         return true;
     }
 

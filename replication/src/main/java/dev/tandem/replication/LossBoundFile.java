@@ -1,19 +1,13 @@
 package dev.tandem.replication;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.tandem.journal.NumberFile;
+
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 
 /**
  * The loss bound the primary last announced, kept in the secondary's journal directory ({@value #FILE_NAME}, one
- * decimal number), so a secondary that restarts and then activates still knows how many outbound entries the old
- * primary may have released without it. Written atomically (temporary file, rename), not forced (see
+ * decimal number, a {@link NumberFile}), so a secondary that restarts and then activates still knows how many outbound
+ * entries the old primary may have released without it. Written atomically (temporary file, rename), not forced (see
  * {@link #store(long)}).
  * <p>
  * Not thread safe: the sink's agent thread writes it; {@link #lossBoundEntries()} is a volatile read, any thread.
@@ -24,13 +18,11 @@ final class LossBoundFile
     /** Nothing announced yet: no primary ever streamed to this journal, so there is nothing it can have lost. */
     static final long NONE = 0;
 
-    private final Path file;
-    private volatile long lossBoundEntries;
+    private final NumberFile file;
 
-    private LossBoundFile(final Path file, final long lossBoundEntries)
+    private LossBoundFile(final NumberFile file)
     {
         this.file = file;
-        this.lossBoundEntries = lossBoundEntries;
     }
 
     /**
@@ -40,65 +32,23 @@ final class LossBoundFile
      */
     static LossBoundFile open(final Path dir)
     {
-        final Path file = dir.resolve(FILE_NAME);
-        if (!Files.exists(file))
-        {
-            return new LossBoundFile(file, NONE);
-        }
-        final String text;
-        try
-        {
-            text = Files.readString(file, StandardCharsets.US_ASCII).trim();
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot read " + file, ex);
-        }
-        try
-        {
-            final long value = Long.parseLong(text);
-            if (value < 0)
-            {
-                throw new NumberFormatException();
-            }
-            return new LossBoundFile(file, value);
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new IllegalStateException(file + ": damaged loss bound file holds '" + text +
-                "', expected a whole number >= 0");
-        }
+        return new LossBoundFile(NumberFile.open(dir, FILE_NAME, "loss bound", NONE));
     }
 
     long lossBoundEntries()
     {
-        return lossBoundEntries;
+        return file.value();
     }
 
     /** Persists {@code value} if it differs from the stored one. */
     void store(final long value)
     {
-        if (value == lossBoundEntries)
+        if (value != file.value())
         {
-            return;
+            // not forced: an fsync on the sink's thread at every welcome stalled streaming (and so the lease) for up
+            // to seconds on a busy disk; the rename keeps it whole, and after a host crash the replica's BUFFERED
+            // journal is no more durable than this file
+            file.store(value, false);
         }
-        final Path temp = file.resolveSibling(FILE_NAME + ".tmp");
-        try
-        {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING))
-            {
-                // not forced: an fsync on the sink's thread at every welcome stalled streaming (and so the lease)
-                // for up to seconds on a busy disk; the rename keeps it whole, and after a host crash the replica's
-                // BUFFERED journal is no more durable than this file
-                channel.write(ByteBuffer.wrap((value + "\n").getBytes(StandardCharsets.US_ASCII)));
-            }
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot write " + file, ex);
-        }
-        lossBoundEntries = value;
     }
 }

@@ -1,6 +1,7 @@
 package dev.tandem.replication;
 
 import dev.tandem.journal.config.ConfigTable;
+import net.openhft.chronicle.core.pool.ClassAliasPool;
 import net.openhft.chronicle.wire.Marshallable;
 import net.openhft.chronicle.wire.WireOut;
 import org.agrona.concurrent.NanoClock;
@@ -123,7 +124,12 @@ public final class ReplicationSourceContext implements Marshallable
 
     static
     {
-        Config.registerAliases();
+        // the YAML tags of the built-in ack strategies: reading this class's YAML, or a node's, needs them
+        ClassAliasPool.CLASS_ALIASES.addAlias(NeverTimesOut.class, "NeverTimesOut");
+        ClassAliasPool.CLASS_ALIASES.addAlias(NeverTimesOut.class, "NEVER_TIMES_OUT");
+        ClassAliasPool.CLASS_ALIASES.addAlias(WaitForever.class, "WaitForever");
+        ClassAliasPool.CLASS_ALIASES.addAlias(WaitForever.class, "WAIT_FOREVER_FOR_REPLICA_ACK");
+        ClassAliasPool.CLASS_ALIASES.addAlias(BoundedWait.class, "BoundedWait");
     }
 
     /**

@@ -1,31 +1,56 @@
 package dev.tandem.replication;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the source has sent and the sink has acknowledged: positions, bytes, lag in bytes and time, the last round
  * trip, and what gates recorded. It is also the {@link AckProgress} that gates read.
  * <p>
- * Threading: the {@code on...} methods are called by the source's agent thread only; every accessor is a volatile
- * read, safe from any thread; {@link #recordTimeout()} and {@link #recordReleasedWhileAway()} from the gates' thread.
+ * Threading: every field has one writer. The {@code on...} methods that track the link ({@link #onAttached},
+ * {@link #onWelcomed}, {@link #onDetached}, {@link #onSent}, {@link #onAcked}, {@link #initLease},
+ * {@link #onLeaseRenewed}) are called by the source's agent thread only; what gates record ({@link #recordTimeout},
+ * {@link #recordReleasedWhileAway}, {@link #recordReleasedUnprotected}, {@link #recordReleasedUnacknowledged},
+ * {@link #onLeaseHold}, {@link #onLossWindowHold}, {@link #onHoldEnded}) by the session agent's thread, the only one
+ * that calls a {@code ReleaseGate}. A writer publishes with an ordered store (a release: {@code setRelease} or
+ * {@code lazySet}), never a volatile store or an atomic increment, so the data path pays no full fence; every
+ * accessor is a volatile read, safe from any thread, and sees a value no older than the writer's previous store.
  */
 final class SourceCounters implements AckProgress
 {
+    private static final VarHandle LEASE_EXPIRY_NS = handle("leaseExpiryNs", long.class);
+    private static final VarHandle LEASE_RENEWALS = handle("leaseRenewals", long.class);
+    private static final VarHandle EVER_LEASED = handle("everLeased", boolean.class);
+    private static final VarHandle HOLDING_FOR_LEASE = handle("holdingForLease", boolean.class);
+    private static final VarHandle HOLDING_FOR_LOSS_WINDOW = handle("holdingForLossWindow", boolean.class);
+    private static final VarHandle SINK_ATTACHED = handle("sinkAttached", boolean.class);
+    private static final VarHandle SENT_POSITION = handle("sentPosition", long.class);
+    private static final VarHandle ACKED_POSITION = handle("ackedPosition", long.class);
+    private static final VarHandle BYTES_SENT = handle("bytesSent", long.class);
+    private static final VarHandle LAG_BYTES = handle("lagBytes", long.class);
+    private static final VarHandle OLDEST_UNACKED_SENT_NS = handle("oldestUnackedSentNs", long.class);
+    private static final VarHandle LAST_ACK_ROUND_TRIP_NS = handle("lastAckRoundTripNs", long.class);
+    private static final VarHandle SINK_SESSIONS = handle("sinkSessions", long.class);
+
     private final SentFrameLog sentLog = new SentFrameLog();
+    // written by the session agent (the gates)
     private final AtomicLong timeouts = new AtomicLong();
     private final AtomicLong releasedWhileAway = new AtomicLong();
     private final AtomicLong releasedUnprotected = new AtomicLong();
     private final AtomicLong releasedUnacknowledged = new AtomicLong();
     private final AtomicLong leaseHolds = new AtomicLong();
     private final AtomicLong lossWindowHolds = new AtomicLong();
-
-    private volatile long leaseExpiryNs;
-    private volatile long leaseRenewals;
-    private volatile boolean everLeased;
-    private volatile boolean releaseUnprotected;
     private volatile boolean holdingForLease;
     private volatile boolean holdingForLossWindow;
 
+    // written by whoever turns protection off (an operator's call through the node), rarely
+    private volatile boolean releaseUnprotected;
+
+    // written by the source's agent
+    private volatile long leaseExpiryNs;
+    private volatile long leaseRenewals;
+    private volatile boolean everLeased;
     private volatile boolean sinkAttached;
     private volatile long lossWindowFloor;
     private volatile long sentPosition;
@@ -36,14 +61,32 @@ final class SourceCounters implements AckProgress
     private volatile long lastAckRoundTripNs;
     private volatile long sinkSessions;
 
+    private static VarHandle handle(final String field, final Class<?> type)
+    {
+        try
+        {
+            return MethodHandles.lookup().findVarHandle(SourceCounters.class, field, type);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    /** Single writer: one more, published with an ordered store. */
+    private static void increment(final AtomicLong counter)
+    {
+        counter.lazySet(counter.get() + 1);
+    }
+
     /** A sink that holds everything up to {@code sinkLast} is attached: lag starts from nothing. */
     void onAttached(final long sinkLast)
     {
         sentLog.reset(bytesSent);
-        lagBytes = 0;
-        oldestUnackedSentNs = Long.MIN_VALUE;
-        sentPosition = sinkLast;
-        ackedPosition = Math.max(ackedPosition, sinkLast);
+        LAG_BYTES.setRelease(this, 0L);
+        OLDEST_UNACKED_SENT_NS.setRelease(this, Long.MIN_VALUE);
+        SENT_POSITION.setRelease(this, sinkLast);
+        ACKED_POSITION.setRelease(this, Math.max(ackedPosition, sinkLast));
     }
 
     /**
@@ -52,9 +95,10 @@ final class SourceCounters implements AckProgress
      */
     void onWelcomed(final long catchUpTargetPosition)
     {
+        // once per attach, on the source's agent thread: a volatile store is no cost here
         lossWindowFloor = Math.max(lossWindowFloor, catchUpTargetPosition);
-        sinkSessions = sinkSessions + 1;
-        sinkAttached = true;
+        SINK_SESSIONS.setRelease(this, sinkSessions + 1);
+        SINK_ATTACHED.setRelease(this, true);
     }
 
     /**
@@ -68,8 +112,8 @@ final class SourceCounters implements AckProgress
         {
             return false;
         }
-        sinkAttached = false;
-        oldestUnackedSentNs = Long.MIN_VALUE;
+        SINK_ATTACHED.setRelease(this, false);
+        OLDEST_UNACKED_SENT_NS.setRelease(this, Long.MIN_VALUE);
         return true;
     }
 
@@ -77,14 +121,14 @@ final class SourceCounters implements AckProgress
     void onSent(final long lastPosition, final int frameLength, final long nowNs)
     {
         final long totalBytes = bytesSent + frameLength;
-        bytesSent = totalBytes;
-        sentPosition = lastPosition;
+        BYTES_SENT.setRelease(this, totalBytes);
+        SENT_POSITION.setRelease(this, lastPosition);
         sentLog.onSent(lastPosition, totalBytes, nowNs);
         if (oldestUnackedSentNs == Long.MIN_VALUE)
         {
-            oldestUnackedSentNs = sentLog.oldestUnackedSentNs();
+            OLDEST_UNACKED_SENT_NS.setRelease(this, sentLog.oldestUnackedSentNs());
         }
-        lagBytes = totalBytes - sentLog.ackedBytes();
+        LAG_BYTES.setRelease(this, totalBytes - sentLog.ackedBytes());
     }
 
     /** The sink acknowledged holding everything up to {@code acked} (at most {@link #sentPosition()}). */
@@ -92,18 +136,18 @@ final class SourceCounters implements AckProgress
     {
         if (acked > ackedPosition)
         {
-            ackedPosition = acked;
+            ACKED_POSITION.setRelease(this, acked);
             sentLog.onAcked(acked, nowNs);
-            lagBytes = bytesSent - sentLog.ackedBytes();
-            oldestUnackedSentNs = sentLog.oldestUnackedSentNs();
-            lastAckRoundTripNs = sentLog.lastRoundTripNs();
+            LAG_BYTES.setRelease(this, bytesSent - sentLog.ackedBytes());
+            OLDEST_UNACKED_SENT_NS.setRelease(this, sentLog.oldestUnackedSentNs());
+            LAST_ACK_ROUND_TRIP_NS.setRelease(this, sentLog.lastRoundTripNs());
         }
     }
 
     /** No lease yet: expired as of {@code nowNs}. Called once, before any gate exists. */
     void initLease(final long nowNs)
     {
-        leaseExpiryNs = nowNs;
+        LEASE_EXPIRY_NS.setRelease(this, nowNs);
     }
 
     /** The sink echoed a timestamp of ours: the lease now runs until {@code expiryNs}, unless it already ran longer. */
@@ -111,9 +155,9 @@ final class SourceCounters implements AckProgress
     {
         if (expiryNs - leaseExpiryNs > 0)
         {
-            leaseExpiryNs = expiryNs;
-            leaseRenewals = leaseRenewals + 1;
-            everLeased = true;
+            LEASE_EXPIRY_NS.setRelease(this, expiryNs);
+            LEASE_RENEWALS.setRelease(this, leaseRenewals + 1);
+            EVER_LEASED.setRelease(this, true);
         }
     }
 
@@ -158,7 +202,7 @@ final class SourceCounters implements AckProgress
     /** A gate released a position without its ack and without a lease (RELEASE_UNPROTECTED). */
     void recordReleasedUnprotected()
     {
-        releasedUnprotected.incrementAndGet();
+        increment(releasedUnprotected);
     }
 
     long releasedUnprotected()
@@ -166,10 +210,10 @@ final class SourceCounters implements AckProgress
         return releasedUnprotected.get();
     }
 
-    /** A gate released a position the secondary had not acknowledged (single writer: the session agent). */
+    /** A gate released a position the secondary had not acknowledged. */
     void recordReleasedUnacknowledged()
     {
-        releasedUnacknowledged.lazySet(releasedUnacknowledged.get() + 1);
+        increment(releasedUnacknowledged);
     }
 
     long releasedUnacknowledged()
@@ -180,22 +224,22 @@ final class SourceCounters implements AckProgress
     /** A gate started holding because the lease expired (counted once per episode). */
     void onLeaseHold()
     {
-        holdingForLease = true;
-        leaseHolds.incrementAndGet();
+        HOLDING_FOR_LEASE.setRelease(this, true);
+        increment(leaseHolds);
     }
 
     /** A gate started holding because the loss window is full (counted once per episode). */
     void onLossWindowHold()
     {
-        holdingForLossWindow = true;
-        lossWindowHolds.incrementAndGet();
+        HOLDING_FOR_LOSS_WINDOW.setRelease(this, true);
+        increment(lossWindowHolds);
     }
 
     /** A gate released again after holding. */
     void onHoldEnded()
     {
-        holdingForLease = false;
-        holdingForLossWindow = false;
+        HOLDING_FOR_LEASE.setRelease(this, false);
+        HOLDING_FOR_LOSS_WINDOW.setRelease(this, false);
     }
 
     long leaseHolds()
@@ -274,12 +318,12 @@ final class SourceCounters implements AckProgress
     @Override
     public void recordTimeout()
     {
-        timeouts.incrementAndGet();
+        increment(timeouts);
     }
 
     @Override
     public void recordReleasedWhileAway()
     {
-        releasedWhileAway.incrementAndGet();
+        increment(releasedWhileAway);
     }
 }

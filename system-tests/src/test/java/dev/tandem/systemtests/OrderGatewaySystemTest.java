@@ -6,6 +6,8 @@ import dev.tandem.node.demo.NodeProcess;
 import dev.tandem.test.ChildJvm;
 import dev.tandem.test.Tests;
 import dev.tandem.test.fix.QuickFixJInitiator;
+import dev.tandem.test.fix.QuickFixJRecordingApplication;
+import dev.tandem.test.fix.ReceivedLedger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import quickfix.Message;
@@ -24,6 +26,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -51,7 +54,7 @@ class OrderGatewaySystemTest
     {
         final Path dir = Tests.tempDir("order-gateway");
         final List<AutoCloseable> closeables = new ArrayList<>();
-        final QuickFixJFailoverSystemTest.Orders orders = new QuickFixJFailoverSystemTest.Orders();
+        final Orders orders = new Orders();
         try
         {
             final Path secret = dir.resolve("secret");
@@ -75,7 +78,7 @@ class OrderGatewaySystemTest
             Tests.await("the secondary replicates", Duration.ofSeconds(30), () -> DemoCluster
                 .http("GET", secondaryAdmin, "/metrics").contains("tandem_replication_connected{node=\"node-2\"} 1"));
 
-            final QuickFixJInitiator initiator = QuickFixJInitiator.start(orders, "FIX.4.4", "CLIENT", "ACME",
+            final QuickFixJInitiator initiator = QuickFixJInitiator.start(orders.answers, "FIX.4.4", "CLIENT", "ACME",
                 List.of(new InetSocketAddress("127.0.0.1", NodeProcess.fixPort(primaryReady)),
                     new InetSocketAddress("127.0.0.1", NodeProcess.fixPort(secondaryReady))),
                 dir.resolve("qfj-store"), Map.of());
@@ -88,25 +91,26 @@ class OrderGatewaySystemTest
                 sender.join(10_000);
             });
             Tests.await(KILL_AFTER_ANSWERS + " orders answered by the primary", Duration.ofSeconds(60),
-                () -> orders.answered.size() >= KILL_AFTER_ANSWERS);
-            assertTrue(!orders.answered.contains(HELD), "the primary held order " + HELD);
+                () -> orders.answered() >= KILL_AFTER_ANSWERS);
+            assertTrue(!orders.ledger().received(HELD), "the primary held order " + HELD);
             primary.kill();
 
             Tests.await("QuickFIX/J logs on to the secondary", Duration.ofSeconds(60),
-                () -> orders.logons.get() >= 2 && orders.loggedOn);
+                () -> orders.answers.logons() >= 2 && orders.answers.loggedOn());
             sender.join(60_000);
             Tests.await("every order answered", Duration.ofSeconds(60),
-                () -> orders.answered.size() >= ORDERS);
+                () -> orders.answered() >= ORDERS);
             System.out.printf("order-gateway: orders sent %d, answered %d, answered twice without PossDup/PossResend " +
-                    "%d, answers with PossDup %d / PossResend %d; Logons %d%n", orders.sent.get(),
-                orders.answered.size(), orders.duplicates.get(), orders.possDupAnswers.get(),
-                orders.possResendAnswers.get(), orders.logons.get());
+                    "%d, answers with PossDup or PossResend %d; Logons %d%n", orders.sent.get(),
+                orders.answered(), orders.ledger().duplicatesWithoutPossDup(), orders.ledger().possDupReceipts(),
+                orders.answers.logons());
 
             assertEquals(ORDERS, orders.sent.get());
-            assertEquals(ORDERS, orders.answered.size(), "every order answered");
-            assertTrue(orders.answered.contains(HELD), "the held order answered by the secondary's recovery");
-            assertTrue(orders.possResendAnswers.get() >= 1, "the recovered answer carries PossResend");
-            assertEquals(0, orders.duplicates.get(), "answers repeated without PossDupFlag or PossResend");
+            assertEquals(ORDERS, orders.answered(), "every order answered");
+            assertTrue(orders.ledger().receivedOnlyMarked(HELD),
+                "the held order answered by the secondary's recovery, marked PossResend");
+            assertEquals(0, orders.ledger().duplicatesWithoutPossDup(),
+                "answers repeated without PossDupFlag or PossResend");
             assertTrue(secondary.transcript().stream().anyMatch((line) -> line.startsWith("TANDEM HOT")),
                 "the secondary turned Hot");
         }
@@ -129,7 +133,7 @@ class OrderGatewaySystemTest
     }
 
     /** Sends orders 1..ORDERS at a fixed rate while logged on (pausing while not), ClOrdID = the number. */
-    private static void send(final QuickFixJFailoverSystemTest.Orders orders, final QuickFixJInitiator initiator)
+    private static void send(final Orders orders, final QuickFixJInitiator initiator)
     {
         final long periodNs = 1_000_000_000L / RATE_PER_SECOND;
         long nextNs = System.nanoTime();
@@ -142,7 +146,7 @@ class OrderGatewaySystemTest
                 continue;
             }
             nextNs += periodNs;
-            if (!orders.loggedOn)
+            if (!orders.answers.loggedOn())
             {
                 nextNs = System.nanoTime() + periodNs;
                 LockSupport.parkNanos(1_000_000);
@@ -167,6 +171,24 @@ class OrderGatewaySystemTest
             {
                 throw new IllegalStateException(ex);
             }
+        }
+    }
+
+    /** The counterparty's side: answers recorded by ClOrdID, orders sent, and the sender's stop flag. */
+    private static final class Orders
+    {
+        final QuickFixJRecordingApplication answers = new QuickFixJRecordingApplication(ReceivedLedger.unbounded(), 11);
+        final AtomicInteger sent = new AtomicInteger();
+        volatile boolean stop;
+
+        ReceivedLedger ledger()
+        {
+            return answers.ledger();
+        }
+
+        long answered()
+        {
+            return answers.ledger().distinct();
         }
     }
 

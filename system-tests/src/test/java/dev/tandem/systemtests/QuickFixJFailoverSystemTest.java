@@ -6,16 +6,14 @@ import dev.tandem.replication.ReplicationSourceContext;
 import dev.tandem.test.FaultyProxy;
 import dev.tandem.test.Tests;
 import dev.tandem.test.fix.QuickFixJInitiator;
+import dev.tandem.test.fix.QuickFixJRecordingApplication;
+import dev.tandem.test.fix.ReceivedLedger;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import quickfix.Application;
-import quickfix.FieldNotFound;
 import quickfix.Message;
 import quickfix.Session;
 import quickfix.SessionID;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,14 +24,12 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static dev.tandem.node.demo.NodeProcess.writeFile;
+import static dev.tandem.node.demo.NodeProcess.yamlPath;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,21 +70,21 @@ class QuickFixJFailoverSystemTest
         {
             final Path secret = dir.resolve("secret");
             Files.writeString(secret, "0123456789abcdef0123456789abcdef", StandardCharsets.US_ASCII);
-            final NodeProcess primary = NodeProcess.start("primary", write(dir, "primary.yaml",
+            final NodeProcess primary = NodeProcess.start("primary", writeFile(dir.resolve("primary.yaml"),
                 "!NodeConfig {\n  role: PRIMARY,\n  nodeId: 1,\n" +
-                "  journal: { dir: " + quote(dir.resolve("primary-journal")) + " },\n" +
-                "  replication: { listen: \"127.0.0.1:0\", clusterName: demo, secretFile: " + quote(secret) +
+                "  journal: { dir: " + yamlPath(dir.resolve("primary-journal")) + " },\n" +
+                "  replication: { listen: \"127.0.0.1:0\", clusterName: demo, secretFile: " + yamlPath(secret) +
                 (ackStrategy.isEmpty() ? "" : ", ackStrategy: " + ackStrategy) + " },\n" + fixAndAdmin() + "}\n"),
                 List.of(), null);
             closeables.add(primary);
             final String primaryReady = primary.awaitEvent("TANDEM READY", 30_000);
             final FaultyProxy proxy = FaultyProxy.start(NodeProcess.replicationPort(primaryReady));
             closeables.add(proxy);
-            final NodeProcess secondary = NodeProcess.start("secondary", write(dir, "secondary.yaml",
+            final NodeProcess secondary = NodeProcess.start("secondary", writeFile(dir.resolve("secondary.yaml"),
                 "!NodeConfig {\n  role: SECONDARY,\n  nodeId: 2,\n" +
-                "  journal: { dir: " + quote(dir.resolve("secondary-journal")) + " },\n" +
+                "  journal: { dir: " + yamlPath(dir.resolve("secondary-journal")) + " },\n" +
                 "  replication: { connect: \"127.0.0.1:" + proxy.port() + "\", clusterName: demo, secretFile: " +
-                quote(secret) + " },\n" + fixAndAdmin() + "  activation: !TryHeartbeat { delayMs: 500 }\n}\n"),
+                yamlPath(secret) + " },\n" + fixAndAdmin() + "  activation: !TryHeartbeat { delayMs: 500 }\n}\n"),
                 List.of(), null);
             closeables.add(secondary);
             final String secondaryReady = secondary.awaitEvent("TANDEM READY", 30_000);
@@ -96,7 +92,8 @@ class QuickFixJFailoverSystemTest
             Tests.await("the secondary replicates", Duration.ofSeconds(30), () -> DemoCluster
                 .http("GET", secondaryAdmin, "/metrics").contains("tandem_replication_connected{node=\"node-2\"} 1"));
 
-            final QuickFixJInitiator initiator = QuickFixJInitiator.start(orders, beginString, counterparty, "ISLD",
+            final QuickFixJInitiator initiator = QuickFixJInitiator.start(orders.answers, beginString, counterparty,
+                "ISLD",
                 List.of(new InetSocketAddress("127.0.0.1", NodeProcess.fixPort(primaryReady)),
                     new InetSocketAddress("127.0.0.1", NodeProcess.fixPort(secondaryReady))),
                 dir.resolve("qfj-store"), Map.of("ReconnectInterval", "1"));
@@ -108,29 +105,29 @@ class QuickFixJFailoverSystemTest
                 orders.stop = true;
                 sender.join(10_000);
             });
-            Tests.await("Logon on the primary", Duration.ofSeconds(30), () -> orders.logons.get() == 1);
+            Tests.await("Logon on the primary", Duration.ofSeconds(30), () -> orders.answers.logons() == 1);
             Tests.await("500 orders answered by the primary", Duration.ofSeconds(60),
-                () -> orders.answered.size() >= 500);
+                () -> orders.answered() >= 500);
 
             // the replica falls behind: about 12 KB/s on the replication link, while the primary keeps answering
             proxy.slow(256, 20_000_000L);
-            final int answeredAtThrottle = orders.answered.size();
+            final int answeredAtThrottle = orders.answered();
             Tests.await("1,000 answers while the link is throttled", Duration.ofSeconds(60),
-                () -> orders.answered.size() >= answeredAtThrottle + 1_000);
+                () -> orders.answered() >= answeredAtThrottle + 1_000);
             primary.kill();
             proxy.cutAll();
             final Session session = initiator.session();
             final int expectedAtKill = session.getStore().getNextTargetMsgSeqNum();
 
             Tests.await("QuickFIX/J logs on to the secondary by itself", Duration.ofSeconds(60),
-                () -> orders.logons.get() >= 2 && orders.loggedOn);
+                () -> orders.answers.logons() >= 2 && orders.answers.loggedOn());
             final int sentAtFailover = orders.sent.get();
             Tests.await("500 more orders after the failover", Duration.ofSeconds(60),
                 () -> orders.sent.get() >= sentAtFailover + 500);
             orders.stop = true;
             sender.join(10_000);
             Tests.await("every order answered", Duration.ofSeconds(60),
-                () -> orders.answered.size() >= orders.sent.get());
+                () -> orders.answered() >= orders.sent.get());
 
             final String metrics = DemoCluster.http("GET", secondaryAdmin, "/metrics");
             long skipped = -1;
@@ -145,19 +142,20 @@ class QuickFixJFailoverSystemTest
             final int heldBySecondary = headroomFrom(secondary.transcript());
             final int lost = expectedAtKill - heldBySecondary;
             System.out.printf("QuickFIX/J %s, %s: orders sent %d, answered %d, unanswered %d, answered twice " +
-                    "without PossDup/PossResend %d, answers with PossDup %d / PossResend %d; outbound the " +
+                    "without PossDup/PossResend %d, answers with PossDup or PossResend %d; outbound the " +
                     "initiator had received but the secondary lacked %d; MsgSeqNums skipped by headroom %d " +
-                    "(bound %d); GapFills received %d; Logons %d; Logouts sent by QuickFIX/J %s%n",
-                beginString, strategyName, orders.sent.get(), orders.answered.size(),
-                orders.sent.get() - orders.answered.size(), orders.duplicates.get(), orders.possDupAnswers.get(),
-                orders.possResendAnswers.get(), lost, skipped, LOSS_BOUND, orders.gapFills.get(),
-                orders.logons.get(), orders.logoutTexts);
+                    "(bound %d); GapFills received %d; Logons %d; Logouts either way %s%n",
+                beginString, strategyName, orders.sent.get(), orders.answered(),
+                orders.sent.get() - orders.answered(), orders.answers.ledger().duplicatesWithoutPossDup(),
+                orders.answers.ledger().possDupReceipts(), lost, skipped, LOSS_BOUND,
+                orders.answers.gapFillsReceived(), orders.answers.logons(), orders.answers.logoutTexts());
 
-            assertEquals(orders.sent.get(), orders.answered.size(), "every order answered");
-            assertEquals(0, orders.duplicates.get(), "answers repeated without PossDupFlag or PossResend");
-            assertEquals(2, orders.logons.get(), "one Logon on the primary, one on the secondary, then it stayed");
-            assertTrue(orders.logoutTexts.stream().noneMatch((text) -> text.contains("too low")),
-                orders.logoutTexts.toString());
+            assertEquals(orders.sent.get(), orders.answered(), "every order answered");
+            assertEquals(0, orders.answers.ledger().duplicatesWithoutPossDup(),
+                "answers repeated without PossDupFlag or PossResend");
+            assertEquals(2, orders.answers.logons(), "one Logon on the primary, one on the secondary, then it stayed");
+            assertTrue(orders.answers.logoutTexts().stream().noneMatch((text) -> text.contains("too low")),
+                orders.answers.logoutTexts().toString());
             assertEquals(LOSS_BOUND, skipped, "headroom at the first Logon without 789: the bound, once");
             assertTrue(lost <= skipped, "the headroom covers what was lost: " + lost + " <= " + skipped);
         }
@@ -202,38 +200,19 @@ class QuickFixJFailoverSystemTest
             "  admin: { listen: \"127.0.0.1:0\" },\n";
     }
 
-    private static Path write(final Path dir, final String name, final String text)
+    /** Sends NewOrderSingles at a steady rate while logged on; {@link #answers} tallies the echoes by ClOrdID. */
+    static final class Orders
     {
-        try
-        {
-            return Files.writeString(dir.resolve(name), text, StandardCharsets.UTF_8);
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
-    }
-
-    private static String quote(final Path path)
-    {
-        return "\"" + path.toString().replace("\\", "/") + "\"";
-    }
-
-    /** Sends NewOrderSingles at a steady rate while logged on and tallies the echoed answers by ClOrdID. */
-    static final class Orders implements Application
-    {
+        final QuickFixJRecordingApplication answers =
+            new QuickFixJRecordingApplication(ReceivedLedger.unbounded(), 11);
         final AtomicInteger sent = new AtomicInteger();
         final AtomicInteger refused = new AtomicInteger();
-        final Set<Integer> answered = ConcurrentHashMap.newKeySet();
-        final AtomicInteger duplicates = new AtomicInteger();
-        final AtomicInteger possDupAnswers = new AtomicInteger();
-        final AtomicInteger possResendAnswers = new AtomicInteger();
-        final AtomicInteger gapFills = new AtomicInteger();
-        final AtomicInteger logons = new AtomicInteger();
-        final AtomicLong lastAnswerNs = new AtomicLong();
-        final List<String> logoutTexts = new CopyOnWriteArrayList<>();
-        volatile boolean loggedOn;
         volatile boolean stop;
+
+        int answered()
+        {
+            return (int)answers.ledger().distinct();
+        }
 
         void sendLoop(final SessionID sessionId, final String beginString)
         {
@@ -248,7 +227,7 @@ class QuickFixJFailoverSystemTest
                     continue;
                 }
                 nextNs += periodNs;
-                if (!loggedOn)
+                if (!answers.loggedOn())
                 {
                     nextNs = System.nanoTime() + periodNs;
                     java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
@@ -282,81 +261,6 @@ class QuickFixJFailoverSystemTest
                     throw new IllegalStateException(ex);
                 }
             }
-        }
-
-        @Override
-        public void onCreate(final SessionID sessionId)
-        {
-        }
-
-        @Override
-        public void onLogon(final SessionID sessionId)
-        {
-            logons.incrementAndGet();
-            loggedOn = true;
-        }
-
-        @Override
-        public void onLogout(final SessionID sessionId)
-        {
-            loggedOn = false;
-        }
-
-        @Override
-        public void toAdmin(final Message message, final SessionID sessionId)
-        {
-            recordLogout(message);
-        }
-
-        @Override
-        public void fromAdmin(final Message message, final SessionID sessionId) throws FieldNotFound
-        {
-            recordLogout(message);
-            if ("4".equals(message.getHeader().getString(35)) && message.isSetField(123) && message.getBoolean(123))
-            {
-                gapFills.incrementAndGet();
-            }
-        }
-
-        private void recordLogout(final Message message)
-        {
-            try
-            {
-                if ("5".equals(message.getHeader().getString(35)))
-                {
-                    logoutTexts.add(message.isSetField(58) ? message.getString(58) : "");
-                }
-            }
-            catch (final FieldNotFound ignore)
-            {
-                // no MsgType: not a Logout
-            }
-        }
-
-        @Override
-        public void toApp(final Message message, final SessionID sessionId)
-        {
-        }
-
-        @Override
-        public void fromApp(final Message message, final SessionID sessionId) throws FieldNotFound
-        {
-            final boolean possDup = message.getHeader().isSetField(43) && message.getHeader().getBoolean(43);
-            final boolean possResend = message.getHeader().isSetField(97) && message.getHeader().getBoolean(97);
-            if (possDup)
-            {
-                possDupAnswers.incrementAndGet();
-            }
-            if (possResend)
-            {
-                possResendAnswers.incrementAndGet();
-            }
-            final boolean first = answered.add(Integer.parseInt(message.getString(11)));
-            if (!first && !possDup && !possResend)
-            {
-                duplicates.incrementAndGet();
-            }
-            lastAnswerNs.set(System.nanoTime());
         }
     }
 }

@@ -10,6 +10,10 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A cluster of two node JVMs and, in the test's JVM, a failover initiator sending orders: the pieces every system
@@ -19,6 +23,8 @@ final class Scenario implements AutoCloseable
 {
     static final String FAST_STRATEGY = "!Failover { attemptsPerAddress: 1, connectTimeoutMs: 500, " +
         "logonTimeoutMs: 2000, backoffInitialMs: 10, backoffMaxMs: 100 }";
+
+    private static final Pattern LOST_OUTBOUND = Pattern.compile("tandem_fix_lost_outbound_on_logon_total (\\d+)");
 
     final Path dir = Tests.tempDir("system");
     final DemoCluster cluster;
@@ -118,6 +124,18 @@ final class Scenario implements AutoCloseable
             initiator.close();
             initiator = null;
         }
+    }
+
+    /**
+     * The node's {@code tandem_fix_lost_outbound_on_logon_total}: outbound messages a counterparty had received from
+     * the previous primary that this node never held, counted when its Logon said so (NextExpectedMsgSeqNum).
+     */
+    static long lostOutboundOnLogon(final int adminPort)
+    {
+        final String metrics = DemoCluster.http("GET", adminPort, "/metrics");
+        final Matcher matcher = LOST_OUTBOUND.matcher(metrics);
+        assertTrue(matcher.find(), "metric tandem_fix_lost_outbound_on_logon_total in " + metrics);
+        return Long.parseLong(matcher.group(1));
     }
 
     Path initiatorJournal()

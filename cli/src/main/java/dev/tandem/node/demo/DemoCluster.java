@@ -5,16 +5,17 @@ import dev.tandem.failover.FailoverInitiatorConfig;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Consumer;
+
+import static dev.tandem.node.demo.NodeProcess.writeFile;
+import static dev.tandem.node.demo.NodeProcess.yamlPath;
 
 /**
  * A primary and a secondary node, each in its own JVM on loopback with free ports and a directory of their own,
@@ -104,11 +105,11 @@ public final class DemoCluster implements AutoCloseable
         this.secret = dir.resolve("replication.secret");
         final byte[] bytes = new byte[24];
         new SecureRandom().nextBytes(bytes);
-        write(secret, HexFormat.of().formatHex(bytes));
+        writeFile(secret, HexFormat.of().formatHex(bytes));
         this.adminTokenFile = dir.resolve("admin.token");
         new SecureRandom().nextBytes(bytes);
         this.adminToken = HexFormat.of().formatHex(bytes);
-        write(adminTokenFile, adminToken);
+        writeFile(adminTokenFile, adminToken);
     }
 
     /** The admin token both nodes require on state-changing calls (see {@link #http(String, int, String, String)}). */
@@ -138,7 +139,7 @@ public final class DemoCluster implements AutoCloseable
     public String startPrimary()
     {
         final Path config = dir.resolve("primary.yaml");
-        write(config, primaryYaml(replicationPort, primaryFixPort, primaryAdminPort));
+        writeFile(config, primaryYaml(replicationPort, primaryFixPort, primaryAdminPort));
         primary = NodeProcess.start("primary", config, List.of(), echo("primary"));
         final String ready = primary.awaitEvent("TANDEM READY", 30_000);
         primaryFixPort = NodeProcess.fixPort(ready);
@@ -154,7 +155,7 @@ public final class DemoCluster implements AutoCloseable
     public Path writeConfig(final String name, final String yaml)
     {
         final Path file = dir.resolve(name);
-        write(file, yaml);
+        writeFile(file, yaml);
         return file;
     }
 
@@ -174,7 +175,7 @@ public final class DemoCluster implements AutoCloseable
     public String startSecondary()
     {
         final Path config = dir.resolve("secondary.yaml");
-        write(config, secondaryYaml());
+        writeFile(config, secondaryYaml());
         secondary = NodeProcess.start("secondary", config, List.of(), echo("secondary"));
         final String ready = secondary.awaitEvent("TANDEM READY", 30_000);
         secondaryFixPort = NodeProcess.fixPort(ready);
@@ -193,13 +194,13 @@ public final class DemoCluster implements AutoCloseable
         return "!NodeConfig {\n" +
             "  role: PRIMARY,\n" +
             "  nodeId: 1,\n" +
-            "  journal: { dir: " + quote(dir.resolve("primary-journal")) + " },\n" +
+            "  journal: { dir: " + yamlPath(dir.resolve("primary-journal")) + " },\n" +
             "  replication: { listen: \"127.0.0.1:" + replication + "\", clusterName: demo, secretFile: " +
-            quote(secret) + ", ackStrategy: " + options.ackStrategy + " },\n" +
+            yamlPath(secret) + ", ackStrategy: " + options.ackStrategy + " },\n" +
             "  fix: { listen: \"127.0.0.1:" + fix + "\", sessions: [ { beginString: FIX.4.4, senderCompId: ISLD, " +
             "targetCompId: TW, heartbeatSec: " + options.heartbeatSec + " } ] },\n" +
             "  application: echo,\n" +
-            "  admin: { listen: \"127.0.0.1:" + admin + "\", tokenFile: " + quote(adminTokenFile) + " },\n" +
+            "  admin: { listen: \"127.0.0.1:" + admin + "\", tokenFile: " + yamlPath(adminTokenFile) + " },\n" +
             (options.peerAdmin && secondaryAdminPort > 0 ? "  peerAdmin: \"127.0.0.1:" + secondaryAdminPort +
             "\",\n" : "") +
             "  onFailure: " + options.primaryOnFailure + ",\n" +
@@ -212,13 +213,13 @@ public final class DemoCluster implements AutoCloseable
         return "!NodeConfig {\n" +
             "  role: SECONDARY,\n" +
             "  nodeId: 2,\n" +
-            "  journal: { dir: " + quote(dir.resolve("secondary-journal")) + " },\n" +
+            "  journal: { dir: " + yamlPath(dir.resolve("secondary-journal")) + " },\n" +
             "  replication: { connect: \"127.0.0.1:" + replicationPort + "\", clusterName: demo, secretFile: " +
-            quote(secret) + " },\n" +
+            yamlPath(secret) + " },\n" +
             "  fix: { listen: \"127.0.0.1:" + secondaryFixPort + "\", sessions: [ { beginString: FIX.4.4, " +
             "senderCompId: ISLD, targetCompId: TW, heartbeatSec: " + options.heartbeatSec + " } ] },\n" +
             "  application: echo,\n" +
-            "  admin: { listen: \"127.0.0.1:" + secondaryAdminPort + "\", tokenFile: " + quote(adminTokenFile) +
+            "  admin: { listen: \"127.0.0.1:" + secondaryAdminPort + "\", tokenFile: " + yamlPath(adminTokenFile) +
             " },\n" +
             (options.peerAdmin ? "  peerAdmin: \"127.0.0.1:" + primaryAdminPort + "\",\n" : "") +
             "  activation: " + options.activation + "\n" +
@@ -289,23 +290,6 @@ public final class DemoCluster implements AutoCloseable
         catch (final IOException ex)
         {
             return "000 " + ex;
-        }
-    }
-
-    private static String quote(final Path path)
-    {
-        return "\"" + path.toAbsolutePath().toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-    }
-
-    private static void write(final Path file, final String text)
-    {
-        try
-        {
-            Files.writeString(file, text, StandardCharsets.UTF_8);
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
         }
     }
 

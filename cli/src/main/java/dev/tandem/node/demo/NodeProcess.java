@@ -161,6 +161,25 @@ public final class NodeProcess implements AutoCloseable
         }
     }
 
+    /** A path as a YAML double-quoted string, made absolute, for a node's configuration file. */
+    public static String yamlPath(final Path path)
+    {
+        return "\"" + path.toAbsolutePath().toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    /** Writes {@code text} (UTF-8) to {@code file}, replacing it, and returns the file. */
+    public static Path writeFile(final Path file, final String text)
+    {
+        try
+        {
+            return Files.writeString(file, text, StandardCharsets.UTF_8);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot write " + file, ex);
+        }
+    }
+
     /** The FIX port from a READY line. */
     public static int fixPort(final String readyLine)
     {

@@ -3,7 +3,6 @@ package dev.tandem.fix.conformance;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.DynamicTest;
@@ -36,17 +35,6 @@ class AcceptanceScriptTest
 {
     private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(60);
 
-    /**
-     * Scripts that do not pass against our engine yet: script name to the text its failure must contain, with the
-     * reason in a comment. An excluded script still runs, and if it fails it must fail exactly so (any other failure
-     * fails the test). When the engine is fixed it passes and a note asks for the entry to be removed; the engine is
-     * developed in parallel, so a fix there must not turn this test red. Nothing is skipped.
-     */
-    private static final Map<String, String> KNOWN_FAILURES = Map.of(
-        // Empty: all 26 pass. (6_SendTestRequest was listed until the engine stopped sending a Heartbeat while its
-        // TestRequest was outstanding, commit ad12b49 on branch fix.)
-    );
-
     @TestFactory
     Stream<DynamicTest> everyFix44ScriptPassesAgainstOurAcceptor()
     {
@@ -54,28 +42,7 @@ class AcceptanceScriptTest
         final List<DefScript> scripts = AcceptanceScripts.scripts("fix44");
         assertTrue(scripts.size() >= 26, "expected the 26 FIX 4.4 scripts, found " + scripts.size());
         return scripts.stream().map(script -> DynamicTest.dynamicTest(script.name(), () ->
-            assertTimeoutPreemptively(SCRIPT_TIMEOUT, () -> check(script, patterns))));
-    }
-
-    private static void check(final DefScript script, final FieldPatterns patterns)
-    {
-        final String knownFailure = KNOWN_FAILURES.get(script.name());
-        if (knownFailure == null)
-        {
-            run(script, patterns);
-            return;
-        }
-        try
-        {
-            run(script, patterns);
-        }
-        catch (final AssertionError ex)
-        {
-            assertTrue(ex.getMessage().contains(knownFailure), "known failure of " + script.name() +
-                " changed; expected a failure containing '" + knownFailure + "' but got:\n" + ex.getMessage());
-            return;
-        }
-        System.err.println("NOTE: " + script.name() + " passes now: remove it from AcceptanceScriptTest.KNOWN_FAILURES");
+            assertTimeoutPreemptively(SCRIPT_TIMEOUT, () -> run(script, patterns))));
     }
 
     static void run(final DefScript script, final FieldPatterns patterns)

@@ -3,24 +3,24 @@ package dev.tandem.systemtests.chaos;
 import dev.tandem.node.demo.DemoCluster;
 import dev.tandem.node.demo.NodeProcess;
 import dev.tandem.test.FaultyProxy;
+import dev.tandem.test.Ports;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import static dev.tandem.node.demo.NodeProcess.writeFile;
+import static dev.tandem.node.demo.NodeProcess.yamlPath;
 
 /**
  * Two node JVMs that take turns being primary, each on fixed loopback ports for its whole life (so an initiator that
@@ -114,8 +114,8 @@ final class ChaosPair implements AutoCloseable
         this.secret = dir.resolve("replication.secret");
         final byte[] bytes = new byte[24];
         new SecureRandom().nextBytes(bytes);
-        write(secret, HexFormat.of().formatHex(bytes));
-        final int[] ports = freePorts(6);
+        writeFile(secret, HexFormat.of().formatHex(bytes));
+        final int[] ports = Ports.fixed(6);
         nodes[0] = new Node(1, ports[0], ports[1], ports[2], dir.resolve("node-1-journal"));
         nodes[1] = new Node(2, ports[3], ports[4], ports[5], dir.resolve("node-2-journal"));
     }
@@ -146,7 +146,7 @@ final class ChaosPair implements AutoCloseable
     {
         node.starts++;
         final Path config = dir.resolve(node.name + ".yaml");
-        write(config, yaml);
+        writeFile(config, yaml);
         final String label = node.name + (node.starts > 1 ? "#" + node.starts : "");
         node.process = NodeProcess.start(node.name, config, NODE_JVM_ARGS, line ->
         {
@@ -283,9 +283,9 @@ final class ChaosPair implements AutoCloseable
         return "!NodeConfig {\n" +
             "  role: PRIMARY,\n" +
             "  nodeId: " + node.id + ",\n" +
-            "  journal: { dir: " + quote(node.journal) + " },\n" +
+            "  journal: { dir: " + yamlPath(node.journal) + " },\n" +
             "  replication: { listen: \"127.0.0.1:" + node.replicationPort + "\", clusterName: chaos, secretFile: " +
-            quote(secret) + (ackStrategyYaml == null ? "" : ", ackStrategy: " + ackStrategyYaml) + " },\n" +
+            yamlPath(secret) + (ackStrategyYaml == null ? "" : ", ackStrategy: " + ackStrategyYaml) + " },\n" +
             common(node) +
             "  activation: !Manual { }\n" +
             "}\n";
@@ -296,9 +296,9 @@ final class ChaosPair implements AutoCloseable
         return "!NodeConfig {\n" +
             "  role: SECONDARY,\n" +
             "  nodeId: " + node.id + ",\n" +
-            "  journal: { dir: " + quote(node.journal) + " },\n" +
+            "  journal: { dir: " + yamlPath(node.journal) + " },\n" +
             "  replication: { connect: \"127.0.0.1:" + other(node).proxy.port() + "\", listenWhenHot: \"127.0.0.1:" +
-            node.replicationPort + "\", clusterName: chaos, secretFile: " + quote(secret) +
+            node.replicationPort + "\", clusterName: chaos, secretFile: " + yamlPath(secret) +
             (ackStrategyWhenHotYaml == null ? "" : ", ackStrategyWhenHot: " + ackStrategyWhenHotYaml) + " },\n" +
             common(node) +
             "  activation: " + activationYaml + "\n" +
@@ -311,77 +311,6 @@ final class ChaosPair implements AutoCloseable
             "senderCompId: ISLD, targetCompId: TW, heartbeatSec: " + heartbeatSec + " } ] },\n" +
             "  application: echo,\n" +
             "  admin: { listen: \"127.0.0.1:" + node.adminPort + "\" },\n";
-    }
-
-    /** Below the kernel's ephemeral range (32768-60999 by default on Linux). */
-    private static final int FIXED_PORT_LOW = 10_000;
-    private static final int FIXED_PORT_HIGH = 32_000;
-
-    /**
-     * Ports free now on loopback, all distinct (held open together while they are chosen), picked at random below
-     * the kernel's ephemeral range: a node keeps its ports across restarts, and a port from the ephemeral range,
-     * once released, can be taken meanwhile as the local port of an outgoing connection (the proxies' own), which
-     * made a node's activation fail to bind its replication port.
-     */
-    private static int[] freePorts(final int count)
-    {
-        final List<ServerSocket> sockets = new ArrayList<>();
-        try
-        {
-            final int[] ports = new int[count];
-            int found = 0;
-            for (int attempt = 0; found < count; attempt++)
-            {
-                if (attempt == 10_000)
-                {
-                    throw new IllegalStateException("no " + count + " free loopback ports between " + FIXED_PORT_LOW +
-                        " and " + FIXED_PORT_HIGH);
-                }
-                final int port = ThreadLocalRandom.current().nextInt(FIXED_PORT_LOW, FIXED_PORT_HIGH);
-                try
-                {
-                    final ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress());
-                    sockets.add(socket);
-                    ports[found++] = port;
-                }
-                catch (final IOException taken)
-                {
-                    // in use: draw another
-                }
-            }
-            return ports;
-        }
-        finally
-        {
-            for (final ServerSocket socket : sockets)
-            {
-                try
-                {
-                    socket.close();
-                }
-                catch (final IOException ignore)
-                {
-                    // freeing the port is all that matters
-                }
-            }
-        }
-    }
-
-    private static String quote(final Path path)
-    {
-        return "\"" + path.toAbsolutePath().toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-    }
-
-    private static void write(final Path file, final String text)
-    {
-        try
-        {
-            Files.writeString(file, text, StandardCharsets.UTF_8);
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
     }
 
     /** Resumes any paused node, kills both nodes (SIGKILL) and closes the proxies; never throws. */

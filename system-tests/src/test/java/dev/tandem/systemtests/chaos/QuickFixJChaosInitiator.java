@@ -1,13 +1,12 @@
 package dev.tandem.systemtests.chaos;
 
-import quickfix.Application;
+import dev.tandem.test.fix.QuickFixJRecordingApplication;
+import dev.tandem.test.fix.ReceivedLedger;
 import quickfix.ConfigError;
 import quickfix.DefaultMessageFactory;
-import quickfix.FieldNotFound;
 import quickfix.FileStoreFactory;
 import quickfix.Log;
 import quickfix.LogFactory;
-import quickfix.Message;
 import quickfix.Session;
 import quickfix.SessionID;
 import quickfix.SessionSettings;
@@ -15,8 +14,6 @@ import quickfix.SocketInitiator;
 import quickfix.field.ClOrdID;
 import quickfix.field.OrdType;
 import quickfix.field.OrderQty;
-import quickfix.field.PossDupFlag;
-import quickfix.field.PossResend;
 import quickfix.field.Price;
 import quickfix.field.Side;
 import quickfix.field.Symbol;
@@ -28,7 +25,6 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,16 +47,13 @@ final class QuickFixJChaosInitiator implements ChaosInitiator
     private final SessionID sessionId = new SessionID("FIX.4.4", "TW", "ISLD");
     private final long periodNs;
     private final Thread sender;
-    private final BitSet answeredIds = new BitSet();
+    private final QuickFixJRecordingApplication answers =
+        new QuickFixJRecordingApplication(ReceivedLedger.unbounded(), ClOrdID.FIELD);
     private final List<byte[]> received = new ArrayList<>();
     private final AtomicInteger tooLow = new AtomicInteger();
     private volatile boolean running = true;
     private volatile boolean sending = true;
     private volatile long sent;
-    private volatile long answered;
-    private volatile long duplicates;
-    private volatile long possDupRepeats;
-    private volatile int logons;
 
     QuickFixJChaosInitiator(final int[] fixPorts, final Path storeDir, final int heartbeatSec, final int ratePerSecond)
     {
@@ -84,7 +77,7 @@ final class QuickFixJChaosInitiator implements ChaosInitiator
         settings.setString(sessionId, "FileStorePath", storeDir.toString());
         try
         {
-            initiator = new SocketInitiator(new OrderApplication(), new FileStoreFactory(settings), settings,
+            initiator = new SocketInitiator(answers, new FileStoreFactory(settings), settings,
                 new KeepingLogFactory(), new DefaultMessageFactory());
             initiator.start();
         }
@@ -130,88 +123,6 @@ final class QuickFixJChaosInitiator implements ChaosInitiator
                 burst++;
             }
             LockSupport.parkNanos(Math.max(100_000L, Math.min(periodNs, nextNs - System.nanoTime())));
-        }
-    }
-
-    private final class OrderApplication implements Application
-    {
-        @Override
-        public void onCreate(final SessionID sessionId)
-        {
-        }
-
-        @Override
-        public void onLogon(final SessionID sessionId)
-        {
-            logons++;
-        }
-
-        @Override
-        public void onLogout(final SessionID sessionId)
-        {
-        }
-
-        @Override
-        public void toAdmin(final Message message, final SessionID sessionId)
-        {
-        }
-
-        @Override
-        public void fromAdmin(final Message message, final SessionID sessionId)
-        {
-        }
-
-        @Override
-        public void toApp(final Message message, final SessionID sessionId)
-        {
-        }
-
-        @Override
-        public void fromApp(final Message message, final SessionID sessionId)
-        {
-            final long id;
-            try
-            {
-                id = Long.parseLong(message.getString(ClOrdID.FIELD));
-            }
-            catch (final FieldNotFound | NumberFormatException ex)
-            {
-                return;
-            }
-            if (id <= 0 || id > Integer.MAX_VALUE)
-            {
-                return;
-            }
-            final boolean repeat = flag(message, PossDupFlag.FIELD) || flag(message, PossResend.FIELD);
-            synchronized (answeredIds)
-            {
-                if (answeredIds.get((int)id))
-                {
-                    if (repeat)
-                    {
-                        possDupRepeats++;
-                    }
-                    else
-                    {
-                        duplicates++;
-                    }
-                    return;
-                }
-                answeredIds.set((int)id);
-                answered++;
-            }
-        }
-    }
-
-    private static boolean flag(final Message message, final int tag)
-    {
-        try
-        {
-            return message.getHeader().isSetField(tag) && message.getHeader().getBoolean(tag);
-        }
-        catch (final FieldNotFound ex)
-        {
-            return false;
         }
     }
 
@@ -290,25 +201,25 @@ final class QuickFixJChaosInitiator implements ChaosInitiator
     @Override
     public long answered()
     {
-        return answered;
+        return answers.ledger().distinct();
     }
 
     @Override
     public long duplicates()
     {
-        return duplicates;
+        return answers.ledger().duplicatesWithoutPossDup();
     }
 
     @Override
     public long possDupRepeats()
     {
-        return possDupRepeats;
+        return answers.ledger().possDupRepeats();
     }
 
     @Override
     public int logons()
     {
-        return logons;
+        return answers.logons();
     }
 
     @Override
@@ -328,13 +239,9 @@ final class QuickFixJChaosInitiator implements ChaosInitiator
     public List<Long> unansweredIds(final int max)
     {
         final List<Long> ids = new ArrayList<>();
-        synchronized (answeredIds)
+        for (final int id : answers.ledger().unreceived(1, (int)Math.min(Integer.MAX_VALUE, sent), max))
         {
-            for (int id = answeredIds.nextClearBit(1); id <= sent && ids.size() < max;
-                id = answeredIds.nextClearBit(id + 1))
-            {
-                ids.add((long)id);
-            }
+            ids.add((long)id);
         }
         return ids;
     }
