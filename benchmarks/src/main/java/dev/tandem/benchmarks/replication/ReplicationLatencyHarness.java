@@ -105,7 +105,14 @@ public final class ReplicationLatencyHarness
     public static Histogram[] interleaved(final String name, final boolean composite, final int iterations)
         throws IOException
     {
-        try (ReplicationRig rig = new ReplicationRig(strategy(name), "yield", composite);
+        return interleaved(name, composite, iterations, true);
+    }
+
+    /** As {@link #interleaved(String, boolean, int)}, with the journals' pretouching on or off. */
+    public static Histogram[] interleaved(final String name, final boolean composite, final int iterations,
+        final boolean pretouch) throws IOException
+    {
+        try (ReplicationRig rig = new ReplicationRig(strategy(name), "yield", composite, pretouch);
             PingPong pingPong = new PingPong(ReplicationRoundTripBenchmark.FRAME_BYTES, false))
         {
             final ReleaseGate gate = rig.source.newReleaseGate();

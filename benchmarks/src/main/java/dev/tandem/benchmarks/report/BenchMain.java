@@ -192,7 +192,8 @@ public final class BenchMain
                 "In one JVM over loopback: append a 200-byte message to the primary's journal and wait until its " +
                 "ack strategy releases it (the secondary's ack is back), alternating with a blocking TCP ping-pong " +
                 "of the 268-byte data frame so both see the same load; the first line is a busy-spinning TCP " +
-                "ping-pong measured alone (the floor). " + replicationIterations(quick) + " round trips each.");
+                "ping-pong measured alone (the floor); the last, WaitForever again with both journals' pretouching " +
+                "off (before/after of Journal.pretouch). " + replicationIterations(quick) + " round trips each.");
         }
         if (parts.contains("journal"))
         {
@@ -231,10 +232,14 @@ public final class BenchMain
             ReplicationLatencyHarness.spinningPingPong(iterations), "us");
         final Histogram[] waitForever = ReplicationLatencyHarness.interleaved("WaitForever", false, iterations);
         final Histogram[] boundedWait = ReplicationLatencyHarness.interleaved("BoundedWait", false, iterations);
+        // before/after of Journal.pretouch in the same run: both journals with pretouchAheadBytes 0
+        final Histogram[] noPretouch = ReplicationLatencyHarness.interleaved("WaitForever", false, iterations, false);
         results.series("replication", "tcp-pingpong-blocking", "TCP ping-pong, blocking (interleaved with " +
             "WaitForever)", waitForever[1], "us");
         results.series("replication", "waitforever", "WaitForever acked round trip", waitForever[0], "us");
         results.series("replication", "boundedwait", "BoundedWait 5 ms acked round trip", boundedWait[0], "us");
+        results.series("replication", "waitforever-no-pretouch", "WaitForever acked round trip, journals without " +
+            "pretouch (pretouchAheadBytes 0)", noPretouch[0], "us");
     }
 
     private static void journal(final BenchResults results, final boolean quick) throws Exception
