@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -387,8 +388,13 @@ public final class Journal implements AutoCloseable
             pretouchedUpTo = (writePosition | (PAGE_BYTES - 1)) + 1;
         }
         final long limit = Math.min(writePosition + pretouchAheadBytes, bytes.writeLimit() - Integer.BYTES);
+        // only within the chunk already mapped: touching the next one would make the shared bytes map it (and the
+        // appender map the current one back at its next append); the next chunk's first pages fault in appends,
+        // once per chunk (tens of MB)
+        final BytesStore<?, ?> mapped = bytes.bytesStore();
         int pages = 0;
-        while (pretouchedUpTo <= limit && pages < PRETOUCH_PAGES_PER_CALL)
+        while (pretouchedUpTo <= limit && pages < PRETOUCH_PAGES_PER_CALL &&
+            mapped != null && mapped.inside(pretouchedUpTo, Integer.BYTES))
         {
             bytes.compareAndSwapInt(pretouchedUpTo, 0, 0);
             pretouchedUpTo += PAGE_BYTES;
