@@ -348,7 +348,8 @@ final class FixEngine
         if (work == 0)
         {
             // BATCHED persistence: an idle cycle flushes the partial batch, so an unflushed tail is never older than
-            // the time it takes traffic to pause (a no-op for BUFFERED, SYNC, or when nothing is pending)
+            // the time it takes traffic to pause (a no-op for BUFFERED, SYNC, or when nothing is pending); then the
+            // page faults of the next appends are taken here rather than inside them (Journal.pretouch)
             syncJournalWhenIdle();
         }
         return work;
@@ -359,6 +360,7 @@ final class FixEngine
         try
         {
             context.journal().sync();
+            context.journal().pretouch();
         }
         catch (final RuntimeException ex)
         {

@@ -42,6 +42,14 @@ public final class JournalContext extends SelfDescribingMarshallable
     public static final int DEFAULT_SYNC_BATCH_SIZE = 100;
 
     /**
+     * Default {@link #pretouchAheadBytes()}: 16 pages keep the next few dozen appends off a page fault, touched a few
+     * pages per idle duty cycle (see {@link Journal#pretouch()}).
+     */
+    public static final int DEFAULT_PRETOUCH_AHEAD_BYTES = 64 * 1024;
+    /** Upper bound of {@link #pretouchAheadBytes()}. */
+    public static final int MAX_PRETOUCH_AHEAD_BYTES = 16 * 1024 * 1024;
+
+    /**
      * The YAML keys of a journal, one per fluent setter with the setter's name: what a node's {@code journal:} section
      * and {@link #fromYaml(String)} read. {@link #timeProvider(TimeProvider)} is for code only.
      */
@@ -51,7 +59,8 @@ public final class JournalContext extends SelfDescribingMarshallable
         .intValue("maxMessageLengthBytes", JournalContext::maxMessageLengthBytes)
         .text("rollCycle", JournalContext::rollCycle)
         .intValue("retainCycles", JournalContext::retainCycles)
-        .intValue("syncBatchSize", JournalContext::syncBatchSize);
+        .intValue("syncBatchSize", JournalContext::syncBatchSize)
+        .intValue("pretouchAheadBytes", JournalContext::pretouchAheadBytes);
 
     private String dir;
     private Persistence persistence = DEFAULT_PERSISTENCE;
@@ -59,6 +68,7 @@ public final class JournalContext extends SelfDescribingMarshallable
     private String rollCycle = DEFAULT_ROLL_CYCLE;
     private int retainCycles = DEFAULT_RETAIN_CYCLES;
     private int syncBatchSize = DEFAULT_SYNC_BATCH_SIZE;
+    private int pretouchAheadBytes = DEFAULT_PRETOUCH_AHEAD_BYTES;
 
     {
         // the default clock below is Chronicle's, its first touch (it loads native code): check the JVM flags first
@@ -158,6 +168,22 @@ public final class JournalContext extends SelfDescribingMarshallable
         return syncBatchSize;
     }
 
+    /**
+     * How far ahead of the next append {@link Journal#pretouch()} keeps the current cycle file's pages touched, so
+     * the page fault of a first write to a page is taken while the owner is idle rather than inside an append; 0
+     * turns it off. YAML key {@code pretouchAheadBytes}, default 65536.
+     */
+    public JournalContext pretouchAheadBytes(final int pretouchAheadBytes)
+    {
+        this.pretouchAheadBytes = pretouchAheadBytes;
+        return this;
+    }
+
+    public int pretouchAheadBytes()
+    {
+        return pretouchAheadBytes;
+    }
+
     /** The wall clock that decides roll cycles (code only, for tests); default the system clock. */
     public JournalContext timeProvider(final TimeProvider timeProvider)
     {
@@ -209,6 +235,10 @@ public final class JournalContext extends SelfDescribingMarshallable
         if (syncBatchSize < 1)
         {
             throw invalid("syncBatchSize", syncBatchSize, "a positive number of appends");
+        }
+        if (pretouchAheadBytes < 0 || pretouchAheadBytes > MAX_PRETOUCH_AHEAD_BYTES)
+        {
+            throw invalid("pretouchAheadBytes", pretouchAheadBytes, "0 (off) up to " + MAX_PRETOUCH_AHEAD_BYTES);
         }
         if (timeProvider == null)
         {

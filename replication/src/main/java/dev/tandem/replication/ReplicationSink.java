@@ -131,6 +131,17 @@ public final class ReplicationSink implements Agent, AutoCloseable
     @Override
     public int doWork()
     {
+        final int work = poll();
+        if (work == 0 && state == State.STREAMING)
+        {
+            // idle: take the page faults of the next appends now, not on the ack's path (Journal.pretouch)
+            journal.pretouch();
+        }
+        return work;
+    }
+
+    private int poll()
+    {
         nowNs = clock.nanoTime();
         switch (state)
         {

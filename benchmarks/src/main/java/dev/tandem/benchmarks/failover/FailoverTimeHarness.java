@@ -89,6 +89,35 @@ public final class FailoverTimeHarness
         report("baseline (reconnect + Logon to a Hot acceptor)", reconnect);
     }
 
+    /**
+     * {@code runs} failovers of a fresh pair each ({@code ack}, TryHeartbeat {@code delayMs}, orders at {@code rate}/s);
+     * for {@code ./tandem bench}.
+     *
+     * @return {failover (SIGKILL to Logon on the secondary), baseline (reconnect and Logon to a Hot acceptor)}, in
+     * nanoseconds.
+     */
+    public static Histogram[] measure(final int runs, final String ack, final long delayMs, final int rate)
+        throws IOException
+    {
+        final Histogram failover = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+        final Histogram reconnect = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+        for (int run = 1; run <= runs; run++)
+        {
+            final Sample sample = runOnce(ack, "!TryHeartbeat { delayMs: " + delayMs + " }", rate);
+            failover.recordValue(sample.failoverNs);
+            reconnect.recordValue(sample.reconnectNs);
+            System.out.printf("  failover run %2d: SIGKILL -> Logon on secondary %6.1f ms (detection: %s); " +
+                "reconnect + Logon %5.1f ms%n", run, sample.failoverNs / 1e6, sample.path, sample.reconnectNs / 1e6);
+        }
+        return new Histogram[]{failover, reconnect};
+    }
+
+    /** The initiator's connection strategy in every run. */
+    public static String strategy()
+    {
+        return STRATEGY;
+    }
+
     private static void report(final String name, final Histogram histogram)
     {
         System.out.printf("%-48s n=%d  p50 %7.1f ms  p99 %7.1f ms  p99.9 %7.1f ms  max %7.1f ms%n", name,

@@ -54,14 +54,37 @@ public final class JournalLatencyHarness
         run("tandem-journal BUFFERED", rate, seconds, tandem(Persistence.BUFFERED));
     }
 
+    /**
+     * Append latency of Tandem's journal (BUFFERED) and, in the same call, of QuickFIX/J's FileStore (sync off), at
+     * {@code rate} appends/s for {@code measureMs} after {@code warmupMs}; for {@code ./tandem bench}.
+     *
+     * @return {tandem, fileStore}: latencies in nanoseconds from each append's scheduled time.
+     */
+    public static Histogram[] tandemAndFileStore(final int rate, final long warmupMs, final long measureMs)
+        throws Exception
+    {
+        final Histogram[] result = new Histogram[2];
+        try (Store store = tandem(Persistence.BUFFERED))
+        {
+            measure(store, rate, warmupMs, 1);
+            result[0] = measure(store, rate, measureMs, 1 + (int)(rate * warmupMs / 1000));
+        }
+        try (Store store = fileStore("N"))
+        {
+            measure(store, rate, warmupMs, 1);
+            result[1] = measure(store, rate, measureMs, 1 + (int)(rate * warmupMs / 1000));
+        }
+        return result;
+    }
+
     private static void run(final String name, final int rate, final int seconds, final Store store)
         throws IOException
     {
         try (store)
         {
             final int warmupSeconds = Math.max(2, seconds / 3);
-            measure(store, rate, warmupSeconds, 1);
-            final Histogram histogram = measure(store, rate, seconds, 1 + rate * warmupSeconds);
+            measure(store, rate, warmupSeconds * 1000L, 1);
+            final Histogram histogram = measure(store, rate, seconds * 1000L, 1 + rate * warmupSeconds);
             System.out.printf("%-28s %10.2f %10.2f %10.2f %10.2f %10.2f%n", name,
                 histogram.getValueAtPercentile(50) / 1000.0,
                 histogram.getValueAtPercentile(99) / 1000.0,
@@ -71,12 +94,12 @@ public final class JournalLatencyHarness
         }
     }
 
-    private static Histogram measure(final Store store, final int rate, final int seconds, final int firstSeqNum)
+    private static Histogram measure(final Store store, final int rate, final long millis, final int firstSeqNum)
         throws IOException
     {
         final Histogram histogram = new Histogram(10_000_000_000L, 3);
         final long intervalNs = 1_000_000_000L / rate;
-        final long count = (long)rate * seconds;
+        final long count = Math.max(1, rate * millis / 1000);
         final long startNs = System.nanoTime();
         for (long i = 0; i < count; i++)
         {

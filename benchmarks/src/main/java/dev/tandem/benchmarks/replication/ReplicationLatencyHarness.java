@@ -86,7 +86,33 @@ public final class ReplicationLatencyHarness
     private static void interleavedRoundTrips(final String name, final boolean composite, final int iterations)
         throws IOException
     {
-        try (ReplicationRig rig = new ReplicationRig(strategy(name), "yield", composite);
+        final Histogram[] result = interleaved(name, composite, iterations);
+        final Histogram replicated = result[0];
+        final Histogram ping = result[1];
+        final String label = name + (composite ? " (source on session thread)" : " (source on own thread)");
+        print("tcp ping-pong", ping);
+        print(label, replicated);
+        System.out.printf(Locale.ROOT, "%-48s p50 %8.2fx     p99 %9.2fx     p99.9 %9.2fx%n", "  ratio",
+            ratio(replicated, ping, 50), ratio(replicated, ping, 99), ratio(replicated, ping, 99.9));
+    }
+
+    /**
+     * Alternates {@code iterations} acknowledged round trips of strategy {@code name} with blocking TCP ping-pongs of
+     * the data frame's size (a fifth more are run first as warm-up); for {@code ./tandem bench}.
+     *
+     * @return {replicated, ping-pong}: round trips in nanoseconds.
+     */
+    public static Histogram[] interleaved(final String name, final boolean composite, final int iterations)
+        throws IOException
+    {
+        return interleaved(name, composite, iterations, true);
+    }
+
+    /** As {@link #interleaved(String, boolean, int)}, with the journals' pretouching on or off. */
+    public static Histogram[] interleaved(final String name, final boolean composite, final int iterations,
+        final boolean pretouch) throws IOException
+    {
+        try (ReplicationRig rig = new ReplicationRig(strategy(name), "yield", composite, pretouch);
             PingPong pingPong = new PingPong(ReplicationRoundTripBenchmark.FRAME_BYTES, false))
         {
             final ReleaseGate gate = rig.source.newReleaseGate();
@@ -109,11 +135,29 @@ public final class ReplicationLatencyHarness
                     ping.recordValue(Math.min(HIGHEST_NS, t2 - t1));
                 }
             }
-            final String label = name + (composite ? " (source on session thread)" : " (source on own thread)");
-            print("tcp ping-pong", ping);
-            print(label, replicated);
-            System.out.printf(Locale.ROOT, "%-48s p50 %8.2fx     p99 %9.2fx     p99.9 %9.2fx%n", "  ratio",
-                ratio(replicated, ping, 50), ratio(replicated, ping, 99), ratio(replicated, ping, 99.9));
+            return new Histogram[]{replicated, ping};
+        }
+    }
+
+    /**
+     * A busy-spinning TCP ping-pong of the data frame's size (both ends spin on non-blocking sockets), the floor the
+     * JMH benchmark compares the acked round trip with; {@code iterations} measured after a fifth as many.
+     */
+    public static Histogram spinningPingPong(final int iterations) throws IOException
+    {
+        try (PingPong pingPong = new PingPong(ReplicationRoundTripBenchmark.FRAME_BYTES, true))
+        {
+            final Histogram ping = new Histogram(HIGHEST_NS, 3);
+            for (int i = -iterations / 5; i < iterations; i++)
+            {
+                final long t0 = System.nanoTime();
+                pingPong.roundTrip();
+                if (i >= 0)
+                {
+                    ping.recordValue(Math.min(HIGHEST_NS, System.nanoTime() - t0));
+                }
+            }
+            return ping;
         }
     }
 

@@ -57,10 +57,20 @@ final class ReplicationRig implements AutoCloseable
      */
     ReplicationRig(final AckStrategy strategy, final String idle, final boolean sourceOnCallerThread)
     {
+        this(strategy, idle, sourceOnCallerThread, true);
+    }
+
+    /**
+     * @param pretouch false: both journals with {@code pretouchAheadBytes 0} (every first write to a page of the
+     *                 memory-mapped files faults inside an append), to measure what pretouching changes.
+     */
+    ReplicationRig(final AckStrategy strategy, final String idle, final boolean sourceOnCallerThread,
+        final boolean pretouch)
+    {
         primaryDir = tempDir("bench-primary");
         replicaDir = tempDir("bench-replica");
-        primary = openJournal(primaryDir);
-        replica = openJournal(replicaDir);
+        primary = openJournal(primaryDir, pretouch);
+        replica = openJournal(replicaDir, pretouch);
         source = new ReplicationSource(new ReplicationSourceContext()
             .listen("127.0.0.1:0").clusterName("bench").secret(SECRET)
             .ackStrategy(strategy == null ? new WaitForever() : strategy), primary);
@@ -88,12 +98,18 @@ final class ReplicationRig implements AutoCloseable
         }
     }
 
-    /** Steps the source once when it runs on the caller's thread; yields when there was nothing to do. */
+    /**
+     * Steps the source once when it runs on the caller's thread; when there was nothing to do, pretouches the primary's
+     * journal as an idle FIX engine does (a no-op when the rig runs without pretouching), then yields.
+     */
     void pollSource()
     {
         if (!sourceOnCallerThread || source.doWork() == 0)
         {
-            Thread.yield();
+            if (primary.pretouch() == 0)
+            {
+                Thread.yield();
+            }
         }
     }
 
@@ -104,7 +120,17 @@ final class ReplicationRig implements AutoCloseable
 
     static Journal openJournal(final Path dir)
     {
-        return Journal.open(new JournalContext().dir(dir.toString()).persistence(Persistence.BUFFERED));
+        return openJournal(dir, true);
+    }
+
+    static Journal openJournal(final Path dir, final boolean pretouch)
+    {
+        final JournalContext context = new JournalContext().dir(dir.toString()).persistence(Persistence.BUFFERED);
+        if (!pretouch)
+        {
+            context.pretouchAheadBytes(0);
+        }
+        return Journal.open(context);
     }
 
     static void fill(final UnsafeBuffer message)
