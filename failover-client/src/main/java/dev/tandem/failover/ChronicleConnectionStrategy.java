@@ -66,6 +66,13 @@ public final class ChronicleConnectionStrategy extends SelfDescribingMarshallabl
         return this;
     }
 
+    /** The name Chronicle's strategy is given for its logs; default {@code tandem-initiator}. */
+    public ChronicleConnectionStrategy name(final String name)
+    {
+        this.name = name;
+        return this;
+    }
+
     /** The reason Chronicle's strategy gave for giving up, or null. */
     public String fatalFailure()
     {

@@ -3,9 +3,9 @@ package dev.tandem.failover;
 import dev.tandem.journal.Persistence;
 import net.openhft.chronicle.core.pool.ClassAliasPool;
 import net.openhft.chronicle.wire.SelfDescribingMarshallable;
-import net.openhft.chronicle.wire.ValueIn;
-import net.openhft.chronicle.wire.WireIn;
-import net.openhft.chronicle.wire.WireType;
+import dev.tandem.journal.config.ConfigException;
+import dev.tandem.journal.config.ConfigTable;
+import dev.tandem.journal.config.YamlNode;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -25,7 +25,8 @@ import java.util.List;
  *   journal: { dir: data/initiator, persistence: BUFFERED }
  * }
  * </pre>
- * Reading is strict: unknown keys and bad values fail with the key named.
+ * Read by Tandem's one configuration reader ({@link #CONFIG}); strict: unknown keys and bad values fail with the
+ * key path named ({@code TANDEM CONFIG ERROR session.heartbeatSec: ...}).
  * <p>
  * Threading: built on one thread, immutable once handed to {@link FailoverInitiator#start}.
  */
@@ -47,159 +48,66 @@ public final class FailoverInitiatorConfig extends SelfDescribingMarshallable
     private String journalDir;
     private Persistence persistence = Persistence.BUFFERED;
 
+    /** The session keys, named as this class's setters. */
+    private static final ConfigTable<FailoverInitiatorConfig> SESSION = new ConfigTable<FailoverInitiatorConfig>(
+        "session")
+        .text("beginString", FailoverInitiatorConfig::beginString)
+        .text("senderCompId", FailoverInitiatorConfig::senderCompId)
+        .text("targetCompId", FailoverInitiatorConfig::targetCompId)
+        .intValue("heartbeatSec", 1, 3600, FailoverInitiatorConfig::heartbeatSec)
+        .bool("resetOnLogon", FailoverInitiatorConfig::resetOnLogon)
+        .bool("nextExpectedMsgSeqNum", FailoverInitiatorConfig::nextExpectedMsgSeqNum);
+
+    /** The journal keys: the initiator's journal directory and persistence mode. */
+    private static final ConfigTable<FailoverInitiatorConfig> JOURNAL = new ConfigTable<FailoverInitiatorConfig>(
+        "journal")
+        .text("dir", FailoverInitiatorConfig::journalDir)
+        .enumValue("persistence", Persistence.class, FailoverInitiatorConfig::persistence);
+
+    /** The initiator's YAML keys, read by Tandem's one configuration reader. */
+    public static final ConfigTable<FailoverInitiatorConfig> CONFIG = new ConfigTable<FailoverInitiatorConfig>(
+        "the initiator")
+        .textList("connect", FailoverInitiatorConfig::connect)
+        .custom("connectionStrategy", (config, value) -> config.connectionStrategy(ConnectionStrategies.read(value)))
+        .custom("session", (config, value) -> SESSION.apply(value, config))
+        .custom("journal", (config, value) -> JOURNAL.apply(value, config));
+
     /** Reads and validates a YAML file. */
     public static FailoverInitiatorConfig load(final Path file)
     {
+        final String text;
         try
         {
-            return fromYaml(Files.readString(file, StandardCharsets.UTF_8));
+            text = Files.readString(file, StandardCharsets.UTF_8);
         }
         catch (final IOException ex)
         {
-            throw new IllegalArgumentException("--config: cannot read '" + file + "': " + ex.getMessage(), ex);
+            throw new ConfigException("--config: cannot read '" + file + "': " + ex.getMessage(), ex);
         }
+        return fromYaml(text);
     }
 
     /** Reads and validates YAML text, with or without the {@code !FailoverInitiatorConfig} tag. */
     public static FailoverInitiatorConfig fromYaml(final String yaml)
     {
-        final String tag = "!FailoverInitiatorConfig";
-        final String body = yaml.strip().startsWith(tag) ? yaml.strip().substring(tag.length()) : yaml;
-        final FailoverInitiatorConfig config = WireType.YAML_ONLY.fromString(FailoverInitiatorConfig.class, body);
-        return config.validate();
-    }
-
-    @Override
-    public void readMarshallable(final WireIn wire)
-    {
-        final List<String> known = List.of("connect", "connectionStrategy", "session", "journal");
-        final StringBuilder name = new StringBuilder();
-        while (wire.hasMore())
+        final YamlNode root = YamlNode.parse(yaml);
+        if (root.tag() != null && !"FailoverInitiatorConfig".equals(root.tag()))
         {
-            final ValueIn in = wire.read(name);
-            final String key = name.toString();
-            switch (key)
-            {
-                case "connect":
-                    connect = new ArrayList<>();
-                    in.sequence(connect, (list, items) ->
-                    {
-                        while (items.hasNextSequenceItem())
-                        {
-                            list.add(items.text());
-                        }
-                    });
-                    break;
-                case "connectionStrategy":
-                    connectionStrategy = ConnectionStrategies.read(in);
-                    break;
-                case "session":
-                    readSession(in);
-                    break;
-                case "journal":
-                    readJournal(in);
-                    break;
-                default:
-                    throw new IllegalArgumentException("initiator config: unknown key '" + key + "'; known keys are " +
-                        known);
-            }
+            throw new ConfigException(root.where() + ": !" + root.tag() + " is not an initiator configuration; " +
+                "expected !FailoverInitiatorConfig { ... } or no tag");
         }
-    }
-
-    private void readSession(final ValueIn in)
-    {
-        final List<String> known = List.of(
-            "beginString", "senderCompId", "targetCompId", "heartbeatSec", "resetOnLogon",
-            "nextExpectedMsgSeqNum");
-        in.marshallable(wire -> readKeys(wire, "session", known, (key, value) ->
-        {
-            switch (key)
-            {
-                case "beginString":
-                    beginString = value.text();
-                    break;
-                case "senderCompId":
-                    senderCompId = value.text();
-                    break;
-                case "targetCompId":
-                    targetCompId = value.text();
-                    break;
-                case "heartbeatSec":
-                    heartbeatSec = (int)number("session.heartbeatSec", value.text());
-                    break;
-                case "nextExpectedMsgSeqNum":
-                    nextExpectedMsgSeqNum = bool("session.nextExpectedMsgSeqNum", value.text());
-                    break;
-                default:
-                    resetOnLogon = bool("session.resetOnLogon", value.text());
-                    break;
-            }
-        }));
-    }
-
-    private static boolean bool(final String key, final String text)
-    {
-        if (!"true".equalsIgnoreCase(text) && !"false".equalsIgnoreCase(text))
-        {
-            throw new IllegalArgumentException(key + ": '" + text + "' is not a boolean, expected true or false");
-        }
-        return Boolean.parseBoolean(text.toLowerCase());
-    }
-
-    private void readJournal(final ValueIn in)
-    {
-        in.marshallable(wire -> readKeys(wire, "journal", List.of("dir", "persistence"), (key, value) ->
-        {
-            if ("dir".equals(key))
-            {
-                journalDir = value.text();
-            }
-            else
-            {
-                final String text = value.text();
-                try
-                {
-                    persistence = Persistence.valueOf(text.trim().toUpperCase());
-                }
-                catch (final IllegalArgumentException ex)
-                {
-                    throw new IllegalArgumentException("journal.persistence: '" + text + "' is not valid, expected " +
-                        java.util.Arrays.toString(Persistence.values()), ex);
-                }
-            }
-        }));
-    }
-
-    private interface KeyReader
-    {
-        void read(String key, ValueIn in);
-    }
-
-    private static void readKeys(final WireIn wire, final String section, final List<String> known,
-        final KeyReader reader)
-    {
-        final StringBuilder name = new StringBuilder();
-        while (wire.hasMore())
-        {
-            final ValueIn in = wire.read(name);
-            final String key = name.toString();
-            if (!known.contains(key))
-            {
-                throw new IllegalArgumentException(section + ": unknown key '" + key + "'; known keys are " + known);
-            }
-            reader.read(key, in);
-        }
-    }
-
-    private static long number(final String key, final String text)
-    {
+        final FailoverInitiatorConfig config = CONFIG.apply(root.withTag(null), new FailoverInitiatorConfig());
         try
         {
-            return Long.parseLong(text.trim());
+            return config.validate();
         }
-        catch (final RuntimeException ex)
+        catch (final ConfigException ex)
         {
-            throw new IllegalArgumentException(key + ": '" + text + "' is not a whole number", ex);
+            throw ex;
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ConfigException(ex.getMessage(), ex);
         }
     }
 

@@ -164,5 +164,58 @@ class FailoverConnectionStrategyTest
         assertFalse(new FailoverConnectionStrategy().returnToPrimary());
 
         assertThrows(IllegalArgumentException.class, () -> ConnectionStrategies.fromYaml("{ a: 1 }"));
+        final String typo = assertThrows(IllegalArgumentException.class,
+            () -> ConnectionStrategies.fromYaml("!Failover { attemptsPerAdress: 3 }")).getMessage();
+        assertTrue(typo.contains("'attemptsPerAdress'"), "a mistyped key is refused, not ignored: " + typo);
+    }
+
+    @Test
+    void shouldReadAUsersOwnStrategyByItsClassName()
+    {
+        final ConnectionStrategy strategy = ConnectionStrategies.fromYaml("!" + OwnStrategy.class.getName() +
+            " { logonTimeoutMs: 1234 }");
+        assertEquals(1234, ((OwnStrategy)strategy).logonTimeoutMs());
+        assertEquals(OwnStrategy.class, ConnectionStrategies.fromYaml("!" + OwnStrategy.class.getName() + " { }")
+            .getClass());
+    }
+
+    /** A user's own strategy: always the first address. */
+    public static final class OwnStrategy extends net.openhft.chronicle.wire.SelfDescribingMarshallable
+        implements ConnectionStrategy
+    {
+        private long logonTimeoutMs = 500;
+
+        @Override
+        public int nextAttempt(final List<java.net.InetSocketAddress> addresses)
+        {
+            return 0;
+        }
+
+        @Override
+        public long connectTimeoutMs()
+        {
+            return 500;
+        }
+
+        @Override
+        public long logonTimeoutMs()
+        {
+            return logonTimeoutMs;
+        }
+
+        @Override
+        public void onLogonCompleted(final int addressIndex)
+        {
+        }
+
+        @Override
+        public void onAttemptFailed(final int addressIndex, final String reason)
+        {
+        }
+
+        @Override
+        public void onSessionEnded()
+        {
+        }
     }
 }

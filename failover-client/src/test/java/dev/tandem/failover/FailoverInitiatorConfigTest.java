@@ -48,15 +48,23 @@ class FailoverInitiatorConfigTest
     @Test
     void shouldNameTheBadKeyOrValue()
     {
-        assertTrue(message(YAML.replace("heartbeatSec: 10", "heartbeatSecs: 10")).contains("'heartbeatSecs'"));
-        assertTrue(message(YAML.replace("journal:", "jornal:")).contains("'jornal'"));
-        assertTrue(message(YAML.replace("heartbeatSec: 10", "heartbeatSec: 10, nextExpectedMsgSeqNum: yes"))
-            .contains("session.nextExpectedMsgSeqNum"));
-        assertTrue(message(YAML.replace("127.0.0.1:9881", "127.0.0.1")).contains("connect[1]"));
-        assertTrue(message(YAML.replace("SYNC", "FAST")).contains("journal.persistence"));
-        assertTrue(message(YAML.replace("!Failover", "!Failovr")).contains("connectionStrategy"));
-        assertTrue(message(YAML.replace("backoffMaxMs: 500", "backoffMaxMs: 5, backoffInitialMs: 10"))
-            .contains("backoffMaxMs"));
+        assertNamed(YAML.replace("heartbeatSec: 10", "heartbeatSecs: 10"), "'heartbeatSecs'");
+        assertNamed(YAML.replace("journal:", "jornal:"), "'jornal'");
+        assertNamed(YAML.replace("heartbeatSec: 10", "heartbeatSec: 10, nextExpectedMsgSeqNum: yes"),
+            "session.nextExpectedMsgSeqNum");
+        assertNamed(YAML.replace("127.0.0.1:9881", "127.0.0.1"), "connect[1]");
+        assertNamed(YAML.replace("SYNC", "FAST"), "journal.persistence");
+        assertNamed(YAML.replace("!Failover {", "!Failovr {"), "connectionStrategy");
+        assertNamed(YAML.replace("backoffMaxMs: 500", "backoffMaxMs: 5, backoffInitialMs: 10"), "backoffMaxMs");
+        assertNamed(YAML.replace("backoffMaxMs: 500", "backoffMaxMS: 500"), "'backoffMaxMS'");
+        assertNamed(YAML.replace("!Failover { attemptsPerAddress: 3, backoffMaxMs: 500 }",
+            "!Chronicle { strategy: !FatalFailure { attempt: 2 } }"), "'attempt'");
+    }
+
+    private static void assertNamed(final String yaml, final String expected)
+    {
+        final String message = message(yaml);
+        assertTrue(message.contains(expected), message);
     }
 
     private static String message(final String yaml)

@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Every {@code ```yaml} block of every README.md in the repository is read by the reader it documents: a whole node
  * configuration ({@code !NodeConfig} or untagged) by {@link NodeConfig#fromYaml(String)} with full validation (the
- * README's secret and token paths swapped for real files), a {@code !FailoverInitiatorConfig} by its own reader, and a
+ * README's secret and token paths swapped for real files), a {@code !FailoverInitiatorConfig} by its table, and a
  * block marked {@code <!-- yaml: X -->} on the line before as that part: {@code node fragment} (some top-level
  * sections, each read by its section's reader), {@code ReplicationSinkContext}, {@code connectionStrategy}. Also:
  * node/README.md's key table lists exactly the keys the reader accepts.

@@ -4,7 +4,6 @@ import dev.tandem.journal.config.ConfigException;
 import dev.tandem.journal.config.ConfigTable;
 import dev.tandem.journal.config.ConfigTypes;
 import dev.tandem.journal.config.YamlNode;
-import net.openhft.chronicle.wire.WireType;
 
 /**
  * The ack strategies a configuration may name, and reading one from YAML:
@@ -59,27 +58,6 @@ public final class AckStrategies
 
     private static AckStrategy userStrategy(final Class<? extends AckStrategy> type, final YamlNode keys)
     {
-        try
-        {
-            if (keys.keys().isEmpty())
-            {
-                return type.getDeclaredConstructor().newInstance();
-            }
-            final AckStrategy strategy = WireType.YAML_ONLY.fromString(type, keys.toYaml());
-            if (strategy == null)
-            {
-                throw new ConfigException(keys.where() + ": !" + type.getName() + " read as nothing");
-            }
-            return strategy;
-        }
-        catch (final ConfigException ex)
-        {
-            throw ex;
-        }
-        catch (final ReflectiveOperationException | RuntimeException ex)
-        {
-            throw new ConfigException(keys.where() + ": !" + type.getName() + " cannot be made (" + ex + "); an ack " +
-                "strategy of your own needs a public no-argument constructor", ex);
-        }
+        return ConfigTypes.userInstance(type, keys, "an ack strategy");
     }
 }

@@ -1,5 +1,7 @@
 package dev.tandem.journal.config;
 
+import net.openhft.chronicle.wire.WireType;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,6 +60,40 @@ public final class ConfigTypes<V>
         this.base = base;
         this.classReader = reader;
         return this;
+    }
+
+    /**
+     * Makes a user's own class named by its tag, for {@link #classNames}: its public no-argument constructor when the
+     * map is empty, otherwise the map read into it by Chronicle Wire (a user's class is a Chronicle marshallable, its
+     * keys its fields).
+     *
+     * @param what what the class is, for the error, e.g. {@code "an ack strategy"}.
+     * @throws ConfigException naming the path and the class when it cannot be made.
+     */
+    public static <V> V userInstance(final Class<? extends V> type, final YamlNode keys, final String what)
+    {
+        try
+        {
+            if (keys.keys().isEmpty())
+            {
+                return type.getDeclaredConstructor().newInstance();
+            }
+            final V value = WireType.YAML_ONLY.fromString(type, keys.toYaml());
+            if (value == null)
+            {
+                throw new ConfigException(keys.where() + ": !" + type.getName() + " read as nothing");
+            }
+            return value;
+        }
+        catch (final ConfigException ex)
+        {
+            throw ex;
+        }
+        catch (final ReflectiveOperationException | RuntimeException ex)
+        {
+            throw new ConfigException(keys.where() + ": !" + type.getName() + " cannot be made (" + ex + "); " + what +
+                " of your own needs a public no-argument constructor", ex);
+        }
     }
 
     /** The tags, in the order given. */
