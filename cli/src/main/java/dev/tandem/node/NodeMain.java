@@ -139,13 +139,16 @@ public final class NodeMain
             err.flush();
             return 2;
         }
-        final CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() ->
-        {
-            node.close();
-            stopped.countDown();
-        }, "tandem-shutdown"));
-        stopped.await();
+        // SIGTERM (and Ctrl-C) ask for a clean stop here, before the JVM's own shutdown: the node closes on this
+        // thread and the process exits 0, as documented. A JVM already shutting down exits 128+15 whatever main
+        // returns; the shutdown hook stays for every other way out.
+        final CountDownLatch stopRequested = new CountDownLatch(1);
+        final sun.misc.SignalHandler stop = signal -> stopRequested.countDown();
+        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), stop);
+        sun.misc.Signal.handle(new sun.misc.Signal("INT"), stop);
+        Runtime.getRuntime().addShutdownHook(new Thread(node::close, "tandem-shutdown"));
+        stopRequested.await();
+        node.close();
         return 0;
     }
 

@@ -140,7 +140,7 @@ class RejoinSystemTest
 
             initiator.close();
             initiator = null;
-            rejoined.stop(10_000);
+            assertEquals(0, rejoined.stop(10_000), "SIGTERM stops a node cleanly, exit 0");
 
             // node-1's journal is node-2's, entry by entry, up to where node-1 took over
             final Matcher matcher = HOT_POSITION.matcher(hot1);
