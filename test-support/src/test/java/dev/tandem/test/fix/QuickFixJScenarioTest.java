@@ -79,7 +79,7 @@ class QuickFixJScenarioTest
 
     private static DefScriptRunner.Context context(final FieldPatterns patterns)
     {
-        return new DefScriptRunner.Context().patterns(patterns)
+        return new DefScriptRunner.Context().patterns(patterns).skipUnsolicitedHeartbeats()
             .receiveTimeout(Duration.ofSeconds(10)).disconnectTimeout(Duration.ofSeconds(10));
     }
 
