@@ -481,6 +481,11 @@ public final class Node implements NodeStatus, AutoCloseable
         return null;
     }
 
+    /** Control thread: the positions the last "not activating by itself" reason was built for. */
+    private long declinedAtPosition = -1;
+    private long declinedTargetPosition = -1;
+    private String declinedReason;
+
     /**
      * True, with the reason set and a rate-limited WARN, while this node does not hold what the primary had when it
      * attached: the primary's loss window counts from that catch-up target meanwhile, so taking over by itself could
@@ -492,8 +497,17 @@ public final class Node implements NodeStatus, AutoCloseable
         {
             return false;
         }
-        reason = "not activating by itself: still catching up (at position " + journal.lastPosition() + " of " +
-            sink.catchUpTargetPosition() + "); the admin API can force an activation";
+        final long at = journal.lastPosition();
+        final long target = sink.catchUpTargetPosition();
+        if (at != declinedAtPosition || target != declinedTargetPosition)
+        {
+            // built when the positions change, not on every duty cycle of a wait that may last until an operator acts
+            declinedAtPosition = at;
+            declinedTargetPosition = target;
+            declinedReason = "not activating by itself: still catching up (at position " + at + " of " + target +
+                "); the admin API can force an activation";
+        }
+        reason = declinedReason;
         if (activationLog.tryAcquire(nanoClock.nanoTime()))
         {
             LOG.warn("{}: {} ({} similar suppressed)", config.name(), reason, activationLog.takeSuppressed());

@@ -79,7 +79,7 @@ final class LeaseGate implements ReleaseGate
         }
         if (clock.nanoTime() - counters.leaseExpiryNs() < 0)
         {
-            if (position - Math.max(acked, counters.lossWindowFloor()) > maxUnackedEntries)
+            if (position - Math.max(acked, counters.catchUpTargetPosition()) > maxUnackedEntries)
             {
                 if (!holdingForLossWindow)
                 {

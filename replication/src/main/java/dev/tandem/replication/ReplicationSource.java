@@ -61,7 +61,6 @@ public final class ReplicationSource implements Agent, AutoCloseable
 
     private volatile long epoch;
     private volatile long catchUpStartPosition;
-    private volatile long catchUpTargetPosition;
     private volatile long sinkEpoch = -1;
     private volatile int sinkNodeId = -1;
     private volatile long highestPeerEpoch = -1;
@@ -356,7 +355,6 @@ public final class ReplicationSource implements Agent, AutoCloseable
         streamer.start(newReader, peer.nextPosition, Math.min(context.maxBatchBytes(), peer.sinkMaxFrameLength));
         counters.onAttached(sinkLast);
         catchUpStartPosition = peer.nextPosition;
-        catchUpTargetPosition = ourLast;
         sinkEpoch = peer.sinkEpoch;
         sinkNodeId = peer.sinkNodeId;
         lastReceivedNs = nowNs;
@@ -813,13 +811,13 @@ public final class ReplicationSource implements Agent, AutoCloseable
     /** The source's last position when the current sink attached: catch-up is done once it is sent. */
     public long catchUpTargetPosition()
     {
-        return catchUpTargetPosition;
+        return counters.catchUpTargetPosition();
     }
 
     /** True while the current sink has not yet been sent everything that existed when it attached. */
     public boolean catchingUp()
     {
-        return counters.sinkAttached() && counters.sentPosition() < catchUpTargetPosition;
+        return counters.sinkAttached() && counters.sentPosition() < counters.catchUpTargetPosition();
     }
 
     @Override

@@ -52,7 +52,7 @@ final class SourceCounters implements AckProgress
     private volatile long leaseRenewals;
     private volatile boolean everLeased;
     private volatile boolean sinkAttached;
-    private volatile long lossWindowFloor;
+    private volatile long catchUpTargetPosition;
     private volatile long sentPosition;
     private volatile long ackedPosition;
     private volatile long bytesSent;
@@ -96,7 +96,7 @@ final class SourceCounters implements AckProgress
     void onWelcomed(final long catchUpTargetPosition)
     {
         // once per attach, on the source's agent thread: a volatile store is no cost here
-        lossWindowFloor = Math.max(lossWindowFloor, catchUpTargetPosition);
+        this.catchUpTargetPosition = catchUpTargetPosition;
         SINK_SESSIONS.setRelease(this, sinkSessions + 1);
         SINK_ATTACHED.setRelease(this, true);
     }
@@ -162,14 +162,14 @@ final class SourceCounters implements AckProgress
     }
 
     /**
-     * Where the loss window counts from, besides the acknowledged position: the newest catch-up target announced to
-     * a sink. A sink never activates by itself before it holds its catch-up target, so while it catches up a failover
-     * can lose at most the window beyond that target, not beyond what it has acknowledged so far; and the primary
-     * keeps trading while a secondary with a long backlog catches up.
+     * The source's last position announced in the newest welcome: the sink's catch-up target, which only grows (the
+     * source's journal only grows). The loss window counts from it too while the sink is behind it: a sink never
+     * activates by itself before it holds its catch-up target, so a failover can lose at most the window beyond that
+     * target, and the primary keeps trading while a secondary with a long backlog catches up.
      */
-    long lossWindowFloor()
+    long catchUpTargetPosition()
     {
-        return lossWindowFloor;
+        return catchUpTargetPosition;
     }
 
     /** When the lease the secondary granted expires, on the source's nano clock; earlier than now = no lease. */

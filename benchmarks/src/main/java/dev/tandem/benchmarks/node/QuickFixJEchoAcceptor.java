@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.apache.mina.core.service.IoAcceptor;
-import quickfix.Application;
+import quickfix.ApplicationAdapter;
 import quickfix.DefaultMessageFactory;
 import quickfix.FieldNotFound;
 import quickfix.FileStoreFactory;
@@ -26,7 +26,7 @@ import quickfix.SocketAcceptor;
  * </pre>
  * Threading: QuickFIX/J's own (its default single-threaded session processing).
  */
-public final class QuickFixJEchoAcceptor implements Application
+public final class QuickFixJEchoAcceptor extends ApplicationAdapter
 {
     private QuickFixJEchoAcceptor()
     {
@@ -81,35 +81,5 @@ public final class QuickFixJEchoAcceptor implements Application
         {
             throw new IllegalStateException(ex);
         }
-    }
-
-    @Override
-    public void onCreate(final SessionID sessionId)
-    {
-    }
-
-    @Override
-    public void onLogon(final SessionID sessionId)
-    {
-    }
-
-    @Override
-    public void onLogout(final SessionID sessionId)
-    {
-    }
-
-    @Override
-    public void toAdmin(final Message message, final SessionID sessionId)
-    {
-    }
-
-    @Override
-    public void fromAdmin(final Message message, final SessionID sessionId)
-    {
-    }
-
-    @Override
-    public void toApp(final Message message, final SessionID sessionId)
-    {
     }
 }

@@ -121,11 +121,7 @@ public final class ReplicationLatencyHarness
             for (int i = -iterations / 5; i < iterations; i++)
             {
                 final long t0 = System.nanoTime();
-                final long position = rig.append();
-                while (gate.check(position, t0, System.nanoTime()) == ReleaseGate.WAIT)
-                {
-                    rig.pollSource();
-                }
+                rig.appendUntilReleased(gate, t0);
                 final long t1 = System.nanoTime();
                 pingPong.roundTrip();
                 final long t2 = System.nanoTime();

@@ -1,6 +1,7 @@
 package dev.tandem.benchmarks.replication;
 
 import dev.tandem.journal.Direction;
+import dev.tandem.journal.ReleaseGate;
 import dev.tandem.journal.Journal;
 import dev.tandem.journal.JournalContext;
 import dev.tandem.journal.Persistence;
@@ -141,6 +142,19 @@ final class ReplicationRig implements AutoCloseable
         {
             message.putByte(at, (byte)('A' + at % 26));
             at++;
+        }
+    }
+
+    /**
+     * One acknowledged round trip's replicated part: appends an entry and polls the source until {@code gate}
+     * releases it, on the caller's thread; {@code startNs} is when the entry was enqueued.
+     */
+    void appendUntilReleased(final ReleaseGate gate, final long startNs)
+    {
+        final long position = append();
+        while (gate.check(position, startNs, System.nanoTime()) == ReleaseGate.WAIT)
+        {
+            pollSource();
         }
     }
 

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
-import quickfix.Application;
+import quickfix.ApplicationAdapter;
 import quickfix.DefaultMessageFactory;
 import quickfix.FieldNotFound;
 import quickfix.FileStoreFactory;
@@ -136,7 +136,7 @@ final class QuickFixJRoundTrip
     }
 
     /** Echoes every application message: same MsgType and body, fresh header. */
-    private static final class Echo extends Base
+    private static final class Echo extends ApplicationAdapter
     {
         @Override
         public void fromApp(final Message message, final SessionID sessionId) throws FieldNotFound
@@ -158,7 +158,7 @@ final class QuickFixJRoundTrip
     }
 
     /** Times each echo. */
-    private static final class Timer extends Base
+    private static final class Timer extends ApplicationAdapter
     {
         private final RoundTripRecorder recorder;
 
@@ -171,39 +171,6 @@ final class QuickFixJRoundTrip
         public void fromApp(final Message message, final SessionID sessionId) throws FieldNotFound
         {
             recorder.onEcho(message.getInt(11), System.nanoTime());
-        }
-    }
-
-    private abstract static class Base implements Application
-    {
-        @Override
-        public void onCreate(final SessionID sessionId)
-        {
-        }
-
-        @Override
-        public void onLogon(final SessionID sessionId)
-        {
-        }
-
-        @Override
-        public void onLogout(final SessionID sessionId)
-        {
-        }
-
-        @Override
-        public void toAdmin(final Message message, final SessionID sessionId)
-        {
-        }
-
-        @Override
-        public void fromAdmin(final Message message, final SessionID sessionId)
-        {
-        }
-
-        @Override
-        public void toApp(final Message message, final SessionID sessionId)
-        {
         }
     }
 }
