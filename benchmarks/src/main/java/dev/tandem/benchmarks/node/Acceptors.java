@@ -27,8 +27,11 @@ public final class Acceptors
 {
     /** The ready line a baseline child prints, followed by its port. */
     static final String READY = NodeLatencyHarness.READY;
-    /** The same heap and collector for every acceptor JVM: what {@link NodeProcess} gives a node. */
-    static final List<String> BASELINE_JVM_ARGS = List.of("-Xmx256m", "-XX:+UseSerialGC");
+    /**
+     * Every acceptor JVM runs with its JVM's own heap and collector, as its users start it: Tandem's nodes as
+     * {@code ./tandem node} does ({@link NodeProcess#startAsLauncher}), the baselines with no JVM options at all.
+     */
+    static final List<String> BASELINE_JVM_ARGS = List.of();
     private static final long START_TIMEOUT_MS = 60_000;
 
     private Acceptors()
@@ -87,7 +90,7 @@ public final class Acceptors
                 options.yamlLines() +
                 "  activation: !Manual { }\n" +
                 "}\n");
-            final NodeProcess node = NodeProcess.start("node", config, options.jvmArgs(), null);
+            final NodeProcess node = NodeProcess.startAsLauncher("node", config, options.jvmArgs(), null);
             final int port = NodeProcess.fixPort(node.awaitEvent("TANDEM READY", START_TIMEOUT_MS));
             return new TandemAcceptor("tandem-node" + options.keySuffix(),
                 "Tandem node, no replication" + options.labelSuffix(), dir, port, List.of(node));
@@ -124,7 +127,7 @@ public final class Acceptors
                 options.yamlLines() +
                 "  activation: !Manual { }\n" +
                 "}\n");
-            final NodeProcess primary = NodeProcess.start("primary", primaryConfig, options.jvmArgs(), null);
+            final NodeProcess primary = NodeProcess.startAsLauncher("primary", primaryConfig, options.jvmArgs(), null);
             nodes.add(primary);
             final String ready = primary.awaitEvent("TANDEM READY", START_TIMEOUT_MS);
             final int fixPort = NodeProcess.fixPort(ready);
@@ -140,7 +143,7 @@ public final class Acceptors
                 options.yamlLines() +
                 "  activation: !Manual { }\n" +
                 "}\n");
-            final NodeProcess secondary = NodeProcess.start("secondary", secondaryConfig, options.jvmArgs(), null);
+            final NodeProcess secondary = NodeProcess.startAsLauncher("secondary", secondaryConfig, options.jvmArgs(), null);
             nodes.add(secondary);
             final int secondaryAdmin = NodeProcess.adminPort(secondary.awaitEvent("TANDEM READY", START_TIMEOUT_MS));
             awaitReplicating(secondaryAdmin, secondary);

@@ -60,18 +60,39 @@ public final class NodeProcess implements AutoCloseable
     }
 
     /**
-     * Starts a node JVM on {@code config}.
+     * Starts a node JVM on {@code config} with a small heap and the serial collector
+     * ({@link #SMALL_HEAP}), so the demo and the tests can run several nodes on a 2-core machine.
      *
      * @param echo receives each {@code TANDEM} line the node prints (for live output), may be null.
      */
     public static NodeProcess start(final String name, final Path config, final List<String> extraJvmArgs,
         final Consumer<String> echo)
     {
+        return launch(name, config, SMALL_HEAP, extraJvmArgs, echo);
+    }
+
+    /**
+     * Starts a node JVM on {@code config} as {@code ./tandem node} does: Tandem's JVM flags and nothing else, the JVM's
+     * own heap and collector. For measurements of what a user of the documented defaults gets.
+     *
+     * @param echo receives each {@code TANDEM} line the node prints (for live output), may be null.
+     */
+    public static NodeProcess startAsLauncher(final String name, final Path config, final List<String> extraJvmArgs,
+        final Consumer<String> echo)
+    {
+        return launch(name, config, List.of(), extraJvmArgs, echo);
+    }
+
+    /** The heap and collector of {@link #start}: the demo's and the tests' choice, not a user's default. */
+    public static final List<String> SMALL_HEAP = List.of("-Xmx256m", "-XX:+UseSerialGC");
+
+    private static NodeProcess launch(final String name, final Path config, final List<String> heap,
+        final List<String> extraJvmArgs, final Consumer<String> echo)
+    {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmFlags());
-        command.add("-Xmx256m");
-        command.add("-XX:+UseSerialGC");
+        command.addAll(heap);
         command.addAll(extraJvmArgs);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
