@@ -27,9 +27,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The Hot primary is frozen with SIGSTOP under load (BoundedWait with RELEASE_IMMEDIATELY, the setting that leaked
  * hundreds of answers after a pause before the lease existed). The secondary times the primary out and activates;
- * then the primary is woken with SIGCONT. Its lease ran out while it was frozen, so it releases nothing: no answer
- * reaches the initiator from the woken primary, every message the initiator received after the wake is in the new
- * primary's journal with the same bytes, and the woken node goes Stale. (Messages released without their ack just
+ * then the primary is woken with SIGCONT. Its lease ran out while it was frozen, so it releases nothing unacknowledged:
+ * every message the initiator received after the wake (from the woken primary, which may still write what its
+ * secondary acknowledged before taking over, or from the new one) is in the new primary's journal with the same bytes,
+ * and the woken node goes Stale. (Messages released without their ack just
  * before the freeze may be missing on the new primary: that is the loss window, bounded by maxUnackedEntries.)
  */
 class PausedPrimarySystemTest
@@ -80,11 +81,17 @@ class PausedPrimarySystemTest
 
             final String stale = primary.awaitEvent("TANDEM STALE", 30_000);
             scenario.awaitLogon(2, 1);
+            // the woken primary may still write answers its secondary acknowledged before taking over (a freeze
+            // between the ack's arrival and the release): the new primary holds those, and the check of every
+            // message received after the wake below proves it. Unacknowledged ones it must never write.
+            final long writtenByWokenPrimary = answersAtSecondaryLogon.get() - answersBeforeWake;
             System.out.println("SIGSTOP of the Hot primary: the secondary was Hot after " + hotAfterMs + " ms (" +
                 hot + "); the primary was frozen " + Math.max(hotAfterMs, 1_500) + " ms with " +
-                (sentBeforeWake - answersBeforeWake) + " orders unanswered, woke and went Stale (" + stale + ")");
-            assertEquals(answersBeforeWake, answersAtSecondaryLogon.get(),
-                "answers released by the woken primary before the initiator moved to the new primary");
+                (sentBeforeWake - answersBeforeWake) + " orders unanswered, woke, wrote " + writtenByWokenPrimary +
+                " acknowledged answers and went Stale (" + stale + ")");
+            assertTrue(writtenByWokenPrimary >= 0 && writtenByWokenPrimary < sentBeforeWake - answersBeforeWake,
+                "answers written by the woken primary: " + writtenByWokenPrimary + " of the " +
+                (sentBeforeWake - answersBeforeWake) + " orders unanswered at the wake");
 
             final long sentAtFailover = scenario.flow.sent();
             scenario.awaitSent(sentAtFailover + 100);

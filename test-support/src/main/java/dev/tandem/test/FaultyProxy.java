@@ -259,6 +259,11 @@ public final class FaultyProxy implements AutoCloseable
                 {
                     LockSupport.parkNanos(STALL_PARK_NS);
                 }
+                // closed while stalled: what piled up behind the stall is never delivered (the fault stays a fault)
+                if (isStalled(direction))
+                {
+                    break;
+                }
                 final int read = in.read(chunk);
                 if (read < 0)
                 {
@@ -277,6 +282,10 @@ public final class FaultyProxy implements AutoCloseable
                 while (isStalled(direction) && !closed && link.isOpen())
                 {
                     LockSupport.parkNanos(STALL_PARK_NS);
+                }
+                if (isStalled(direction))
+                {
+                    break;
                 }
                 final long cut = cutAfter[d].get();
                 boolean cutNow = false;
