@@ -70,7 +70,10 @@ class SteadyStateAllocationTest
             final long allocated = threads.getThreadAllocatedBytes(threadId) - before;
             if (pass == 1)
             {
-                assertTrue(allocated < rounds / 10, allocated + " bytes allocated over " + rounds + " round trips");
+                // under one byte per round trip: nothing per message (one object each would be 16+ bytes per round
+                // trip); Chronicle allocates a mapping object (176-568 bytes) each time a journal crosses into the
+                // next chunk of its file, every few hundred KB, on both journals, and that is allowed
+                assertTrue(allocated < rounds, allocated + " bytes allocated over " + rounds + " round trips");
             }
         }
         assertEquals(primary.lastPosition(), replica.lastPosition());
