@@ -51,9 +51,7 @@ public final class FixAcceptor implements Agent, AutoCloseable
     /** Starts a runner on a new thread named after {@link FixContext#agentName()}; {@link #close()} stops it. */
     public FixAcceptor start()
     {
-        final AgentRunner runner = new AgentRunner(context.idleStrategy(), context.errorHandler(), null, this);
-        this.runner = runner;
-        AgentRunner.startOnThread(runner);
+        this.runner = context.startRunner(this);
         return this;
     }
 
@@ -210,7 +208,7 @@ public final class FixAcceptor implements Agent, AutoCloseable
         final AgentRunner runner = this.runner;
         if (runner != null)
         {
-            runner.close();
+            context.closeRunner(runner);
         }
         // a runner whose thread died of an Error may have ended without closing the agent: its thread is gone
         // now, so close the engine (its listening port, its sockets) from here

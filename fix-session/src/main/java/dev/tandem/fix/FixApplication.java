@@ -43,7 +43,10 @@ public interface FixApplication
 
     /**
      * Called once per duty cycle after the sockets were served, on the same thread: a place to send work that other
-     * threads queued for the application without locks.
+     * threads queued for the application without locks. A thread that queues such work must also call
+     * {@code FixContext.idleWaker().wakeup()}: an engine idling on a blocking idle strategy (the node's default) runs
+     * a duty cycle when a socket or a waker says so, and otherwise only every millisecond or so. (A node's
+     * {@code SessionHandle} does both.)
      *
      * @param nowNs the duty cycle's nano clock time.
      * @return the amount of work done, 0 if none.

@@ -4,7 +4,6 @@ import dev.tandem.journal.Journal;
 import dev.tandem.journal.ReleaseGate;
 import dev.tandem.journal.config.ConfigTable;
 import org.agrona.ErrorHandler;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
@@ -94,6 +93,7 @@ public final class FixContext
     private final List<SessionConfig> sessions = new ArrayList<>();
     private Journal journal;
     private ReleaseGate releaseGate = ReleaseGate.OPEN;
+    private dev.tandem.journal.idle.IdleWaker idleWaker = new dev.tandem.journal.idle.IdleWaker();
     private FixApplication application;
     private InitiatorListener initiatorListener = new InitiatorListener()
     {
@@ -101,6 +101,8 @@ public final class FixContext
     private EpochClock epochClock = SystemEpochClock.INSTANCE;
     private NanoClock nanoClock = SystemNanoClock.INSTANCE;
     private IdleStrategy idleStrategy;
+    /** Whether {@link #idleStrategy} is the default made here, closed with the runner that used it. */
+    private boolean ownsIdleStrategy;
     private ErrorHandler errorHandler;
     private boolean logonsEnabled = true;
     private int maxMessageLengthBytes = DEFAULT_MAX_MESSAGE_LENGTH_BYTES;
@@ -223,6 +225,23 @@ public final class FixContext
         return releaseGate;
     }
 
+    /**
+     * The engine's handle on its thread's idle strategy (default: a waker nobody binds, which does nothing): the
+     * engine watches its server and connection channels with it, and whoever hands it work from another thread (an
+     * acknowledgement for the release gate, an application's send) calls {@link #idleWaker()}{@code .wakeup()}. The
+     * host that runs the engine binds it (see {@link dev.tandem.journal.idle.IoIdleStrategy}).
+     */
+    public FixContext idleWaker(final dev.tandem.journal.idle.IdleWaker idleWaker)
+    {
+        this.idleWaker = idleWaker;
+        return this;
+    }
+
+    public dev.tandem.journal.idle.IdleWaker idleWaker()
+    {
+        return idleWaker;
+    }
+
     public FixContext application(final FixApplication application)
     {
         this.application = application;
@@ -270,7 +289,10 @@ public final class FixContext
         return nanoClock;
     }
 
-    /** Idle strategy of the convenience {@code start()} runner (default: a backoff from spin to 1 ms parks). */
+    /**
+     * Idle strategy of the convenience {@code start()} runner (default: a {@link dev.tandem.journal.idle.IoIdleStrategy}
+     * that spins, yields, then blocks until a socket of the engine is ready, a waker calls, or 1 ms passes).
+     */
     public FixContext idleStrategy(final IdleStrategy idleStrategy)
     {
         this.idleStrategy = idleStrategy;
@@ -280,6 +302,30 @@ public final class FixContext
     public IdleStrategy idleStrategy()
     {
         return idleStrategy;
+    }
+
+    /**
+     * The convenience {@code start()} runner: binds {@link #idleWaker()} to {@link #idleStrategy()} and starts
+     * {@code agent} on a new thread.
+     */
+    org.agrona.concurrent.AgentRunner startRunner(final org.agrona.concurrent.Agent agent)
+    {
+        idleWaker.bind(idleStrategy);
+        final org.agrona.concurrent.AgentRunner runner =
+            new org.agrona.concurrent.AgentRunner(idleStrategy, errorHandler, null, agent);
+        org.agrona.concurrent.AgentRunner.startOnThread(runner);
+        return runner;
+    }
+
+    /** Stops a runner of {@link #startRunner}, waking it first, and closes the idle strategy if it was the default. */
+    void closeRunner(final org.agrona.concurrent.AgentRunner runner)
+    {
+        idleWaker.wakeup();
+        runner.close();
+        if (ownsIdleStrategy && idleStrategy instanceof dev.tandem.journal.idle.IoIdleStrategy)
+        {
+            ((dev.tandem.journal.idle.IoIdleStrategy)idleStrategy).close();
+        }
     }
 
     /** Receives unexpected errors (default: logged through SLF4J). */
@@ -481,6 +527,10 @@ public final class FixContext
         {
             throw new IllegalArgumentException("application=null: a FixApplication is required");
         }
+        if (idleWaker == null)
+        {
+            throw new IllegalArgumentException("idleWaker=null: leave the default when nothing binds it");
+        }
         if (releaseGate == null)
         {
             throw new IllegalArgumentException("releaseGate=null: use ReleaseGate.OPEN when nothing replicates");
@@ -502,7 +552,9 @@ public final class FixContext
         }
         if (idleStrategy == null)
         {
-            idleStrategy = new BackoffIdleStrategy(100, 10, 1_000, 1_000_000);
+            idleStrategy = new dev.tandem.journal.idle.IoIdleStrategy(100, 10,
+                dev.tandem.journal.idle.IoIdleStrategy.DEFAULT_MAX_BLOCK_MS);
+            ownsIdleStrategy = true;
         }
         if (errorHandler == null)
         {

@@ -125,6 +125,7 @@ final class FixEngine
             serverChannel.bind(new InetSocketAddress(context.bindAddress(), context.port()));
             serverChannel.configureBlocking(false);
             serverKey = serverChannel.register(selector, SelectionKey.OP_ACCEPT);
+            context.idleWaker().watch(serverChannel, SelectionKey.OP_ACCEPT);
             LOG.info("FIX acceptor listening on {}", serverChannel.getLocalAddress());
         }
         catch (final IOException ex)
@@ -206,11 +207,13 @@ final class FixEngine
         {
             disconnectAllRequests++;
         }
+        context.idleWaker().wakeup();
     }
 
     void execute(final Runnable task)
     {
         tasks.offer(task);
+        context.idleWaker().wakeup();
     }
 
     long garbledMessages()
@@ -345,6 +348,9 @@ final class FixEngine
                 onError(ex);
             }
         }
+        // whoever streams this journal (a replication source on its own thread) learns of this cycle's appends now,
+        // once per cycle rather than once per append
+        context.journal().signalAppends();
         if (work == 0)
         {
             // BATCHED persistence: an idle cycle flushes the partial batch, so an unflushed tail is never older than
@@ -515,6 +521,7 @@ final class FixEngine
             }
             configure(channel);
             key = channel.register(selector, SelectionKey.OP_READ);
+            context.idleWaker().watch(channel, SelectionKey.OP_READ);
             final Connection connection = new Connection(channel, key, preLogonCapacity, nowNs, remote.toString(), host);
             key.attach(connection);
             connections.add(connection);
@@ -868,6 +875,7 @@ final class FixEngine
             final boolean connected = channel.connect(new InetSocketAddress(host, port));
             final SelectionKey key = channel.register(
                 selector, connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT);
+            context.idleWaker().watch(channel, connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT);
             final Connection connection = new Connection(
                 channel, key, inboundCapacity, nowNs, host + ":" + port, null);
             key.attach(connection);
@@ -907,6 +915,7 @@ final class FixEngine
         }
         connecting = null;
         connection.key.interestOps(SelectionKey.OP_READ);
+        context.idleWaker().watch(connection.channel, SelectionKey.OP_READ);
         LOG.info("FIX initiator connected to {}", connection.remote);
         sessions[0].logon.initiatorConnected(connection);
     }

@@ -37,9 +37,7 @@ public final class FixInitiator implements Agent, AutoCloseable
     /** Starts a runner on a new thread named after {@link FixContext#agentName()}; {@link #close()} stops it. */
     public FixInitiator start()
     {
-        final AgentRunner runner = new AgentRunner(context.idleStrategy(), context.errorHandler(), null, this);
-        this.runner = runner;
-        AgentRunner.startOnThread(runner);
+        this.runner = context.startRunner(this);
         return this;
     }
 
@@ -118,7 +116,7 @@ public final class FixInitiator implements Agent, AutoCloseable
         final AgentRunner runner = this.runner;
         if (runner != null)
         {
-            runner.close();
+            context.closeRunner(runner);
         }
         else
         {

@@ -89,6 +89,9 @@ public final class Journal implements AutoCloseable
     private ExcerptTailer ownerTailer;
     /** Written by the owner only, through {@link #publishLastPosition}; read anywhere (a volatile read). */
     private volatile long lastPosition;
+    /** Owner's thread: the last position {@link #signalAppends()} woke the streaming agent for. */
+    private long signalledPosition;
+    private volatile dev.tandem.journal.idle.IdleWaker appendWaker;
     private long firstPosition;
     private int lastCycle = Integer.MIN_VALUE;
     private int unsyncedAppends;
@@ -554,6 +557,42 @@ public final class Journal implements AutoCloseable
     public long lastPosition()
     {
         return lastPosition;
+    }
+
+    /**
+     * Whom {@link #signalAppends()} wakes: the agent that streams this journal (a replication source), null for none.
+     * Any thread; the last one set wins.
+     */
+    public synchronized void wakeOnAppend(final dev.tandem.journal.idle.IdleWaker waker)
+    {
+        this.appendWaker = waker;
+    }
+
+    /** Stops waking {@code waker} on appends if it is still the one set (a successor's stays). Any thread. */
+    public synchronized void stopWakingOnAppend(final dev.tandem.journal.idle.IdleWaker waker)
+    {
+        if (appendWaker == waker)
+        {
+            appendWaker = null;
+        }
+    }
+
+    /**
+     * Owner's thread, once per duty cycle: wakes the {@link #wakeOnAppend} agent if entries were appended since the
+     * last call. One wake-up (a fence, a system call only when the agent blocks) per cycle, never one per append.
+     */
+    public void signalAppends()
+    {
+        final long last = lastPosition;
+        if (last != signalledPosition)
+        {
+            signalledPosition = last;
+            final dev.tandem.journal.idle.IdleWaker waker = appendWaker;
+            if (waker != null)
+            {
+                waker.wakeup();
+            }
+        }
     }
 
     /** Single writer (the owner): an ordered store, a release, where a volatile store would fence every append. */

@@ -1,5 +1,7 @@
 package dev.tandem.node;
 
+import dev.tandem.journal.idle.IdleWaker;
+import dev.tandem.journal.idle.IoIdleStrategy;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentInvoker;
@@ -41,9 +43,16 @@ abstract class AgentHost implements AutoCloseable
 
     /**
      * Hosts {@code agent}: its errors go to {@code errorHandler}; a {@code control} agent (not on the latency path)
-     * idles with the control back-off on a dedicated thread.
+     * idles with the control back-off on a dedicated thread. {@code waker}, the agent's own, is bound to the idle
+     * strategy of the thread that runs it (see {@link IoIdleStrategy}): inert under any other.
      */
-    abstract Hosted start(Agent agent, ErrorHandler errorHandler, boolean control);
+    abstract Hosted start(Agent agent, ErrorHandler errorHandler, boolean control, IdleWaker waker);
+
+    /** Hosts an agent that watches no channel and is woken by no one but its timers. */
+    final Hosted start(final Agent agent, final ErrorHandler errorHandler, final boolean control)
+    {
+        return start(agent, errorHandler, control, new IdleWaker());
+    }
 
     /** The invoker of an {@link ThreadingMode#INVOKER} host. */
     AgentInvoker invoker()
@@ -85,9 +94,11 @@ abstract class AgentHost implements AutoCloseable
         }
 
         @Override
-        Hosted start(final Agent agent, final ErrorHandler errorHandler, final boolean control)
+        Hosted start(final Agent agent, final ErrorHandler errorHandler, final boolean control,
+            final IdleWaker waker)
         {
             final IdleStrategy idle = control ? ThreadingProfile.newControlIdleStrategy() : idleStrategies.get();
+            waker.bind(idle);
             final AgentRunner runner = new AgentRunner(idle, errorHandler, null, agent);
             AgentRunner.startOnThread(runner, threadFactory);
             return new Hosted()
@@ -95,7 +106,12 @@ abstract class AgentHost implements AutoCloseable
                 @Override
                 public void close()
                 {
+                    waker.wakeup();
                     runner.close();
+                    if (idle instanceof IoIdleStrategy)
+                    {
+                        ((IoIdleStrategy)idle).close();
+                    }
                 }
 
                 @Override
@@ -133,6 +149,8 @@ abstract class AgentHost implements AutoCloseable
         private static final long INVOKER_IDLE_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
         private final String name;
+        /** The one thread's idle strategy, null under INVOKER (the application idles its own loop). */
+        private final IdleStrategy idle;
         private final AgentRunner runner;
         private final AgentInvoker invoker;
         private volatile Slot[] slots = NONE;
@@ -145,6 +163,7 @@ abstract class AgentHost implements AutoCloseable
         Shared(final String name, final IdleStrategy idle, final ThreadFactory threadFactory)
         {
             this.name = name;
+            this.idle = idle;
             final ErrorHandler rethrown = ex -> LOG.debug("{}: the shared duty cycle ends: {}", name, ex.toString());
             if (idle != null)
             {
@@ -171,8 +190,10 @@ abstract class AgentHost implements AutoCloseable
         }
 
         @Override
-        Hosted start(final Agent agent, final ErrorHandler errorHandler, final boolean control)
+        Hosted start(final Agent agent, final ErrorHandler errorHandler, final boolean control,
+            final IdleWaker waker)
         {
+            waker.bind(idle);
             final Slot slot = new Slot(agent, errorHandler);
             synchronized (this)
             {
@@ -317,7 +338,15 @@ abstract class AgentHost implements AutoCloseable
         {
             if (runner != null)
             {
+                if (idle instanceof IoIdleStrategy)
+                {
+                    ((IoIdleStrategy)idle).wakeup();
+                }
                 runner.close();
+                if (idle instanceof IoIdleStrategy)
+                {
+                    ((IoIdleStrategy)idle).close();
+                }
             }
             else
             {
@@ -341,6 +370,11 @@ abstract class AgentHost implements AutoCloseable
             @Override
             public void close()
             {
+                if (idle instanceof IoIdleStrategy)
+                {
+                    // the duty cycle takes the removal at its next pass: make it come now
+                    ((IoIdleStrategy)idle).wakeup();
+                }
                 remove(this);
             }
 

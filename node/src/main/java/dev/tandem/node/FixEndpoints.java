@@ -95,6 +95,8 @@ final class FixEndpoints
         final SessionHandles handles;
         final RecoveryHandler recoveryHandler;
         final Correlation correlation;
+        /** The engine's waker: bound to its thread's idle strategy, woken by acks and application sends. */
+        final dev.tandem.journal.idle.IdleWaker idleWaker = new dev.tandem.journal.idle.IdleWaker();
 
         Context(final NodeConfig config, final Journal journal, final ReleaseGate gate, final String host,
             final int port, final EpochClock epochClock, final NanoClock nanoClock, final boolean activation,
@@ -142,6 +144,7 @@ final class FixEndpoints
             .agentName("tandem-fix-" + config.name())
             .lostOutboundBound(ctx.lostOutboundBound)
             .errorHandler(ctx.errorHandler)
+            .idleWaker(ctx.idleWaker)
             .logonsEnabled(true);
         final FixAcceptor acceptor;
         try
@@ -152,7 +155,8 @@ final class FixEndpoints
         {
             throw new ConfigException("fix: " + ex.getMessage(), ex);
         }
-        final AgentHost.Hosted hosted = ctx.agents.start(acceptor, ctx.errorHandler, false);
+        ctx.handles.wakeOnSend(ctx.idleWaker);
+        final AgentHost.Hosted hosted = ctx.agents.start(acceptor, ctx.errorHandler, false, ctx.idleWaker);
         LOG.info("FIX acceptor of {} listening on {}:{} for {}", config.name(), ctx.host, acceptor.boundPort(),
             config.fix().sessions());
         return new AcceptorEndpoint(acceptor, hosted, application, ctx.handles);

@@ -225,7 +225,7 @@ public final class Node implements NodeStatus, AutoCloseable
             source = new ReplicationSource(
                 config.replication().sourceContext(config.nodeId(), epochFile.epoch()).conclude(), journal);
             gate = source.newReleaseGate();
-            sourceRunner = agents.start(source, errorHandler("replication source"), false);
+            sourceRunner = agents.start(source, errorHandler("replication source"), false, source.idleWaker());
         }
         if (peer != null && peer.epoch() > epochFile.epoch())
         {
@@ -255,15 +255,22 @@ public final class Node implements NodeStatus, AutoCloseable
     {
         sink = new ReplicationSink(config.replication().sinkContext(config.nodeId(), epochFile.epoch()).conclude(),
             journal);
-        sinkRunner = agents.start(sink, errorHandler("replication sink"), false);
+        sinkRunner = agents.start(sink, errorHandler("replication sink"), false, sink.idleWaker());
     }
 
     private FixEndpoints.Context fixEndpointContext(
         final ReleaseGate gate, final boolean activation, final int lostOutboundBound)
     {
-        return new FixEndpoints.Context(config, journal, gate, fixHost, fixPort, epochClock, nanoClock, activation,
-            lostOutboundBound, errorHandler("FIX engine"), application, agents, handles, recoveryHandler,
-            correlation);
+        final FixEndpoints.Context context = new FixEndpoints.Context(config, journal, gate, fixHost, fixPort,
+            epochClock, nanoClock, activation, lostOutboundBound, errorHandler("FIX engine"), application, agents,
+            handles, recoveryHandler, correlation);
+        final ReplicationSource current = source;
+        if (current != null)
+        {
+            // an acknowledgement wakes the engine whose release gate it opens
+            current.wakeOnAck(context.idleWaker);
+        }
+        return context;
     }
 
     /** Calls the user's listener, handing what it throws to the user's error handler: a listener never stops us. */
@@ -744,7 +751,8 @@ public final class Node implements NodeStatus, AutoCloseable
             {
                 // replicate onward: the old primary can rejoin as this node's secondary
                 gate = hotSource.newReleaseGate();
-                sourceRunner = agents.start(hotSource, errorHandler("replication source"), false);
+                sourceRunner = agents.start(hotSource, errorHandler("replication source"), false,
+                    hotSource.idleWaker());
                 source = hotSource;
             }
             fix = FixEndpoints.start(fixEndpointContext(gate, true, Math.toIntExact(lossBoundAtActivation)));

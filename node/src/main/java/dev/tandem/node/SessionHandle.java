@@ -43,11 +43,14 @@ public final class SessionHandle
     private final String senderCompId;
     private final String targetCompId;
     private final RingBuffer ring;
+    private final SessionHandles handles;
     volatile boolean loggedOn;
     final AtomicLong dropped = new AtomicLong();
 
-    SessionHandle(final int slot, final String senderCompId, final String targetCompId, final RingBuffer ring)
+    SessionHandle(final int slot, final String senderCompId, final String targetCompId, final RingBuffer ring,
+        final SessionHandles handles)
     {
+        this.handles = handles;
         this.slot = slot;
         this.senderCompId = senderCompId;
         this.targetCompId = targetCompId;
@@ -89,6 +92,7 @@ public final class SessionHandle
         }
         buffer.putBytes(index + 1 + msgTypeLength, body, bodyOffset, bodyLength);
         ring.commit(index);
+        handles.wakeEngine();
         return SENT;
     }
 

@@ -29,6 +29,8 @@ final class SessionHandles implements ControlledMessageHandler
     private final ManyToOneRingBuffer ring;
     private final SessionHandle[] handles;
     private final FixSession[] sessions;
+    /** The running FIX engine's waker (any thread sets it when an engine starts), null before. */
+    private volatile dev.tandem.journal.idle.IdleWaker engineWaker;
 
     SessionHandles(final List<SessionConfig> configs)
     {
@@ -38,9 +40,26 @@ final class SessionHandles implements ControlledMessageHandler
         this.sessions = new FixSession[configs.size()];
         for (int i = 0; i < handles.length; i++)
         {
-            handles[i] = new SessionHandle(i, configs.get(i).senderCompId(), configs.get(i).targetCompId(), ring);
+            handles[i] = new SessionHandle(i, configs.get(i).senderCompId(), configs.get(i).targetCompId(), ring,
+                this);
         }
         assert BitUtil.isPowerOfTwo(RING_CAPACITY_BYTES);
+    }
+
+    /** Sends from now on wake this engine's thread (a new engine at start and at each activation). Any thread. */
+    void wakeOnSend(final dev.tandem.journal.idle.IdleWaker waker)
+    {
+        engineWaker = waker;
+    }
+
+    /** A message was queued: the engine drains it at once rather than at its next timer. Any thread. */
+    void wakeEngine()
+    {
+        final dev.tandem.journal.idle.IdleWaker waker = engineWaker;
+        if (waker != null)
+        {
+            waker.wakeup();
+        }
     }
 
     /** The handle of the session with these CompIDs, or an exception naming the configured ones. */

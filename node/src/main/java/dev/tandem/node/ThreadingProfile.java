@@ -1,5 +1,6 @@
 package dev.tandem.node;
 
+import dev.tandem.journal.idle.IoIdleStrategy;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -32,22 +33,39 @@ public enum ThreadingProfile
         }
     },
     /**
-     * The default. Dedicated threads that spin, then yield, then park for 1 µs doubling up to
-     * {@link #BALANCED_MAX_PARK_NS} (50 µs). Under load a thread never parks (work resets the back-off); idle, it
-     * wakes about 10,000 times a second (a 50 µs park lasts 50-110 µs with Linux's timer slack), a few percent of a
-     * core each; a message arriving while it parks waits at most one park.
+     * The default. Dedicated threads that spin, then yield, then block in the kernel until there is work
+     * ({@link IoIdleStrategy}): until a socket they serve is readable, another thread hands them work (an
+     * acknowledgement, an append to stream, an application's send), or at the latest after
+     * {@link #BALANCED_MAX_BLOCK_MS} for their timers. Under load a thread never blocks (work resets the spin); idle,
+     * it costs next to nothing; a message arriving while it blocks pays one kernel wake-up, not a park's length.
      */
     BALANCED(ThreadingMode.DEDICATED)
     {
         @Override
         public IdleStrategy newIdleStrategy()
         {
-            return new BackoffIdleStrategy(BALANCED_SPINS, BALANCED_YIELDS, 1_000, BALANCED_MAX_PARK_NS);
+            return new IoIdleStrategy(BALANCED_SPINS, BALANCED_YIELDS, BALANCED_MAX_BLOCK_MS);
         }
     },
     /**
-     * All agents on one thread with the {@link #BALANCED} back-off: one thread for the whole node, for hosts where
-     * the node must stay within one core (or less) beside the application.
+     * Dedicated threads that spin, then yield, then park for 1 µs doubling up to {@link #BACKOFF_MAX_PARK_NS}
+     * (50 µs), never blocking on a socket: a message arriving while a thread parks waits for the park to end (50-110
+     * µs with Linux's timer slack), and an idle thread wakes about 10,000 times a second (a few percent of a core
+     * each). For platforms where a blocking wake-up is slower than a short park.
+     */
+    BACKOFF(ThreadingMode.DEDICATED)
+    {
+        @Override
+        public IdleStrategy newIdleStrategy()
+        {
+            return new BackoffIdleStrategy(BALANCED_SPINS, BALANCED_YIELDS, 1_000, BACKOFF_MAX_PARK_NS);
+        }
+    },
+    /**
+     * All agents on one thread with the {@link #BALANCED} idle (spin, yield, block until a socket or another thread
+     * has work): one thread for the whole node, for hosts where the node must stay within one core (or less) beside
+     * the application. No hand-over between threads on the replicated path of a primary (the engine appends, the
+     * source streams, the ack releases, all on one thread).
      */
     SHARED(ThreadingMode.SHARED)
     {
@@ -59,11 +77,12 @@ public enum ThreadingProfile
     };
 
     /**
-     * The longest park of {@link #BALANCED} and {@link #SHARED}: short enough that a wake-up adds tens of
-     * microseconds, not the millisecond of a timer-slack-bound 1 ms park; long enough that an idle thread stays at a
-     * few percent of a core.
+     * The longest block of {@link #BALANCED} and {@link #SHARED}: how late an agent's timers (heartbeats, ack
+     * timeouts, lease checks, a BoundedWait timeout) may run while nothing else wakes its thread.
      */
-    public static final long BALANCED_MAX_PARK_NS = TimeUnit.MICROSECONDS.toNanos(50);
+    public static final long BALANCED_MAX_BLOCK_MS = IoIdleStrategy.DEFAULT_MAX_BLOCK_MS;
+    /** The longest park of {@link #BACKOFF}. */
+    public static final long BACKOFF_MAX_PARK_NS = TimeUnit.MICROSECONDS.toNanos(50);
     /** Spins before yielding: a burst of messages finds the thread awake. */
     static final long BALANCED_SPINS = 100;
     /** Yields before parking: cheap on an idle core, given away at once on a busy one. */

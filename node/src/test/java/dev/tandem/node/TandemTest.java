@@ -198,7 +198,9 @@ class TandemTest
         assertEquals(List.of("D", "G"), List.of(config.recovery().inboundMsgTypes()));
         final TandemContext context = new TandemContext().node(config).application(new Gateway(calls)).conclude();
         assertEquals(ThreadingMode.SHARED, context.threadingMode());
-        assertTrue(context.idleStrategy().get() instanceof BackoffIdleStrategy);
+        assertTrue(context.idleStrategy().get() instanceof dev.tandem.journal.idle.IoIdleStrategy);
+        assertTrue(new TandemContext().node(NodeConfig.fromYaml(yaml() + ", threading: BACKOFF }"))
+            .application(new Gateway(calls)).conclude().idleStrategy().get() instanceof BackoffIdleStrategy);
         final ConfigException bad = assertThrows(ConfigException.class,
             () -> NodeConfig.fromYaml(yaml() + ", threading: FAST }"));
         assertTrue(bad.getMessage().contains("threading") && bad.getMessage().contains("FAST"), bad.getMessage());

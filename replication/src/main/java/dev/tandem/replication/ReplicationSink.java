@@ -59,6 +59,8 @@ public final class ReplicationSink implements Agent, AutoCloseable
     private final SinkHandshake handshake;
     private final EntryAppender appender;
     private final LossBoundFile lossBound;
+    /** This agent's handle on its thread's idle strategy (bound by the host). */
+    private final dev.tandem.journal.idle.IdleWaker idleWaker = new dev.tandem.journal.idle.IdleWaker();
     private final long startNs;
     private final long leaseAndMarginNs;
 
@@ -128,6 +130,15 @@ public final class ReplicationSink implements Agent, AutoCloseable
         return "replication-sink";
     }
 
+    /**
+     * This agent's handle on the idle strategy of the thread that runs it: the host binds it
+     * ({@link dev.tandem.journal.idle.IdleWaker#bind}); the sink watches its connection to the source with it.
+     */
+    public dev.tandem.journal.idle.IdleWaker idleWaker()
+    {
+        return idleWaker;
+    }
+
     @Override
     public int doWork()
     {
@@ -176,6 +187,10 @@ public final class ReplicationSink implements Agent, AutoCloseable
             if (socket.connect(context.sourceAddress()))
             {
                 onConnected();
+            }
+            else
+            {
+                idleWaker.watch(socket, java.nio.channels.SelectionKey.OP_CONNECT);
             }
         }
         catch (final IOException ex)
@@ -232,6 +247,7 @@ public final class ReplicationSink implements Agent, AutoCloseable
         // dying process accepted proves nothing alive: only an answered handshake ends the loss, see WELCOMED)
         sourceGoneNs = Long.MIN_VALUE;
         sourceGone = "";
+        idleWaker.watch(channel.channel(), java.nio.channels.SelectionKey.OP_READ);
         appender.reset();
         latestSourceNs = NO_STAMP;
         echoedSourceNs = NO_STAMP;

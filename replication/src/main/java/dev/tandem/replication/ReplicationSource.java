@@ -74,6 +74,10 @@ public final class ReplicationSource implements Agent, AutoCloseable
         new java.util.concurrent.atomic.AtomicReference<>(Handover.NONE);
     private volatile long handoverPosition;
     private volatile String handoverAnswer = "";
+    /** This agent's handle on its thread's idle strategy: bound by the host, woken by the journal's owner. */
+    private final dev.tandem.journal.idle.IdleWaker idleWaker = new dev.tandem.journal.idle.IdleWaker();
+    /** The session agent whose release gate acknowledgements open, woken when frames from the sink arrive. */
+    private volatile dev.tandem.journal.idle.IdleWaker ackWaker;
 
     /**
      * Binds the listening socket. The context is concluded here if it was not already.
@@ -98,9 +102,30 @@ public final class ReplicationSource implements Agent, AutoCloseable
         this.streamer = new EntryStreamer(journal, active, counters);
         this.listener = new SinkListener(context, new Authenticator(context.resolvedSecret()),
             context.link().clusterNameBytes(), this::promote);
+        journal.wakeOnAppend(idleWaker);
         LOG.info("Replication source node {} (cluster {}, epoch {}) listening on {}:{} with {}",
             context.nodeId(), context.clusterName(), epoch, context.listenAddress().getHostString(), listener.port(),
             context.ackStrategy());
+    }
+
+    /**
+     * This agent's handle on the idle strategy of the thread that runs it: the host binds it
+     * ({@link dev.tandem.journal.idle.IdleWaker#bind}); the source watches the sink's connection with it, and the
+     * journal's owner wakes it after appending ({@link Journal#signalAppends()}).
+     */
+    public dev.tandem.journal.idle.IdleWaker idleWaker()
+    {
+        return idleWaker;
+    }
+
+    /**
+     * The agent that checks this source's release gates (the FIX engine): woken whenever frames from the sink arrive
+     * (acknowledgements, lease renewals), so a message waiting for its ack goes out at once, not at the engine's next
+     * timer. Any thread; null for none.
+     */
+    public void wakeOnAck(final dev.tandem.journal.idle.IdleWaker waker)
+    {
+        this.ackWaker = waker;
     }
 
     /**
@@ -351,6 +376,7 @@ public final class ReplicationSource implements Agent, AutoCloseable
         }
 
         active.reset(peer.channel.channel());
+        idleWaker.watch(peer.channel.channel(), java.nio.channels.SelectionKey.OP_READ);
         activeRemote = peer.remote;
         streamer.start(newReader, peer.nextPosition, Math.min(context.maxBatchBytes(), peer.sinkMaxFrameLength));
         counters.onAttached(sinkLast);
@@ -391,6 +417,11 @@ public final class ReplicationSource implements Agent, AutoCloseable
                 lastReceivedNs = nowNs;
                 work++;
                 final int status = active.poll(sinkFrameHandler, Integer.MAX_VALUE);
+                final dev.tandem.journal.idle.IdleWaker waker = ackWaker;
+                if (waker != null)
+                {
+                    waker.wakeup();
+                }
                 if (status < 0)
                 {
                     if (status != FrameChannel.HANDLER_STOP)
@@ -839,6 +870,7 @@ public final class ReplicationSource implements Agent, AutoCloseable
         listener.close();
         detach(CloseReason.SHUTDOWN, "source shutting down");
         streamer.stop();
+        journal.stopWakingOnAppend(idleWaker);
         LOG.info("Replication source on port {} closed", listener.port());
     }
 }

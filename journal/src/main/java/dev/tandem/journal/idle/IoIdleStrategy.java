@@ -1,0 +1,256 @@
+package dev.tandem.journal.idle;
+
+import org.agrona.concurrent.IdleStrategy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.Selector;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An idle strategy that spins, yields, then <b>blocks until there is work</b>: until a channel one of its agents
+ * watches is ready (a FIX counterparty's bytes, a replication frame, a connection to accept), until another thread
+ * {@linkplain #wakeup() wakes it} (an acknowledgement that releases messages, an append to stream, a send from an
+ * application thread), or at the latest after {@code maxBlockMs}, when the agent's timers run (heartbeats, ack
+ * timeouts, leases; none of them finer than a millisecond).
+ * <p>
+ * Why: a thread that parks for a fixed time either burns a core (short parks, each waking ~10,000 times a second) or
+ * adds the park's length to every message that arrives while it sleeps; a thread blocked in {@code epoll_wait} costs
+ * nothing idle and is woken by the kernel the moment a packet lands, which is how a blocking FIX engine gets its
+ * latency at moderate rates.
+ * <p>
+ * One instance per thread: the agents of that thread register their channels with {@link #watch}; a channel can be
+ * registered with several selectors, so an agent keeps its own selector (or reads its channel directly) and this one
+ * only tells the thread when to look. Registrations vanish when a channel closes.
+ * <p>
+ * Threading: {@link #idle(int)}, {@link #idle()} and {@link #reset()} on the owning thread; {@link #watch},
+ * {@link #wakeup()} and {@link #close()} from any thread. {@link #wakeup()} is two volatile accesses unless the owner is
+ * blocked (or about to block), when it writes to the selector's wake-up descriptor once; a wake-up is never lost: the
+ * owner announces that it blocks before it checks for a pending wake-up, a waker publishes its wake-up before it checks
+ * whether the owner blocks, so at least one of them sees the other.
+ */
+public final class IoIdleStrategy implements IdleStrategy, AutoCloseable
+{
+    /** The longest block: timers of the agents are checked at least this often (ms). */
+    public static final long DEFAULT_MAX_BLOCK_MS = 1;
+
+    /** What the block does with a ready key: nothing; the agents read their channels in their own duty cycle. */
+    private static final java.util.function.Consumer<java.nio.channels.SelectionKey> IGNORE_READY = key ->
+    {
+    };
+
+    private static final int NOT_IDLE = 0;
+    private static final int SPINNING = 1;
+    private static final int YIELDING = 2;
+
+    private final Selector selector;
+    private final long maxSpins;
+    private final long maxYields;
+    private final long maxBlockMs;
+    private int state = NOT_IDLE;
+    private long spins;
+    private long yields;
+    private long blocks;
+    /** Set by the owner just before it blocks, cleared after. */
+    private volatile boolean blocking;
+    /** Set by a waker: work may be waiting; cleared by the owner before it looks again. */
+    private volatile boolean woken;
+    private volatile boolean closed;
+
+    /**
+     * @param maxSpins   busy spins after the last work before yielding.
+     * @param maxYields  {@code Thread.yield()}s before blocking.
+     * @param maxBlockMs the longest block, in ms (at least 1).
+     */
+    public IoIdleStrategy(final long maxSpins, final long maxYields, final long maxBlockMs)
+    {
+        if (maxSpins < 0 || maxYields < 0 || maxBlockMs < 1)
+        {
+            throw new IllegalArgumentException("maxSpins=" + maxSpins + ", maxYields=" + maxYields + ", maxBlockMs=" +
+                maxBlockMs + ": spins and yields must be >= 0, the block at least 1 ms");
+        }
+        this.maxSpins = maxSpins;
+        this.maxYields = maxYields;
+        this.maxBlockMs = maxBlockMs;
+        try
+        {
+            this.selector = Selector.open();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot open a selector for an idle strategy", ex);
+        }
+    }
+
+    /**
+     * Wakes the owning thread when {@code channel} is ready for {@code ops} (a {@code SelectionKey.OP_*} set); a
+     * second call for the same channel replaces its interest set. The channel must be non-blocking. A closed channel
+     * is ignored.
+     */
+    public void watch(final SelectableChannel channel, final int ops)
+    {
+        if (closed)
+        {
+            return;
+        }
+        try
+        {
+            channel.register(selector, ops);
+        }
+        catch (final ClosedChannelException | java.nio.channels.CancelledKeyException ex)
+        {
+            return;
+        }
+        catch (final java.nio.channels.ClosedSelectorException ex)
+        {
+            return;
+        }
+        // a registration made while the owner blocks counts from its next select: make it select again
+        selector.wakeup();
+    }
+
+    /** Ends the owner's current or next idle period at once (any thread). */
+    public void wakeup()
+    {
+        woken = true;
+        if (blocking)
+        {
+            selector.wakeup();
+        }
+    }
+
+    /** Times the owner blocked (in {@code epoll_wait}) so far: for tests and metrics. */
+    public long blocks()
+    {
+        return blocks;
+    }
+
+    @Override
+    public void idle(final int workCount)
+    {
+        if (workCount > 0)
+        {
+            reset();
+        }
+        else
+        {
+            idle();
+        }
+    }
+
+    @Override
+    public void idle()
+    {
+        switch (state)
+        {
+            case NOT_IDLE:
+                state = SPINNING;
+                spins++;
+                // fall through: a first idle pass spins once
+            case SPINNING:
+                if (woken)
+                {
+                    woken = false;
+                    return;
+                }
+                Thread.onSpinWait();
+                if (++spins > maxSpins)
+                {
+                    state = YIELDING;
+                    yields = 0;
+                }
+                break;
+            case YIELDING:
+                if (woken)
+                {
+                    woken = false;
+                    return;
+                }
+                if (++yields > maxYields)
+                {
+                    block();
+                }
+                else
+                {
+                    Thread.yield();
+                }
+                break;
+            default:
+                break;
+        }
+    }
+
+    private void block()
+    {
+        if (closed)
+        {
+            Thread.yield();
+            return;
+        }
+        blocking = true;
+        try
+        {
+            if (woken)
+            {
+                woken = false;
+                return;
+            }
+            blocks++;
+            // the Consumer form leaves the selected-key set alone: no HashSet entry allocated per ready channel
+            selector.select(IGNORE_READY, maxBlockMs);
+        }
+        catch (final IOException | java.nio.channels.ClosedSelectorException ex)
+        {
+            // a closed selector (the owner is being closed) or an I/O error: do not spin on it
+            Thread.yield();
+        }
+        finally
+        {
+            blocking = false;
+        }
+        woken = false;
+    }
+
+    @Override
+    public void reset()
+    {
+        state = NOT_IDLE;
+        spins = 0;
+        yields = 0;
+    }
+
+    @Override
+    public String alias()
+    {
+        return "io-block";
+    }
+
+    /** Closes the selector (the channels stay open: they belong to the agents). */
+    @Override
+    public void close()
+    {
+        closed = true;
+        try
+        {
+            selector.close();
+        }
+        catch (final IOException ignore)
+        {
+            // closing anyway
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "IoIdleStrategy{spins=" + maxSpins + ", yields=" + maxYields + ", maxBlockMs=" + maxBlockMs + "}";
+    }
+
+    /** The longest block in ns: what a timer of an agent on this strategy may be late by. */
+    public long maxBlockNs()
+    {
+        return TimeUnit.MILLISECONDS.toNanos(maxBlockMs);
+    }
+}
