@@ -31,6 +31,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code PUT /service/switchover[?timeoutMs=5000]} (token required), on either node: the planned switchover
  *       ({@link PlannedSwitchover}); 200 {@code "outcome":"switchover"}, 409 {@code "aborted"} or {@code "refused"}
  *       with why</li>
+ *   <li>{@code PUT /service/rejoin} (token required): a node left Stale because its primary refused its journal as
+ *       diverged ({@code replication.onDivergence: STOP}) sets the journal aside as {@code SET_ASIDE} would and turns
+ *       Warm, catching up from its primary: 200 {@code "outcome":"rejoined"} with {@code "setAside"}; 409
+ *       {@code "refused"} with why on any other node (Hot, Warm, Stale for another reason)</li>
  *   <li>{@code GET /service/state}: node id, role, mode, epoch and reason: what peers read to fence each other</li>
  *   <li>{@code GET /service/whenleaseexpired}: {@code {"whenLeaseExpired":"HOLD"}} on a Hot node that replicates,
  *       409 otherwise</li>
@@ -56,6 +60,8 @@ public final class AdminServer implements AutoCloseable
     private static final String BEARER = "Bearer ";
     /** How long a PUT .../hot waits for the activation to finish before answering. */
     static final long ACTIVATION_WAIT_MS = 10_000;
+    /** How long a PUT /service/rejoin waits for the set-aside (a directory rename and a fresh journal). */
+    static final long REJOIN_WAIT_MS = 10_000;
     /** Worker threads: a slow or stuck client holds one; /health, /metrics and activation still have the others. */
     static final int WORKERS = 4;
     /**
@@ -196,6 +202,12 @@ public final class AdminServer implements AutoCloseable
                         switchover(exchange, timeoutMs(exchange));
                     }
                     break;
+                case "/service/rejoin":
+                    if (expect(exchange, method, "PUT") && authorized(exchange))
+                    {
+                        rejoin(exchange);
+                    }
+                    break;
                 case "/service/state":
                     if (expect(exchange, method, "GET"))
                     {
@@ -319,6 +331,23 @@ public final class AdminServer implements AutoCloseable
         reply(exchange, result.switched() ? 200 : 409, "application/json",
             json.substring(0, json.length() - 1) + ",\"outcome\":\"" + result.outcome() + "\",\"why\":" +
             quote(result.detail()) + "}");
+    }
+
+    /**
+     * An operator's rejoin of a node left Stale by a diverged journal: 200 {@code "outcome":"rejoined"} with where the
+     * journal went, once it is set aside and the node is Warm (it catches up afterwards); 409 {@code "refused"} with
+     * why; 500 {@code "failed"} (the journal could not be moved) or {@code "unknown"}.
+     */
+    private void rejoin(final HttpExchange exchange) throws IOException
+    {
+        LOG.warn("Admin API: rejoin asked from {} on a {} node", exchange.getRemoteAddress(), node.mode());
+        final RejoinOutcome result = node.rejoin("admin API PUT /service/rejoin from " + exchange.getRemoteAddress(),
+            REJOIN_WAIT_MS);
+        final String json = activationJson();
+        final int status = result.rejoined() ? 200 : "refused".equals(result.outcome()) ? 409 : 500;
+        reply(exchange, status, "application/json", json.substring(0, json.length() - 1) + ",\"outcome\":\"" +
+            result.outcome() + "\"" + (result.rejoined() ? ",\"setAside\":" + quote(result.setAside()) : "") +
+            ",\"why\":" + quote(result.detail()) + "}");
     }
 
     /** The {@code timeoutMs} query parameter, the default without one, -1 when it is not a number. */

@@ -37,8 +37,9 @@ import java.util.function.Consumer;
  * epoch rises and is persisted, and the FIX acceptor opens on the replicated journal with the same sequence numbers;
  * with {@code replication.listenWhenHot} it also serves replication from then on, so the old primary can rejoin as
  * its secondary. A SECONDARY whose journal the primary refuses as diverged sets the journal directory aside and
- * catches up from position 1 (or goes Stale, per {@code replication.onDivergence}); it never merges.
- * A Hot node that learns of a higher epoch goes Stale: it logs no one on and says why. A node whose agent dies,
+ * catches up from position 1 (or goes Stale, per {@code replication.onDivergence}, until an operator's {@link #rejoin}
+ * does the same); it never merges. A Hot node that learns of a higher epoch goes Stale: it logs no one on and says
+ * why. A node whose agent dies,
  * whose journal fails or loses its directory, or whose journal is shorter than its replica's at the same epoch
  * fails at once ({@link NodeMode#Failed}, see {@link FailurePolicy}): never a zombie that reports Hot.
  * <p>
@@ -107,6 +108,11 @@ public final class Node implements NodeStatus, AutoCloseable
     private ActivationProof pendingProof = ActivationProof.NONE;
     private final PlannedSwitchover switchover = new PlannedSwitchover(new SwitchoverHost());
     private JournalDirWatch dirWatch;
+    /** The divergence this node stopped on and has not set aside (see {@link #rejoin}), null when none. */
+    private volatile Divergence divergence;
+    /** An operator's rejoin waiting for the control thread, null when none. */
+    private final java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CompletableFuture<RejoinOutcome>>
+        rejoinRequest = new java.util.concurrent.atomic.AtomicReference<>();
 
     private Node(final TandemContext context)
     {
@@ -392,6 +398,7 @@ public final class Node implements NodeStatus, AutoCloseable
             checkReplicaLag(System.nanoTime());
         }
         work += watchReplicationPeer();
+        work += serveRejoin();
         final NodeMode current = mode;
         if (current == NodeMode.Warm)
         {
@@ -627,9 +634,15 @@ public final class Node implements NodeStatus, AutoCloseable
         return 1;
     }
 
+    /** What the primary refused and where this journal stood: all a set-aside needs. */
+    private record Divergence(long theirEpoch, String refusal, long ourLastPosition)
+    {
+    }
+
     /**
      * The primary refused this journal as diverged: it holds entries the primary never had. Never merged: either set
-     * the whole directory aside and start over from position 1, or stop (Stale) for an operator.
+     * the whole directory aside and start over from position 1, or stop (Stale) for an operator, who may then set it
+     * aside the same way with {@link #rejoin}.
      */
     private void onDiverged()
     {
@@ -637,11 +650,13 @@ public final class Node implements NodeStatus, AutoCloseable
         final long theirEpoch = Math.max(epochFile.epoch(), sink.sourceEpoch());
         CloseHelper.quietClose(sinkRunner);
         sinkRunner = null;
-        final long ourLast = journal.lastPosition();
+        final Divergence found = new Divergence(theirEpoch, refusal, journal.lastPosition());
         if (config.replication().onDivergence() == DivergencePolicy.STOP)
         {
-            reason = "journal diverged from the primary's at epoch " + theirEpoch + " (our last position " + ourLast +
-                "; " + refusal + "); replication.onDivergence: STOP, an operator must set the journal aside";
+            divergence = found;
+            reason = "journal diverged from the primary's at epoch " + theirEpoch + " (our last position " +
+                found.ourLastPosition() + "; " + refusal + "); replication.onDivergence: STOP, an operator must set " +
+                "the journal aside (PUT /service/rejoin)";
             mode = NodeMode.Stale;
             LOG.error("{}: {}", config.name(), reason);
             events.accept("TANDEM STALE node=" + config.name() + " epoch=" + epochFile.epoch() + " why=\"" +
@@ -650,6 +665,20 @@ public final class Node implements NodeStatus, AutoCloseable
             notifyListener(() -> listener.onStale(this, why));
             return;
         }
+        setAside(found, "replication.onDivergence: SET_ASIDE");
+    }
+
+    /**
+     * The one way a diverged journal is set aside, whoever decided it (the policy, or an operator through
+     * {@link #rejoin}): closes the journal, moves the whole directory to
+     * {@code <dir>.diverged-<epoch>-<yyyyMMddHHmmss>}, writes the epoch into a fresh directory, opens a fresh journal
+     * there and starts the sink, which catches up from position 1. Control thread; the sink is stopped.
+     *
+     * @return where the journal went, or null when it could not be moved (the node is then Stale and says why).
+     */
+    private Path setAside(final Divergence found, final String decidedBy)
+    {
+        final long theirEpoch = found.theirEpoch();
         final Path dir = Path.of(config.journal().dir()).toAbsolutePath().normalize();
         final String stamp = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC)
             .format(Instant.ofEpochMilli(epochClock.time()));
@@ -668,28 +697,145 @@ public final class Node implements NodeStatus, AutoCloseable
         }
         catch (final java.io.IOException ex)
         {
-            reason = "journal diverged from the primary's and could not be set aside to " + aside + ": " + ex;
+            divergence = found;
+            reason = "journal diverged from the primary's and could not be set aside to " + aside + ": " + ex +
+                "; PUT /service/rejoin tries again";
             mode = NodeMode.Stale;
             LOG.error("{}: {}", config.name(), reason, ex);
             events.accept("TANDEM STALE node=" + config.name() + " epoch=" + theirEpoch + " why=\"" + reason + "\"");
             final String why = reason;
             notifyListener(() -> listener.onStale(this, why));
-            return;
+            return null;
         }
+        divergence = null;
         final EpochFile fresh = EpochFile.open(dir);
         fresh.store(theirEpoch);
         epochFile = fresh;
         journal = openJournal();
         dirWatch = new JournalDirWatch(dir, nanoClock.nanoTime());
         lag.follow(journal, 1);
+        final String refusal = found.refusal();
         LOG.warn("{}: journal diverged from the primary's at epoch {} ({}); our last position was {}; set aside " +
-            "{} -> {}; catching up from position 1 into a fresh journal",
-            config.name(), theirEpoch, refusal, ourLast, dir, aside);
-        events.accept("TANDEM DIVERGED node=" + config.name() + " epoch=" + theirEpoch + " ourPosition=" + ourLast +
-            " setAside=" + aside + " dir=" + dir + " why=\"" + refusal + "\"");
+            "{} -> {} ({}); catching up from position 1 into a fresh journal",
+            config.name(), theirEpoch, refusal, found.ourLastPosition(), dir, aside, decidedBy);
+        events.accept("TANDEM DIVERGED node=" + config.name() + " epoch=" + theirEpoch + " ourPosition=" +
+            found.ourLastPosition() + " setAside=" + aside + " dir=" + dir + " why=\"" + refusal + "\"");
         final Path setAside = aside;
         notifyListener(() -> listener.onDiverged(this, setAside, refusal));
         startSink();
+        return aside;
+    }
+
+    /**
+     * Why an operator's rejoin may not run now, or null when it may: only a node left Stale by a journal its primary
+     * refused as diverged (onDivergence: STOP, or a set-aside that failed). Such a node has stopped its sink, serves
+     * no FIX session and no replication, and its primary has already said the journal cannot continue, so setting it
+     * aside loses nothing (it stays whole on disk) and cannot make a second primary. A node Stale for a higher epoch
+     * (a fenced primary) still holds its FIX acceptor and replication source and may hold the only copy of a tail:
+     * turning it into a secondary is a restart with {@code role: SECONDARY}. Any thread.
+     */
+    private String rejoinRefusal()
+    {
+        final NodeMode now = mode;
+        if (now == NodeMode.Hot)
+        {
+            return "this node is Hot: it serves the FIX sessions and its journal is the one others follow; a Hot " +
+                "node never sets its journal aside (PUT /service/switchover hands the role over)";
+        }
+        if (now != NodeMode.Stale || divergence == null)
+        {
+            return "this node is " + now + " and holds no diverged journal" + (reason.isEmpty() ? "" : " (" +
+                reason + ")") + ": only a node left Stale by a journal its primary refused as diverged " +
+                "(replication.onDivergence: STOP) rejoins this way; a stale primary rejoins by a restart as a " +
+                "SECONDARY";
+        }
+        return null;
+    }
+
+    /**
+     * An operator's rejoin: on a node left Stale by a diverged journal, sets that journal aside exactly as
+     * {@code onDivergence: SET_ASIDE} would ({@link #setAside}) and turns Warm, its sink catching up from position 1
+     * from the primary at {@code replication.connect}; no restart. Refused otherwise (see {@link #rejoinRefusal}).
+     * The control thread does the work; this waits for it at most {@code timeoutMs}. Any thread (the admin API's).
+     */
+    @Override
+    public RejoinOutcome rejoin(final String by, final long timeoutMs)
+    {
+        final String refusal = rejoinRefusal();
+        if (refusal != null)
+        {
+            return new RejoinOutcome("refused", false, "", refusal);
+        }
+        final java.util.concurrent.CompletableFuture<RejoinOutcome> answer =
+            new java.util.concurrent.CompletableFuture<>();
+        if (!rejoinRequest.compareAndSet(null, answer))
+        {
+            return new RejoinOutcome("refused", false, "", "another rejoin is under way");
+        }
+        answer.whenComplete((outcome, ex) -> rejoinRequest.compareAndSet(answer, null));
+        LOG.warn("{}: rejoin asked by {}: the diverged journal will be set aside", config.name(), by);
+        try
+        {
+            return answer.get(timeoutMs, TimeUnit.MILLISECONDS);
+        }
+        catch (final java.util.concurrent.TimeoutException ex)
+        {
+            return new RejoinOutcome("unknown", false, "", "no outcome within " + timeoutMs + " ms; this node is " +
+                mode + ": " + reason);
+        }
+        catch (final java.util.concurrent.ExecutionException ex)
+        {
+            return new RejoinOutcome("failed", false, "", oneLine(ex.getCause()));
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return new RejoinOutcome("unknown", false, "", "interrupted while waiting; this node is " + mode);
+        }
+    }
+
+    /** Serves a waiting rejoin; control thread. */
+    private int serveRejoin()
+    {
+        final java.util.concurrent.CompletableFuture<RejoinOutcome> request = rejoinRequest.get();
+        if (request == null || request.isDone())
+        {
+            return 0;
+        }
+        try
+        {
+            request.complete(rejoinNow());
+        }
+        catch (final RuntimeException ex)
+        {
+            request.completeExceptionally(ex);
+            throw ex;
+        }
+        return 1;
+    }
+
+    private RejoinOutcome rejoinNow()
+    {
+        // asked again here: the mode may have changed since the admin thread looked, and only this thread changes it
+        final String refusal = rejoinRefusal();
+        if (refusal != null)
+        {
+            return new RejoinOutcome("refused", false, "", refusal);
+        }
+        final Path aside = setAside(divergence, "an operator's PUT /service/rejoin");
+        if (aside == null)
+        {
+            return new RejoinOutcome("failed", false, "", reason);
+        }
+        reason = "rejoined on an operator's request: the diverged journal was set aside to " + aside +
+            "; catching up from position 1 from " + config.replication().connect();
+        mode = NodeMode.Warm;
+        LOG.warn("{} is Warm at epoch {}: {}", config.name(), epochFile.epoch(), reason);
+        events.accept("TANDEM WARM node=" + config.name() + " epoch=" + epochFile.epoch() + " position=" +
+            journal.lastPosition() + " why=\"" + reason + "\"");
+        final String why = reason;
+        notifyListener(() -> listener.onWarm(this, why));
+        return new RejoinOutcome("rejoined", true, aside.toString(), why);
     }
 
     private void activate(final String why)
