@@ -35,7 +35,8 @@ import java.util.concurrent.TimeUnit;
  *       diverged ({@code replication.onDivergence: STOP}) sets the journal aside as {@code SET_ASIDE} would and turns
  *       Warm, catching up from its primary: 200 {@code "outcome":"rejoined"} with {@code "setAside"}; 409
  *       {@code "refused"} with why on any other node (Hot, Warm, Stale for another reason)</li>
- *   <li>{@code GET /service/state}: node id, role, mode, epoch and reason: what peers read to fence each other</li>
+ *   <li>{@code GET /service/state}: node id, role, mode, epoch and reason: what peers read to fence each other, at
+ *       start-up and, while Hot, every {@code peerCheckIntervalMs} ({@link DualPrimaryCheck})</li>
  *   <li>{@code GET /service/whenleaseexpired}: {@code {"whenLeaseExpired":"HOLD"}} on a Hot node that replicates,
  *       409 otherwise</li>
  *   <li>{@code PUT /service/whenleaseexpired/hold} and {@code PUT /service/whenleaseexpired/release_unprotected}

@@ -39,9 +39,10 @@ import java.util.function.Consumer;
  * its secondary. A SECONDARY whose journal the primary refuses as diverged sets the journal directory aside and
  * catches up from position 1 (or goes Stale, per {@code replication.onDivergence}, until an operator's {@link #rejoin}
  * does the same); it never merges. A Hot node that learns of a higher epoch goes Stale: it logs no one on and says
- * why. A node whose agent dies,
- * whose journal fails or loses its directory, or whose journal is shorter than its replica's at the same epoch
- * fails at once ({@link NodeMode#Failed}, see {@link FailurePolicy}): never a zombie that reports Hot.
+ * why; with {@code peerAdmin} it also asks its peer while Hot whether it claims Hot too ({@link DualPrimaryCheck}).
+ * A node whose agent dies, whose journal fails or loses its directory, or whose journal is shorter than its replica's
+ * at the same epoch fails at once ({@link NodeMode#Failed}, see {@link FailurePolicy}): never a zombie that reports
+ * Hot.
  * <p>
  * Threading: {@link #launch} and {@link #close()} on one thread; the {@link NodeStatus} methods from any thread.
  * Internally: one agent thread each for replication and FIX, one control agent thread, one admin HTTP thread.
@@ -108,6 +109,9 @@ public final class Node implements NodeStatus, AutoCloseable
     private ActivationProof pendingProof = ActivationProof.NONE;
     private final PlannedSwitchover switchover = new PlannedSwitchover(new SwitchoverHost());
     private JournalDirWatch dirWatch;
+    private final java.util.concurrent.ThreadFactory threadFactory;
+    /** Asks the peer while Hot whether it claims Hot too; null without peerAdmin or with peerCheckIntervalMs 0. */
+    private DualPrimaryCheck dualPrimary;
     /** The divergence this node stopped on and has not set aside (see {@link #rejoin}), null when none. */
     private volatile Divergence divergence;
     /** An operator's rejoin waiting for the control thread, null when none. */
@@ -123,6 +127,7 @@ public final class Node implements NodeStatus, AutoCloseable
         this.application = context.application();
         this.recoveryHandler = context.recoveryHandler();
         this.correlation = context.correlation();
+        this.threadFactory = context.threadFactory();
         this.handles = new SessionHandles(config.fix().sessions());
         final InetSocketAddress fixListen = HostPort.parse("fix.listen", config.fix().listen(), true);
         this.fixHost = fixListen.getHostString();
@@ -194,6 +199,7 @@ public final class Node implements NodeStatus, AutoCloseable
         }
         lag.follow(journal, 1);
         admin = AdminServer.start(config.admin(), this);
+        dualPrimary = DualPrimaryCheck.start(config, this, nanoClock, threadFactory, errorHandler("peer check"));
         controlRunner = agents.start(new NodeControlAgent(this), errorHandler("control agent"), true);
         notifyListener(() -> listener.onReady(this));
         events.accept("TANDEM READY node=" + config.name() + " role=" + config.role() + " mode=" + mode +
@@ -947,6 +953,16 @@ public final class Node implements NodeStatus, AutoCloseable
                 " > our epoch " + epochFile.epoch() + ": this node is stale");
             return 1;
         }
+        // not while handing over: the old primary still says Hot while the new one is Hot at the next epoch
+        if (dualPrimary != null && switchover.idle())
+        {
+            final String yield = dualPrimary.poll(epochFile.epoch(), config.nodeId(), nanoClock.nanoTime());
+            if (yield != null)
+            {
+                goStale(yield);
+                return 1;
+            }
+        }
         return switchover.poll(nanoClock.nanoTime());
     }
 
@@ -1274,6 +1290,7 @@ public final class Node implements NodeStatus, AutoCloseable
     {
         NodeMetrics.write(out, this, config, source, sink, fix, lag, epochClock.time() * 1_000_000L,
             activations, activationTookMs, standby == null ? 0 : standby.refused());
+        NodeMetrics.writeDualPrimaryCheck(out, this, config, dualPrimary);
     }
 
     /** The send ring and the session handles. */
@@ -1294,6 +1311,7 @@ public final class Node implements NodeStatus, AutoCloseable
         mode = NodeMode.Stopped;
         handles.allLoggedOut();
         CloseHelper.quietClose(controlRunner);
+        CloseHelper.quietClose(dualPrimary);
         CloseHelper.quietClose(admin);
         CloseHelper.quietClose(fencingProbe);
         CloseHelper.quietClose(fix);

@@ -10,14 +10,16 @@ import java.util.regex.Pattern;
 
 /**
  * Asks the peer node's admin API ({@code GET /service/state}) for its mode and epoch, so that a node can refuse to
- * start as a second primary at the same epoch, and a returning old primary can start fenced.
+ * start as a second primary at the same epoch, a returning old primary can start fenced, and a Hot node can find out
+ * while it runs that its peer claims Hot too ({@link DualPrimaryCheck}).
  * <p>
- * Threading: stateless; any thread. Blocks for at most about four seconds.
+ * Threading: stateless; any thread. Blocks for at most twice the timeout (connect, then read): about four seconds by
+ * default.
  */
 final class PeerCheck
 {
     /** Long enough for a peer JVM that just started on a loaded host to answer its first request. */
-    private static final int TIMEOUT_MS = 2_000;
+    static final int TIMEOUT_MS = 2_000;
     private static final Pattern NODE_ID = Pattern.compile("\"nodeId\":(\\d+)");
     private static final Pattern MODE = Pattern.compile("\"mode\":\"(\\w+)\"");
     private static final Pattern EPOCH = Pattern.compile("\"epoch\":(\\d+)");
@@ -35,6 +37,15 @@ final class PeerCheck
     /** The peer's state, or null when no peer is configured or it does not answer. */
     static Result query(final String peerAdmin)
     {
+        return query(peerAdmin, TIMEOUT_MS);
+    }
+
+    /**
+     * The peer's state, or null when no peer is configured or it does not answer within {@code timeoutMs} to connect
+     * and as much again to answer.
+     */
+    static Result query(final String peerAdmin, final int timeoutMs)
+    {
         if (peerAdmin == null)
         {
             return null;
@@ -43,8 +54,8 @@ final class PeerCheck
         {
             final HttpURLConnection connection =
                 (HttpURLConnection)new URL("http://" + peerAdmin + "/service/state").openConnection();
-            connection.setConnectTimeout(TIMEOUT_MS);
-            connection.setReadTimeout(TIMEOUT_MS);
+            connection.setConnectTimeout(timeoutMs);
+            connection.setReadTimeout(timeoutMs);
             try
             {
                 if (connection.getResponseCode() != 200)

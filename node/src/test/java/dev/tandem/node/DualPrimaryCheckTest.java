@@ -1,0 +1,237 @@
+package dev.tandem.node;
+
+import dev.tandem.test.FaultyProxy;
+import dev.tandem.test.Ports;
+import dev.tandem.test.Tests;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * In one JVM, real nodes on loopback: two nodes that both claim Hot while they run, found by the continuous check
+ * of each node's peer ({@code peerAdmin}, every {@code peerCheckIntervalMs}), not only at start-up: the node at the
+ * lower epoch goes Stale; at the same epoch the higher nodeId yields and the other reports and serves on; a primary
+ * and its Warm secondary report nothing.
+ */
+@Timeout(120)
+class DualPrimaryCheckTest
+{
+    private static final String CONFLICT = "tandem_node_dual_primary_conflict";
+    private static final String CONFLICTS = "tandem_node_dual_primary_conflicts_total";
+    private static final String CHECKS = "tandem_node_peer_checks_total";
+    private static final String UNANSWERED = "tandem_node_peer_checks_unanswered_total";
+
+    private final Path dir = Tests.tempDir("dual-primary");
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final List<String> events = new CopyOnWriteArrayList<>();
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @AfterEach
+    void tearDown() throws Exception
+    {
+        for (int i = closeables.size() - 1; i >= 0; i--)
+        {
+            closeables.get(i).close();
+        }
+        Tests.deleteRecursively(dir);
+    }
+
+    @Test
+    void shouldMakeTheHigherNodeIdYieldWhenTwoNodesClaimHotAtTheSameEpoch() throws Exception
+    {
+        final int[] admin = Ports.fixed(2);
+        // node-2 reaches node-1's admin API only through this proxy, which refuses at first: a partition at start-up,
+        // so neither start-up check sees the other and both start Hot at epoch 1
+        final FaultyProxy toNode1 = FaultyProxy.start(admin[0]);
+        closeables.add(toNode1);
+        toNode1.refuseConnections(true);
+        final Node node1 = launch(primaryYaml("node1", 1, admin[0], admin[1]));
+        final Node node2 = launch(primaryYaml("node2", 2, admin[1], toNode1.port()));
+        assertEquals(NodeMode.Hot, node1.mode(), node1.reason());
+        assertEquals(NodeMode.Hot, node2.mode(), node2.reason());
+        assertEquals(1, node1.epoch());
+        assertEquals(1, node2.epoch());
+
+        // node-1 sees node-2 Hot at its epoch: it reports, and keeps serving (the lower nodeId stays)
+        Tests.await("node-1 reports the conflict on /metrics", Duration.ofSeconds(20),
+            () -> metric(node1, CONFLICT) == 1);
+        assertEquals(1, metric(node1, CONFLICTS));
+        assertEquals(NodeMode.Hot, node1.mode(), node1.reason());
+        // node-2 cannot ask node-1 yet: an unanswered question changes nothing
+        Tests.await("node-2 asked and got no answer", Duration.ofSeconds(20), () -> metric(node2, UNANSWERED) >= 2);
+        assertEquals(NodeMode.Hot, node2.mode(), node2.reason());
+        assertEquals(0, metric(node2, CONFLICT));
+
+        toNode1.refuseConnections(false);
+        Tests.await("node-2 yields", Duration.ofSeconds(20), () -> node2.mode() == NodeMode.Stale);
+        assertTrue(node2.reason().contains("two nodes claim Hot at epoch 1") &&
+            node2.reason().contains("the higher nodeId yields: this node goes Stale"), node2.reason());
+        Tests.await("the TANDEM STALE line of node-2", Duration.ofSeconds(10),
+            () -> events.stream().anyMatch(line -> line.startsWith("TANDEM STALE node=node-2")));
+        assertEquals(503, get(node2, "/health").statusCode());
+        assertEquals(1, metric(node2, CONFLICTS));
+        assertEquals(0, metric(node2, CONFLICT), "a Stale node claims nothing");
+
+        Tests.await("node-1 sees the conflict over", Duration.ofSeconds(20), () -> metric(node1, CONFLICT) == 0);
+        assertEquals(NodeMode.Hot, node1.mode(), node1.reason());
+        assertEquals(1, metric(node1, CONFLICTS), "one conflict, counted once");
+        assertFalse(events.stream().anyMatch(line -> line.startsWith("TANDEM STALE node=node-1")), events.toString());
+    }
+
+    @Test
+    void shouldMakeTheNodeAtTheLowerEpochGoStale() throws Exception
+    {
+        final int[] admin = Ports.fixed(2);
+        // node-1 starts first, at epoch 1, while node-2 is not up: its start-up check finds nobody
+        final Node node1 = launch(primaryYaml("node1", 1, admin[0], admin[1]));
+        assertEquals(NodeMode.Hot, node1.mode(), node1.reason());
+        // node-2 holds epoch 2 (as a node activated elsewhere would): its start-up check lets it serve beside a peer at
+        // a lower epoch, and nothing but the running check tells node-1 (no replication link between them)
+        final Path node2Dir = dir.resolve("node2");
+        Files.createDirectories(node2Dir);
+        EpochFile.open(node2Dir).store(2);
+        final Node node2 = launch(primaryYaml("node2", 2, admin[1], admin[0]));
+        assertEquals(NodeMode.Hot, node2.mode(), node2.reason());
+        assertEquals(2, node2.epoch());
+
+        Tests.await("node-1 goes Stale", Duration.ofSeconds(20), () -> node1.mode() == NodeMode.Stale);
+        assertTrue(node1.reason().contains("node-2 at peerAdmin 127.0.0.1:" + admin[1] + " claims Hot at epoch 2 > " +
+            "our epoch 1"), node1.reason());
+        assertEquals(1, metric(node1, CONFLICTS));
+        Tests.await("the TANDEM STALE line of node-1", Duration.ofSeconds(10),
+            () -> events.stream().anyMatch(line -> line.startsWith("TANDEM STALE node=node-1")));
+
+        final long checks = metric(node2, CHECKS);
+        Tests.await("node-2 checked again", Duration.ofSeconds(20), () -> metric(node2, CHECKS) >= checks + 3);
+        assertEquals(NodeMode.Hot, node2.mode(), node2.reason());
+        assertEquals(0, metric(node2, CONFLICT), "node-1 is Stale now");
+    }
+
+    @Test
+    void shouldReportNothingForAPrimaryAndItsWarmSecondary() throws Exception
+    {
+        final int[] admin = Ports.fixed(2);
+        final Node primary = launch(primaryYaml("primary", 1, admin[0], admin[1])
+            .replace("  application:", "  replication: { listen: \"127.0.0.1:0\", clusterName: demo, secretFile: \"" +
+            NodeConfigTest.SECRET + "\", ackStrategy: !NeverTimesOut { } },\n  application:"));
+        final Node secondary = launch("!NodeConfig {\n" +
+            "  role: SECONDARY, nodeId: 2,\n" +
+            "  journal: { dir: \"" + dir.resolve("secondary") + "\" },\n" +
+            "  replication: { connect: \"127.0.0.1:" + primary.replicationPort() + "\", clusterName: demo, " +
+            "secretFile: \"" + NodeConfigTest.SECRET + "\" },\n" +
+            "  fix: { listen: \"127.0.0.1:0\", sessions: [ { senderCompId: ISLD, targetCompId: TW } ] },\n" +
+            "  application: " + IgnoringApplication.class.getName() + ",\n" +
+            "  admin: { listen: \"127.0.0.1:" + admin[1] + "\" },\n" +
+            "  peerAdmin: \"127.0.0.1:" + admin[0] + "\", peerCheckIntervalMs: 100,\n" +
+            "  onFailure: STAY_UP\n" +
+            "}\n");
+        Tests.await("the secondary streams", Duration.ofSeconds(20), secondary::switchoverPossible);
+
+        Tests.await("the primary asked its peer several times", Duration.ofSeconds(20),
+            () -> metric(primary, CHECKS) - metric(primary, UNANSWERED) >= 5);
+        assertEquals(0, metric(primary, CONFLICT));
+        assertEquals(0, metric(primary, CONFLICTS));
+        assertEquals(NodeMode.Hot, primary.mode());
+        assertEquals(NodeMode.Warm, secondary.mode());
+        assertEquals(0, metric(secondary, CHECKS), "a Warm node does not ask");
+    }
+
+    @Test
+    void shouldJudgeByEpochThenNodeId()
+    {
+        assertEquals(DualPrimaryCheck.Verdict.NONE, DualPrimaryCheck.judge(3, 1, null));
+        assertEquals(DualPrimaryCheck.Verdict.NONE,
+            DualPrimaryCheck.judge(3, 1, new PeerCheck.Result(2, NodeMode.Warm, 3, 10)));
+        assertEquals(DualPrimaryCheck.Verdict.NONE,
+            DualPrimaryCheck.judge(3, 1, new PeerCheck.Result(2, NodeMode.Stale, 9, 10)));
+        assertEquals(DualPrimaryCheck.Verdict.PEER_HIGHER,
+            DualPrimaryCheck.judge(3, 1, new PeerCheck.Result(2, NodeMode.Hot, 4, 10)));
+        assertEquals(DualPrimaryCheck.Verdict.PEER_LOWER,
+            DualPrimaryCheck.judge(3, 2, new PeerCheck.Result(1, NodeMode.Hot, 2, 10)));
+        assertEquals(DualPrimaryCheck.Verdict.SAME_EPOCH_WE_YIELD,
+            DualPrimaryCheck.judge(3, 2, new PeerCheck.Result(1, NodeMode.Hot, 3, 10)));
+        assertEquals(DualPrimaryCheck.Verdict.SAME_EPOCH_PEER_YIELDS,
+            DualPrimaryCheck.judge(3, 1, new PeerCheck.Result(2, NodeMode.Hot, 3, 10)));
+        assertEquals(DualPrimaryCheck.Verdict.SAME_EPOCH_SAME_ID,
+            DualPrimaryCheck.judge(3, 1, new PeerCheck.Result(1, NodeMode.Hot, 3, 10)));
+    }
+
+    @Test
+    void shouldRefuseAnIntervalOutOfRange()
+    {
+        final String yaml = primaryYaml("bad", 1, 0, 1).replace("peerCheckIntervalMs: 100", "peerCheckIntervalMs: 5");
+        final ConfigException error = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+            () -> NodeConfig.fromYaml(yaml));
+        assertTrue(error.getMessage().contains("peerCheckIntervalMs: 5 is out of range, expected 0"),
+            error.getMessage());
+        assertEquals(NodeConfig.DEFAULT_PEER_CHECK_INTERVAL_MS,
+            NodeConfig.fromYaml(yaml.replace("peerCheckIntervalMs: 5,", "")).peerCheckIntervalMs());
+    }
+
+    private Node launch(final String yaml)
+    {
+        final Node node = Node.launch(NodeConfig.fromYaml(yaml), events::add);
+        closeables.add(node);
+        return node;
+    }
+
+    /** A PRIMARY without replication: what two misconfigured or partitioned nodes would be. */
+    private String primaryYaml(final String name, final int nodeId, final int adminPort, final int peerAdminPort)
+    {
+        return "!NodeConfig {\n" +
+            "  role: PRIMARY, nodeId: " + nodeId + ",\n" +
+            "  journal: { dir: \"" + dir.resolve(name) + "\" },\n" +
+            "  fix: { listen: \"127.0.0.1:0\", sessions: [ { senderCompId: ISLD, targetCompId: TW } ] },\n" +
+            "  application: " + IgnoringApplication.class.getName() + ",\n" +
+            "  admin: { listen: \"127.0.0.1:" + adminPort + "\" },\n" +
+            "  peerAdmin: \"127.0.0.1:" + peerAdminPort + "\", peerCheckIntervalMs: 100,\n" +
+            "  onFailure: STAY_UP\n" +
+            "}\n";
+    }
+
+    private HttpResponse<String> get(final Node node, final String path)
+    {
+        try
+        {
+            return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.adminPort() + path))
+                .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /** One of the node's metrics, read from its /metrics over HTTP; fails when it is not there. */
+    private long metric(final Node node, final String name)
+    {
+        final String body = get(node, "/metrics").body();
+        final Matcher matcher = Pattern.compile("(?m)^" + name + "\\{[^}]*} (\\d+)$").matcher(body);
+        assertTrue(matcher.find(), name + " not in /metrics:\n" + body);
+        return Long.parseLong(matcher.group(1));
+    }
+}
