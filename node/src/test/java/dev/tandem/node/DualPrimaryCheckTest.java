@@ -156,6 +156,61 @@ class DualPrimaryCheckTest
     }
 
     @Test
+    void shouldNeverMakeAPlannedSwitchoverGoStale()
+    {
+        // replication ports 0-1, admin ports 2-3: each node's peerAdmin is the other's, checked every 100 ms
+        final int[] port = Ports.fixed(4);
+        final String check = "  peerCheckIntervalMs: 100,\n  onFailure: STAY_UP\n}\n";
+        final Node node1 = launch(("!NodeConfig {\n" +
+            "  role: PRIMARY, nodeId: 1,\n" +
+            "  journal: { dir: \"" + dir.resolve("node1") + "\" },\n" +
+            "  replication: { listen: \"127.0.0.1:" + port[0] + "\", connect: \"127.0.0.1:" + port[1] + "\", " +
+            "clusterName: demo, secretFile: \"" + NodeConfigTest.SECRET + "\", ackStrategy: !WaitForever { } },\n" +
+            "  fix: { listen: \"127.0.0.1:0\", sessions: [ { senderCompId: ISLD, targetCompId: TW } ] },\n" +
+            "  application: " + IgnoringApplication.class.getName() + ",\n" +
+            "  admin: { listen: \"127.0.0.1:" + port[2] + "\" },\n" +
+            "  peerAdmin: \"127.0.0.1:" + port[3] + "\",\n") + check);
+        final Node node2 = launch(("!NodeConfig {\n" +
+            "  role: SECONDARY, nodeId: 2,\n" +
+            "  journal: { dir: \"" + dir.resolve("node2") + "\" },\n" +
+            "  replication: { connect: \"127.0.0.1:" + port[0] + "\", listenWhenHot: \"127.0.0.1:" + port[1] +
+            "\", ackStrategyWhenHot: !WaitForever { }, clusterName: demo, secretFile: \"" + NodeConfigTest.SECRET +
+            "\" },\n" +
+            "  fix: { listen: \"127.0.0.1:0\", sessions: [ { senderCompId: ISLD, targetCompId: TW } ] },\n" +
+            "  application: " + IgnoringApplication.class.getName() + ",\n" +
+            "  admin: { listen: \"127.0.0.1:" + port[3] + "\" },\n" +
+            "  activation: !Manual { },\n" +
+            "  peerAdmin: \"127.0.0.1:" + port[2] + "\",\n") + check);
+        Tests.await("node-2 streaming", Duration.ofSeconds(20), node2::switchoverPossible);
+
+        Node hot = node1;
+        Node warm = node2;
+        for (int i = 0; i < 4; i++)
+        {
+            final Node from = hot;
+            final Node to = warm;
+            final long checks = metric(from, CHECKS);
+            Tests.await("the Hot node asked its peer", Duration.ofSeconds(20),
+                () -> metric(from, CHECKS) >= checks + 2);
+            final SwitchoverOutcome outcome = from.switchover(5_000);
+            assertEquals("switchover", outcome.outcome(), outcome.detail());
+            Tests.await("the new primary Hot, the old one following", Duration.ofSeconds(20),
+                () -> to.mode() == NodeMode.Hot && from.mode() == NodeMode.Warm && from.switchoverPossible());
+            hot = to;
+            warm = from;
+        }
+        final Node last = hot;
+        final long checks = metric(last, CHECKS);
+        Tests.await("the last primary asked its peer again", Duration.ofSeconds(20),
+            () -> metric(last, CHECKS) - checks >= 5);
+        assertEquals(NodeMode.Hot, last.mode(), last.reason());
+        assertEquals(NodeMode.Warm, warm.mode(), warm.reason());
+        assertEquals(5, last.epoch());
+        assertEquals(0, metric(last, CONFLICT));
+        assertFalse(events.stream().anyMatch(line -> line.startsWith("TANDEM STALE")), events.toString());
+    }
+
+    @Test
     void shouldJudgeByEpochThenNodeId()
     {
         assertEquals(DualPrimaryCheck.Verdict.NONE, DualPrimaryCheck.judge(3, 1, null));
