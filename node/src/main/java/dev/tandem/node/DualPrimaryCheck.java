@@ -29,6 +29,13 @@ import java.util.concurrent.TimeUnit;
  *       fencing probe); this node serves on. Only once two checks in a row saw it: a planned switchover's old primary
  *       still says Hot for the moment between the new primary's activation and its own turn to Warm.</li>
  * </ul>
+ * Only an authenticated answer is acted on: each question carries a fresh random nonce, and the answer must carry the
+ * peer's proof ({@link StateProof}: HMAC with the pair's replication secret over the nonce, the cluster name and the
+ * nodeId, mode and epoch it states). An answer without a valid proof (a peer with another secret or cluster, an
+ * older Tandem, or whoever else answers at {@code peerAdmin}) proves nothing and changes nothing: counted
+ * ({@code tandem_node_peer_checks_unauthenticated_total}) and logged at WARN at most once a minute. A node without a
+ * replication secret cannot authenticate anything: it judges and reports, and never steps down on the check.
+ * <p>
  * A conflict logs an ERROR when it is found and once a minute while it lasts, and shows on {@code /metrics}
  * ({@code tandem_node_dual_primary_conflict}, {@code tandem_node_dual_primary_conflicts_total}). A peer that does not
  * answer proves nothing and changes nothing (counted: {@code tandem_node_peer_checks_unanswered_total}).
@@ -56,8 +63,8 @@ final class DualPrimaryCheck implements AutoCloseable
         PEER_LOWER
     }
 
-    /** What one query found, and this node's epoch when it asked. */
-    private record Observation(long seq, long ourEpoch, PeerCheck.Result peer)
+    /** What one query found, whether its proof verified, and this node's epoch when it asked. */
+    private record Observation(long seq, long ourEpoch, PeerCheck.Result peer, boolean authenticated)
     {
     }
 
@@ -67,10 +74,13 @@ final class DualPrimaryCheck implements AutoCloseable
 
     private final String name;
     private final String peerAdmin;
+    /** Null on a node without a replication secret: it only reports. */
+    private final StateProof proof;
     private final AgentRunner runner;
     private volatile Observation latest;
     private volatile long checks;
     private volatile long unanswered;
+    private volatile long unauthenticated;
     private volatile boolean conflict;
     private volatile long conflicts;
 
@@ -80,10 +90,15 @@ final class DualPrimaryCheck implements AutoCloseable
     private final LogRateLimiter conflictLog = new LogRateLimiter(1, TimeUnit.MINUTES.toNanos(1));
 
     private DualPrimaryCheck(
-        final NodeConfig config, final NodeStatus node, final NanoClock clock, final ErrorHandler errorHandler)
+        final NodeConfig config,
+        final StateProof proof,
+        final NodeStatus node,
+        final NanoClock clock,
+        final ErrorHandler errorHandler)
     {
         this.name = config.name();
         this.peerAdmin = config.peerAdmin();
+        this.proof = proof;
         final long intervalMs = config.peerCheckIntervalMs();
         final long sleepMs = Math.max(1, Math.min(MAX_SLEEP_MS, intervalMs / 10));
         this.runner = new AgentRunner(new SleepingMillisIdleStrategy(sleepMs), errorHandler, null,
@@ -92,10 +107,12 @@ final class DualPrimaryCheck implements AutoCloseable
 
     /**
      * Starts checking on a thread from {@code threads}, or returns null when there is nothing to check: no
-     * {@code peerAdmin}, or {@code peerCheckIntervalMs: 0}.
+     * {@code peerAdmin}, or {@code peerCheckIntervalMs: 0}. {@code proof} checks the peer's answers (null: no
+     * replication secret, the check only reports).
      */
     static DualPrimaryCheck start(
         final NodeConfig config,
+        final StateProof proof,
         final NodeStatus node,
         final NanoClock clock,
         final ThreadFactory threads,
@@ -105,10 +122,15 @@ final class DualPrimaryCheck implements AutoCloseable
         {
             return null;
         }
-        final DualPrimaryCheck check = new DualPrimaryCheck(config, node, clock, errorHandler);
+        final DualPrimaryCheck check = new DualPrimaryCheck(config, proof, node, clock, errorHandler);
         AgentRunner.startOnThread(check.runner, threads);
         LOG.info("{}: checks every {} ms while Hot that its peer at {} does not claim Hot too", check.name,
             config.peerCheckIntervalMs(), check.peerAdmin);
+        if (proof == null)
+        {
+            LOG.warn("{}: no replication secret, so the peer's answers cannot be authenticated: the check reports a " +
+                "peer that claims Hot too, and never makes this node step down", check.name);
+        }
         return check;
     }
 
@@ -161,7 +183,8 @@ final class DualPrimaryCheck implements AutoCloseable
         {
             return null;
         }
-        final PeerCheck.Result peer = seen.peer();
+        // with a secret, an answer without a valid proof is no answer; without one, every answer is judged (to report)
+        final PeerCheck.Result peer = seen.authenticated() || proof == null ? seen.peer() : null;
         final Verdict verdict = judge(ourEpoch, ourNodeId, peer);
         lowerInARow = verdict == Verdict.PEER_LOWER ? lowerInARow + 1 : 0;
         if (verdict == Verdict.NONE)
@@ -170,8 +193,8 @@ final class DualPrimaryCheck implements AutoCloseable
             {
                 conflict = false;
                 LOG.warn("{}: the peer at {} no longer claims Hot ({}): the dual-primary conflict is over", name,
-                    peerAdmin, peer == null ? "it does not answer" : "it is " + peer.mode() + " at epoch " +
-                    peer.epoch());
+                    peerAdmin, peer != null ? "it is " + peer.mode() + " at epoch " + peer.epoch() :
+                    seen.peer() == null ? "it does not answer" : "its answer is not authenticated");
             }
             return null;
         }
@@ -179,7 +202,10 @@ final class DualPrimaryCheck implements AutoCloseable
         {
             return null;
         }
-        final String what = describe(verdict, ourEpoch, ourNodeId, peer);
+        final boolean yield = verdict == Verdict.PEER_HIGHER || verdict == Verdict.SAME_EPOCH_WE_YIELD;
+        final String what = describe(verdict, ourEpoch, ourNodeId, peer) + (yield && proof == null ?
+            "; but this node has no replication secret to authenticate the answer: it only reports and serves on; " +
+            "stop one of the two nodes" : "");
         if (!conflict)
         {
             conflict = true;
@@ -191,7 +217,7 @@ final class DualPrimaryCheck implements AutoCloseable
         {
             LOG.error("{}: DUAL PRIMARY, still: {} ({} similar suppressed)", name, what, conflictLog.takeSuppressed());
         }
-        return verdict == Verdict.PEER_HIGHER || verdict == Verdict.SAME_EPOCH_WE_YIELD ? what : null;
+        return yield && proof != null ? what : null;
     }
 
     private String describe(
@@ -247,6 +273,15 @@ final class DualPrimaryCheck implements AutoCloseable
         return unanswered;
     }
 
+    /**
+     * Answers without a valid proof: the proof missing or wrong, or (on a node without a replication secret) any
+     * answer, since it cannot check one.
+     */
+    long unauthenticated()
+    {
+        return unauthenticated;
+    }
+
     @Override
     public void close()
     {
@@ -260,6 +295,7 @@ final class DualPrimaryCheck implements AutoCloseable
         private final NanoClock clock;
         private final long intervalNs;
         private final int timeoutMs;
+        private final LogRateLimiter unauthenticatedLog = new LogRateLimiter(1, TimeUnit.MINUTES.toNanos(1));
         private long nextNs;
         private long seq;
 
@@ -286,13 +322,31 @@ final class DualPrimaryCheck implements AutoCloseable
                 return 0;
             }
             final long ourEpoch = node.epoch();
-            final PeerCheck.Result peer = PeerCheck.query(peerAdmin, timeoutMs);
+            final String nonce = proof == null ? null : proof.newNonce();
+            final PeerCheck.Result peer = PeerCheck.query(peerAdmin, timeoutMs, nonce);
             checks++;
+            boolean authenticated = false;
             if (peer == null)
             {
                 unanswered++;
             }
-            latest = new Observation(++seq, ourEpoch, peer);
+            else
+            {
+                authenticated = proof != null && proof.verify(nonce, peer);
+                if (!authenticated)
+                {
+                    unauthenticated++;
+                    if (proof != null && unauthenticatedLog.tryAcquire(clock.nanoTime()))
+                    {
+                        LOG.warn("{}: the answer at peerAdmin {} (node-{} {} at epoch {}) carries {}: ignored, it " +
+                            "changes nothing. A peer with another replication secret or clusterName, a Tandem " +
+                            "without proofs, or something else answering at peerAdmin ({} similar suppressed)", name,
+                            peerAdmin, peer.nodeId(), peer.mode(), peer.epoch(),
+                            peer.proof() == null ? "no proof" : "a wrong proof", unauthenticatedLog.takeSuppressed());
+                    }
+                }
+            }
+            latest = new Observation(++seq, ourEpoch, peer, authenticated);
             return 1;
         }
 

@@ -110,6 +110,11 @@ public final class Node implements NodeStatus, AutoCloseable
     private final PlannedSwitchover switchover = new PlannedSwitchover(new SwitchoverHost());
     private JournalDirWatch dirWatch;
     private final java.util.concurrent.ThreadFactory threadFactory;
+    /**
+     * Proves this node's answers to its peer and checks the peer's; null without replication (no secret). Written
+     * once by {@link #start()} before any thread that uses it starts.
+     */
+    private StateProof stateProof;
     /** Asks the peer while Hot whether it claims Hot too; null without peerAdmin or with peerCheckIntervalMs 0. */
     private DualPrimaryCheck dualPrimary;
     /** The divergence this node stopped on and has not set aside (see {@link #rejoin}), null when none. */
@@ -189,6 +194,7 @@ public final class Node implements NodeStatus, AutoCloseable
 
     private void start()
     {
+        stateProof = StateProof.of(config);
         if (config.role() == Role.PRIMARY)
         {
             startPrimary();
@@ -198,8 +204,9 @@ public final class Node implements NodeStatus, AutoCloseable
             startSecondary();
         }
         lag.follow(journal, 1);
-        admin = AdminServer.start(config.admin(), this);
-        dualPrimary = DualPrimaryCheck.start(config, this, nanoClock, threadFactory, errorHandler("peer check"));
+        admin = AdminServer.start(config.admin(), this, stateProof);
+        dualPrimary = DualPrimaryCheck.start(config, stateProof, this, nanoClock, threadFactory,
+            errorHandler("peer check"));
         controlRunner = agents.start(new NodeControlAgent(this), errorHandler("control agent"), true);
         notifyListener(() -> listener.onReady(this));
         events.accept("TANDEM READY node=" + config.name() + " role=" + config.role() + " mode=" + mode +
@@ -215,7 +222,7 @@ public final class Node implements NodeStatus, AutoCloseable
         {
             epochFile.store(1);
         }
-        final PeerCheck.Result peer = PeerCheck.query(config.peerAdmin());
+        final PeerCheck.Result peer = startupPeerCheck();
         if (peer != null && peer.mode() == NodeMode.Hot && peer.epoch() == epochFile.epoch())
         {
             throw new ConfigException("role: two nodes claim primary at epoch " + epochFile.epoch() + ": this node (" +
@@ -253,6 +260,30 @@ public final class Node implements NodeStatus, AutoCloseable
         fix = FixEndpoints.start(fixEndpointContext(gate, false, 0));
         fixPort = fix.port();
         mode = NodeMode.Hot;
+    }
+
+    /**
+     * The start-up question to the peer ({@code peerAdmin}). With a replication secret it carries a nonce, and an
+     * answer without a valid proof counts as no answer (WARN): nothing unauthenticated refuses this node's start or
+     * makes it start Stale. Without a secret the answer is taken as it comes, as it always was.
+     */
+    private PeerCheck.Result startupPeerCheck()
+    {
+        if (stateProof == null || config.peerAdmin() == null)
+        {
+            return PeerCheck.query(config.peerAdmin());
+        }
+        final String nonce = stateProof.newNonce();
+        final PeerCheck.Result peer = PeerCheck.query(config.peerAdmin(), PeerCheck.TIMEOUT_MS, nonce);
+        if (peer != null && !stateProof.verify(nonce, peer))
+        {
+            LOG.warn("{}: the answer at peerAdmin {} (node-{} {} at epoch {}) carries {}: ignored, as if the peer " +
+                "had not answered. A peer with another replication secret or clusterName, a Tandem without proofs, " +
+                "or something else answering at peerAdmin", config.name(), config.peerAdmin(), peer.nodeId(),
+                peer.mode(), peer.epoch(), peer.proof() == null ? "no proof" : "a wrong proof");
+            return null;
+        }
+        return peer;
     }
 
     private void startSecondary()

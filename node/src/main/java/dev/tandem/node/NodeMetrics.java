@@ -172,6 +172,10 @@ final class NodeMetrics
             check.checks());
         counter(out, "tandem_node_peer_checks_unanswered_total", "questions to the peer it did not answer", id,
             check.unanswered());
+        counter(out, "tandem_node_peer_checks_unauthenticated_total",
+            "answers from the peer without a valid proof (all of them without a replication secret): none makes " +
+            "this node step down",
+            id, check.unauthenticated());
     }
 
     private static void gauge(final StringBuilder out, final String name, final String help, final String labels,
