@@ -31,7 +31,14 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code PUT /service/switchover[?timeoutMs=5000]} (token required), on either node: the planned switchover
  *       ({@link PlannedSwitchover}); 200 {@code "outcome":"switchover"}, 409 {@code "aborted"} or {@code "refused"}
  *       with why</li>
- *   <li>{@code GET /service/state}: node id, role, mode, epoch and reason: what peers read to fence each other</li>
+ *   <li>{@code PUT /service/rejoin} (token required): a node left Stale because its primary refused its journal as
+ *       diverged ({@code replication.onDivergence: STOP}) sets the journal aside as {@code SET_ASIDE} would and turns
+ *       Warm, catching up from its primary: 200 {@code "outcome":"rejoined"} with {@code "setAside"}; 409
+ *       {@code "refused"} with why on any other node (Hot, Warm, Stale for another reason)</li>
+ *   <li>{@code GET /service/state[?nonce=<32 hex>]}: node id, role, mode, epoch and reason: what peers read to fence
+ *       each other, at start-up and, while Hot, every {@code peerCheckIntervalMs} ({@link DualPrimaryCheck}); asked
+ *       with a nonce, a node that replicates adds {@code "proof"}, the {@link StateProof} of its answer with the
+ *       replication secret (a nonce that is not 32 hex characters: 400)</li>
  *   <li>{@code GET /service/whenleaseexpired}: {@code {"whenLeaseExpired":"HOLD"}} on a Hot node that replicates,
  *       409 otherwise</li>
  *   <li>{@code PUT /service/whenleaseexpired/hold} and {@code PUT /service/whenleaseexpired/release_unprotected}
@@ -56,6 +63,8 @@ public final class AdminServer implements AutoCloseable
     private static final String BEARER = "Bearer ";
     /** How long a PUT .../hot waits for the activation to finish before answering. */
     static final long ACTIVATION_WAIT_MS = 10_000;
+    /** How long a PUT /service/rejoin waits for the set-aside (a directory rename and a fresh journal). */
+    static final long REJOIN_WAIT_MS = 10_000;
     /** Worker threads: a slow or stuck client holds one; /health, /metrics and activation still have the others. */
     static final int WORKERS = 4;
     /**
@@ -83,17 +92,24 @@ public final class AdminServer implements AutoCloseable
     private final ExecutorService executor;
     private final NodeStatus node;
     private final byte[] token;
+    /** Proves answers to {@code /service/state?nonce=...}; null on a node without a replication secret. */
+    private final StateProof stateProof;
     private final String ownOrigin;
     /** Refused calls log at most this often: a script hammering with a wrong token must not fill the disk. */
     private final LogRateLimiter refusalLog = new LogRateLimiter(10, TimeUnit.MINUTES.toNanos(1));
 
     private AdminServer(
-        final HttpServer server, final ExecutorService executor, final NodeStatus node, final byte[] token)
+        final HttpServer server,
+        final ExecutorService executor,
+        final NodeStatus node,
+        final byte[] token,
+        final StateProof stateProof)
     {
         this.server = server;
         this.executor = executor;
         this.node = node;
         this.token = token;
+        this.stateProof = stateProof;
         this.ownOrigin = "http://" + hostPort(server.getAddress());
     }
 
@@ -110,6 +126,15 @@ public final class AdminServer implements AutoCloseable
 
     /** Binds {@code config.listen()} and starts serving; state-changing calls need the config's token. */
     public static AdminServer start(final AdminConfig config, final NodeStatus node)
+    {
+        return start(config, node, null);
+    }
+
+    /**
+     * As {@link #start(AdminConfig, NodeStatus)}, proving answers to {@code /service/state?nonce=...} with
+     * {@code stateProof} (null: answers carry no proof).
+     */
+    static AdminServer start(final AdminConfig config, final NodeStatus node, final StateProof stateProof)
     {
         final String listen = config.listen();
         final InetSocketAddress parsed = HostPort.parse("admin.listen", listen, true);
@@ -132,7 +157,7 @@ public final class AdminServer implements AutoCloseable
         });
         server.setExecutor(executor);
         final byte[] token = config.token();
-        final AdminServer admin = new AdminServer(server, executor, node, token);
+        final AdminServer admin = new AdminServer(server, executor, node, token, stateProof);
         server.createContext("/", admin::handle);
         server.start();
         final InetSocketAddress bound = server.getAddress();
@@ -196,10 +221,25 @@ public final class AdminServer implements AutoCloseable
                         switchover(exchange, timeoutMs(exchange));
                     }
                     break;
+                case "/service/rejoin":
+                    if (expect(exchange, method, "PUT") && authorized(exchange))
+                    {
+                        rejoin(exchange);
+                    }
+                    break;
                 case "/service/state":
                     if (expect(exchange, method, "GET"))
                     {
-                        reply(exchange, 200, "application/json", stateJson());
+                        final String nonce = queryParameter(exchange, "nonce");
+                        if (nonce != null && !StateProof.isNonce(nonce))
+                        {
+                            reply(exchange, 400, "application/json", "{\"error\":\"nonce: expected " +
+                                StateProof.NONCE_HEX_LENGTH + " hex characters\"}");
+                        }
+                        else
+                        {
+                            reply(exchange, 200, "application/json", stateJson(nonce));
+                        }
                     }
                     break;
                 case "/service/whenleaseexpired":
@@ -321,29 +361,58 @@ public final class AdminServer implements AutoCloseable
             quote(result.detail()) + "}");
     }
 
+    /**
+     * An operator's rejoin of a node left Stale by a diverged journal: 200 {@code "outcome":"rejoined"} with where the
+     * journal went, once it is set aside and the node is Warm (it catches up afterwards); 409 {@code "refused"} with
+     * why; 500 {@code "failed"} (the journal could not be moved) or {@code "unknown"}.
+     */
+    private void rejoin(final HttpExchange exchange) throws IOException
+    {
+        LOG.warn("Admin API: rejoin asked from {} on a {} node", exchange.getRemoteAddress(), node.mode());
+        final RejoinOutcome result = node.rejoin("admin API PUT /service/rejoin from " + exchange.getRemoteAddress(),
+            REJOIN_WAIT_MS);
+        final String json = activationJson();
+        final int status = result.rejoined() ? 200 : "refused".equals(result.outcome()) ? 409 : 500;
+        reply(exchange, status, "application/json", json.substring(0, json.length() - 1) + ",\"outcome\":\"" +
+            result.outcome() + "\"" + (result.rejoined() ? ",\"setAside\":" + quote(result.setAside()) : "") +
+            ",\"why\":" + quote(result.detail()) + "}");
+    }
+
     /** The {@code timeoutMs} query parameter, the default without one, -1 when it is not a number. */
     private static long timeoutMs(final HttpExchange exchange)
+    {
+        final String value = queryParameter(exchange, "timeoutMs");
+        if (value == null)
+        {
+            return PlannedSwitchover.DEFAULT_TIMEOUT_MS;
+        }
+        try
+        {
+            return Long.parseLong(value);
+        }
+        catch (final NumberFormatException ex)
+        {
+            return -1;
+        }
+    }
+
+    /** The raw value of the first {@code name=} query parameter, or null when there is none. */
+    private static String queryParameter(final HttpExchange exchange, final String name)
     {
         final String query = exchange.getRequestURI().getRawQuery();
         if (query == null)
         {
-            return PlannedSwitchover.DEFAULT_TIMEOUT_MS;
+            return null;
         }
+        final String prefix = name + "=";
         for (final String pair : query.split("&"))
         {
-            if (pair.startsWith("timeoutMs="))
+            if (pair.startsWith(prefix))
             {
-                try
-                {
-                    return Long.parseLong(pair.substring("timeoutMs=".length()));
-                }
-                catch (final NumberFormatException ex)
-                {
-                    return -1;
-                }
+                return pair.substring(prefix.length());
             }
         }
-        return PlannedSwitchover.DEFAULT_TIMEOUT_MS;
+        return null;
     }
 
     /** True when the request carries the token; otherwise answers 401 (or 403 without a configured token). */
@@ -410,9 +479,23 @@ public final class AdminServer implements AutoCloseable
 
     String stateJson()
     {
-        return "{\"nodeId\":" + node.nodeId() + ",\"role\":\"" + node.role() + "\",\"mode\":\"" + node.mode() +
-            "\",\"epoch\":" + node.epoch() + ",\"position\":" + node.journalPosition() + ",\"activation\":\"" + node.activationName() + "\",\"reason\":" +
-            quote(node.reason()) + "}";
+        return stateJson(null);
+    }
+
+    /**
+     * The state; with a {@code nonce} (checked by {@link StateProof#isNonce}) and a secret, also the proof of exactly
+     * the nodeId, mode and epoch written, each read once.
+     */
+    String stateJson(final String nonce)
+    {
+        final int nodeId = node.nodeId();
+        final NodeMode mode = node.mode();
+        final long epoch = node.epoch();
+        return "{\"nodeId\":" + nodeId + ",\"role\":\"" + node.role() + "\",\"mode\":\"" + mode +
+            "\",\"epoch\":" + epoch + ",\"position\":" + node.journalPosition() + ",\"activation\":\"" +
+            node.activationName() + "\",\"reason\":" + quote(node.reason()) +
+            (nonce == null || stateProof == null ? "" :
+            ",\"proof\":\"" + stateProof.prove(nonce, nodeId, mode, epoch) + "\"") + "}";
     }
 
     static String quote(final String text)

@@ -12,6 +12,10 @@ public enum DivergencePolicy
      */
     SET_ASIDE,
 
-    /** Stop replicating and go Stale with the reason, for an operator to decide. */
+    /**
+     * Stop replicating and go Stale with the reason, for an operator to decide; the admin API's
+     * {@code PUT /service/rejoin} then sets the journal aside exactly as {@link #SET_ASIDE} does and rejoins, without
+     * a restart.
+     */
     STOP
 }

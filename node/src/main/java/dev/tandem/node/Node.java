@@ -37,10 +37,12 @@ import java.util.function.Consumer;
  * epoch rises and is persisted, and the FIX acceptor opens on the replicated journal with the same sequence numbers;
  * with {@code replication.listenWhenHot} it also serves replication from then on, so the old primary can rejoin as
  * its secondary. A SECONDARY whose journal the primary refuses as diverged sets the journal directory aside and
- * catches up from position 1 (or goes Stale, per {@code replication.onDivergence}); it never merges.
- * A Hot node that learns of a higher epoch goes Stale: it logs no one on and says why. A node whose agent dies,
- * whose journal fails or loses its directory, or whose journal is shorter than its replica's at the same epoch
- * fails at once ({@link NodeMode#Failed}, see {@link FailurePolicy}): never a zombie that reports Hot.
+ * catches up from position 1 (or goes Stale, per {@code replication.onDivergence}, until an operator's {@link #rejoin}
+ * does the same); it never merges. A Hot node that learns of a higher epoch goes Stale: it logs no one on and says
+ * why; with {@code peerAdmin} it also asks its peer while Hot whether it claims Hot too ({@link DualPrimaryCheck}).
+ * A node whose agent dies, whose journal fails or loses its directory, or whose journal is shorter than its replica's
+ * at the same epoch fails at once ({@link NodeMode#Failed}, see {@link FailurePolicy}): never a zombie that reports
+ * Hot.
  * <p>
  * Threading: {@link #launch} and {@link #close()} on one thread; the {@link NodeStatus} methods from any thread.
  * Internally: one agent thread each for replication and FIX, one control agent thread, one admin HTTP thread.
@@ -107,6 +109,19 @@ public final class Node implements NodeStatus, AutoCloseable
     private ActivationProof pendingProof = ActivationProof.NONE;
     private final PlannedSwitchover switchover = new PlannedSwitchover(new SwitchoverHost());
     private JournalDirWatch dirWatch;
+    private final java.util.concurrent.ThreadFactory threadFactory;
+    /**
+     * Proves this node's answers to its peer and checks the peer's; null without replication (no secret). Written
+     * once by {@link #start()} before any thread that uses it starts.
+     */
+    private StateProof stateProof;
+    /** Asks the peer while Hot whether it claims Hot too; null without peerAdmin or with peerCheckIntervalMs 0. */
+    private DualPrimaryCheck dualPrimary;
+    /** The divergence this node stopped on and has not set aside (see {@link #rejoin}), null when none. */
+    private volatile Divergence divergence;
+    /** An operator's rejoin waiting for the control thread, null when none. */
+    private final java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CompletableFuture<RejoinOutcome>>
+        rejoinRequest = new java.util.concurrent.atomic.AtomicReference<>();
 
     private Node(final TandemContext context)
     {
@@ -117,6 +132,7 @@ public final class Node implements NodeStatus, AutoCloseable
         this.application = context.application();
         this.recoveryHandler = context.recoveryHandler();
         this.correlation = context.correlation();
+        this.threadFactory = context.threadFactory();
         this.handles = new SessionHandles(config.fix().sessions());
         final InetSocketAddress fixListen = HostPort.parse("fix.listen", config.fix().listen(), true);
         this.fixHost = fixListen.getHostString();
@@ -178,6 +194,7 @@ public final class Node implements NodeStatus, AutoCloseable
 
     private void start()
     {
+        stateProof = StateProof.of(config);
         if (config.role() == Role.PRIMARY)
         {
             startPrimary();
@@ -187,7 +204,9 @@ public final class Node implements NodeStatus, AutoCloseable
             startSecondary();
         }
         lag.follow(journal, 1);
-        admin = AdminServer.start(config.admin(), this);
+        admin = AdminServer.start(config.admin(), this, stateProof);
+        dualPrimary = DualPrimaryCheck.start(config, stateProof, this, nanoClock, threadFactory,
+            errorHandler("peer check"));
         controlRunner = agents.start(new NodeControlAgent(this), errorHandler("control agent"), true);
         notifyListener(() -> listener.onReady(this));
         events.accept("TANDEM READY node=" + config.name() + " role=" + config.role() + " mode=" + mode +
@@ -203,7 +222,7 @@ public final class Node implements NodeStatus, AutoCloseable
         {
             epochFile.store(1);
         }
-        final PeerCheck.Result peer = PeerCheck.query(config.peerAdmin());
+        final PeerCheck.Result peer = startupPeerCheck();
         if (peer != null && peer.mode() == NodeMode.Hot && peer.epoch() == epochFile.epoch())
         {
             throw new ConfigException("role: two nodes claim primary at epoch " + epochFile.epoch() + ": this node (" +
@@ -241,6 +260,30 @@ public final class Node implements NodeStatus, AutoCloseable
         fix = FixEndpoints.start(fixEndpointContext(gate, false, 0));
         fixPort = fix.port();
         mode = NodeMode.Hot;
+    }
+
+    /**
+     * The start-up question to the peer ({@code peerAdmin}). With a replication secret it carries a nonce, and an
+     * answer without a valid proof counts as no answer (WARN): nothing unauthenticated refuses this node's start or
+     * makes it start Stale. Without a secret the answer is taken as it comes, as it always was.
+     */
+    private PeerCheck.Result startupPeerCheck()
+    {
+        if (stateProof == null || config.peerAdmin() == null)
+        {
+            return PeerCheck.query(config.peerAdmin());
+        }
+        final String nonce = stateProof.newNonce();
+        final PeerCheck.Result peer = PeerCheck.query(config.peerAdmin(), PeerCheck.TIMEOUT_MS, nonce);
+        if (peer != null && !stateProof.verify(nonce, peer))
+        {
+            LOG.warn("{}: the answer at peerAdmin {} (node-{} {} at epoch {}) carries {}: ignored, as if the peer " +
+                "had not answered. A peer with another replication secret or clusterName, a Tandem without proofs, " +
+                "or something else answering at peerAdmin", config.name(), config.peerAdmin(), peer.nodeId(),
+                peer.mode(), peer.epoch(), peer.proof() == null ? "no proof" : "a wrong proof");
+            return null;
+        }
+        return peer;
     }
 
     private void startSecondary()
@@ -399,6 +442,7 @@ public final class Node implements NodeStatus, AutoCloseable
             checkReplicaLag(System.nanoTime());
         }
         work += watchReplicationPeer();
+        work += serveRejoin();
         final NodeMode current = mode;
         if (current == NodeMode.Warm)
         {
@@ -634,9 +678,15 @@ public final class Node implements NodeStatus, AutoCloseable
         return 1;
     }
 
+    /** What the primary refused and where this journal stood: all a set-aside needs. */
+    private record Divergence(long theirEpoch, String refusal, long ourLastPosition)
+    {
+    }
+
     /**
      * The primary refused this journal as diverged: it holds entries the primary never had. Never merged: either set
-     * the whole directory aside and start over from position 1, or stop (Stale) for an operator.
+     * the whole directory aside and start over from position 1, or stop (Stale) for an operator, who may then set it
+     * aside the same way with {@link #rejoin}.
      */
     private void onDiverged()
     {
@@ -644,11 +694,13 @@ public final class Node implements NodeStatus, AutoCloseable
         final long theirEpoch = Math.max(epochFile.epoch(), sink.sourceEpoch());
         CloseHelper.quietClose(sinkRunner);
         sinkRunner = null;
-        final long ourLast = journal.lastPosition();
+        final Divergence found = new Divergence(theirEpoch, refusal, journal.lastPosition());
         if (config.replication().onDivergence() == DivergencePolicy.STOP)
         {
-            reason = "journal diverged from the primary's at epoch " + theirEpoch + " (our last position " + ourLast +
-                "; " + refusal + "); replication.onDivergence: STOP, an operator must set the journal aside";
+            divergence = found;
+            reason = "journal diverged from the primary's at epoch " + theirEpoch + " (our last position " +
+                found.ourLastPosition() + "; " + refusal + "); replication.onDivergence: STOP, an operator must set " +
+                "the journal aside (PUT /service/rejoin)";
             mode = NodeMode.Stale;
             LOG.error("{}: {}", config.name(), reason);
             events.accept("TANDEM STALE node=" + config.name() + " epoch=" + epochFile.epoch() + " why=\"" +
@@ -657,6 +709,20 @@ public final class Node implements NodeStatus, AutoCloseable
             notifyListener(() -> listener.onStale(this, why));
             return;
         }
+        setAside(found, "replication.onDivergence: SET_ASIDE");
+    }
+
+    /**
+     * The one way a diverged journal is set aside, whoever decided it (the policy, or an operator through
+     * {@link #rejoin}): closes the journal, moves the whole directory to
+     * {@code <dir>.diverged-<epoch>-<yyyyMMddHHmmss>}, writes the epoch into a fresh directory, opens a fresh journal
+     * there and starts the sink, which catches up from position 1. Control thread; the sink is stopped.
+     *
+     * @return where the journal went, or null when it could not be moved (the node is then Stale and says why).
+     */
+    private Path setAside(final Divergence found, final String decidedBy)
+    {
+        final long theirEpoch = found.theirEpoch();
         final Path dir = Path.of(config.journal().dir()).toAbsolutePath().normalize();
         final String stamp = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC)
             .format(Instant.ofEpochMilli(epochClock.time()));
@@ -675,28 +741,145 @@ public final class Node implements NodeStatus, AutoCloseable
         }
         catch (final java.io.IOException ex)
         {
-            reason = "journal diverged from the primary's and could not be set aside to " + aside + ": " + ex;
+            divergence = found;
+            reason = "journal diverged from the primary's and could not be set aside to " + aside + ": " + ex +
+                "; PUT /service/rejoin tries again";
             mode = NodeMode.Stale;
             LOG.error("{}: {}", config.name(), reason, ex);
             events.accept("TANDEM STALE node=" + config.name() + " epoch=" + theirEpoch + " why=\"" + reason + "\"");
             final String why = reason;
             notifyListener(() -> listener.onStale(this, why));
-            return;
+            return null;
         }
+        divergence = null;
         final EpochFile fresh = EpochFile.open(dir);
         fresh.store(theirEpoch);
         epochFile = fresh;
         journal = openJournal();
         dirWatch = new JournalDirWatch(dir, nanoClock.nanoTime());
         lag.follow(journal, 1);
+        final String refusal = found.refusal();
         LOG.warn("{}: journal diverged from the primary's at epoch {} ({}); our last position was {}; set aside " +
-            "{} -> {}; catching up from position 1 into a fresh journal",
-            config.name(), theirEpoch, refusal, ourLast, dir, aside);
-        events.accept("TANDEM DIVERGED node=" + config.name() + " epoch=" + theirEpoch + " ourPosition=" + ourLast +
-            " setAside=" + aside + " dir=" + dir + " why=\"" + refusal + "\"");
+            "{} -> {} ({}); catching up from position 1 into a fresh journal",
+            config.name(), theirEpoch, refusal, found.ourLastPosition(), dir, aside, decidedBy);
+        events.accept("TANDEM DIVERGED node=" + config.name() + " epoch=" + theirEpoch + " ourPosition=" +
+            found.ourLastPosition() + " setAside=" + aside + " dir=" + dir + " why=\"" + refusal + "\"");
         final Path setAside = aside;
         notifyListener(() -> listener.onDiverged(this, setAside, refusal));
         startSink();
+        return aside;
+    }
+
+    /**
+     * Why an operator's rejoin may not run now, or null when it may: only a node left Stale by a journal its primary
+     * refused as diverged (onDivergence: STOP, or a set-aside that failed). Such a node has stopped its sink, serves
+     * no FIX session and no replication, and its primary has already said the journal cannot continue, so setting it
+     * aside loses nothing (it stays whole on disk) and cannot make a second primary. A node Stale for a higher epoch
+     * (a fenced primary) still holds its FIX acceptor and replication source and may hold the only copy of a tail:
+     * turning it into a secondary is a restart with {@code role: SECONDARY}. Any thread.
+     */
+    private String rejoinRefusal()
+    {
+        final NodeMode now = mode;
+        if (now == NodeMode.Hot)
+        {
+            return "this node is Hot: it serves the FIX sessions and its journal is the one others follow; a Hot " +
+                "node never sets its journal aside (PUT /service/switchover hands the role over)";
+        }
+        if (now != NodeMode.Stale || divergence == null)
+        {
+            return "this node is " + now + " and holds no diverged journal" + (reason.isEmpty() ? "" : " (" +
+                reason + ")") + ": only a node left Stale by a journal its primary refused as diverged " +
+                "(replication.onDivergence: STOP) rejoins this way; a stale primary rejoins by a restart as a " +
+                "SECONDARY";
+        }
+        return null;
+    }
+
+    /**
+     * An operator's rejoin: on a node left Stale by a diverged journal, sets that journal aside exactly as
+     * {@code onDivergence: SET_ASIDE} would ({@link #setAside}) and turns Warm, its sink catching up from position 1
+     * from the primary at {@code replication.connect}; no restart. Refused otherwise (see {@link #rejoinRefusal}).
+     * The control thread does the work; this waits for it at most {@code timeoutMs}. Any thread (the admin API's).
+     */
+    @Override
+    public RejoinOutcome rejoin(final String by, final long timeoutMs)
+    {
+        final String refusal = rejoinRefusal();
+        if (refusal != null)
+        {
+            return new RejoinOutcome("refused", false, "", refusal);
+        }
+        final java.util.concurrent.CompletableFuture<RejoinOutcome> answer =
+            new java.util.concurrent.CompletableFuture<>();
+        if (!rejoinRequest.compareAndSet(null, answer))
+        {
+            return new RejoinOutcome("refused", false, "", "another rejoin is under way");
+        }
+        answer.whenComplete((outcome, ex) -> rejoinRequest.compareAndSet(answer, null));
+        LOG.warn("{}: rejoin asked by {}: the diverged journal will be set aside", config.name(), by);
+        try
+        {
+            return answer.get(timeoutMs, TimeUnit.MILLISECONDS);
+        }
+        catch (final java.util.concurrent.TimeoutException ex)
+        {
+            return new RejoinOutcome("unknown", false, "", "no outcome within " + timeoutMs + " ms; this node is " +
+                mode + ": " + reason);
+        }
+        catch (final java.util.concurrent.ExecutionException ex)
+        {
+            return new RejoinOutcome("failed", false, "", oneLine(ex.getCause()));
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return new RejoinOutcome("unknown", false, "", "interrupted while waiting; this node is " + mode);
+        }
+    }
+
+    /** Serves a waiting rejoin; control thread. */
+    private int serveRejoin()
+    {
+        final java.util.concurrent.CompletableFuture<RejoinOutcome> request = rejoinRequest.get();
+        if (request == null || request.isDone())
+        {
+            return 0;
+        }
+        try
+        {
+            request.complete(rejoinNow());
+        }
+        catch (final RuntimeException ex)
+        {
+            request.completeExceptionally(ex);
+            throw ex;
+        }
+        return 1;
+    }
+
+    private RejoinOutcome rejoinNow()
+    {
+        // asked again here: the mode may have changed since the admin thread looked, and only this thread changes it
+        final String refusal = rejoinRefusal();
+        if (refusal != null)
+        {
+            return new RejoinOutcome("refused", false, "", refusal);
+        }
+        final Path aside = setAside(divergence, "an operator's PUT /service/rejoin");
+        if (aside == null)
+        {
+            return new RejoinOutcome("failed", false, "", reason);
+        }
+        reason = "rejoined on an operator's request: the diverged journal was set aside to " + aside +
+            "; catching up from position 1 from " + config.replication().connect();
+        mode = NodeMode.Warm;
+        LOG.warn("{} is Warm at epoch {}: {}", config.name(), epochFile.epoch(), reason);
+        events.accept("TANDEM WARM node=" + config.name() + " epoch=" + epochFile.epoch() + " position=" +
+            journal.lastPosition() + " why=\"" + reason + "\"");
+        final String why = reason;
+        notifyListener(() -> listener.onWarm(this, why));
+        return new RejoinOutcome("rejoined", true, aside.toString(), why);
     }
 
     private void activate(final String why)
@@ -808,6 +991,16 @@ public final class Node implements NodeStatus, AutoCloseable
             goStale("node-" + fencingProbe.peerNodeId() + " announced epoch " + fencingProbe.peerEpoch() +
                 " > our epoch " + epochFile.epoch() + ": this node is stale");
             return 1;
+        }
+        // not while handing over: the old primary still says Hot while the new one is Hot at the next epoch
+        if (dualPrimary != null && switchover.idle())
+        {
+            final String yield = dualPrimary.poll(epochFile.epoch(), config.nodeId(), nanoClock.nanoTime());
+            if (yield != null)
+            {
+                goStale(yield);
+                return 1;
+            }
         }
         return switchover.poll(nanoClock.nanoTime());
     }
@@ -1136,6 +1329,7 @@ public final class Node implements NodeStatus, AutoCloseable
     {
         NodeMetrics.write(out, this, config, source, sink, fix, lag, epochClock.time() * 1_000_000L,
             activations, activationTookMs, standby == null ? 0 : standby.refused());
+        NodeMetrics.writeDualPrimaryCheck(out, this, config, dualPrimary);
     }
 
     /** The send ring and the session handles. */
@@ -1156,6 +1350,7 @@ public final class Node implements NodeStatus, AutoCloseable
         mode = NodeMode.Stopped;
         handles.allLoggedOut();
         CloseHelper.quietClose(controlRunner);
+        CloseHelper.quietClose(dualPrimary);
         CloseHelper.quietClose(admin);
         CloseHelper.quietClose(fencingProbe);
         CloseHelper.quietClose(fix);

@@ -47,6 +47,17 @@ public final class NodeConfig
     /** The built-in application: sends every application message back to its sender. */
     public static final String ECHO = "echo";
 
+    /**
+     * Default for how often a Hot node asks its peer ({@code peerAdmin}) whether it claims Hot too: one HTTP request a
+     * second is nothing for either node, and a second of two primaries at one epoch is short next to the minutes an
+     * operator would take to notice.
+     */
+    public static final long DEFAULT_PEER_CHECK_INTERVAL_MS = 1_000;
+    /** The shortest interval but off (0): shorter would only load the peer's admin API. */
+    public static final long MIN_PEER_CHECK_INTERVAL_MS = 100;
+    /** The longest interval: an hour; beyond it the check would say little. */
+    public static final long MAX_PEER_CHECK_INTERVAL_MS = 3_600_000;
+
     /** The activation modes, chosen by type tag. */
     public static final ConfigTypes<ActivationMode> ACTIVATION = new ConfigTypes<ActivationMode>("an activation mode")
         .type("TryHeartbeat", TryHeartbeat::new, new ConfigTable<TryHeartbeat>("!TryHeartbeat")
@@ -67,6 +78,7 @@ public final class NodeConfig
         .custom("admin", (config, value) -> config.admin(AdminConfig.CONFIG.apply(value, new AdminConfig())))
         .object("activation", ACTIVATION, NodeConfig::activation)
         .text("peerAdmin", NodeConfig::peerAdmin)
+        .longValue("peerCheckIntervalMs", 0, MAX_PEER_CHECK_INTERVAL_MS, NodeConfig::peerCheckIntervalMs)
         .enumValue("onFailure", FailurePolicy.class, NodeConfig::onFailure)
         .enumValue("threading", ThreadingProfile.class, NodeConfig::threading)
         .custom("recovery", (config, value) -> config.recovery(RecoveryConfig.read(value)));
@@ -90,6 +102,7 @@ public final class NodeConfig
     private AdminConfig admin = new AdminConfig();
     private ActivationMode activation = new Manual();
     private String peerAdmin;
+    private long peerCheckIntervalMs = DEFAULT_PEER_CHECK_INTERVAL_MS;
     private FailurePolicy onFailure = FailurePolicy.EXIT;
     private ThreadingProfile threading = ThreadingProfile.BALANCED;
     private Correlation recovery = Correlation.CL_ORD_ID_DEFAULT;
@@ -253,6 +266,12 @@ public final class NodeConfig
             {
                 throw new ConfigException(ex.getMessage(), ex);
             }
+        }
+        if (peerCheckIntervalMs != 0 &&
+            (peerCheckIntervalMs < MIN_PEER_CHECK_INTERVAL_MS || peerCheckIntervalMs > MAX_PEER_CHECK_INTERVAL_MS))
+        {
+            throw new ConfigException("peerCheckIntervalMs: " + peerCheckIntervalMs + " is out of range, expected 0 " +
+                "(no check while running) or " + MIN_PEER_CHECK_INTERVAL_MS + ".." + MAX_PEER_CHECK_INTERVAL_MS);
         }
         if (onFailure == null)
         {
@@ -428,12 +447,28 @@ public final class NodeConfig
         return this;
     }
 
+    /**
+     * How often a Hot node asks its peer ({@link #peerAdmin()}) whether it claims Hot too ({@link DualPrimaryCheck}),
+     * in milliseconds; 0 checks only at start-up. Default {@link #DEFAULT_PEER_CHECK_INTERVAL_MS}.
+     */
+    public long peerCheckIntervalMs()
+    {
+        return peerCheckIntervalMs;
+    }
+
+    public NodeConfig peerCheckIntervalMs(final long peerCheckIntervalMs)
+    {
+        this.peerCheckIntervalMs = peerCheckIntervalMs;
+        return this;
+    }
+
     @Override
     public String toString()
     {
         return "NodeConfig{role=" + role + ", nodeId=" + nodeId + ", journal=" + journal + ", replication=" +
             replication + ", fix=" + fix + ", application=" + application + ", admin=" + admin + ", activation=" +
-            activation + ", peerAdmin=" + peerAdmin + ", onFailure=" + onFailure + "}";
+            activation + ", peerAdmin=" + peerAdmin +
+            ", peerCheckIntervalMs=" + peerCheckIntervalMs + ", onFailure=" + onFailure + "}";
     }
 
     /** A short name for logs: {@code node-1}. */

@@ -151,6 +151,33 @@ final class NodeMetrics
         }
     }
 
+    /**
+     * The continuous dual-primary check's metrics ({@link DualPrimaryCheck}); nothing when it does not run (no
+     * {@code peerAdmin}, or {@code peerCheckIntervalMs: 0}).
+     */
+    static void writeDualPrimaryCheck(
+        final StringBuilder out, final NodeStatus node, final NodeConfig config, final DualPrimaryCheck check)
+    {
+        if (check == null)
+        {
+            return;
+        }
+        final String id = "node=\"" + config.name() + "\"";
+        gauge(out, "tandem_node_dual_primary_conflict",
+            "1 while this node is Hot and its last check found the peer Hot too", id,
+            node.mode() == NodeMode.Hot && check.conflict() ? 1 : 0);
+        counter(out, "tandem_node_dual_primary_conflicts_total",
+            "times a check found the peer Hot too when the check before had not", id, check.conflicts());
+        counter(out, "tandem_node_peer_checks_total", "questions to the peer (peerAdmin) while Hot", id,
+            check.checks());
+        counter(out, "tandem_node_peer_checks_unanswered_total", "questions to the peer it did not answer", id,
+            check.unanswered());
+        counter(out, "tandem_node_peer_checks_unauthenticated_total",
+            "answers from the peer without a valid proof (all of them without a replication secret): none makes " +
+            "this node step down",
+            id, check.unauthenticated());
+    }
+
     private static void gauge(final StringBuilder out, final String name, final String help, final String labels,
         final double value)
     {

@@ -87,4 +87,16 @@ public interface NodeStatus
     {
         return new SwitchoverOutcome("refused", false, "this node does not perform switchovers");
     }
+
+    /**
+     * On a node left Stale because its primary refused its journal as diverged ({@code replication.onDivergence:
+     * STOP}), sets that journal aside as {@code SET_ASIDE} would and rejoins as a Warm secondary of the primary,
+     * without a restart; refused on any other node. Blocks the caller until the outcome, at most {@code timeoutMs}.
+     *
+     * @param by who asks, for the log.
+     */
+    default RejoinOutcome rejoin(final String by, final long timeoutMs)
+    {
+        return new RejoinOutcome("refused", false, "", "this node does not rejoin");
+    }
 }

@@ -114,6 +114,12 @@ final class PlannedSwitchover
         return requested;
     }
 
+    /** True while no switchover is under way on this node (control thread). */
+    boolean idle()
+    {
+        return phase == Phase.IDLE;
+    }
+
     /** The last switchover's result (any thread). */
     Result last()
     {

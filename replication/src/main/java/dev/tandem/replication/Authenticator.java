@@ -17,12 +17,21 @@ import java.util.Arrays;
  * the secret by the HMAC of both nonces, the cluster name and the handshake's parameters, under a label that differs
  * per role so a proof can never be reflected back. The secret never leaves this object and is never printed.
  * <p>
- * Not thread safe: one per agent; used only while handshaking.
+ * Public for one use outside the link: a node proves its answer to a peer's question about its state (the node's
+ * admin API) with the same secret, through {@link #of(ReplicationSourceContext)} or
+ * {@link #of(ReplicationSinkContext)}, {@link #statementProof} and {@link #verifyStatement}, under a label of its own
+ * ({@code 'A'}) so that such a proof and a handshake proof can never stand in for each other.
+ * <p>
+ * Not thread safe: one per agent, used only while handshaking; one per user (or guarded by its user) outside the link.
  */
-final class Authenticator
+public final class Authenticator
 {
+    /** Length of a proof in bytes: an HMAC-SHA256. */
+    public static final int PROOF_LENGTH = FrameDescriptor.PROOF_LENGTH;
+
     private static final byte SOURCE_LABEL = 'S';
     private static final byte SINK_LABEL = 'K';
+    private static final byte STATEMENT_LABEL = 'A';
 
     private final Mac mac;
     private final SecureRandom random = new SecureRandom();
@@ -42,6 +51,72 @@ final class Authenticator
         catch (final GeneralSecurityException ex)
         {
             throw new IllegalStateException("HmacSHA256 is not available in this JVM", ex);
+        }
+    }
+
+    /**
+     * An authenticator holding the secret of a concluded source context (its {@code secret}, {@code secretFile} or
+     * {@code secretEnv}, as read by {@link ReplicationSourceContext#conclude()}).
+     *
+     * @throws IllegalStateException when the context has not been concluded.
+     */
+    public static Authenticator of(final ReplicationSourceContext concluded)
+    {
+        return ofSecret(concluded.resolvedSecret());
+    }
+
+    /** As {@link #of(ReplicationSourceContext)}, for a concluded sink context. */
+    public static Authenticator of(final ReplicationSinkContext concluded)
+    {
+        return ofSecret(concluded.resolvedSecret());
+    }
+
+    private static Authenticator ofSecret(final byte[] secret)
+    {
+        if (secret == null)
+        {
+            throw new IllegalStateException("the context is not concluded: call conclude() first");
+        }
+        return new Authenticator(secret);
+    }
+
+    /**
+     * The proof of a statement made outside the replication link: HMAC-SHA256 of the secret over {@code 'A'} and
+     * {@code statement}. The caller makes the statement canonical (one encoding of each value, a fresh nonce of the
+     * asker's in it); this method only binds it to the secret.
+     *
+     * @return a new array of {@link #PROOF_LENGTH} bytes.
+     */
+    public byte[] statementProof(final byte[] statement)
+    {
+        final byte[] out = new byte[PROOF_LENGTH];
+        computeStatement(statement, out);
+        return out;
+    }
+
+    /**
+     * True when {@code claimed} is the proof of {@code statement}; compared in constant time. A claimed proof of the
+     * wrong length is false.
+     */
+    public boolean verifyStatement(final byte[] statement, final byte[] claimed)
+    {
+        final byte[] expected = new byte[PROOF_LENGTH];
+        computeStatement(statement, expected);
+        return claimed != null && MessageDigest.isEqual(expected, claimed);
+    }
+
+    private void computeStatement(final byte[] statement, final byte[] out)
+    {
+        mac.reset();
+        mac.update(STATEMENT_LABEL);
+        mac.update(statement);
+        try
+        {
+            mac.doFinal(out, 0);
+        }
+        catch (final GeneralSecurityException ex)
+        {
+            throw new IllegalStateException(ex);
         }
     }
 
