@@ -61,34 +61,72 @@ public final class DataDictionary
     {
         final String msgType;
         final boolean admin;
+        /** Every tag the MsgType's body may carry, groups included. */
         final long[] allowed;
+        /** The body's required fields outside groups (a required group's NumInGroup included). */
         final int[] required;
-        final int[] groupCountTags;
-        final int[] groupDelimiters;
-        final long[][] groupMembers;
+        /** The top-level repeating groups. */
+        final GroupDef[] groups;
 
         MessageDef(final String msgType, final boolean admin, final long[] allowed, final int[] required,
-            final int[] groupCountTags, final int[] groupDelimiters, final long[][] groupMembers)
+            final GroupDef[] groups)
         {
             this.msgType = msgType;
             this.admin = admin;
             this.allowed = allowed;
             this.required = required;
-            this.groupCountTags = groupCountTags;
-            this.groupDelimiters = groupDelimiters;
-            this.groupMembers = groupMembers;
+            this.groups = groups;
         }
 
-        int groupIndex(final int countTag)
+        GroupDef group(final int countTag)
         {
-            for (int i = 0; i < groupCountTags.length; i++)
+            return GroupDef.find(groups, countTag);
+        }
+    }
+
+    /**
+     * One repeating group's compiled definition: its NumInGroup tag, the tag every entry starts with, the tags an
+     * entry may carry directly (its own fields and the NumInGroup tags of its nested groups, sorted), the ones every
+     * entry must carry, and its nested groups.
+     */
+    static final class GroupDef
+    {
+        final int countTag;
+        final int delimiter;
+        final int[] members;
+        final int[] required;
+        final GroupDef[] groups;
+
+        GroupDef(final int countTag, final int delimiter, final int[] members, final int[] required,
+            final GroupDef[] groups)
+        {
+            this.countTag = countTag;
+            this.delimiter = delimiter;
+            this.members = members;
+            this.required = required;
+            this.groups = groups;
+        }
+
+        boolean isMember(final int tag)
+        {
+            return Arrays.binarySearch(members, tag) >= 0;
+        }
+
+        GroupDef group(final int countTag)
+        {
+            return find(groups, countTag);
+        }
+
+        static GroupDef find(final GroupDef[] groups, final int countTag)
+        {
+            for (final GroupDef group : groups)
             {
-                if (groupCountTags[i] == countTag)
+                if (group.countTag == countTag)
                 {
-                    return i;
+                    return group;
                 }
             }
-            return -1;
+            return null;
         }
     }
 
@@ -113,24 +151,12 @@ public final class DataDictionary
         final int words = (builder.maxTag >> 6) + 1;
         this.headerTags = bits(builder.headerTags, words);
         this.trailerTags = bits(builder.trailerTags, words);
-        this.headerRequired = builder.headerRequired.stream().mapToInt(Integer::intValue).toArray();
+        this.headerRequired = ints(builder.headerRequired);
         final TreeMap<Long, MessageDef> sorted = new TreeMap<>();
         for (final Builder.Msg msg : builder.messages)
         {
-            final int groupCount = msg.groups.size();
-            final int[] countTags = new int[groupCount];
-            final int[] delimiters = new int[groupCount];
-            final long[][] members = new long[groupCount][];
-            int g = 0;
-            for (final Map.Entry<Integer, Builder.Group> group : msg.groups.entrySet())
-            {
-                countTags[g] = group.getKey();
-                delimiters[g] = group.getValue().delimiter;
-                members[g] = bits(group.getValue().members, words);
-                g++;
-            }
             sorted.put(msgTypeKey(msg.msgType), new MessageDef(msg.msgType, msg.admin, bits(msg.allowed, words),
-                msg.required.stream().mapToInt(Integer::intValue).toArray(), countTags, delimiters, members));
+                ints(msg.required), groups(msg.groups)));
         }
         this.msgTypeKeys = sorted.keySet().stream().mapToLong(Long::longValue).toArray();
         this.messages = sorted.values().toArray(new MessageDef[0]);
@@ -185,6 +211,26 @@ public final class DataDictionary
             key = (key << 8) | (msgType.charAt(i) & 0xFF);
         }
         return key;
+    }
+
+    private static GroupDef[] groups(final Map<Integer, Builder.Group> groups)
+    {
+        final GroupDef[] defs = new GroupDef[groups.size()];
+        int g = 0;
+        for (final Map.Entry<Integer, Builder.Group> group : groups.entrySet())
+        {
+            final Builder.Group built = group.getValue();
+            final int[] members = ints(built.members);
+            Arrays.sort(members);
+            defs[g++] = new GroupDef(
+                group.getKey(), built.delimiter, members, ints(built.required), groups(built.groups));
+        }
+        return defs;
+    }
+
+    private static int[] ints(final java.util.Collection<Integer> tags)
+    {
+        return tags.stream().mapToInt(Integer::intValue).distinct().toArray();
     }
 
     private static long[] bits(final Set<Integer> tags, final int words)
@@ -378,19 +424,21 @@ public final class DataDictionary
         final List<Integer> headerRequired = new ArrayList<>();
         final List<Msg> messages = new ArrayList<>();
 
-        static final class Group
+        /** A message body or a group entry: the fields it carries directly, the required ones, its groups. */
+        static class Group
         {
             int delimiter;
             final Set<Integer> members = new LinkedHashSet<>();
+            final List<Integer> required = new ArrayList<>();
+            final Map<Integer, Group> groups = new java.util.LinkedHashMap<>();
         }
 
-        static final class Msg
+        static final class Msg extends Group
         {
             String msgType;
             boolean admin;
+            /** Every tag anywhere in the message, groups included. */
             final Set<Integer> allowed = new LinkedHashSet<>();
-            final List<Integer> required = new ArrayList<>();
-            final Map<Integer, Group> groups = new java.util.LinkedHashMap<>();
         }
 
         Builder add(final String name, final InputStream in)
@@ -459,7 +507,7 @@ public final class DataDictionary
             if (header != null && !children(header, null).isEmpty())
             {
                 final Msg msg = new Msg();
-                collect(name, header, components, msg, null, true);
+                collect(name, header, components, msg, msg, true, 0);
                 headerTags.addAll(msg.allowed);
                 headerRequired.clear();
                 headerRequired.addAll(msg.required);
@@ -468,7 +516,7 @@ public final class DataDictionary
             if (trailer != null && !children(trailer, null).isEmpty())
             {
                 final Msg msg = new Msg();
-                collect(name, trailer, components, msg, null, true);
+                collect(name, trailer, components, msg, msg, true, 0);
                 trailerTags.addAll(msg.allowed);
             }
             final Element messagesElement = child(root, "messages");
@@ -479,7 +527,7 @@ public final class DataDictionary
                     final Msg msg = new Msg();
                     msg.msgType = message.getAttribute("msgtype");
                     msg.admin = "admin".equals(message.getAttribute("msgcat"));
-                    collect(name, message, components, msg, null, true);
+                    collect(name, message, components, msg, msg, true, 0);
                     messages.removeIf(m -> m.msgType.equals(msg.msgType));
                     messages.add(msg);
                 }
@@ -487,50 +535,47 @@ public final class DataDictionary
             return this;
         }
 
+        /** Components and groups nest at most this deep: deeper is a component that contains itself. */
+        private static final int MAX_NESTING = 64;
+
+        /**
+         * Adds what {@code parent} holds to {@code target} (the message body, or one group's entry): fields, groups
+         * (each with its own entry definition, recursively) and the contents of components. {@code required} is
+         * false inside an optional component: its fields are then optional however they are marked. Inside a group
+         * entry it starts true again: the entry's own required fields bind every entry, as QuickFIX/J reads them.
+         */
         private void collect(final String name, final Element parent, final Map<String, Element> components,
-            final Msg msg, final Group group, final boolean topLevel)
+            final Msg msg, final Group target, final boolean required, final int depth)
         {
+            if (depth > MAX_NESTING)
+            {
+                throw new IllegalArgumentException(name + ": components or groups nested more than " + MAX_NESTING +
+                    " deep under " + parent.getAttribute("name") + " (a component that contains itself?)");
+            }
             for (final Element element : children(parent, null))
             {
-                final boolean required = "Y".equals(element.getAttribute("required"));
+                final boolean requiredHere = required && "Y".equals(element.getAttribute("required"));
                 switch (element.getTagName())
                 {
                     case "field":
+                    case "group":
                     {
                         final int tag = tag(name, element.getAttribute("name"));
                         msg.allowed.add(tag);
-                        if (group != null)
+                        target.members.add(tag);
+                        if (target != msg && target.delimiter == 0)
                         {
-                            if (group.delimiter == 0)
-                            {
-                                group.delimiter = tag;
-                            }
-                            group.members.add(tag);
+                            target.delimiter = tag;
                         }
-                        else if (required && topLevel)
+                        if (requiredHere)
                         {
-                            msg.required.add(tag);
+                            target.required.add(tag);
                         }
-                        break;
-                    }
-                    case "group":
-                    {
-                        final int countTag = tag(name, element.getAttribute("name"));
-                        msg.allowed.add(countTag);
-                        if (group != null)
+                        if ("group".equals(element.getTagName()))
                         {
-                            group.members.add(countTag);
-                            collect(name, element, components, msg, group, false);
-                        }
-                        else
-                        {
-                            if (required && topLevel)
-                            {
-                                msg.required.add(countTag);
-                            }
                             final Group nested = new Group();
-                            collect(name, element, components, msg, nested, false);
-                            msg.groups.putIfAbsent(countTag, nested);
+                            collect(name, element, components, msg, nested, true, depth + 1);
+                            target.groups.putIfAbsent(tag, nested);
                         }
                         break;
                     }
@@ -543,7 +588,7 @@ public final class DataDictionary
                                 element.getAttribute("name"));
                         }
                         // a required component's required fields are required; an optional one's are not
-                        collect(name, component, components, msg, group, topLevel && required);
+                        collect(name, component, components, msg, target, requiredHere, depth + 1);
                         break;
                     }
                     default:

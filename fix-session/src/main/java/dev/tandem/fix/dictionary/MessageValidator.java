@@ -68,6 +68,9 @@ public final class MessageValidator
     private final Validation validation;
     private final int[] seenGeneration;
     private int generation;
+    /** For each tag, the stamp of the last group entry it was seen in: an entry's required fields are checked by it. */
+    private final int[] entrySeen;
+    private int lastEntryStamp;
     private int refTagId;
     private int reason = VALID;
 
@@ -80,6 +83,7 @@ public final class MessageValidator
         this.dictionary = dictionary;
         this.validation = validation;
         this.seenGeneration = new int[dictionary.fieldTypes.length];
+        this.entrySeen = new int[dictionary.fieldTypes.length];
     }
 
     /** @return the dictionary checked against. */
@@ -132,6 +136,12 @@ public final class MessageValidator
         {
             java.util.Arrays.fill(seenGeneration, 0);
             generation = 1;
+        }
+        if (lastEntryStamp > Integer.MAX_VALUE / 2)
+        {
+            // a message has far fewer entries than the half left: no stamp wraps within one validation
+            java.util.Arrays.fill(entrySeen, 0);
+            lastEntryStamp = 0;
         }
         final byte[] types = dictionary.fieldTypes;
         final int count = decoder.fieldCount();
@@ -195,10 +205,10 @@ public final class MessageValidator
             seenGeneration[tag] = generation;
             if (section == SECTION_BODY)
             {
-                final int group = def.groupIndex(tag);
-                if (group >= 0)
+                final DataDictionary.GroupDef group = def.group(tag);
+                if (group != null)
                 {
-                    final int last = scanGroup(decoder, i, def, group);
+                    final int last = scanGroup(decoder, i, group);
                     if (last < 0)
                     {
                         return reason;
@@ -230,32 +240,48 @@ public final class MessageValidator
         return VALID;
     }
 
-    /** @return the index of the group's last field, or -1 after {@link #fail(int, int)}. */
-    private int scanGroup(final FixDecoder decoder, final int countIndex, final DataDictionary.MessageDef def,
-        final int group)
+    /**
+     * Checks the entries of a repeating group whose NumInGroup is at {@code countIndex}: each entry starts with the
+     * group's first field, carries its required fields, has every value right, and its nested groups are checked
+     * the same way (recursion as deep as the dictionary nests groups, a handful of levels). The entries end at the
+     * first tag that is not a member; their number must be the NumInGroup value.
+     *
+     * @return the index of the group's last field, or -1 after {@link #fail(int, int)}.
+     */
+    private int scanGroup(final FixDecoder decoder, final int countIndex, final DataDictionary.GroupDef group)
     {
-        final int countTag = decoder.tag(countIndex);
-        final int expected = decoder.intValue(countTag, -1);
-        final int delimiter = def.groupDelimiters[group];
-        final long[] members = def.groupMembers[group];
+        final int countTag = group.countTag;
+        final int expected = countValue(decoder, countIndex);
+        final int delimiter = group.delimiter;
         final int count = decoder.fieldCount();
         int entries = 0;
+        int entryStamp = 0;
         int j = countIndex + 1;
         while (j < count)
         {
             final int tag = decoder.tag(j);
-            if (!DataDictionary.isSet(members, tag))
+            if (!group.isMember(tag))
             {
                 break;
             }
             if (tag == delimiter)
             {
+                if (entries > 0 && !entryHasRequired(group, entryStamp))
+                {
+                    return -1;
+                }
                 entries++;
+                entryStamp = nextEntryStamp();
             }
-            else if (entries == 0 && validation.checkGroupFieldOrder)
+            else if (entries == 0)
             {
-                fail(GROUP_FIELDS_OUT_OF_ORDER, tag);
-                return -1;
+                if (validation.checkGroupFieldOrder)
+                {
+                    fail(GROUP_FIELDS_OUT_OF_ORDER, tag);
+                    return -1;
+                }
+                // an entry without its first field, let through by the switch: its fields still count as seen
+                entryStamp = entryStamp == 0 ? nextEntryStamp() : entryStamp;
             }
             if (validation.checkFieldValues)
             {
@@ -271,7 +297,22 @@ public final class MessageValidator
                     return -1;
                 }
             }
+            entrySeen[tag] = entryStamp;
+            final DataDictionary.GroupDef nested = group.group(tag);
+            if (nested != null)
+            {
+                final int last = scanGroup(decoder, j, nested);
+                if (last < 0)
+                {
+                    return -1;
+                }
+                j = last;
+            }
             j++;
+        }
+        if (entries > 0 && !entryHasRequired(group, entryStamp))
+        {
+            return -1;
         }
         if (entries != expected)
         {
@@ -279,6 +320,48 @@ public final class MessageValidator
             return -1;
         }
         return j - 1;
+    }
+
+    /** @return the NumInGroup value at {@code index} (a nested group's tag repeats: read by index), -1 if not one. */
+    private static int countValue(final FixDecoder decoder, final int index)
+    {
+        final DirectBuffer buffer = decoder.buffer();
+        final int offset = decoder.valueOffset(index);
+        final int length = decoder.valueLength(index);
+        if (length == 0 || length > 9)
+        {
+            return -1;
+        }
+        int value = 0;
+        for (int k = 0; k < length; k++)
+        {
+            final byte b = buffer.getByte(offset + k);
+            if (b < '0' || b > '9')
+            {
+                return -1;
+            }
+            value = value * 10 + (b - '0');
+        }
+        return value;
+    }
+
+    /** @return true when the entry stamped {@code entryStamp} has every required field of the group; else fails. */
+    private boolean entryHasRequired(final DataDictionary.GroupDef group, final int entryStamp)
+    {
+        for (final int required : group.required)
+        {
+            if (entrySeen[required] != entryStamp)
+            {
+                fail(REQUIRED_TAG_MISSING, required);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private int nextEntryStamp()
+    {
+        return ++lastEntryStamp;
     }
 
     private int checkValue(final FixDecoder decoder, final int index, final int tag)
