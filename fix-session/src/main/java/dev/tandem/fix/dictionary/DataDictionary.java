@@ -55,6 +55,17 @@ public final class DataDictionary
     final int[] headerRequired;
     final long[] msgTypeKeys;
     final MessageDef[] messages;
+    /**
+     * FIXT.1.1 only: the combined dictionary (transport and application) of each ApplVerID (1128) value this one can
+     * switch to, by value ({@code applications[9]} for FIX 5.0 SP2); null elsewhere. Compiled at start-up, shared by
+     * every dictionary of the set, never changed.
+     */
+    final DataDictionary[] applications;
+    /** FIXT.1.1: the ApplVerID of the application dictionary used when a message carries none; -1 elsewhere. */
+    final int defaultApplVerId;
+
+    /** ApplVerID values this dictionary can hold an application dictionary for: 0 to 15 (FIXT11.xml defines 0-9). */
+    static final int APPL_VER_IDS = 16;
 
     /** One MsgType's compiled definition. */
     static final class MessageDef
@@ -160,6 +171,107 @@ public final class DataDictionary
         }
         this.msgTypeKeys = sorted.keySet().stream().mapToLong(Long::longValue).toArray();
         this.messages = sorted.values().toArray(new MessageDef[0]);
+        this.applications = null;
+        this.defaultApplVerId = -1;
+    }
+
+    /** A FIXT.1.1 dictionary of a set: the tables of {@code tables}, switching by ApplVerID among {@code applications}. */
+    private DataDictionary(final DataDictionary tables, final DataDictionary[] applications, final int defaultApplVerId)
+    {
+        this.beginString = tables.beginString;
+        this.fieldTypes = tables.fieldTypes;
+        this.enumValues = tables.enumValues;
+        this.headerTags = tables.headerTags;
+        this.trailerTags = tables.trailerTags;
+        this.headerRequired = tables.headerRequired;
+        this.msgTypeKeys = tables.msgTypeKeys;
+        this.messages = tables.messages;
+        this.applications = applications;
+        this.defaultApplVerId = defaultApplVerId;
+    }
+
+    /**
+     * FIXT.1.1: the same set of application dictionaries, with the one of {@code applVerId} used for messages that
+     * carry no ApplVerID (1128). A FIXT dictionary built from one application file whose version its name does not
+     * tell (a user's own file) becomes the application dictionary of {@code applVerId}.
+     *
+     * @param applVerId the session's DefaultApplVerID (1137), e.g. {@code "9"}.
+     * @return this dictionary when it already defaults to {@code applVerId}, else one sharing its tables.
+     * @throws IllegalArgumentException when this is not a FIXT.1.1 dictionary, or has no application dictionary for
+     *                                  {@code applVerId}, naming the ones it has.
+     */
+    public DataDictionary withDefaultApplVerId(final String applVerId)
+    {
+        final int id = parseApplVerId(applVerId);
+        if (!"FIXT.1.1".equals(beginString))
+        {
+            throw new IllegalArgumentException("defaultApplVerId=" + applVerId + ": " + this + " is not a FIXT.1.1 " +
+                "dictionary");
+        }
+        if (applications == null)
+        {
+            final DataDictionary[] set = new DataDictionary[APPL_VER_IDS];
+            set[id] = this;
+            return new DataDictionary(this, set, id);
+        }
+        if (applications[id] == null)
+        {
+            throw new IllegalArgumentException("defaultApplVerId=" + applVerId + ": the data dictionary has no " +
+                "application dictionary for it (it has ApplVerID " + applVerIds() + ")");
+        }
+        return id == defaultApplVerId ? this : new DataDictionary(applications[id], applications, id);
+    }
+
+    /** @return the ApplVerID values this FIXT.1.1 dictionary has an application dictionary for, e.g. [7, 8, 9]. */
+    public List<Integer> applVerIds()
+    {
+        final List<Integer> ids = new ArrayList<>();
+        for (int id = 0; applications != null && id < applications.length; id++)
+        {
+            if (applications[id] != null)
+            {
+                ids.add(id);
+            }
+        }
+        return ids;
+    }
+
+    private static int parseApplVerId(final String applVerId)
+    {
+        try
+        {
+            final int id = Integer.parseInt(String.valueOf(applVerId));
+            if (id >= 0 && id < APPL_VER_IDS)
+            {
+                return id;
+            }
+        }
+        catch (final NumberFormatException ex)
+        {
+            // reported below
+        }
+        throw new IllegalArgumentException("ApplVerID=" + applVerId + ": must be an ApplVerID (1128) value 0.." +
+            (APPL_VER_IDS - 1) + ", e.g. 7 FIX 5.0, 8 FIX 5.0 SP1, 9 FIX 5.0 SP2");
+    }
+
+    /**
+     * @return the ApplVerID a standard application dictionary's name stands for ({@code FIX50.xml} 7,
+     *         {@code FIX50SP1.xml} 8, {@code FIX50SP2.xml} 9, in any directory), or -1.
+     */
+    static int standardApplVerId(final String application)
+    {
+        final String file = application.substring(Math.max(application.lastIndexOf('/'), application.lastIndexOf('\\')) + 1);
+        switch (file)
+        {
+            case "FIX50.xml":
+                return 7;
+            case "FIX50SP1.xml":
+                return 8;
+            case "FIX50SP2.xml":
+                return 9;
+            default:
+                return -1;
+        }
     }
 
     /** @return the BeginString the dictionary is for, e.g. {@code FIX.4.4} or {@code FIXT.1.1}. */
@@ -312,9 +424,31 @@ public final class DataDictionary
         final String resource = standardResource(beginString, defaultApplVerId);
         if ("FIXT.1.1".equals(beginString))
         {
-            return STANDARD.computeIfAbsent(FIXT11_RESOURCE + "+" + resource, key -> fixt(FIXT11_RESOURCE, resource));
+            if (DataDictionary.class.getClassLoader().getResource(resource) == null)
+            {
+                open(resource); // the default one must be there: the error names the artifact that carries it
+            }
+            final DataDictionary set = STANDARD.computeIfAbsent(FIXT11_RESOURCE + "+FIX50*", key -> standardFixt());
+            return STANDARD.computeIfAbsent(FIXT11_RESOURCE + "+" + resource,
+                key -> set.withDefaultApplVerId(defaultApplVerId));
         }
         return STANDARD.computeIfAbsent(resource, DataDictionary::fromClasspath);
+    }
+
+    /** The FIXT.1.1 set of every standard application dictionary on the classpath (FIX50*.xml), compiled once. */
+    private static DataDictionary standardFixt()
+    {
+        final Map<String, String> applications = new java.util.LinkedHashMap<>();
+        for (final String applVerId : new String[] {"7", "8", "9"})
+        {
+            final String resource = standardResource("FIXT.1.1", applVerId);
+            if (DataDictionary.class.getClassLoader().getResource(resource) != null)
+            {
+                applications.put(applVerId, resource);
+            }
+        }
+        final String defaultApplVerId = applications.containsKey("9") ? "9" : applications.keySet().iterator().next();
+        return fixt(FIXT11_RESOURCE, defaultApplVerId, applications);
     }
 
     /**
@@ -363,14 +497,78 @@ public final class DataDictionary
 
     /**
      * A FIXT.1.1 dictionary: header, trailer and session messages from {@code transport} (e.g. {@code FIXT11.xml}),
-     * application messages from {@code application} (e.g. {@code FIX50SP2.xml}); each a classpath resource or, when
-     * no such resource exists, a file path.
+     * application messages from {@code application} (e.g. {@code FIX50SP2.xml}) and, to switch to by the ApplVerID
+     * (1128) of a message, from {@code more} application dictionaries; each a classpath resource or, when no such
+     * resource exists, a file path. The ApplVerID of each is the one its standard name stands for
+     * ({@code FIX50.xml} 7, {@code FIX50SP1.xml} 8, {@code FIX50SP2.xml} 9; QuickFIX/J's files do not say it
+     * inside). A single application file with another name (a user's own) serves the session's DefaultApplVerID;
+     * several need {@link #fixt(String, String, Map)}. All are read and compiled now.
      *
      * @param transport   the transport dictionary.
-     * @param application the application dictionary.
+     * @param application the application dictionary used for messages without ApplVerID.
+     * @param more        further application dictionaries, by their standard names.
      * @return the combined dictionary, for BeginString FIXT.1.1.
+     * @throws IllegalArgumentException for a file that cannot be read, or several applications whose version is
+     *                                  unknown or the same.
      */
-    public static DataDictionary fixt(final String transport, final String application)
+    public static DataDictionary fixt(final String transport, final String application, final String... more)
+    {
+        if (more.length == 0 && standardApplVerId(application) < 0)
+        {
+            return combine(transport, application);
+        }
+        final Map<String, String> applications = new java.util.LinkedHashMap<>();
+        final List<String> all = new ArrayList<>();
+        all.add(application);
+        all.addAll(Arrays.asList(more));
+        for (final String name : all)
+        {
+            final int id = standardApplVerId(name);
+            if (id < 0)
+            {
+                throw new IllegalArgumentException("data dictionary " + name + ": its ApplVerID is not known from " +
+                    "its name (FIX50.xml, FIX50SP1.xml, FIX50SP2.xml); use fixt(transport, defaultApplVerId, " +
+                    "Map of ApplVerID to dictionary)");
+            }
+            if (applications.put(String.valueOf(id), name) != null)
+            {
+                throw new IllegalArgumentException("data dictionary " + name + ": two application dictionaries " +
+                    "for ApplVerID " + id);
+            }
+        }
+        return fixt(transport, String.valueOf(standardApplVerId(application)), applications);
+    }
+
+    /**
+     * A FIXT.1.1 dictionary with an application dictionary per ApplVerID (1128): a message carrying ApplVerID is
+     * validated against that version's, one without against {@code defaultApplVerId}'s; an ApplVerID with none is
+     * answered with Reject 373=5. Each dictionary is a classpath resource or a file, read and compiled now.
+     *
+     * @param transport        the transport dictionary, e.g. {@code FIXT11.xml}.
+     * @param defaultApplVerId the ApplVerID for messages without one, a key of {@code applications}.
+     * @param applications     ApplVerID value (e.g. {@code "9"}) to application dictionary (e.g. {@code FIX50SP2.xml}).
+     * @return the combined dictionary of {@code defaultApplVerId}, able to switch to the others.
+     * @throws IllegalArgumentException for a bad ApplVerID, a default without a dictionary, or a file that cannot be
+     *                                  read.
+     */
+    public static DataDictionary fixt(final String transport, final String defaultApplVerId,
+        final Map<String, String> applications)
+    {
+        final DataDictionary[] set = new DataDictionary[APPL_VER_IDS];
+        for (final Map.Entry<String, String> application : applications.entrySet())
+        {
+            set[parseApplVerId(application.getKey())] = combine(transport, application.getValue());
+        }
+        final int id = parseApplVerId(defaultApplVerId);
+        if (set[id] == null)
+        {
+            throw new IllegalArgumentException("defaultApplVerId=" + defaultApplVerId + ": not among the " +
+                "application dictionaries given " + applications.keySet());
+        }
+        return new DataDictionary(set[id], set, id);
+    }
+
+    private static DataDictionary combine(final String transport, final String application)
     {
         final Builder builder = new Builder();
         builder.add(transport, openResourceOrFile(transport));
@@ -676,7 +874,8 @@ public final class DataDictionary
     @Override
     public String toString()
     {
-        return "DataDictionary{" + beginString + ", " + messages.length + " message types}";
+        return "DataDictionary{" + beginString + ", " + messages.length + " message types" +
+            (applications == null ? "" : ", ApplVerID " + applVerIds() + " default " + defaultApplVerId) + "}";
     }
 
 }

@@ -44,6 +44,7 @@ public final class MessageValidator
     private static final int USER_DEFINED_FIRST = 5000;
     private static final int USER_DEFINED_LAST = 9999;
     private static final int MSG_TYPE = 35;
+    private static final int APPL_VER_ID = 1128;
     private static final int SECTION_HEADER = 0;
     private static final int SECTION_BODY = 1;
     private static final int SECTION_TRAILER = 2;
@@ -65,6 +66,8 @@ public final class MessageValidator
     }
 
     private final DataDictionary dictionary;
+    /** The dictionary of the message being validated: the session's, or the one its ApplVerID (1128) selects. */
+    private DataDictionary current;
     private final Validation validation;
     private final int[] seenGeneration;
     private int generation;
@@ -82,8 +85,16 @@ public final class MessageValidator
     {
         this.dictionary = dictionary;
         this.validation = validation;
-        this.seenGeneration = new int[dictionary.fieldTypes.length];
-        this.entrySeen = new int[dictionary.fieldTypes.length];
+        int tags = dictionary.fieldTypes.length;
+        for (int id = 0; dictionary.applications != null && id < dictionary.applications.length; id++)
+        {
+            if (dictionary.applications[id] != null)
+            {
+                tags = Math.max(tags, dictionary.applications[id].fieldTypes.length);
+            }
+        }
+        this.seenGeneration = new int[tags];
+        this.entrySeen = new int[tags];
     }
 
     /** @return the dictionary checked against. */
@@ -127,6 +138,12 @@ public final class MessageValidator
             return VALID;
         }
         final long msgTypeKey = msgTypeKey(decoder);
+        final DataDictionary dictionary = selectDictionary(decoder);
+        if (dictionary == null)
+        {
+            return fail(VALUE_INCORRECT, APPL_VER_ID);
+        }
+        current = dictionary;
         final DataDictionary.MessageDef def = dictionary.message(msgTypeKey);
         if (def == null)
         {
@@ -251,7 +268,7 @@ public final class MessageValidator
     private int scanGroup(final FixDecoder decoder, final int countIndex, final DataDictionary.GroupDef group)
     {
         final int countTag = group.countTag;
-        final int expected = countValue(decoder, countIndex);
+        final int expected = unsignedValue(decoder, countIndex);
         final int delimiter = group.delimiter;
         final int count = decoder.fieldCount();
         int entries = 0;
@@ -322,8 +339,31 @@ public final class MessageValidator
         return j - 1;
     }
 
-    /** @return the NumInGroup value at {@code index} (a nested group's tag repeats: read by index), -1 if not one. */
-    private static int countValue(final FixDecoder decoder, final int index)
+    /**
+     * FIXT.1.1: a message's ApplVerID (1128) selects the application dictionary it is validated against (all
+     * compiled at start-up); without one, or for another BeginString, the session's dictionary.
+     *
+     * @return the dictionary, or null when the ApplVerID names a version this session has no dictionary for.
+     */
+    private DataDictionary selectDictionary(final FixDecoder decoder)
+    {
+        final DataDictionary[] applications = dictionary.applications;
+        if (applications == null)
+        {
+            return dictionary;
+        }
+        final int index = decoder.fieldIndex(APPL_VER_ID);
+        if (index < 0 || decoder.valueLength(index) == 0)
+        {
+            // an empty ApplVerID is "Tag specified without a value", found by the field checks
+            return dictionary;
+        }
+        final int applVerId = unsignedValue(decoder, index);
+        return applVerId >= 0 && applVerId < applications.length ? applications[applVerId] : null;
+    }
+
+    /** @return the unsigned integer at {@code index} (a nested group's NumInGroup repeats: read by index), or -1. */
+    private static int unsignedValue(final FixDecoder decoder, final int index)
     {
         final DirectBuffer buffer = decoder.buffer();
         final int offset = decoder.valueOffset(index);
@@ -369,8 +409,8 @@ public final class MessageValidator
         final DirectBuffer buffer = decoder.buffer();
         final int offset = decoder.valueOffset(index);
         final int length = decoder.valueLength(index);
-        final byte type = dictionary.fieldTypes[tag];
-        final byte[][] values = dictionary.enumValues[tag];
+        final byte type = current.fieldTypes[tag];
+        final byte[][] values = current.enumValues[tag];
         if (values != null)
         {
             if (type == DataDictionary.TYPE_MULTIPLE_VALUE)

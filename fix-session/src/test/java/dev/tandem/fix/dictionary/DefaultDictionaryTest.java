@@ -54,6 +54,19 @@ class DefaultDictionaryTest
     }
 
     @Test
+    void shouldReadMessagesWithoutApplVerIdByTheSessionsDefaultApplVerId()
+    {
+        final SessionConfig fix50 = session(SessionConfig.FIXT11).defaultApplVerId("7").conclude();
+        assertSame(DataDictionary.standard("FIXT.1.1", "7"), fix50.dataDictionary());
+        assertEquals(7, fix50.dataDictionary().defaultApplVerId);
+        assertEquals(java.util.List.of(7, 8, 9), fix50.dataDictionary().applVerIds(), "preloaded at start-up");
+        final String missing = assertThrows(IllegalArgumentException.class, () -> session(SessionConfig.FIXT11)
+            .defaultApplVerId("8").dataDictionary(DataDictionary.fixt("FIXT11.xml", "FIX50SP2.xml")).conclude())
+            .getMessage();
+        assertTrue(missing.contains("defaultApplVerId=8") && missing.contains("[9]"), missing);
+    }
+
+    @Test
     void shouldTakeNoDictionaryWhenValidationIsOffAndKeepOneSet()
     {
         assertNull(session(SessionConfig.FIX44).validation(new Validation().enabled(false)).conclude()

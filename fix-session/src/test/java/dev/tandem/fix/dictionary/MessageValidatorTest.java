@@ -13,6 +13,7 @@ import dev.tandem.test.Tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -199,6 +200,65 @@ class MessageValidatorTest
     }
 
     @Test
+    void shouldSelectTheApplicationDictionaryByApplVerId()
+    {
+        // the standard FIXT.1.1 dictionary holds every FIX50*.xml on the classpath, compiled once
+        final DataDictionary fixt = DataDictionary.standard("FIXT.1.1", "9");
+        assertEquals(java.util.List.of(7, 8, 9), fixt.applVerIds());
+        final MessageValidator v = new MessageValidator(fixt, new Validation());
+        // SecurityGroup (1151) is defined from FIX 5.0 SP1 on
+        final String nos = NOS + "1151=G1|";
+        assertEquals(MessageValidator.VALID, v.validate(decode("FIXT.1.1", "D", nos)), v.text());
+        assertEquals(MessageValidator.VALID, v.validate(decodeFixt("9", nos)), v.text());
+        assertEquals(MessageValidator.VALID, v.validate(decodeFixt("8", nos)), v.text());
+        assertReject(v, decodeFixt("7", nos), MessageValidator.INVALID_TAG_NUMBER, 1151);
+        assertEquals(MessageValidator.VALID, v.validate(decodeFixt("7", NOS)), v.text());
+        assertReject(v, decodeFixt("4", NOS), MessageValidator.VALUE_INCORRECT, 1128);
+        assertReject(v, decodeFixt("Z", NOS), MessageValidator.VALUE_INCORRECT, 1128);
+        assertReject(v, decodeFixt("", NOS), MessageValidator.TAG_WITHOUT_VALUE, 1128);
+        // session-level messages come from the transport dictionary whatever the version
+        assertEquals(MessageValidator.VALID, v.validate(decodeFixtAdmin("7")), v.text());
+
+        // a session whose DefaultApplVerID is 7 reads messages without ApplVerID as FIX 5.0
+        final MessageValidator fix50 = new MessageValidator(fixt.withDefaultApplVerId("7"), new Validation());
+        assertReject(fix50, decode("FIXT.1.1", "D", nos), MessageValidator.INVALID_TAG_NUMBER, 1151);
+        assertEquals(MessageValidator.VALID, fix50.validate(decodeFixt("9", nos)), fix50.text());
+        assertSame(DataDictionary.standard("FIXT.1.1", "7"), DataDictionary.standard("FIXT.1.1", "7"));
+        final String none = assertThrows(IllegalArgumentException.class, () -> fixt.withDefaultApplVerId("5"))
+            .getMessage();
+        assertTrue(none.contains("defaultApplVerId=5") && none.contains("[7, 8, 9]"), none);
+
+        // one standard application file: only its own version; two by an explicit map
+        final DataDictionary sp2 = DataDictionary.fixt("FIXT11.xml", "FIX50SP2.xml");
+        assertEquals(java.util.List.of(9), sp2.applVerIds());
+        assertReject(new MessageValidator(sp2, new Validation()), decodeFixt("7", NOS),
+            MessageValidator.VALUE_INCORRECT, 1128);
+        final DataDictionary pair = DataDictionary.fixt("FIXT11.xml", "9",
+            java.util.Map.of("9", "FIX50SP2.xml", "7", "FIX50.xml"));
+        assertEquals(java.util.List.of(7, 9), pair.applVerIds());
+        assertReject(new MessageValidator(pair, new Validation()), decodeFixt("8", NOS),
+            MessageValidator.VALUE_INCORRECT, 1128);
+        assertEquals(java.util.List.of(7, 9), DataDictionary.fixt("FIXT11.xml", "FIX50SP2.xml", "FIX50.xml")
+            .applVerIds());
+        assertThrows(IllegalArgumentException.class, () -> DataDictionary.fixt("FIXT11.xml", "FIX50SP2.xml",
+            "FIX50SP2.xml"));
+        assertThrows(IllegalArgumentException.class, () -> DataDictionary.fixt("FIXT11.xml", "7",
+            java.util.Map.of("9", "FIX50SP2.xml")));
+        assertThrows(IllegalArgumentException.class, () -> DataDictionary.fromClasspath("FIX44.xml")
+            .withDefaultApplVerId("9"));
+    }
+
+    private FixDecoder decodeFixt(final String applVerId, final String body)
+    {
+        return decode("FIXT.1.1", "D", "1128=" + applVerId + "|" + body);
+    }
+
+    private FixDecoder decodeFixtAdmin(final String applVerId)
+    {
+        return decode("FIXT.1.1", "1", "1128=" + applVerId + "|112=T1|");
+    }
+
+    @Test
     void shouldTurnEachCheckOffWithItsSwitch()
     {
         assertEquals(MessageValidator.VALID, new MessageValidator(FIX44, new Validation().enabled(false))
@@ -301,12 +361,15 @@ class MessageValidatorTest
         // decode() rewraps the test's one decoder: wrap the good message last
         final FixDecoder quote = copy(decode("FIX.4.4", "i",
             "117=Q1|296=2|302=S1|304=1|295=2|299=E1|188=1.5|299=E2|302=S2|304=1|295=1|299=E3|"));
+        final MessageValidator fixt = new MessageValidator(DataDictionary.standard("FIXT.1.1", "9"), new Validation());
+        final FixDecoder switched = copy(decode("FIXT.1.1", "D", "1128=8|" + NOS + "1151=G1|"));
         final FixDecoder goodAgain = decode("FIX.4.4", "D", NOS + "453=2|448=P1|447=D|452=1|448=P2|447=D|452=3|");
         for (int i = 0; i < 100_000; i++)
         {
             v.validate(goodAgain);
             v.validate(quote);
             v.validate(bad);
+            fixt.validate(switched);
         }
         final long before = threads.getThreadAllocatedBytes(threadId);
         int rejects = 0;
@@ -314,12 +377,13 @@ class MessageValidatorTest
         {
             rejects += v.validate(goodAgain) == MessageValidator.VALID ? 0 : 1;
             rejects += v.validate(quote) == MessageValidator.VALID ? 0 : 1;
+            rejects += fixt.validate(switched) == MessageValidator.VALID ? 0 : 1;
             rejects += v.validate(bad) == MessageValidator.VALUE_INCORRECT ? 1 : 0;
         }
         final long allocated = threads.getThreadAllocatedBytes(threadId) - before;
         assertEquals(100_000, rejects);
         // one allocating validation would cost at least 16 bytes x 200,000; a few hundred bytes once are the JIT's
         // (a late compilation or deoptimisation of this loop records on the measuring thread)
-        assertTrue(allocated < 4_096, allocated + " bytes allocated by 300,000 validations");
+        assertTrue(allocated < 4_096, allocated + " bytes allocated by 400,000 validations");
     }
 }
