@@ -7,8 +7,9 @@ import dev.tandem.fix.codec.FixDecoder;
 /**
  * Checks a decoded inbound message against a {@link DataDictionary} under a session's {@link Validation} switches,
  * without allocating: the MsgType, every tag (defined, allowed for the MsgType, with a value, not repeated, in its
- * section), every value (enumeration, data format), repeating-group counts and entry order, and the required fields
- * of the header and the body.
+ * section), every value (enumeration, data format), repeating-group counts and entry order, the required fields of
+ * the header, the body and every group entry (nested groups included). For FIXT.1.1 a message's ApplVerID (1128)
+ * selects the application dictionary among those the {@link DataDictionary} compiled at start-up.
  * <p>
  * {@link #validate(FixDecoder)} answers {@link #VALID} or the SessionRejectReason (373) of the first problem found;
  * {@link #refTagId()} and {@link #text()} then describe it for the Reject.
