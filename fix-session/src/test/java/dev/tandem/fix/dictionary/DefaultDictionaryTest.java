@@ -64,6 +64,13 @@ class DefaultDictionaryTest
             .defaultApplVerId("8").dataDictionary(DataDictionary.fixt("FIXT11.xml", "FIX50SP2.xml")).conclude())
             .getMessage();
         assertTrue(missing.contains("defaultApplVerId=8") && missing.contains("[9]"), missing);
+
+        // YAML: the transport dictionary, the default application one, then more to switch to
+        final SessionConfig yaml = SessionConfig.CONFIG.fromYaml("{ beginString: FIXT.1.1, senderCompId: ISLD, " +
+            "targetCompId: TW, defaultApplVerId: 9, dataDictionary: [ FIXT11.xml, FIX50SP2.xml, FIX50.xml ] }",
+            new SessionConfig()).conclude();
+        assertEquals(java.util.List.of(7, 9), yaml.dataDictionary().applVerIds());
+        assertEquals(9, yaml.dataDictionary().defaultApplVerId);
     }
 
     @Test
