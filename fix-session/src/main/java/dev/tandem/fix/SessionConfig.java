@@ -34,7 +34,8 @@ public final class SessionConfig
      * The YAML keys of a session, one per fluent setter with the setter's name ({@code heartbeatSec} is kept as
      * another name of {@code heartbeatIntervalSec}, for existing files). {@code dataDictionary} names a dictionary:
      * a classpath resource or file ({@code FIX44.xml}), or for FIXT.1.1 the transport and application dictionaries
-     * ({@code [ FIXT11.xml, FIX50SP2.xml ]}); {@code validation} is a map of {@link Validation}'s switches.
+     * ({@code [ FIXT11.xml, FIX50SP2.xml ]}, more application ones after it to switch to by ApplVerID:
+     * {@code [ FIXT11.xml, FIX50SP2.xml, FIX50.xml ]}); {@code validation} is a map of {@link Validation}'s switches.
      */
     public static final ConfigTable<SessionConfig> CONFIG = new ConfigTable<SessionConfig>("session")
         .text("beginString", SessionConfig::beginString)
@@ -153,7 +154,9 @@ public final class SessionConfig
      * QuickFIX/J's {@code quickfixj-messages-*} artifacts carry them) unless validation is off
      * ({@code validation(new Validation().enabled(false))}). Set it for a user's own file with custom fields and
      * messages: {@code DataDictionary.fromFile(path)}, or {@code DataDictionary.fixt("FIXT11.xml", path)} for
-     * FIXT.1.1. Its BeginString must be the session's.
+     * FIXT.1.1. Its BeginString must be the session's. For FIXT.1.1, {@link #conclude()} makes the application
+     * dictionary of {@link #defaultApplVerId()} the one for messages without ApplVerID (1128) and fails when there is
+     * none; the standard dictionary switches among every FIX50*.xml on the classpath.
      */
     public SessionConfig dataDictionary(final DataDictionary dataDictionary)
     {
@@ -184,12 +187,18 @@ public final class SessionConfig
         if (value.isList())
         {
             final List<YamlNode> names = value.items();
-            if (names.size() != 2)
+            if (names.size() < 2)
             {
-                throw new IllegalArgumentException("expected [ transport, application ], e.g. [ FIXT11.xml, " +
-                    "FIX50SP2.xml ]");
+                throw new IllegalArgumentException("expected [ transport, application, more applications... ], " +
+                    "e.g. [ FIXT11.xml, FIX50SP2.xml ] or [ FIXT11.xml, FIX50SP2.xml, FIX50.xml ]");
             }
-            return DataDictionary.fixt(ConfigTable.textValue(names.get(0)), ConfigTable.textValue(names.get(1)));
+            final String[] more = new String[names.size() - 2];
+            for (int i = 0; i < more.length; i++)
+            {
+                more[i] = ConfigTable.textValue(names.get(i + 2));
+            }
+            return DataDictionary.fixt(
+                ConfigTable.textValue(names.get(0)), ConfigTable.textValue(names.get(1)), more);
         }
         final String name = ConfigTable.textValue(value);
         if (name == null)
@@ -249,6 +258,11 @@ public final class SessionConfig
         {
             throw new IllegalArgumentException("dataDictionary=" + dataDictionary + ": is for " +
                 dataDictionary.beginString() + ", the session's beginString is " + beginString);
+        }
+        if (dataDictionary != null && FIXT11.equals(beginString))
+        {
+            // messages without ApplVerID (1128) are read with the application dictionary of our DefaultApplVerID
+            dataDictionary = dataDictionary.withDefaultApplVerId(defaultApplVerId);
         }
         return this;
     }

@@ -145,6 +145,12 @@ final class SessionInbound
             session.logoutAndDisconnect(tooLowText(msgSeqNum));
             return;
         }
+        if (!session.logon.logonValid(decoder))
+        {
+            session.state = SessionState.LOGGED_ON;
+            session.logoutAndDisconnect(null);
+            return;
+        }
         session.logon.completeLogon(decoder, msgSeqNum);
     }
 
@@ -157,6 +163,11 @@ final class SessionInbound
         if (msgSeqNum != 1)
         {
             session.logoutAndDisconnect("Logon with ResetSeqNumFlag=Y must have MsgSeqNum 1");
+            return;
+        }
+        if (!session.logon.logonValid(logon))
+        {
+            session.logoutAndDisconnect(null);
             return;
         }
         session.inboundQueue.clear();
@@ -287,8 +298,17 @@ final class SessionInbound
         {
             return;
         }
-        // dictionary validation: a rejected message has consumed its number and goes no further
-        if (session.validator != null && session.validator.validate(decoder) != MessageValidator.VALID)
+        // dictionary validation: a rejected message has consumed its number and goes no further; a Logon that fails
+        // is answered with a Logout, as at the start of a session (SessionLogon.logonValid)
+        if (decoder.isMsgType('A'))
+        {
+            if (!session.logon.logonValid(decoder))
+            {
+                session.logoutAndDisconnect(null);
+                return;
+            }
+        }
+        else if (session.validator != null && session.validator.validate(decoder) != MessageValidator.VALID)
         {
             session.admin.sendValidationReject(decoder, session.validator);
             return;

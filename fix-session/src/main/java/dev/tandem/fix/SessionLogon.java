@@ -2,6 +2,7 @@ package dev.tandem.fix;
 
 import dev.tandem.fix.codec.FixDecoder;
 import dev.tandem.fix.codec.Tags;
+import dev.tandem.fix.dictionary.MessageValidator;
 
 /**
  * The Logon of a {@link FixSession}, both roles: binding a connection, loading (or resetting) the sequence numbers
@@ -23,10 +24,17 @@ final class SessionLogon
     void acceptLogon(final Connection connection, final FixDecoder logon)
     {
         bind(connection);
-        final boolean resetRequested = logon.booleanValue(Tags.RESET_SEQ_NUM_FLAG);
+        final boolean valid = logonValid(logon);
+        // an invalid Logon resets nothing it asks for (141=Y); a session configured to reset on every Logon does
+        final boolean resetRequested = valid && logon.booleanValue(Tags.RESET_SEQ_NUM_FLAG);
         final boolean reset = session.config.resetOnLogon() || resetRequested;
         loadSequenceNumbers(reset);
         session.state = SessionState.LOGGED_ON;
+        if (!valid)
+        {
+            session.logoutAndDisconnect(null);
+            return;
+        }
 
         final int heartbeatIntervalSec = logon.intValue(Tags.HEART_BT_INT, -1);
         if (heartbeatIntervalSec < 0 || heartbeatIntervalSec > 3600)
@@ -96,6 +104,31 @@ final class SessionLogon
             return;
         }
         completeLogon(logon, msgSeqNum);
+    }
+
+    /**
+     * Checks a Logon against the session's dictionary. A Logon that fails is not answered with a Reject (no session
+     * exists yet, or it is a session-level message that would start one again) but with a Logout naming the problem,
+     * then the connection is closed: the FIX session test cases' answer to a Logon that is not properly formed, and
+     * what QuickFIX/J does ("Invalid Logon message: ..." and disconnect). The Text is left in the session's
+     * {@code text} for the Logout.
+     *
+     * @return true when the Logon passes (or validation is off); false with the Logout's Text written.
+     */
+    boolean logonValid(final FixDecoder logon)
+    {
+        final MessageValidator validator = session.validator;
+        if (validator == null || validator.validate(logon) == MessageValidator.VALID)
+        {
+            return true;
+        }
+        session.text.setLength(0);
+        session.text.append("Invalid Logon message: ").append(validator.text());
+        if (validator.refTagId() > 0)
+        {
+            session.text.append(", field=").append(validator.refTagId());
+        }
+        return false;
     }
 
     /** Initiator: the TCP connection is up; send our Logon. */

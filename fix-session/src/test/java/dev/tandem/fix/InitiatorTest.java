@@ -11,8 +11,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
@@ -22,6 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Our initiator against our acceptor: logon, traffic both ways, reconnect with recovery, connect failures. */
@@ -185,5 +190,74 @@ class InitiatorTest
         initiator.logout();
         Tests.await("disconnected after logout", Duration.ofSeconds(10), () -> events.contains("disconnected"));
         Tests.await("acceptor saw logout", Duration.ofSeconds(10), () -> fixture.application.logouts.get() == 1);
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void shouldLogOutWhenTheLogonReplyFailsValidation() throws IOException
+    {
+        try (ServerSocket server = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()))
+        {
+            server.setSoTimeout(10_000);
+            initiator.start();
+            initiator.connect("127.0.0.1", server.getLocalPort());
+            try (Socket peer = server.accept())
+            {
+                peer.setSoTimeout(10_000);
+                final InputStream in = peer.getInputStream();
+                final String logon = readMessage(in);
+                assertTrue(logon.contains("\u000135=A\u0001"), logon);
+                // a Logon reply whose EncryptMethod (98) is outside its enumeration
+                peer.getOutputStream().write(message("35=A|34=1|49=ISLD|52=" +
+                    nowUtc() +
+                    "|56=TW44|98=7|108=30|"));
+                final String logout = readMessage(in);
+                assertTrue(logout.contains("\u000135=5\u0001") && logout.contains("Invalid Logon message") &&
+                    logout.contains("field=98"), logout);
+                assertEquals(-1, in.read(), "closed after the Logout");
+            }
+        }
+        // never logged on: the listener hears a failed connection, not a logon nor a disconnect
+        Tests.await("connection failed", Duration.ofSeconds(10), () -> events.contains("failed"));
+        assertFalse(events.contains("logon") || events.contains("disconnected"), events.toString());
+    }
+
+    private static String nowUtc()
+    {
+        return java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HH:mm:ss.SSS")
+            .format(java.time.LocalDateTime.now(java.time.ZoneOffset.UTC));
+    }
+
+    /** FIX.4.4 with BodyLength and CheckSum around {@code body} ('|' for SOH). */
+    private static byte[] message(final String body)
+    {
+        final String inner = body.replace('|', '\u0001');
+        final String head = "8=FIX.4.4\u00019=" + inner.length() + "\u0001";
+        int sum = 0;
+        for (final byte b : (head + inner).getBytes(StandardCharsets.US_ASCII))
+        {
+            sum += b;
+        }
+        return (head + inner + String.format("10=%03d\u0001", sum & 0xFF)).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** @return one message read up to its CheckSum field (the socket's timeout bounds the wait). */
+    private static String readMessage(final InputStream in) throws IOException
+    {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        while (true)
+        {
+            final int b = in.read();
+            if (b < 0)
+            {
+                throw new IOException("closed after " + bytes.toString(StandardCharsets.US_ASCII));
+            }
+            bytes.write(b);
+            final String text = bytes.toString(StandardCharsets.US_ASCII);
+            if (b == 1 && text.matches("(?s).*\u000110=\\d{3}\u0001"))
+            {
+                return text;
+            }
+        }
     }
 }

@@ -7,18 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
-import javax.xml.parsers.DocumentBuilderFactory;
-
-import org.w3c.dom.Document;
-import org.w3c.dom.Element;
-import org.w3c.dom.Node;
 
 /**
  * A FIX data dictionary compiled into tables that {@link MessageValidator} reads without allocating: the type and
@@ -55,44 +48,93 @@ public final class DataDictionary
     final int[] headerRequired;
     final long[] msgTypeKeys;
     final MessageDef[] messages;
+    /**
+     * FIXT.1.1 only: the combined dictionary (transport and application) of each ApplVerID (1128) value this one can
+     * switch to, by value ({@code applications[9]} for FIX 5.0 SP2); null elsewhere. Compiled at start-up, shared by
+     * every dictionary of the set, never changed.
+     */
+    final DataDictionary[] applications;
+    /** FIXT.1.1: the ApplVerID of the application dictionary used when a message carries none; -1 elsewhere. */
+    final int defaultApplVerId;
+
+    /** ApplVerID values this dictionary can hold an application dictionary for: 0 to 15 (FIXT11.xml defines 0-9). */
+    static final int APPL_VER_IDS = 16;
 
     /** One MsgType's compiled definition. */
     static final class MessageDef
     {
         final String msgType;
         final boolean admin;
+        /** Every tag the MsgType's body may carry, groups included. */
         final long[] allowed;
+        /** The body's required fields outside groups (a required group's NumInGroup included). */
         final int[] required;
-        final int[] groupCountTags;
-        final int[] groupDelimiters;
-        final long[][] groupMembers;
+        /** The top-level repeating groups. */
+        final GroupDef[] groups;
 
         MessageDef(final String msgType, final boolean admin, final long[] allowed, final int[] required,
-            final int[] groupCountTags, final int[] groupDelimiters, final long[][] groupMembers)
+            final GroupDef[] groups)
         {
             this.msgType = msgType;
             this.admin = admin;
             this.allowed = allowed;
             this.required = required;
-            this.groupCountTags = groupCountTags;
-            this.groupDelimiters = groupDelimiters;
-            this.groupMembers = groupMembers;
+            this.groups = groups;
         }
 
-        int groupIndex(final int countTag)
+        GroupDef group(final int countTag)
         {
-            for (int i = 0; i < groupCountTags.length; i++)
-            {
-                if (groupCountTags[i] == countTag)
-                {
-                    return i;
-                }
-            }
-            return -1;
+            return GroupDef.find(groups, countTag);
         }
     }
 
-    private DataDictionary(final Builder builder)
+    /**
+     * One repeating group's compiled definition: its NumInGroup tag, the tag every entry starts with, the tags an
+     * entry may carry directly (its own fields and the NumInGroup tags of its nested groups, sorted), the ones every
+     * entry must carry, and its nested groups.
+     */
+    static final class GroupDef
+    {
+        final int countTag;
+        final int delimiter;
+        final int[] members;
+        final int[] required;
+        final GroupDef[] groups;
+
+        GroupDef(final int countTag, final int delimiter, final int[] members, final int[] required,
+            final GroupDef[] groups)
+        {
+            this.countTag = countTag;
+            this.delimiter = delimiter;
+            this.members = members;
+            this.required = required;
+            this.groups = groups;
+        }
+
+        boolean isMember(final int tag)
+        {
+            return Arrays.binarySearch(members, tag) >= 0;
+        }
+
+        GroupDef group(final int countTag)
+        {
+            return find(groups, countTag);
+        }
+
+        static GroupDef find(final GroupDef[] groups, final int countTag)
+        {
+            for (final GroupDef group : groups)
+            {
+                if (group.countTag == countTag)
+                {
+                    return group;
+                }
+            }
+            return null;
+        }
+    }
+
+    DataDictionary(final DictionaryBuilder builder)
     {
         this.beginString = builder.beginString;
         this.fieldTypes = new byte[builder.maxTag + 1];
@@ -113,27 +155,117 @@ public final class DataDictionary
         final int words = (builder.maxTag >> 6) + 1;
         this.headerTags = bits(builder.headerTags, words);
         this.trailerTags = bits(builder.trailerTags, words);
-        this.headerRequired = builder.headerRequired.stream().mapToInt(Integer::intValue).toArray();
+        this.headerRequired = ints(builder.headerRequired);
         final TreeMap<Long, MessageDef> sorted = new TreeMap<>();
-        for (final Builder.Msg msg : builder.messages)
+        for (final DictionaryBuilder.Msg msg : builder.messages)
         {
-            final int groupCount = msg.groups.size();
-            final int[] countTags = new int[groupCount];
-            final int[] delimiters = new int[groupCount];
-            final long[][] members = new long[groupCount][];
-            int g = 0;
-            for (final Map.Entry<Integer, Builder.Group> group : msg.groups.entrySet())
-            {
-                countTags[g] = group.getKey();
-                delimiters[g] = group.getValue().delimiter;
-                members[g] = bits(group.getValue().members, words);
-                g++;
-            }
             sorted.put(msgTypeKey(msg.msgType), new MessageDef(msg.msgType, msg.admin, bits(msg.allowed, words),
-                msg.required.stream().mapToInt(Integer::intValue).toArray(), countTags, delimiters, members));
+                ints(msg.required), groups(msg.groups)));
         }
         this.msgTypeKeys = sorted.keySet().stream().mapToLong(Long::longValue).toArray();
         this.messages = sorted.values().toArray(new MessageDef[0]);
+        this.applications = null;
+        this.defaultApplVerId = -1;
+    }
+
+    /** A FIXT.1.1 dictionary of a set: the tables of {@code tables}, switching by ApplVerID among the others. */
+    private DataDictionary(final DataDictionary tables, final DataDictionary[] applications, final int defaultApplVerId)
+    {
+        this.beginString = tables.beginString;
+        this.fieldTypes = tables.fieldTypes;
+        this.enumValues = tables.enumValues;
+        this.headerTags = tables.headerTags;
+        this.trailerTags = tables.trailerTags;
+        this.headerRequired = tables.headerRequired;
+        this.msgTypeKeys = tables.msgTypeKeys;
+        this.messages = tables.messages;
+        this.applications = applications;
+        this.defaultApplVerId = defaultApplVerId;
+    }
+
+    /**
+     * FIXT.1.1: the same set of application dictionaries, with the one of {@code applVerId} used for messages that
+     * carry no ApplVerID (1128). A FIXT dictionary built from one application file whose version its name does not
+     * tell (a user's own file) becomes the application dictionary of {@code applVerId}.
+     *
+     * @param applVerId the session's DefaultApplVerID (1137), e.g. {@code "9"}.
+     * @return this dictionary when it already defaults to {@code applVerId}, else one sharing its tables.
+     * @throws IllegalArgumentException when this is not a FIXT.1.1 dictionary, or has no application dictionary for
+     *                                  {@code applVerId}, naming the ones it has.
+     */
+    public DataDictionary withDefaultApplVerId(final String applVerId)
+    {
+        final int id = parseApplVerId(applVerId);
+        if (!"FIXT.1.1".equals(beginString))
+        {
+            throw new IllegalArgumentException("defaultApplVerId=" + applVerId + ": " + this + " is not a FIXT.1.1 " +
+                "dictionary");
+        }
+        if (applications == null)
+        {
+            final DataDictionary[] set = new DataDictionary[APPL_VER_IDS];
+            set[id] = this;
+            return new DataDictionary(this, set, id);
+        }
+        if (applications[id] == null)
+        {
+            throw new IllegalArgumentException("defaultApplVerId=" + applVerId + ": the data dictionary has no " +
+                "application dictionary for it (it has ApplVerID " + applVerIds() + ")");
+        }
+        return id == defaultApplVerId ? this : new DataDictionary(applications[id], applications, id);
+    }
+
+    /** @return the ApplVerID values this FIXT.1.1 dictionary has an application dictionary for, e.g. [7, 8, 9]. */
+    public List<Integer> applVerIds()
+    {
+        final List<Integer> ids = new ArrayList<>();
+        for (int id = 0; applications != null && id < applications.length; id++)
+        {
+            if (applications[id] != null)
+            {
+                ids.add(id);
+            }
+        }
+        return ids;
+    }
+
+    private static int parseApplVerId(final String applVerId)
+    {
+        try
+        {
+            final int id = Integer.parseInt(String.valueOf(applVerId));
+            if (id >= 0 && id < APPL_VER_IDS)
+            {
+                return id;
+            }
+        }
+        catch (final NumberFormatException ex)
+        {
+            // reported below
+        }
+        throw new IllegalArgumentException("ApplVerID=" + applVerId + ": must be an ApplVerID (1128) value 0.." +
+            (APPL_VER_IDS - 1) + ", e.g. 7 FIX 5.0, 8 FIX 5.0 SP1, 9 FIX 5.0 SP2");
+    }
+
+    /**
+     * @return the ApplVerID a standard application dictionary's name stands for ({@code FIX50.xml} 7,
+     *         {@code FIX50SP1.xml} 8, {@code FIX50SP2.xml} 9, in any directory), or -1.
+     */
+    static int standardApplVerId(final String application)
+    {
+        final int directory = Math.max(application.lastIndexOf('/'), application.lastIndexOf('\\'));
+        final String file = application.substring(directory + 1);
+        switch (file)
+        {
+            case "FIX50.xml":
+                return 7;
+            case "FIX50SP1.xml":
+                return 8;
+            case "FIX50SP2.xml":
+                return 9;
+            default:
+                return -1;
+        }
     }
 
     /** @return the BeginString the dictionary is for, e.g. {@code FIX.4.4} or {@code FIXT.1.1}. */
@@ -185,6 +317,26 @@ public final class DataDictionary
             key = (key << 8) | (msgType.charAt(i) & 0xFF);
         }
         return key;
+    }
+
+    private static GroupDef[] groups(final Map<Integer, DictionaryBuilder.Group> groups)
+    {
+        final GroupDef[] defs = new GroupDef[groups.size()];
+        int g = 0;
+        for (final Map.Entry<Integer, DictionaryBuilder.Group> group : groups.entrySet())
+        {
+            final DictionaryBuilder.Group built = group.getValue();
+            final int[] members = ints(built.members);
+            Arrays.sort(members);
+            defs[g++] = new GroupDef(
+                group.getKey(), built.delimiter, members, ints(built.required), groups(built.groups));
+        }
+        return defs;
+    }
+
+    private static int[] ints(final java.util.Collection<Integer> tags)
+    {
+        return tags.stream().mapToInt(Integer::intValue).distinct().toArray();
     }
 
     private static long[] bits(final Set<Integer> tags, final int words)
@@ -266,9 +418,31 @@ public final class DataDictionary
         final String resource = standardResource(beginString, defaultApplVerId);
         if ("FIXT.1.1".equals(beginString))
         {
-            return STANDARD.computeIfAbsent(FIXT11_RESOURCE + "+" + resource, key -> fixt(FIXT11_RESOURCE, resource));
+            if (DataDictionary.class.getClassLoader().getResource(resource) == null)
+            {
+                open(resource); // the default one must be there: the error names the artifact that carries it
+            }
+            final DataDictionary set = STANDARD.computeIfAbsent(FIXT11_RESOURCE + "+FIX50*", key -> standardFixt());
+            return STANDARD.computeIfAbsent(FIXT11_RESOURCE + "+" + resource,
+                key -> set.withDefaultApplVerId(defaultApplVerId));
         }
         return STANDARD.computeIfAbsent(resource, DataDictionary::fromClasspath);
+    }
+
+    /** The FIXT.1.1 set of every standard application dictionary on the classpath (FIX50*.xml), compiled once. */
+    private static DataDictionary standardFixt()
+    {
+        final Map<String, String> applications = new java.util.LinkedHashMap<>();
+        for (final String applVerId : new String[] {"7", "8", "9"})
+        {
+            final String resource = standardResource("FIXT.1.1", applVerId);
+            if (DataDictionary.class.getClassLoader().getResource(resource) != null)
+            {
+                applications.put(applVerId, resource);
+            }
+        }
+        final String defaultApplVerId = applications.containsKey("9") ? "9" : applications.keySet().iterator().next();
+        return fixt(FIXT11_RESOURCE, defaultApplVerId, applications);
     }
 
     /**
@@ -280,7 +454,7 @@ public final class DataDictionary
      */
     public static DataDictionary load(final String resourceOrFile)
     {
-        return new Builder().add(resourceOrFile, openResourceOrFile(resourceOrFile)).build();
+        return new DictionaryBuilder().add(resourceOrFile, openResourceOrFile(resourceOrFile)).build();
     }
 
     /**
@@ -293,7 +467,7 @@ public final class DataDictionary
      */
     public static DataDictionary fromClasspath(final String resource)
     {
-        return new Builder().add(resource, open(resource)).build();
+        return new DictionaryBuilder().add(resource, open(resource)).build();
     }
 
     /**
@@ -307,7 +481,7 @@ public final class DataDictionary
     {
         try (InputStream in = Files.newInputStream(file))
         {
-            return new Builder().add(file.toString(), in).build();
+            return new DictionaryBuilder().add(file.toString(), in).build();
         }
         catch (final IOException ex)
         {
@@ -317,16 +491,80 @@ public final class DataDictionary
 
     /**
      * A FIXT.1.1 dictionary: header, trailer and session messages from {@code transport} (e.g. {@code FIXT11.xml}),
-     * application messages from {@code application} (e.g. {@code FIX50SP2.xml}); each a classpath resource or, when
-     * no such resource exists, a file path.
+     * application messages from {@code application} (e.g. {@code FIX50SP2.xml}) and, to switch to by the ApplVerID
+     * (1128) of a message, from {@code more} application dictionaries; each a classpath resource or, when no such
+     * resource exists, a file path. The ApplVerID of each is the one its standard name stands for
+     * ({@code FIX50.xml} 7, {@code FIX50SP1.xml} 8, {@code FIX50SP2.xml} 9; QuickFIX/J's files do not say it
+     * inside). A single application file with another name (a user's own) serves the session's DefaultApplVerID;
+     * several need {@link #fixt(String, String, Map)}. All are read and compiled now.
      *
      * @param transport   the transport dictionary.
-     * @param application the application dictionary.
+     * @param application the application dictionary used for messages without ApplVerID.
+     * @param more        further application dictionaries, by their standard names.
      * @return the combined dictionary, for BeginString FIXT.1.1.
+     * @throws IllegalArgumentException for a file that cannot be read, or several applications whose version is
+     *                                  unknown or the same.
      */
-    public static DataDictionary fixt(final String transport, final String application)
+    public static DataDictionary fixt(final String transport, final String application, final String... more)
     {
-        final Builder builder = new Builder();
+        if (more.length == 0 && standardApplVerId(application) < 0)
+        {
+            return combine(transport, application);
+        }
+        final Map<String, String> applications = new java.util.LinkedHashMap<>();
+        final List<String> all = new ArrayList<>();
+        all.add(application);
+        all.addAll(Arrays.asList(more));
+        for (final String name : all)
+        {
+            final int id = standardApplVerId(name);
+            if (id < 0)
+            {
+                throw new IllegalArgumentException("data dictionary " + name + ": its ApplVerID is not known from " +
+                    "its name (FIX50.xml, FIX50SP1.xml, FIX50SP2.xml); use fixt(transport, defaultApplVerId, " +
+                    "Map of ApplVerID to dictionary)");
+            }
+            if (applications.put(String.valueOf(id), name) != null)
+            {
+                throw new IllegalArgumentException("data dictionary " + name + ": two application dictionaries " +
+                    "for ApplVerID " + id);
+            }
+        }
+        return fixt(transport, String.valueOf(standardApplVerId(application)), applications);
+    }
+
+    /**
+     * A FIXT.1.1 dictionary with an application dictionary per ApplVerID (1128): a message carrying ApplVerID is
+     * validated against that version's, one without against {@code defaultApplVerId}'s; an ApplVerID with none is
+     * answered with Reject 373=5. Each dictionary is a classpath resource or a file, read and compiled now.
+     *
+     * @param transport        the transport dictionary, e.g. {@code FIXT11.xml}.
+     * @param defaultApplVerId the ApplVerID for messages without one, a key of {@code applications}.
+     * @param applications     ApplVerID value (e.g. {@code "9"}) to application dictionary (e.g. {@code FIX50SP2.xml}).
+     * @return the combined dictionary of {@code defaultApplVerId}, able to switch to the others.
+     * @throws IllegalArgumentException for a bad ApplVerID, a default without a dictionary, or a file that cannot be
+     *                                  read.
+     */
+    public static DataDictionary fixt(final String transport, final String defaultApplVerId,
+        final Map<String, String> applications)
+    {
+        final DataDictionary[] set = new DataDictionary[APPL_VER_IDS];
+        for (final Map.Entry<String, String> application : applications.entrySet())
+        {
+            set[parseApplVerId(application.getKey())] = combine(transport, application.getValue());
+        }
+        final int id = parseApplVerId(defaultApplVerId);
+        if (set[id] == null)
+        {
+            throw new IllegalArgumentException("defaultApplVerId=" + defaultApplVerId + ": not among the " +
+                "application dictionaries given " + applications.keySet());
+        }
+        return new DataDictionary(set[id], set, id);
+    }
+
+    private static DataDictionary combine(final String transport, final String application)
+    {
+        final DictionaryBuilder builder = new DictionaryBuilder();
         builder.add(transport, openResourceOrFile(transport));
         builder.add(application, openResourceOrFile(application));
         builder.beginString = "FIXT.1.1";
@@ -365,273 +603,11 @@ public final class DataDictionary
         return in;
     }
 
-    /** Reads QuickFIX XML documents into sets, then compiles them. Start-up only. */
-    private static final class Builder
-    {
-        String beginString;
-        int maxTag;
-        final Map<String, Integer> tagsByName = new HashMap<>();
-        final Map<Integer, Byte> types = new HashMap<>();
-        final Map<Integer, List<String>> enums = new HashMap<>();
-        final Set<Integer> headerTags = new LinkedHashSet<>();
-        final Set<Integer> trailerTags = new LinkedHashSet<>();
-        final List<Integer> headerRequired = new ArrayList<>();
-        final List<Msg> messages = new ArrayList<>();
-
-        static final class Group
-        {
-            int delimiter;
-            final Set<Integer> members = new LinkedHashSet<>();
-        }
-
-        static final class Msg
-        {
-            String msgType;
-            boolean admin;
-            final Set<Integer> allowed = new LinkedHashSet<>();
-            final List<Integer> required = new ArrayList<>();
-            final Map<Integer, Group> groups = new java.util.LinkedHashMap<>();
-        }
-
-        Builder add(final String name, final InputStream in)
-        {
-            final Document document;
-            try (InputStream input = in)
-            {
-                final DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-                factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-                factory.setExpandEntityReferences(false);
-                document = factory.newDocumentBuilder().parse(input);
-            }
-            catch (final Exception ex)
-            {
-                throw new IllegalArgumentException("cannot parse data dictionary " + name + ": " + ex.getMessage(), ex);
-            }
-            final Element root = document.getDocumentElement();
-            if (!"fix".equals(root.getTagName()))
-            {
-                throw new IllegalArgumentException("not a data dictionary (root element is not <fix>): " + name);
-            }
-            final String type = root.getAttribute("type");
-            final String major = root.getAttribute("major");
-            final String minor = root.getAttribute("minor");
-            if (beginString == null && !"FIXT".equals(type) && !major.isEmpty())
-            {
-                beginString = "FIX." + major + "." + minor;
-            }
-            else if ("FIXT".equals(type))
-            {
-                beginString = "FIXT." + major + "." + minor;
-            }
-            final Element fields = child(root, "fields");
-            if (fields != null)
-            {
-                for (final Element field : children(fields, "field"))
-                {
-                    final int tag = Integer.parseInt(field.getAttribute("number"));
-                    if (tag <= 0 || tag > MAX_TAG)
-                    {
-                        throw new IllegalArgumentException(name + ": field " + field.getAttribute("name") +
-                            " number=" + tag + " outside 1.." + MAX_TAG);
-                    }
-                    maxTag = Math.max(maxTag, tag);
-                    tagsByName.put(field.getAttribute("name"), tag);
-                    types.put(tag, type(field.getAttribute("type")));
-                    final List<Element> values = children(field, "value");
-                    if (!values.isEmpty())
-                    {
-                        final List<String> allowed = new ArrayList<>();
-                        values.forEach(v -> allowed.add(v.getAttribute("enum")));
-                        enums.put(tag, allowed);
-                    }
-                }
-            }
-            final Map<String, Element> components = new HashMap<>();
-            final Element componentsElement = child(root, "components");
-            if (componentsElement != null)
-            {
-                for (final Element component : children(componentsElement, "component"))
-                {
-                    components.put(component.getAttribute("name"), component);
-                }
-            }
-            final Element header = child(root, "header");
-            if (header != null && !children(header, null).isEmpty())
-            {
-                final Msg msg = new Msg();
-                collect(name, header, components, msg, null, true);
-                headerTags.addAll(msg.allowed);
-                headerRequired.clear();
-                headerRequired.addAll(msg.required);
-            }
-            final Element trailer = child(root, "trailer");
-            if (trailer != null && !children(trailer, null).isEmpty())
-            {
-                final Msg msg = new Msg();
-                collect(name, trailer, components, msg, null, true);
-                trailerTags.addAll(msg.allowed);
-            }
-            final Element messagesElement = child(root, "messages");
-            if (messagesElement != null)
-            {
-                for (final Element message : children(messagesElement, "message"))
-                {
-                    final Msg msg = new Msg();
-                    msg.msgType = message.getAttribute("msgtype");
-                    msg.admin = "admin".equals(message.getAttribute("msgcat"));
-                    collect(name, message, components, msg, null, true);
-                    messages.removeIf(m -> m.msgType.equals(msg.msgType));
-                    messages.add(msg);
-                }
-            }
-            return this;
-        }
-
-        private void collect(final String name, final Element parent, final Map<String, Element> components,
-            final Msg msg, final Group group, final boolean topLevel)
-        {
-            for (final Element element : children(parent, null))
-            {
-                final boolean required = "Y".equals(element.getAttribute("required"));
-                switch (element.getTagName())
-                {
-                    case "field":
-                    {
-                        final int tag = tag(name, element.getAttribute("name"));
-                        msg.allowed.add(tag);
-                        if (group != null)
-                        {
-                            if (group.delimiter == 0)
-                            {
-                                group.delimiter = tag;
-                            }
-                            group.members.add(tag);
-                        }
-                        else if (required && topLevel)
-                        {
-                            msg.required.add(tag);
-                        }
-                        break;
-                    }
-                    case "group":
-                    {
-                        final int countTag = tag(name, element.getAttribute("name"));
-                        msg.allowed.add(countTag);
-                        if (group != null)
-                        {
-                            group.members.add(countTag);
-                            collect(name, element, components, msg, group, false);
-                        }
-                        else
-                        {
-                            if (required && topLevel)
-                            {
-                                msg.required.add(countTag);
-                            }
-                            final Group nested = new Group();
-                            collect(name, element, components, msg, nested, false);
-                            msg.groups.putIfAbsent(countTag, nested);
-                        }
-                        break;
-                    }
-                    case "component":
-                    {
-                        final Element component = components.get(element.getAttribute("name"));
-                        if (component == null)
-                        {
-                            throw new IllegalArgumentException(name + ": unknown component " +
-                                element.getAttribute("name"));
-                        }
-                        // a required component's required fields are required; an optional one's are not
-                        collect(name, component, components, msg, group, topLevel && required);
-                        break;
-                    }
-                    default:
-                        break;
-                }
-            }
-        }
-
-        private int tag(final String name, final String fieldName)
-        {
-            final Integer tag = tagsByName.get(fieldName);
-            if (tag == null)
-            {
-                throw new IllegalArgumentException(name + ": field " + fieldName + " is used but not defined");
-            }
-            return tag;
-        }
-
-        DataDictionary build()
-        {
-            if (messages.isEmpty())
-            {
-                throw new IllegalArgumentException("data dictionary defines no messages");
-            }
-            if (headerTags.isEmpty())
-            {
-                throw new IllegalArgumentException("data dictionary defines no header (for FIX 5.0 use fixt())");
-            }
-            return new DataDictionary(this);
-        }
-
-        private static byte type(final String type)
-        {
-            switch (type)
-            {
-                case "INT":
-                case "LENGTH":
-                case "NUMINGROUP":
-                case "SEQNUM":
-                case "TAGNUM":
-                case "DAYOFMONTH":
-                    return TYPE_INT;
-                case "FLOAT":
-                case "QTY":
-                case "PRICE":
-                case "PRICEOFFSET":
-                case "AMT":
-                case "PERCENTAGE":
-                    return TYPE_FLOAT;
-                case "CHAR":
-                    return TYPE_CHAR;
-                case "BOOLEAN":
-                    return TYPE_BOOLEAN;
-                case "UTCTIMESTAMP":
-                    return TYPE_UTC_TIMESTAMP;
-                case "MULTIPLEVALUESTRING":
-                case "MULTIPLESTRINGVALUE":
-                case "MULTIPLECHARVALUE":
-                    return TYPE_MULTIPLE_VALUE;
-                default:
-                    return TYPE_STRING;
-            }
-        }
-
-        private static Element child(final Element parent, final String name)
-        {
-            final List<Element> found = children(parent, name);
-            return found.isEmpty() ? null : found.get(0);
-        }
-
-        private static List<Element> children(final Element parent, final String name)
-        {
-            final List<Element> result = new ArrayList<>();
-            for (Node node = parent.getFirstChild(); node != null; node = node.getNextSibling())
-            {
-                if (node instanceof Element element && (name == null || name.equals(element.getTagName())))
-                {
-                    result.add(element);
-                }
-            }
-            return result;
-        }
-    }
-
     @Override
     public String toString()
     {
-        return "DataDictionary{" + beginString + ", " + messages.length + " message types}";
+        return "DataDictionary{" + beginString + ", " + messages.length + " message types" +
+            (applications == null ? "" : ", ApplVerID " + applVerIds() + " default " + defaultApplVerId) + "}";
     }
 
 }

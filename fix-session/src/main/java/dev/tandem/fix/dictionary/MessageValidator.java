@@ -7,8 +7,9 @@ import dev.tandem.fix.codec.FixDecoder;
 /**
  * Checks a decoded inbound message against a {@link DataDictionary} under a session's {@link Validation} switches,
  * without allocating: the MsgType, every tag (defined, allowed for the MsgType, with a value, not repeated, in its
- * section), every value (enumeration, data format), repeating-group counts and entry order, and the required fields
- * of the header and the body.
+ * section), every value (enumeration, data format), repeating-group counts and entry order, the required fields of
+ * the header, the body and every group entry (nested groups included). For FIXT.1.1 a message's ApplVerID (1128)
+ * selects the application dictionary among those the {@link DataDictionary} compiled at start-up.
  * <p>
  * {@link #validate(FixDecoder)} answers {@link #VALID} or the SessionRejectReason (373) of the first problem found;
  * {@link #refTagId()} and {@link #text()} then describe it for the Reject.
@@ -44,6 +45,7 @@ public final class MessageValidator
     private static final int USER_DEFINED_FIRST = 5000;
     private static final int USER_DEFINED_LAST = 9999;
     private static final int MSG_TYPE = 35;
+    private static final int APPL_VER_ID = 1128;
     private static final int SECTION_HEADER = 0;
     private static final int SECTION_BODY = 1;
     private static final int SECTION_TRAILER = 2;
@@ -65,9 +67,14 @@ public final class MessageValidator
     }
 
     private final DataDictionary dictionary;
+    /** The dictionary of the message being validated: the session's, or the one its ApplVerID (1128) selects. */
+    private DataDictionary current;
     private final Validation validation;
     private final int[] seenGeneration;
     private int generation;
+    /** For each tag, the stamp of the last group entry it was seen in: an entry's required fields are checked by it. */
+    private final int[] entrySeen;
+    private int lastEntryStamp;
     private int refTagId;
     private int reason = VALID;
 
@@ -79,7 +86,16 @@ public final class MessageValidator
     {
         this.dictionary = dictionary;
         this.validation = validation;
-        this.seenGeneration = new int[dictionary.fieldTypes.length];
+        int tags = dictionary.fieldTypes.length;
+        for (int id = 0; dictionary.applications != null && id < dictionary.applications.length; id++)
+        {
+            if (dictionary.applications[id] != null)
+            {
+                tags = Math.max(tags, dictionary.applications[id].fieldTypes.length);
+            }
+        }
+        this.seenGeneration = new int[tags];
+        this.entrySeen = new int[tags];
     }
 
     /** @return the dictionary checked against. */
@@ -123,6 +139,12 @@ public final class MessageValidator
             return VALID;
         }
         final long msgTypeKey = msgTypeKey(decoder);
+        final DataDictionary dictionary = selectDictionary(decoder);
+        if (dictionary == null)
+        {
+            return fail(VALUE_INCORRECT, APPL_VER_ID);
+        }
+        current = dictionary;
         final DataDictionary.MessageDef def = dictionary.message(msgTypeKey);
         if (def == null)
         {
@@ -132,6 +154,12 @@ public final class MessageValidator
         {
             java.util.Arrays.fill(seenGeneration, 0);
             generation = 1;
+        }
+        if (lastEntryStamp > Integer.MAX_VALUE / 2)
+        {
+            // a message has far fewer entries than the half left: no stamp wraps within one validation
+            java.util.Arrays.fill(entrySeen, 0);
+            lastEntryStamp = 0;
         }
         final byte[] types = dictionary.fieldTypes;
         final int count = decoder.fieldCount();
@@ -195,10 +223,10 @@ public final class MessageValidator
             seenGeneration[tag] = generation;
             if (section == SECTION_BODY)
             {
-                final int group = def.groupIndex(tag);
-                if (group >= 0)
+                final DataDictionary.GroupDef group = def.group(tag);
+                if (group != null)
                 {
-                    final int last = scanGroup(decoder, i, def, group);
+                    final int last = scanGroup(decoder, i, group);
                     if (last < 0)
                     {
                         return reason;
@@ -230,32 +258,48 @@ public final class MessageValidator
         return VALID;
     }
 
-    /** @return the index of the group's last field, or -1 after {@link #fail(int, int)}. */
-    private int scanGroup(final FixDecoder decoder, final int countIndex, final DataDictionary.MessageDef def,
-        final int group)
+    /**
+     * Checks the entries of a repeating group whose NumInGroup is at {@code countIndex}: each entry starts with the
+     * group's first field, carries its required fields, has every value right, and its nested groups are checked
+     * the same way (recursion as deep as the dictionary nests groups, a handful of levels). The entries end at the
+     * first tag that is not a member; their number must be the NumInGroup value.
+     *
+     * @return the index of the group's last field, or -1 after {@link #fail(int, int)}.
+     */
+    private int scanGroup(final FixDecoder decoder, final int countIndex, final DataDictionary.GroupDef group)
     {
-        final int countTag = decoder.tag(countIndex);
-        final int expected = decoder.intValue(countTag, -1);
-        final int delimiter = def.groupDelimiters[group];
-        final long[] members = def.groupMembers[group];
+        final int countTag = group.countTag;
+        final int expected = unsignedValue(decoder, countIndex);
+        final int delimiter = group.delimiter;
         final int count = decoder.fieldCount();
         int entries = 0;
+        int entryStamp = 0;
         int j = countIndex + 1;
         while (j < count)
         {
             final int tag = decoder.tag(j);
-            if (!DataDictionary.isSet(members, tag))
+            if (!group.isMember(tag))
             {
                 break;
             }
             if (tag == delimiter)
             {
+                if (entries > 0 && !entryHasRequired(group, entryStamp))
+                {
+                    return -1;
+                }
                 entries++;
+                entryStamp = nextEntryStamp();
             }
-            else if (entries == 0 && validation.checkGroupFieldOrder)
+            else if (entries == 0)
             {
-                fail(GROUP_FIELDS_OUT_OF_ORDER, tag);
-                return -1;
+                if (validation.checkGroupFieldOrder)
+                {
+                    fail(GROUP_FIELDS_OUT_OF_ORDER, tag);
+                    return -1;
+                }
+                // an entry without its first field, let through by the switch: its fields still count as seen
+                entryStamp = entryStamp == 0 ? nextEntryStamp() : entryStamp;
             }
             if (validation.checkFieldValues)
             {
@@ -271,7 +315,22 @@ public final class MessageValidator
                     return -1;
                 }
             }
+            entrySeen[tag] = entryStamp;
+            final DataDictionary.GroupDef nested = group.group(tag);
+            if (nested != null)
+            {
+                final int last = scanGroup(decoder, j, nested);
+                if (last < 0)
+                {
+                    return -1;
+                }
+                j = last;
+            }
             j++;
+        }
+        if (entries > 0 && !entryHasRequired(group, entryStamp))
+        {
+            return -1;
         }
         if (entries != expected)
         {
@@ -281,13 +340,78 @@ public final class MessageValidator
         return j - 1;
     }
 
+    /**
+     * FIXT.1.1: a message's ApplVerID (1128) selects the application dictionary it is validated against (all
+     * compiled at start-up); without one, or for another BeginString, the session's dictionary.
+     *
+     * @return the dictionary, or null when the ApplVerID names a version this session has no dictionary for.
+     */
+    private DataDictionary selectDictionary(final FixDecoder decoder)
+    {
+        final DataDictionary[] applications = dictionary.applications;
+        if (applications == null)
+        {
+            return dictionary;
+        }
+        final int index = decoder.fieldIndex(APPL_VER_ID);
+        if (index < 0 || decoder.valueLength(index) == 0)
+        {
+            // an empty ApplVerID is "Tag specified without a value", found by the field checks
+            return dictionary;
+        }
+        final int applVerId = unsignedValue(decoder, index);
+        return applVerId >= 0 && applVerId < applications.length ? applications[applVerId] : null;
+    }
+
+    /** @return the unsigned integer at {@code index} (a nested group's NumInGroup repeats: read by index), or -1. */
+    private static int unsignedValue(final FixDecoder decoder, final int index)
+    {
+        final DirectBuffer buffer = decoder.buffer();
+        final int offset = decoder.valueOffset(index);
+        final int length = decoder.valueLength(index);
+        if (length == 0 || length > 9)
+        {
+            return -1;
+        }
+        int value = 0;
+        for (int k = 0; k < length; k++)
+        {
+            final byte b = buffer.getByte(offset + k);
+            if (b < '0' || b > '9')
+            {
+                return -1;
+            }
+            value = value * 10 + (b - '0');
+        }
+        return value;
+    }
+
+    /** @return true when the entry stamped {@code entryStamp} has every required field of the group; else fails. */
+    private boolean entryHasRequired(final DataDictionary.GroupDef group, final int entryStamp)
+    {
+        for (final int required : group.required)
+        {
+            if (entrySeen[required] != entryStamp)
+            {
+                fail(REQUIRED_TAG_MISSING, required);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private int nextEntryStamp()
+    {
+        return ++lastEntryStamp;
+    }
+
     private int checkValue(final FixDecoder decoder, final int index, final int tag)
     {
         final DirectBuffer buffer = decoder.buffer();
         final int offset = decoder.valueOffset(index);
         final int length = decoder.valueLength(index);
-        final byte type = dictionary.fieldTypes[tag];
-        final byte[][] values = dictionary.enumValues[tag];
+        final byte type = current.fieldTypes[tag];
+        final byte[][] values = current.enumValues[tag];
         if (values != null)
         {
             if (type == DataDictionary.TYPE_MULTIPLE_VALUE)

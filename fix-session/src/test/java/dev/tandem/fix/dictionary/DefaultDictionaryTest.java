@@ -54,6 +54,26 @@ class DefaultDictionaryTest
     }
 
     @Test
+    void shouldReadMessagesWithoutApplVerIdByTheSessionsDefaultApplVerId()
+    {
+        final SessionConfig fix50 = session(SessionConfig.FIXT11).defaultApplVerId("7").conclude();
+        assertSame(DataDictionary.standard("FIXT.1.1", "7"), fix50.dataDictionary());
+        assertEquals(7, fix50.dataDictionary().defaultApplVerId);
+        assertEquals(java.util.List.of(7, 8, 9), fix50.dataDictionary().applVerIds(), "preloaded at start-up");
+        final String missing = assertThrows(IllegalArgumentException.class, () -> session(SessionConfig.FIXT11)
+            .defaultApplVerId("8").dataDictionary(DataDictionary.fixt("FIXT11.xml", "FIX50SP2.xml")).conclude())
+            .getMessage();
+        assertTrue(missing.contains("defaultApplVerId=8") && missing.contains("[9]"), missing);
+
+        // YAML: the transport dictionary, the default application one, then more to switch to
+        final SessionConfig yaml = SessionConfig.CONFIG.fromYaml("{ beginString: FIXT.1.1, senderCompId: ISLD, " +
+            "targetCompId: TW, defaultApplVerId: 9, dataDictionary: [ FIXT11.xml, FIX50SP2.xml, FIX50.xml ] }",
+            new SessionConfig()).conclude();
+        assertEquals(java.util.List.of(7, 9), yaml.dataDictionary().applVerIds());
+        assertEquals(9, yaml.dataDictionary().defaultApplVerId);
+    }
+
+    @Test
     void shouldTakeNoDictionaryWhenValidationIsOffAndKeepOneSet()
     {
         assertNull(session(SessionConfig.FIX44).validation(new Validation().enabled(false)).conclude()

@@ -13,6 +13,7 @@ import dev.tandem.test.Tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,6 +45,16 @@ class MessageValidatorTest
         return decoder;
     }
 
+    /** @return a decoder of its own over a copy of the message (the test's one decoder is rewrapped by decode). */
+    private static FixDecoder copy(final FixDecoder message)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[message.length()]);
+        buffer.putBytes(0, message.buffer(), message.offset(), message.length());
+        final FixDecoder copy = new FixDecoder();
+        assertEquals(FixDecoder.OK, copy.wrap(buffer, 0, buffer.capacity()));
+        return copy;
+    }
+
     private static void assertReject(final MessageValidator validator, final FixDecoder message, final int reason,
         final int refTagId)
     {
@@ -71,6 +82,180 @@ class MessageValidatorTest
         assertReject(v, decode("FIX.4.4", "D", NOS + "453=2|448=P1|447=D|452=1|"), MessageValidator.INCORRECT_NUM_IN_GROUP, 453);
         assertReject(v, decode("FIX.4.4", "D", NOS + "453=1|447=D|448=P1|452=1|"),
             MessageValidator.GROUP_FIELDS_OUT_OF_ORDER, 447);
+    }
+
+    @Test
+    void shouldRejectAGroupEntryMissingARequiredField()
+    {
+        final MessageValidator v = new MessageValidator(FIX44, new Validation());
+        // MassQuote: each NoQuoteSets (296) entry requires QuoteSetID (302) and TotNoQuoteEntries (304) and a
+        // NoQuoteEntries (295) group whose entries require QuoteEntryID (299)
+        final String quote = "117=Q1|296=2|302=S1|304=1|295=1|299=E1|302=S2|304=1|295=1|299=E2|";
+        assertEquals(MessageValidator.VALID, v.validate(decode("FIX.4.4", "i", quote)), v.text());
+        assertReject(v, decode("FIX.4.4", "i", quote.replace("302=S2|304=1|", "302=S2|")),
+            MessageValidator.REQUIRED_TAG_MISSING, 304);
+        assertReject(v, decode("FIX.4.4", "i", quote.replace("302=S1|304=1|", "302=S1|")),
+            MessageValidator.REQUIRED_TAG_MISSING, 304);
+        assertReject(v, decode("FIX.4.4", "i", quote.replace("304=1|295=1|299=E2|", "304=1|")),
+            MessageValidator.REQUIRED_TAG_MISSING, 295);
+        // nested: the inner group is counted and checked on its own
+        assertReject(v, decode("FIX.4.4", "i", quote.replace("295=1|299=E1|", "295=2|299=E1|")),
+            MessageValidator.INCORRECT_NUM_IN_GROUP, 295);
+        assertEquals(MessageValidator.VALID, v.validate(decode("FIX.4.4", "i",
+            quote.replace("295=1|299=E1|", "295=2|299=E1|188=1.5|299=E3|190=1.6|"))), v.text());
+        assertReject(v, decode("FIX.4.4", "i", quote.replace("299=E1|", "299=E1|188=x|")),
+            MessageValidator.INCORRECT_DATA_FORMAT, 188);
+        assertReject(v, decode("FIX.4.4", "i", quote.replace("295=1|299=E1|", "295=1|188=1.5|299=E1|")),
+            MessageValidator.GROUP_FIELDS_OUT_OF_ORDER, 188);
+        // FIX 4.2: UnderlyingSymbol (311) is required in each quote set as well
+        final MessageValidator fix42 = new MessageValidator(DataDictionary.fromClasspath("FIX42.xml"), new Validation());
+        final String quote42 = "117=Q1|296=1|302=S1|311=INTC|304=1|295=1|299=E1|";
+        assertEquals(MessageValidator.VALID, fix42.validate(decode("FIX.4.2", "i", quote42)), fix42.text());
+        assertReject(fix42, decode("FIX.4.2", "i", quote42.replace("311=INTC|", "")),
+            MessageValidator.REQUIRED_TAG_MISSING, 311);
+    }
+
+    @Test
+    void shouldCheckRequiredFieldsOfNestedGroupsInAUsersOwnDictionary() throws Exception
+    {
+        final Path dir = Tests.tempDir("dictionary");
+        try
+        {
+            final Path file = dir.resolve("nested.xml");
+            Files.writeString(file, String.join("\n",
+                "<fix major='4' minor='4'>",
+                " <header><field name='BeginString' required='Y'/><field name='BodyLength' required='Y'/>",
+                "  <field name='MsgType' required='Y'/><field name='SenderCompID' required='Y'/>",
+                "  <field name='TargetCompID' required='Y'/><field name='MsgSeqNum' required='Y'/>",
+                "  <field name='SendingTime' required='Y'/></header>",
+                " <trailer><field name='CheckSum' required='Y'/></trailer>",
+                " <messages><message name='Basket' msgtype='U2' msgcat='app'>",
+                "  <field name='BasketID' required='Y'/>",
+                "  <group name='NoBasketLegs' required='Y'><field name='LegName' required='Y'/>",
+                "   <component name='LegPrice' required='Y'/>",
+                "   <group name='NoLegFills' required='N'><field name='FillID' required='Y'/>",
+                "    <field name='FillQty' required='Y'/><field name='FillVenue' required='N'/></group>",
+                "  </group></message></messages>",
+                " <components><component name='LegPrice'><field name='LegPx' required='Y'/>",
+                "  <field name='LegCcy' required='N'/></component></components>",
+                " <fields>",
+                "  <field number='8' name='BeginString' type='STRING'/><field number='9' name='BodyLength' type='LENGTH'/>",
+                "  <field number='35' name='MsgType' type='STRING'/><field number='49' name='SenderCompID' type='STRING'/>",
+                "  <field number='56' name='TargetCompID' type='STRING'/><field number='34' name='MsgSeqNum' type='SEQNUM'/>",
+                "  <field number='52' name='SendingTime' type='UTCTIMESTAMP'/><field number='10' name='CheckSum' type='STRING'/>",
+                "  <field number='7100' name='BasketID' type='STRING'/><field number='7101' name='NoBasketLegs' type='NUMINGROUP'/>",
+                "  <field number='7102' name='LegName' type='STRING'/><field number='7103' name='LegPx' type='PRICE'/>",
+                "  <field number='7104' name='LegCcy' type='STRING'/><field number='7105' name='NoLegFills' type='NUMINGROUP'/>",
+                "  <field number='7106' name='FillID' type='STRING'/><field number='7107' name='FillQty' type='QTY'/>",
+                "  <field number='7108' name='FillVenue' type='STRING'/>",
+                " </fields>",
+                "</fix>"));
+            final MessageValidator v = new MessageValidator(DataDictionary.fromFile(file), new Validation());
+            final String basket = "7100=B1|7101=2|7102=L1|7103=10.5|7105=2|7106=F1|7107=5|7106=F2|7107=6|7108=X|" +
+                "7102=L2|7103=11|7104=EUR|";
+            assertEquals(MessageValidator.VALID, v.validate(decode("FIX.4.4", "U2", basket)), v.text());
+            assertReject(v, decode("FIX.4.4", "U2", basket.replace("7102=L2|7103=11|", "7102=L2|")),
+                MessageValidator.REQUIRED_TAG_MISSING, 7103);
+            assertReject(v, decode("FIX.4.4", "U2", basket.replace("7106=F2|7107=6|", "7106=F2|")),
+                MessageValidator.REQUIRED_TAG_MISSING, 7107);
+            assertReject(v, decode("FIX.4.4", "U2", basket.replace("7106=F1|7107=5|", "7106=F1|")),
+                MessageValidator.REQUIRED_TAG_MISSING, 7107);
+            assertReject(v, decode("FIX.4.4", "U2", basket.replace("7105=2|", "7105=3|")),
+                MessageValidator.INCORRECT_NUM_IN_GROUP, 7105);
+            assertReject(v, decode("FIX.4.4", "U2", "7100=B1|"), MessageValidator.REQUIRED_TAG_MISSING, 7101);
+            // the optional nested group may be left out; the required component's field may not
+            assertEquals(MessageValidator.VALID,
+                v.validate(decode("FIX.4.4", "U2", "7100=B1|7101=1|7102=L1|7103=1|")), v.text());
+        }
+        finally
+        {
+            Tests.deleteRecursively(dir);
+        }
+    }
+
+    @Test
+    void shouldRefuseAComponentThatContainsItself() throws Exception
+    {
+        final Path dir = Tests.tempDir("dictionary");
+        try
+        {
+            final Path file = dir.resolve("cycle.xml");
+            Files.writeString(file, String.join("\n",
+                "<fix major='4' minor='4'>",
+                " <header><field name='BeginString' required='Y'/></header>",
+                " <messages><message name='Loop' msgtype='U3' msgcat='app'><component name='Self' required='N'/>",
+                " </message></messages>",
+                " <components><component name='Self'><field name='BeginString' required='N'/>",
+                "  <component name='Self' required='N'/></component></components>",
+                " <fields><field number='8' name='BeginString' type='STRING'/></fields>",
+                "</fix>"));
+            final String message = assertThrows(IllegalArgumentException.class, () -> DataDictionary.fromFile(file))
+                .getMessage();
+            assertTrue(message.contains("nested more than") && message.contains(file.toString()), message);
+        }
+        finally
+        {
+            Tests.deleteRecursively(dir);
+        }
+    }
+
+    @Test
+    void shouldSelectTheApplicationDictionaryByApplVerId()
+    {
+        // the standard FIXT.1.1 dictionary holds every FIX50*.xml on the classpath, compiled once
+        final DataDictionary fixt = DataDictionary.standard("FIXT.1.1", "9");
+        assertEquals(java.util.List.of(7, 8, 9), fixt.applVerIds());
+        final MessageValidator v = new MessageValidator(fixt, new Validation());
+        // SecurityGroup (1151) is defined from FIX 5.0 SP1 on
+        final String nos = NOS + "1151=G1|";
+        assertEquals(MessageValidator.VALID, v.validate(decode("FIXT.1.1", "D", nos)), v.text());
+        assertEquals(MessageValidator.VALID, v.validate(decodeFixt("9", nos)), v.text());
+        assertEquals(MessageValidator.VALID, v.validate(decodeFixt("8", nos)), v.text());
+        assertReject(v, decodeFixt("7", nos), MessageValidator.INVALID_TAG_NUMBER, 1151);
+        assertEquals(MessageValidator.VALID, v.validate(decodeFixt("7", NOS)), v.text());
+        assertReject(v, decodeFixt("4", NOS), MessageValidator.VALUE_INCORRECT, 1128);
+        assertReject(v, decodeFixt("Z", NOS), MessageValidator.VALUE_INCORRECT, 1128);
+        assertReject(v, decodeFixt("", NOS), MessageValidator.TAG_WITHOUT_VALUE, 1128);
+        // session-level messages come from the transport dictionary whatever the version
+        assertEquals(MessageValidator.VALID, v.validate(decodeFixtAdmin("7")), v.text());
+
+        // a session whose DefaultApplVerID is 7 reads messages without ApplVerID as FIX 5.0
+        final MessageValidator fix50 = new MessageValidator(fixt.withDefaultApplVerId("7"), new Validation());
+        assertReject(fix50, decode("FIXT.1.1", "D", nos), MessageValidator.INVALID_TAG_NUMBER, 1151);
+        assertEquals(MessageValidator.VALID, fix50.validate(decodeFixt("9", nos)), fix50.text());
+        assertSame(DataDictionary.standard("FIXT.1.1", "7"), DataDictionary.standard("FIXT.1.1", "7"));
+        final String none = assertThrows(IllegalArgumentException.class, () -> fixt.withDefaultApplVerId("5"))
+            .getMessage();
+        assertTrue(none.contains("defaultApplVerId=5") && none.contains("[7, 8, 9]"), none);
+
+        // one standard application file: only its own version; two by an explicit map
+        final DataDictionary sp2 = DataDictionary.fixt("FIXT11.xml", "FIX50SP2.xml");
+        assertEquals(java.util.List.of(9), sp2.applVerIds());
+        assertReject(new MessageValidator(sp2, new Validation()), decodeFixt("7", NOS),
+            MessageValidator.VALUE_INCORRECT, 1128);
+        final DataDictionary pair = DataDictionary.fixt("FIXT11.xml", "9",
+            java.util.Map.of("9", "FIX50SP2.xml", "7", "FIX50.xml"));
+        assertEquals(java.util.List.of(7, 9), pair.applVerIds());
+        assertReject(new MessageValidator(pair, new Validation()), decodeFixt("8", NOS),
+            MessageValidator.VALUE_INCORRECT, 1128);
+        assertEquals(java.util.List.of(7, 9), DataDictionary.fixt("FIXT11.xml", "FIX50SP2.xml", "FIX50.xml")
+            .applVerIds());
+        assertThrows(IllegalArgumentException.class, () -> DataDictionary.fixt("FIXT11.xml", "FIX50SP2.xml",
+            "FIX50SP2.xml"));
+        assertThrows(IllegalArgumentException.class, () -> DataDictionary.fixt("FIXT11.xml", "7",
+            java.util.Map.of("9", "FIX50SP2.xml")));
+        assertThrows(IllegalArgumentException.class, () -> DataDictionary.fromClasspath("FIX44.xml")
+            .withDefaultApplVerId("9"));
+    }
+
+    private FixDecoder decodeFixt(final String applVerId, final String body)
+    {
+        return decode("FIXT.1.1", "D", "1128=" + applVerId + "|" + body);
+    }
+
+    private FixDecoder decodeFixtAdmin(final String applVerId)
+    {
+        return decode("FIXT.1.1", "1", "1128=" + applVerId + "|112=T1|");
     }
 
     @Test
@@ -174,23 +359,31 @@ class MessageValidatorTest
         badBuffer.putBytes(0, sample.buffer(), 0, sample.length());
         assertEquals(FixDecoder.OK, bad.wrap(badBuffer, 0, sample.length()));
         // decode() rewraps the test's one decoder: wrap the good message last
+        final FixDecoder quote = copy(decode("FIX.4.4", "i",
+            "117=Q1|296=2|302=S1|304=1|295=2|299=E1|188=1.5|299=E2|302=S2|304=1|295=1|299=E3|"));
+        final MessageValidator fixt = new MessageValidator(DataDictionary.standard("FIXT.1.1", "9"), new Validation());
+        final FixDecoder switched = copy(decode("FIXT.1.1", "D", "1128=8|" + NOS + "1151=G1|"));
         final FixDecoder goodAgain = decode("FIX.4.4", "D", NOS + "453=2|448=P1|447=D|452=1|448=P2|447=D|452=3|");
         for (int i = 0; i < 100_000; i++)
         {
             v.validate(goodAgain);
+            v.validate(quote);
             v.validate(bad);
+            fixt.validate(switched);
         }
         final long before = threads.getThreadAllocatedBytes(threadId);
         int rejects = 0;
         for (int i = 0; i < 100_000; i++)
         {
             rejects += v.validate(goodAgain) == MessageValidator.VALID ? 0 : 1;
+            rejects += v.validate(quote) == MessageValidator.VALID ? 0 : 1;
+            rejects += fixt.validate(switched) == MessageValidator.VALID ? 0 : 1;
             rejects += v.validate(bad) == MessageValidator.VALUE_INCORRECT ? 1 : 0;
         }
         final long allocated = threads.getThreadAllocatedBytes(threadId) - before;
         assertEquals(100_000, rejects);
         // one allocating validation would cost at least 16 bytes x 200,000; a few hundred bytes once are the JIT's
         // (a late compilation or deoptimisation of this loop records on the measuring thread)
-        assertTrue(allocated < 4_096, allocated + " bytes allocated by 200,000 validations");
+        assertTrue(allocated < 4_096, allocated + " bytes allocated by 400,000 validations");
     }
 }
