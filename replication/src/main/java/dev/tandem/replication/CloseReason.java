@@ -47,10 +47,16 @@ public enum CloseReason
      * Code 20 leaves room for the codes other changes add.
      */
     SOURCE_BEHIND(20),
+    /**
+     * TLS failed: the peer's certificate is missing, untrusted or names another host, the peer speaks plain TCP to a
+     * TLS end (or TLS to a plain one), or a record is broken. Counted and logged locally: with TLS broken, the close
+     * frame cannot be sent.
+     */
+    TLS_FAILED(21),
     /** A code this version does not know. */
     UNKNOWN(-1);
 
-    private static final CloseReason[] BY_CODE = new CloseReason[21];
+    private static final CloseReason[] BY_CODE = new CloseReason[22];
 
     static
     {

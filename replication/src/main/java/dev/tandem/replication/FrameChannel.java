@@ -28,6 +28,10 @@ final class FrameChannel
     static final int BAD_CHECKSUM = -2;
     /** {@link #poll} status: the handler refused a frame (and has already decided what to do). */
     static final int HANDLER_STOP = -3;
+    /** First byte of a TLS handshake record. */
+    private static final byte TLS_HANDSHAKE = 0x16;
+    /** First byte of a TLS alert record. */
+    private static final byte TLS_ALERT = 0x15;
 
     /** Receives one whole frame; the bytes are valid only during the call. */
     interface FrameHandler
@@ -44,6 +48,8 @@ final class FrameChannel
     private final ByteBuffer sendCrcView;
     private final CRC32C crc = new CRC32C();
     private SocketChannel channel;
+    /** TLS under the frames, or null for a plain link. */
+    private TlsChannel tls;
     private int maxFrameLength;
     private int receiveStart;
     private int receiveEnd;
@@ -62,10 +68,21 @@ final class FrameChannel
         maxFrameLength = receiveCapacity;
     }
 
-    /** Starts over on a new socket with empty buffers. */
+    /** Starts over on a new socket with empty buffers, plain. */
     FrameChannel reset(final SocketChannel channel)
     {
+        return reset(channel, null);
+    }
+
+    /**
+     * Starts over on a new socket with empty buffers.
+     *
+     * @param tls TLS over {@code channel} (already reset on it), or null for a plain link.
+     */
+    FrameChannel reset(final SocketChannel channel, final TlsChannel tls)
+    {
         this.channel = channel;
+        this.tls = tls;
         receiveStart = 0;
         receiveEnd = 0;
         sendStart = 0;
@@ -76,6 +93,21 @@ final class FrameChannel
     SocketChannel channel()
     {
         return channel;
+    }
+
+    /** The TLS layer under the frames, null for a plain link. */
+    TlsChannel tls()
+    {
+        return tls;
+    }
+
+    /**
+     * True when received bytes wait below the frames without the socket being readable (decrypted TLS data): the
+     * owning agent counts this as work, so it reads again before its idle strategy waits on the socket.
+     */
+    boolean hasBufferedInput()
+    {
+        return tls != null && tls.hasBufferedInput();
     }
 
     /** The longest frame {@link #poll} accepts; at most the receive capacity. */
@@ -120,12 +152,26 @@ final class FrameChannel
             return 0;
         }
         receiveByteBuffer.limit(receiveBuffer.capacity()).position(receiveEnd);
-        final int read = channel.read(receiveByteBuffer);
+        final int read = tls == null ? channel.read(receiveByteBuffer) : tls.read(receiveByteBuffer);
         if (read > 0)
         {
             receiveEnd += read;
         }
         return read;
+    }
+
+    /**
+     * True when the bytes received so far begin like a TLS record (a handshake or an alert) rather than a frame: a
+     * TLS peer talking to a plain end. Only meaningful on a plain channel before the first frame.
+     */
+    boolean startsLikeTls()
+    {
+        if (receiveEnd - receiveStart < 2)
+        {
+            return false;
+        }
+        final byte type = receiveBuffer.getByte(receiveStart);
+        return (type == TLS_HANDSHAKE || type == TLS_ALERT) && receiveBuffer.getByte(receiveStart + 1) == 3;
     }
 
     /** True when a partial frame is waiting for the rest of its bytes. */
@@ -180,10 +226,10 @@ final class FrameChannel
         return sendBuffer;
     }
 
-    /** Bytes committed and not yet written to the socket. */
+    /** Bytes committed and not yet written to the socket (with TLS: or encrypted and not yet written). */
     int pendingBytes()
     {
-        return sendEnd - sendStart;
+        return sendEnd - sendStart + (tls == null ? 0 : tls.pendingBytes());
     }
 
     /** Room for a frame of {@code length} after compacting, without writing anything. */
@@ -296,12 +342,13 @@ final class FrameChannel
      */
     int flush() throws IOException
     {
-        if (sendStart == sendEnd)
+        if (sendStart == sendEnd && (tls == null || tls.handshakeDone() && tls.pendingBytes() == 0))
         {
             return 0;
         }
         sendByteBuffer.limit(sendEnd).position(sendStart);
-        final int written = channel.write(sendByteBuffer);
+        // with TLS this also writes what an earlier call encrypted, and drives the handshake until it is done
+        final int written = tls == null ? channel.write(sendByteBuffer) : tls.write(sendByteBuffer);
         sendStart += written;
         if (sendStart == sendEnd)
         {
@@ -311,11 +358,15 @@ final class FrameChannel
         return written;
     }
 
-    /** Closes the socket, ignoring errors; the buffers stay for the next connection. */
+    /** Closes the socket (with TLS: after a close_notify), ignoring errors; the buffers stay for the next connection. */
     void close()
     {
         if (channel != null)
         {
+            if (tls != null)
+            {
+                tls.close();
+            }
             try
             {
                 channel.close();
@@ -325,6 +376,7 @@ final class FrameChannel
                 // closing anyway
             }
             channel = null;
+            tls = null;
         }
     }
 

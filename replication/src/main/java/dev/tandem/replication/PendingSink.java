@@ -52,9 +52,10 @@ final class PendingSink implements FrameChannel.FrameHandler
         final InetAddress remoteAddress,
         final long deadlineNs,
         final Authenticator authenticator,
-        final byte[] clusterName)
+        final byte[] clusterName,
+        final TlsChannel tls)
     {
-        channel.reset(socket);
+        channel.reset(socket, tls);
         this.remote = remote;
         this.remoteAddress = remoteAddress;
         this.deadlineNs = deadlineNs;
@@ -62,7 +63,10 @@ final class PendingSink implements FrameChannel.FrameHandler
         this.clusterName = clusterName;
     }
 
-    /** Reads and handles what arrived; afterwards {@link #state} tells what to do. */
+    /**
+     * Reads and handles what arrived (with TLS: first advances the TLS handshake); afterwards {@link #state} tells
+     * what to do.
+     */
     void poll(final int sourceNodeId, final long sourceEpoch)
     {
         this.sourceNodeId = sourceNodeId;
@@ -73,6 +77,11 @@ final class PendingSink implements FrameChannel.FrameHandler
             if (read < 0)
             {
                 refuse(CloseReason.CONNECTION_LOST, "closed by the peer during the handshake");
+                return;
+            }
+            if (state == AWAIT_HELLO && channel.tls() == null && channel.startsLikeTls())
+            {
+                refuse(CloseReason.TLS_FAILED, "the peer speaks TLS; this source is plain (no tls section)");
                 return;
             }
             final int status = channel.poll(this, 4);
@@ -94,6 +103,10 @@ final class PendingSink implements FrameChannel.FrameHandler
                 refuse(CloseReason.PROTOCOL_ERROR, "frame checksum mismatch (not our protocol, or corrupted)");
             }
             channel.flush();
+        }
+        catch (final javax.net.ssl.SSLException ex)
+        {
+            refuse(CloseReason.TLS_FAILED, "TLS handshake failed: " + ex.getMessage());
         }
         catch (final IOException ex)
         {

@@ -55,6 +55,8 @@ public final class ReplicationSink implements Agent, AutoCloseable
     private final NanoClock clock;
     private final Checksums checksums = new Checksums();
     private final FrameChannel channel;
+    /** TLS under {@link #channel}, reset for each connection; null for a plain link. */
+    private final TlsChannel tls;
     private final FrameChannel.FrameHandler frameHandler = this::onFrame;
     private final SinkHandshake handshake;
     private final EntryAppender appender;
@@ -110,6 +112,8 @@ public final class ReplicationSink implements Agent, AutoCloseable
         this.epoch = context.epoch();
         final int maxFrame = context.maxFrameLengthBytes();
         this.channel = new FrameChannel(maxFrame * 2, MAX_SINK_FRAME_LENGTH * 8).maxFrameLength(maxFrame);
+        this.tls = context.tls().active() ?
+            new TlsChannel(context.tls().packetBufferBytes(), context.tls().applicationBufferBytes()) : null;
         this.backoffNs = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(context.reconnectBackoffMinMs());
         this.reconnectAtNs = clock.nanoTime();
         // a restarted secondary cannot know what lease its previous life granted: it counts from now
@@ -180,7 +184,15 @@ public final class ReplicationSink implements Agent, AutoCloseable
         try
         {
             final SocketChannel socket = SocketChannel.open();
-            channel.reset(socket);
+            if (tls == null)
+            {
+                channel.reset(socket);
+            }
+            else
+            {
+                channel.reset(socket, tls.reset(socket, context.tls().newEngine(true,
+                    context.sourceAddress().getHostString(), context.sourceAddress().getPort())));
+            }
             socket.configureBlocking(false);
             socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
             state = State.CONNECTING;
@@ -266,6 +278,12 @@ public final class ReplicationSink implements Agent, AutoCloseable
             final int read = channel.read();
             if (read < 0)
             {
+                if (tls == null && state == State.HANDSHAKING && channel.startsLikeTls())
+                {
+                    fail(CloseReason.TLS_FAILED, "the source answered with a TLS alert: it runs TLS; this sink " +
+                        "is plain (no tls section)", false);
+                    return 1;
+                }
                 fail(CloseReason.CONNECTION_LOST, "end of stream from the source", false);
                 return 1;
             }
@@ -328,6 +346,11 @@ public final class ReplicationSink implements Agent, AutoCloseable
                     pendingLossBound = -1;
                 }
                 work += channel.flush() > 0 ? 1 : 0;
+                if (channel.hasBufferedInput())
+                {
+                    // decrypted bytes wait in the TLS layer while the socket may have nothing: read again first
+                    work++;
+                }
                 if (nowNs - lastReceivedNs > context.link().heartbeatTimeoutNs())
                 {
                     fail(CloseReason.HEARTBEAT_TIMEOUT, "nothing from the source for " +
@@ -343,6 +366,10 @@ public final class ReplicationSink implements Agent, AutoCloseable
                         context.handshakeTimeoutMs() + " ms", true);
                 }
             }
+        }
+        catch (final javax.net.ssl.SSLException ex)
+        {
+            fail(CloseReason.TLS_FAILED, "TLS: " + ex.getMessage(), false);
         }
         catch (final IOException ex)
         {

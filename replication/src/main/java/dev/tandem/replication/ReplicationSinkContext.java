@@ -23,6 +23,7 @@ import java.net.InetSocketAddress;
  * maxFrameLengthBytes: 262144
  * leaseMs: 250
  * leaseMarginMs: 50
+ * tls: { keyStore: /etc/tandem/node-2.p12, ... }  # optional: TLS with mutual certificate auth, see TlsContext
  * </pre>
  * {@link #conclude()} fills in defaults, reads the secret and validates, failing with the key, the value and what
  * would be valid; unknown keys fail too. The secret is never written back out or printed.
@@ -71,7 +72,8 @@ public final class ReplicationSinkContext implements Marshallable
         .longValue("reconnectBackoffMaxMs", ReplicationSinkContext::reconnectBackoffMaxMs)
         .intValue("maxFrameLengthBytes", ReplicationSinkContext::maxFrameLengthBytes)
         .longValue("leaseMs", ReplicationSinkContext::leaseMs)
-        .longValue("leaseMarginMs", ReplicationSinkContext::leaseMarginMs);
+        .longValue("leaseMarginMs", ReplicationSinkContext::leaseMarginMs)
+        .section("tls", TlsContext.CONFIG, ReplicationSinkContext::tls);
 
     private String source;
     private long reconnectBackoffMinMs = DEFAULT_RECONNECT_BACKOFF_MIN_MS;
@@ -83,6 +85,7 @@ public final class ReplicationSinkContext implements Marshallable
 
     private transient InetSocketAddress sourceAddress;
     private transient boolean concluded;
+    private final transient TlsContext tls = new TlsContext();
     private final transient LinkConfig link = new LinkConfig(2);
 
     /**
@@ -295,6 +298,15 @@ public final class ReplicationSinkContext implements Marshallable
     }
 
     /**
+     * TLS on the link ({@code tls} section): the key and trust stores and protocols; without any store set (the
+     * default) the link is plain TCP. Configure it in place: {@code context.tls().keyStore(...)}.
+     */
+    public TlsContext tls()
+    {
+        return tls;
+    }
+
+    /**
      * Fills in defaults, reads the secret and validates every value.
      *
      * @throws IllegalArgumentException naming the key, the bad value and what would be valid.
@@ -326,6 +338,7 @@ public final class ReplicationSinkContext implements Marshallable
             throw new IllegalArgumentException("leaseMarginMs: " + leaseMarginMs + " is out of range; use 0 to " +
                 MAX_LEASE_MS);
         }
+        tls.conclude("tls");
         link.concludeClockAndSecret();
         concluded = true;
         return this;
@@ -363,6 +376,7 @@ public final class ReplicationSinkContext implements Marshallable
         wire.write("maxFrameLengthBytes").int32(maxFrameLengthBytes);
         wire.write("leaseMs").int64(leaseMs);
         wire.write("leaseMarginMs").int64(leaseMarginMs);
+        tls.write(wire);
     }
 
     @Override
@@ -371,6 +385,6 @@ public final class ReplicationSinkContext implements Marshallable
         return "ReplicationSinkContext{source=" + source + ", " + link.identityText() + ", " + link.timersText() +
             ", reconnectBackoffMinMs=" + reconnectBackoffMinMs + ", reconnectBackoffMaxMs=" + reconnectBackoffMaxMs +
             ", maxFrameLengthBytes=" + maxFrameLengthBytes + ", leaseMs=" + leaseMs + ", leaseMarginMs=" +
-            leaseMarginMs + (probe ? ", probe" : "") + "}";
+            leaseMarginMs + ", tls=" + tls + (probe ? ", probe" : "") + "}";
     }
 }

@@ -375,7 +375,8 @@ public final class ReplicationSource implements Agent, AutoCloseable
             detach(CloseReason.SUPERSEDED, "another authenticated sink attached from " + peer.remote);
         }
 
-        active.reset(peer.channel.channel());
+        // the TLS session (if any) moves with the socket: its engine and whatever it has buffered
+        active.reset(peer.channel.channel(), peer.channel.tls());
         idleWaker.watch(peer.channel.channel(), java.nio.channels.SelectionKey.OP_READ);
         activeRemote = peer.remote;
         streamer.start(newReader, peer.nextPosition, Math.min(context.maxBatchBytes(), peer.sinkMaxFrameLength));
@@ -445,11 +446,20 @@ public final class ReplicationSource implements Agent, AutoCloseable
                 lastSentNs = nowNs;
             }
             work += active.flush() > 0 ? 1 : 0;
+            if (active.hasBufferedInput())
+            {
+                // decrypted bytes wait in the TLS layer while the socket may have nothing: read again before idling
+                work++;
+            }
             if (nowNs - lastReceivedNs > context.link().heartbeatTimeoutNs())
             {
                 detach(CloseReason.HEARTBEAT_TIMEOUT, "nothing from the sink for " + context.heartbeatTimeoutMs() +
                     " ms");
             }
+        }
+        catch (final javax.net.ssl.SSLException ex)
+        {
+            detach(CloseReason.TLS_FAILED, ex.toString());
         }
         catch (final IOException ex)
         {

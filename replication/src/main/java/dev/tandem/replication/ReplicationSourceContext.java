@@ -33,6 +33,7 @@ import java.util.Set;
  * maxRefusalLogsPerMinute: 20
  * maxUnackedEntries: 8192                         # the loss window, in journal entries
  * whenLeaseExpired: HOLD                          # or RELEASE_UNPROTECTED
+ * tls: { keyStore: /etc/tandem/node-1.p12, ... }  # optional: TLS with mutual certificate auth, see TlsContext
  * </pre>
  * {@link #conclude()} fills in defaults, reads the secret and validates, failing with the key, the value and what
  * would be valid; unknown keys fail too. The secret is never written back out or printed.
@@ -105,7 +106,8 @@ public final class ReplicationSourceContext implements Marshallable
         .textList("allowedPeers", ReplicationSourceContext::allowedPeers)
         .intValue("maxRefusalLogsPerMinute", ReplicationSourceContext::maxRefusalLogsPerMinute)
         .longValue("maxUnackedEntries", ReplicationSourceContext::maxUnackedEntries)
-        .enumValue("whenLeaseExpired", WhenLeaseExpired.class, ReplicationSourceContext::whenLeaseExpired);
+        .enumValue("whenLeaseExpired", WhenLeaseExpired.class, ReplicationSourceContext::whenLeaseExpired)
+        .section("tls", TlsContext.CONFIG, ReplicationSourceContext::tls);
 
     private String listen = DEFAULT_LISTEN;
     private AckStrategy ackStrategy = defaultAckStrategy();
@@ -120,6 +122,7 @@ public final class ReplicationSourceContext implements Marshallable
     private transient InetSocketAddress listenAddress;
     private transient Set<InetAddress> allowedPeerAddresses = Set.of();
     private transient boolean concluded;
+    private final transient TlsContext tls = new TlsContext();
     private final transient LinkConfig link = new LinkConfig(1);
 
     static
@@ -388,6 +391,15 @@ public final class ReplicationSourceContext implements Marshallable
     }
 
     /**
+     * TLS on the link ({@code tls} section): the key and trust stores and protocols; without any store set (the
+     * default) the link is plain TCP. Configure it in place: {@code context.tls().keyStore(...)}.
+     */
+    public TlsContext tls()
+    {
+        return tls;
+    }
+
+    /**
      * Fills in defaults, reads the secret and validates every value.
      *
      * @throws IllegalArgumentException naming the key, the bad value and what would be valid.
@@ -437,6 +449,7 @@ public final class ReplicationSourceContext implements Marshallable
         {
             throw new IllegalArgumentException("whenLeaseExpired: missing; use HOLD or RELEASE_UNPROTECTED");
         }
+        tls.conclude("tls");
         link.concludeClockAndSecret();
         concluded = true;
         return this;
@@ -489,6 +502,7 @@ public final class ReplicationSourceContext implements Marshallable
         wire.write("maxRefusalLogsPerMinute").int32(maxRefusalLogsPerMinute);
         wire.write("maxUnackedEntries").int64(maxUnackedEntries);
         wire.write("whenLeaseExpired").text(whenLeaseExpired.name());
+        tls.write(wire);
     }
 
     @Override
@@ -498,6 +512,6 @@ public final class ReplicationSourceContext implements Marshallable
             ackStrategy + ", " + link.timersText() + ", maxBatchBytes=" + maxBatchBytes + ", maxPendingConnections=" +
             maxPendingConnections + ", maxPendingPerAddress=" + maxPendingPerAddress + ", allowedPeers=" + allowedPeers +
             ", maxRefusalLogsPerMinute=" + maxRefusalLogsPerMinute + ", maxUnackedEntries=" + maxUnackedEntries +
-            ", whenLeaseExpired=" + whenLeaseExpired + "}";
+            ", whenLeaseExpired=" + whenLeaseExpired + ", tls=" + tls + "}";
     }
 }

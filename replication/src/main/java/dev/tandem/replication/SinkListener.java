@@ -203,7 +203,22 @@ final class SinkListener implements AutoCloseable
             closeQuietly(socket);
             return;
         }
-        pending.add(new PendingSink(socket, remote.toString(), address, deadlineNs, authenticator, clusterName));
+        TlsChannel tls = null;
+        if (context.tls().active())
+        {
+            try
+            {
+                tls = new TlsChannel(context.tls().packetBufferBytes(), context.tls().applicationBufferBytes())
+                    .reset(socket, context.tls().newEngine(false, null, 0));
+            }
+            catch (final javax.net.ssl.SSLException | RuntimeException ex)
+            {
+                refused(remote, CloseReason.TLS_FAILED, "cannot start TLS: " + ex.getMessage());
+                closeQuietly(socket);
+                return;
+            }
+        }
+        pending.add(new PendingSink(socket, remote.toString(), address, deadlineNs, authenticator, clusterName, tls));
     }
 
     /**
