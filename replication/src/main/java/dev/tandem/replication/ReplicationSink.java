@@ -307,6 +307,11 @@ public final class ReplicationSink implements Agent, AutoCloseable
                     return work;
                 }
             }
+            if (channel.hasBufferedInput())
+            {
+                // decrypted bytes wait in the TLS layer while the socket may have nothing: read again before idling
+                work++;
+            }
             final State current = state;
             if (current == State.STREAMING)
             {
@@ -346,11 +351,6 @@ public final class ReplicationSink implements Agent, AutoCloseable
                     pendingLossBound = -1;
                 }
                 work += channel.flush() > 0 ? 1 : 0;
-                if (channel.hasBufferedInput())
-                {
-                    // decrypted bytes wait in the TLS layer while the socket may have nothing: read again first
-                    work++;
-                }
                 if (nowNs - lastReceivedNs > context.link().heartbeatTimeoutNs())
                 {
                     fail(CloseReason.HEARTBEAT_TIMEOUT, "nothing from the source for " +

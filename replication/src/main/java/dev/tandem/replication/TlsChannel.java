@@ -163,6 +163,12 @@ final class TlsChannel
         return taken;
     }
 
+    /** True once the peer's close_notify has arrived (an orderly TLS close, not a bare end of stream). */
+    boolean closeNotifyReceived()
+    {
+        return engine != null && engine.isInboundDone();
+    }
+
     /** Encrypted bytes the socket has not yet taken. */
     int pendingBytes()
     {
