@@ -30,7 +30,9 @@ import java.util.concurrent.TimeUnit;
  * java --add-opens ... -cp benchmarks/target/benchmarks.jar dev.tandem.benchmarks.replication.ReplicationLatencyHarness \
  *     latency 20000 5 WaitForever
  * java ... ReplicationLatencyHarness throughput 2000000
+ * java ... ReplicationLatencyHarness tls 50000 WaitForever
  * </pre>
+ * {@code tls}: one acknowledged round trip over a plain link, one over a TLS link and one TCP ping-pong, in turn.
  */
 public final class ReplicationLatencyHarness
 {
@@ -55,6 +57,16 @@ public final class ReplicationLatencyHarness
                 {
                     interleavedRoundTrips(name, "composite".equals(sourceMode), iterations);
                 }
+            }
+            return;
+        }
+        if ("tls".equals(mode))
+        {
+            final int iterations = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
+            final String strategies = args.length > 2 ? args[2] : "WaitForever";
+            for (final String name : strategies.split(","))
+            {
+                interleavedPlainAndTls(name, iterations);
             }
             return;
         }
@@ -132,6 +144,65 @@ public final class ReplicationLatencyHarness
                 }
             }
             return new Histogram[]{replicated, ping};
+        }
+    }
+
+    /**
+     * The latency cost of TLS: one acknowledged round trip over a plain link, one over a TLS link (TLSv1.3, mutual
+     * certificate authentication, both rigs up for the whole run, each with its source on its own thread), and one
+     * blocking TCP ping-pong, in turn, so all three see the same machine load at the same moments; prints the three
+     * distributions and the TLS link against the plain one.
+     */
+    private static void interleavedPlainAndTls(final String name, final int iterations) throws IOException
+    {
+        final Histogram[] result = interleavedPlainAndTlsHistograms(name, iterations);
+        print("tcp ping-pong", result[2]);
+        print(name + " plain link", result[0]);
+        print(name + " TLS link", result[1]);
+        System.out.printf(Locale.ROOT, "%-48s p50 %8.2fx     p99 %9.2fx     p99.9 %9.2fx%n", "  TLS / plain",
+            ratio(result[1], result[0], 50), ratio(result[1], result[0], 99), ratio(result[1], result[0], 99.9));
+    }
+
+    /**
+     * Alternates {@code iterations} acknowledged round trips on a plain rig, on a TLS rig and blocking TCP
+     * ping-pongs (a fifth more of each first as warm-up).
+     *
+     * @return {plain, TLS, ping-pong}: round trips in nanoseconds.
+     */
+    public static Histogram[] interleavedPlainAndTlsHistograms(final String name, final int iterations)
+        throws IOException
+    {
+        try (ReplicationRig plainRig = new ReplicationRig(strategy(name), "yield", false, true, false);
+            ReplicationRig tlsRig = new ReplicationRig(strategy(name), "yield", false, true, true);
+            PingPong pingPong = new PingPong(ReplicationRoundTripBenchmark.FRAME_BYTES, false))
+        {
+            final ReleaseGate plainGate = plainRig.source.newReleaseGate();
+            final ReleaseGate tlsGate = tlsRig.source.newReleaseGate();
+            final Histogram plain = new Histogram(HIGHEST_NS, 3);
+            final Histogram tls = new Histogram(HIGHEST_NS, 3);
+            final Histogram ping = new Histogram(HIGHEST_NS, 3);
+            for (int i = -iterations / 5; i < iterations; i++)
+            {
+                final long t0 = System.nanoTime();
+                plainRig.appendUntilReleased(plainGate, t0);
+                final long t1 = System.nanoTime();
+                tlsRig.appendUntilReleased(tlsGate, t1);
+                final long t2 = System.nanoTime();
+                pingPong.roundTrip();
+                final long t3 = System.nanoTime();
+                if (i >= 0)
+                {
+                    plain.recordValue(Math.min(HIGHEST_NS, t1 - t0));
+                    tls.recordValue(Math.min(HIGHEST_NS, t2 - t1));
+                    ping.recordValue(Math.min(HIGHEST_NS, t3 - t2));
+                }
+            }
+            if (tlsRig.sink.sessions() != 1 || plainRig.sink.sessions() != 1)
+            {
+                throw new IllegalStateException("a link was re-established during the run: plain " +
+                    plainRig.sink.sessions() + " sessions, TLS " + tlsRig.sink.sessions());
+            }
+            return new Histogram[]{plain, tls, ping};
         }
     }
 

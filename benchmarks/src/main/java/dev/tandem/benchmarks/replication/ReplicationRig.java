@@ -44,6 +44,8 @@ final class ReplicationRig implements AutoCloseable
     private final AgentRunner sinkRunner;
     private final Path primaryDir;
     private final Path replicaDir;
+    /** The TLS certificates, null for a plain link. */
+    private final BenchCertificates certificates;
     private final UnsafeBuffer message = new UnsafeBuffer(new byte[MESSAGE_BYTES]);
     private int seqNum = 1;
 
@@ -68,15 +70,36 @@ final class ReplicationRig implements AutoCloseable
     ReplicationRig(final AckStrategy strategy, final String idle, final boolean sourceOnCallerThread,
         final boolean pretouch)
     {
+        this(strategy, idle, sourceOnCallerThread, pretouch, false);
+    }
+
+    /**
+     * @param tls true: the link runs TLS (TLSv1.3, mutual certificate authentication) with certificates made for this
+     *            rig by keytool; false: plain TCP.
+     */
+    ReplicationRig(final AckStrategy strategy, final String idle, final boolean sourceOnCallerThread,
+        final boolean pretouch, final boolean tls)
+    {
         primaryDir = tempDir("bench-primary");
         replicaDir = tempDir("bench-replica");
         primary = openJournal(primaryDir, pretouch);
         replica = openJournal(replicaDir, pretouch);
-        source = new ReplicationSource(new ReplicationSourceContext()
+        certificates = tls ? new BenchCertificates() : null;
+        final ReplicationSourceContext sourceContext = new ReplicationSourceContext()
             .listen("127.0.0.1:0").clusterName("bench").secret(SECRET)
-            .ackStrategy(strategy == null ? new WaitForever() : strategy), primary);
-        sink = new ReplicationSink(new ReplicationSinkContext()
-            .source("127.0.0.1:" + source.port()).clusterName("bench").secret(SECRET), replica);
+            .ackStrategy(strategy == null ? new WaitForever() : strategy);
+        if (tls)
+        {
+            certificates.apply(sourceContext.tls());
+        }
+        source = new ReplicationSource(sourceContext, primary);
+        final ReplicationSinkContext sinkContext = new ReplicationSinkContext()
+            .source("127.0.0.1:" + source.port()).clusterName("bench").secret(SECRET);
+        if (tls)
+        {
+            certificates.apply(sinkContext.tls());
+        }
+        sink = new ReplicationSink(sinkContext, replica);
         this.sourceOnCallerThread = sourceOnCallerThread;
         sourceRunner = sourceOnCallerThread ? null :
             new AgentRunner(idle(idle), Throwable::printStackTrace, null, source);
@@ -193,5 +216,9 @@ final class ReplicationRig implements AutoCloseable
         primary.close();
         Dirs.deleteRecursively(primaryDir);
         Dirs.deleteRecursively(replicaDir);
+        if (certificates != null)
+        {
+            certificates.close();
+        }
     }
 }

@@ -31,7 +31,8 @@ import java.util.concurrent.TimeUnit;
  * strategy's {@link ReleaseGate} until it releases (for WaitForever and BoundedWait: until the secondary's ack is
  * back), beside the baselines measured in the same run: a plain journal append (no replication running) and a plain
  * Java loopback TCP ping-pong of a 268-byte payload (the data frame that carries one such entry), blocking and
- * busy-spinning.
+ * busy-spinning. Each strategy runs over a plain link and over TLS ({@code link}: TLSv1.3, mutual certificate
+ * authentication), so the cost of TLS is measured in the same run ({@code -p link=plain} for the plain link only).
  * <p>
  * Run: {@code java -jar benchmarks/target/benchmarks.jar ReplicationRoundTrip -f 1 -wi 2 -i 3}
  */
@@ -58,6 +59,10 @@ public class ReplicationRoundTripBenchmark
         @Param({ "thread", "composite" })
         public String source;
 
+        /** plain: TCP; tls: TLSv1.3 with mutual certificate authentication (certificates made by keytool). */
+        @Param({ "plain", "tls" })
+        public String link;
+
         ReplicationRig rig;
         ReleaseGate gate;
 
@@ -77,7 +82,7 @@ public class ReplicationRoundTripBenchmark
                     ackStrategy = new BoundedWait().timeoutMs(5);
                     break;
             }
-            rig = new ReplicationRig(ackStrategy, idle, "composite".equals(source));
+            rig = new ReplicationRig(ackStrategy, idle, "composite".equals(source), true, "tls".equals(link));
             gate = rig.source.newReleaseGate();
         }
 
