@@ -109,9 +109,16 @@ final class TlsChannel
             else
             {
                 // no whole record buffered: read the socket once per call, as a plain channel does
-                if (socketRead || !netIn.hasRemaining())
+                if (socketRead || hasWholeRecord())
                 {
+                    // read once already, or the engine takes no record until it has written its answer
                     break;
+                }
+                if (!netIn.hasRemaining())
+                {
+                    // full without a whole record: the peer announced a record longer than TLS allows
+                    fail();
+                    throw new SSLException("TLS: a record longer than " + netIn.capacity() + " bytes");
                 }
                 socketRead = true;
                 final int read = socket.read(netIn);

@@ -162,6 +162,37 @@ class TlsReplicationTest
     }
 
     @Test
+    void shouldRefuseTlsGarbageAtOnceAndStillAttachTheSink() throws Exception
+    {
+        final Journal primary = fixture.closeLater(openJournal(fixture.newDir("primary")));
+        fixture.append(primary, 1, 10, 150);
+        // a long handshake timeout: the refusal must come from the bytes, not from the clock
+        final ReplicationSource source = fixture.track(new ReplicationSource(tlsSource().handshakeTimeoutMs(60_000),
+            primary));
+        fixture.closeLater(fixture.run(source));
+        try (java.net.Socket raw = new java.net.Socket("127.0.0.1", source.port()))
+        {
+            // a handshake record header announcing 65,535 bytes (more than TLS allows), then junk
+            final byte[] bytes = new byte[200];
+            bytes[0] = 0x16;
+            bytes[1] = 0x03;
+            bytes[2] = 0x03;
+            bytes[3] = (byte)0xFF;
+            bytes[4] = (byte)0xFF;
+            raw.getOutputStream().write(bytes);
+            raw.getOutputStream().flush();
+            Tests.await("the source refuses the oversized record", AWAIT,
+                () -> source.lastRefusalReason() == CloseReason.TLS_FAILED);
+        }
+        final Journal replica = fixture.closeLater(openJournal(fixture.newDir("replica")));
+        final ReplicationSink sink = new ReplicationSink(tlsSink(source.port()), replica);
+        fixture.closeLater(fixture.run(sink));
+        awaitCaughtUp(source, primary);
+        assertEquals(1, source.refusedConnections(), source.lastRefusal());
+        assertTrue(sink.connected());
+    }
+
+    @Test
     void shouldRefuseSourceWhoseCertificateTheSinkDoesNotTrust()
     {
         final Journal primary = fixture.closeLater(openJournal(fixture.newDir("primary")));
