@@ -184,11 +184,9 @@ public final class ReplicationSink implements Agent, AutoCloseable
         try
         {
             final SocketChannel socket = SocketChannel.open();
-            if (tls == null)
-            {
-                channel.reset(socket);
-            }
-            else
+            // the channel owns the socket from here, so a failure below (TLS included) closes it
+            channel.reset(socket);
+            if (tls != null)
             {
                 channel.reset(socket, tls.reset(socket, context.tls().newEngine(true,
                     context.sourceAddress().getHostString(), context.sourceAddress().getPort())));
