@@ -157,6 +157,7 @@ class TlsReplicationTest
         Tests.await("the plain source refuses the TLS sink", AWAIT,
             () -> plainSource.lastRefusalReason() == CloseReason.TLS_FAILED);
         assertTrue(plainSource.lastRefusal().contains("speaks TLS"), plainSource.lastRefusal());
+        Tests.await("the TLS sink fails TLS", AWAIT, () -> tlsSink.lastCloseReason() == CloseReason.TLS_FAILED);
         assertFalse(tlsSink.connected());
         assertEquals(0, plainSource.sinkSessions());
     }
