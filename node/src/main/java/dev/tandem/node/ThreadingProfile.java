@@ -44,7 +44,8 @@ public enum ThreadingProfile
         @Override
         public IdleStrategy newIdleStrategy()
         {
-            return new IoIdleStrategy(BALANCED_SPINS, BALANCED_YIELDS, BALANCED_MAX_BLOCK_MS);
+            return new IoIdleStrategy(BALANCED_SPINS, BALANCED_YIELDS, BALANCED_YIELD_WINDOW_NS,
+                BALANCED_MAX_BLOCK_MS);
         }
     },
     /**
@@ -81,6 +82,12 @@ public enum ThreadingProfile
      * timeouts, lease checks, a BoundedWait timeout) may run while nothing else wakes its thread.
      */
     public static final long BALANCED_MAX_BLOCK_MS = IoIdleStrategy.DEFAULT_MAX_BLOCK_MS;
+    /**
+     * How long {@link #BALANCED} and {@link #SHARED} keep yielding after their last work before they block: long
+     * enough that a replication acknowledgement (a round trip of tens of microseconds) or the next message of a
+     * burst finds the thread awake, short enough that an idle thread blocks almost at once.
+     */
+    public static final long BALANCED_YIELD_WINDOW_NS = TimeUnit.MICROSECONDS.toNanos(50);
     /** The longest park of {@link #BACKOFF}. */
     public static final long BACKOFF_MAX_PARK_NS = TimeUnit.MICROSECONDS.toNanos(50);
     /** Spins before yielding: a burst of messages finds the thread awake. */

@@ -49,6 +49,9 @@ public final class IoIdleStrategy implements IdleStrategy, AutoCloseable
     private final long maxSpins;
     private final long maxYields;
     private final long maxBlockMs;
+    private final long yieldWindowNs;
+    /** When the current idle period began (its first idle call after work), for the yield window. */
+    private long idleStartNs;
     private int state = NOT_IDLE;
     private long spins;
     private long yields;
@@ -66,13 +69,28 @@ public final class IoIdleStrategy implements IdleStrategy, AutoCloseable
      */
     public IoIdleStrategy(final long maxSpins, final long maxYields, final long maxBlockMs)
     {
-        if (maxSpins < 0 || maxYields < 0 || maxBlockMs < 1)
+        this(maxSpins, maxYields, 0, maxBlockMs);
+    }
+
+    /**
+     * @param maxSpins      busy spins after the last work before yielding.
+     * @param maxYields     {@code Thread.yield()}s at least before blocking.
+     * @param yieldWindowNs and, before blocking, yield until this long after the last work: an answer expected
+     *                      within it (an acknowledgement, a counterparty's next message in a burst) then finds the
+     *                      thread awake instead of paying a kernel wake-up; 0 for none.
+     * @param maxBlockMs    the longest block, in ms (at least 1).
+     */
+    public IoIdleStrategy(final long maxSpins, final long maxYields, final long yieldWindowNs, final long maxBlockMs)
+    {
+        if (maxSpins < 0 || maxYields < 0 || yieldWindowNs < 0 || maxBlockMs < 1)
         {
-            throw new IllegalArgumentException("maxSpins=" + maxSpins + ", maxYields=" + maxYields + ", maxBlockMs=" +
-                maxBlockMs + ": spins and yields must be >= 0, the block at least 1 ms");
+            throw new IllegalArgumentException("maxSpins=" + maxSpins + ", maxYields=" + maxYields +
+                ", yieldWindowNs=" + yieldWindowNs + ", maxBlockMs=" + maxBlockMs +
+                ": spins, yields and the window must be >= 0, the block at least 1 ms");
         }
         this.maxSpins = maxSpins;
         this.maxYields = maxYields;
+        this.yieldWindowNs = yieldWindowNs;
         this.maxBlockMs = maxBlockMs;
         try
         {
@@ -148,6 +166,10 @@ public final class IoIdleStrategy implements IdleStrategy, AutoCloseable
             case NOT_IDLE:
                 state = SPINNING;
                 spins++;
+                if (yieldWindowNs > 0)
+                {
+                    idleStartNs = System.nanoTime();
+                }
                 // fall through: a first idle pass spins once
             case SPINNING:
                 if (woken)
@@ -168,7 +190,7 @@ public final class IoIdleStrategy implements IdleStrategy, AutoCloseable
                     woken = false;
                     return;
                 }
-                if (++yields > maxYields)
+                if (++yields > maxYields && (yieldWindowNs == 0 || System.nanoTime() - idleStartNs >= yieldWindowNs))
                 {
                     block();
                 }
@@ -245,7 +267,8 @@ public final class IoIdleStrategy implements IdleStrategy, AutoCloseable
     @Override
     public String toString()
     {
-        return "IoIdleStrategy{spins=" + maxSpins + ", yields=" + maxYields + ", maxBlockMs=" + maxBlockMs + "}";
+        return "IoIdleStrategy{spins=" + maxSpins + ", yields=" + maxYields + ", yieldWindowNs=" + yieldWindowNs +
+            ", maxBlockMs=" + maxBlockMs + "}";
     }
 
     /** The longest block in ns: what a timer of an agent on this strategy may be late by. */
