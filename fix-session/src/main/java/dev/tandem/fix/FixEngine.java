@@ -674,11 +674,12 @@ final class FixEngine
             return;
         }
         LOG.warn("{}: {}: logging out", session.config(), reason);
-        if (session.state == SessionState.LOGGED_ON || session.state == SessionState.LOGOUT_SENT)
+        final SessionState state = session.state();
+        if (state == SessionState.LOGGED_ON || state == SessionState.LOGOUT_SENT)
         {
-            if (msgSeqNum == session.nextTargetSeqNum && msgSeqNum < FixContext.MAX_MSG_SEQ_NUM)
+            if (msgSeqNum == session.nextTargetSeqNum() && msgSeqNum < FixContext.MAX_MSG_SEQ_NUM)
             {
-                session.inbound.advanceTargetTo(msgSeqNum + 1);
+                session.gapFilled(msgSeqNum + 1);
             }
             session.logoutAndDisconnect(reason);
         }
