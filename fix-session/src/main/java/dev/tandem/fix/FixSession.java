@@ -31,10 +31,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  * The session owns its state (life-cycle state, connection, sequence numbers, timers) and the send path; the state
  * changes only through named transitions here ({@code logonReceived}, {@code logonSent}, {@code logonCompleted},
  * {@code seqNumsReset}, {@code senderSkipped}, {@code targetAdvanced}, {@code gapFilled}, {@code sequenceReset},
- * {@code logoutSent}, {@code disconnecting}, {@code disconnected}), each checking its invariants. Its package-private
- * helpers decide, on the same thread, and call them: {@link SessionLogon} (Logon in both roles),
- * {@link SessionInbound} (sequence checks and inbound session-level messages), {@link AdminMessages} (encoding
- * session-level messages) and {@link Resender} (resends from the journal).
+ * logout sent ({@code initiateLogout}), disconnecting ({@code beginDisconnecting}) and disconnected
+ * ({@code disconnect})), each checking its invariants. Its package-private helpers decide, on the same thread, and call
+ * them: {@link SessionLogon} (Logon in both roles), {@link SessionInbound} (sequence checks and inbound
+ * session-level messages), {@link AdminMessages} (encoding session-level messages) and {@link Resender} (resends
+ * from the journal).
  */
 public final class FixSession
 {
@@ -743,13 +744,14 @@ public final class FixSession
      */
     void initiateLogout(final CharSequence reason)
     {
+        // checked before the Logout goes out: a forbidden transition sends nothing
+        if (connection != null && state != SessionState.LOGGED_ON && state != SessionState.LOGOUT_SENT)
+        {
+            throw invalidTransition("logoutSent", 0);
+        }
         admin.sendLogout(reason);
         if (connection != null)
         {
-            if (state != SessionState.LOGGED_ON && state != SessionState.LOGOUT_SENT)
-            {
-                throw invalidTransition("logoutSent", 0);
-            }
             state = SessionState.LOGOUT_SENT;
             deadlineNs = engine.nowNs() + engine.context().logoutTimeoutMs() * 1_000_000L;
         }
@@ -758,6 +760,10 @@ public final class FixSession
     /** Sends a Logout (reason null means the text in {@link #text}, if any) and closes once it is written. */
     void logoutAndDisconnect(final CharSequence reason)
     {
+        if (connection != null && state == SessionState.DISCONNECTING)
+        {
+            throw invalidTransition("disconnecting", 0);
+        }
         engine.logReason(this, reason != null ? reason : text);
         admin.sendLogout(reason);
         beginDisconnecting();
