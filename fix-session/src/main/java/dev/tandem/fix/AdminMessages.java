@@ -165,7 +165,7 @@ final class AdminMessages
      */
     private boolean beginSessionMessage(final char msgType, final int flags)
     {
-        if (session.connection == null)
+        if (session.connection() == null)
         {
             return false;
         }
@@ -264,8 +264,7 @@ final class AdminMessages
         {
             buffer.putBytes(offset, buffer, messageOffset, length);
         }
-        session.outbound.commit(length, 0, session.engine.nowNs());
-        session.lastSentNs = session.engine.nowNs();
+        session.commitUnjournaled(length);
         return true;
     }
 }

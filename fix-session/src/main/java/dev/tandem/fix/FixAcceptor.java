@@ -19,22 +19,17 @@ import java.util.List;
  * thread. {@link #boundPort()}, {@link #logonsEnabled(boolean)}, {@link #disconnectAll()}, {@link #execute(Runnable)},
  * the counters and {@link #close()} may be called from any thread.
  */
-public final class FixAcceptor implements Agent, AutoCloseable
+public final class FixAcceptor extends EngineAgent
 {
-    private final FixContext context;
-    private final FixEngine engine;
+    private final AcceptorRole role;
     private final List<FixSession> sessions;
     private final int boundPort;
-    private volatile AgentRunner runner;
-    private volatile boolean engineClosed;
-    private volatile boolean closed;
 
-    private FixAcceptor(final FixContext context)
+    private FixAcceptor(final FixContext context, final AcceptorRole role)
     {
-        this.context = context;
-        this.engine = new FixEngine(context, true);
-        engine.bind();
-        this.boundPort = engine.boundPort();
+        super(context, role.engine());
+        this.role = role;
+        this.boundPort = role.boundPort();
         this.sessions = Collections.unmodifiableList(Arrays.asList(engine.sessions()));
     }
 
@@ -45,13 +40,14 @@ public final class FixAcceptor implements Agent, AutoCloseable
      */
     public static FixAcceptor create(final FixContext context)
     {
-        return new FixAcceptor(context.conclude(true));
+        final FixContext concluded = context.conclude(true);
+        return new FixAcceptor(concluded, new AcceptorRole(concluded));
     }
 
     /** Starts a runner on a new thread named after {@link FixContext#agentName()}; {@link #close()} stops it. */
     public FixAcceptor start()
     {
-        this.runner = context.startRunner(this);
+        startRunner();
         return this;
     }
 
@@ -67,24 +63,18 @@ public final class FixAcceptor implements Agent, AutoCloseable
      */
     public void logonsEnabled(final boolean enabled)
     {
-        engine.logonsEnabled(enabled);
+        role.logonsEnabled(enabled);
     }
 
     public boolean logonsEnabled()
     {
-        return engine.logonsEnabled();
+        return role.logonsEnabled();
     }
 
     /** Asks the duty cycle to close every connection (without Logout) on its next pass. Any thread. */
     public void disconnectAll()
     {
         engine.requestDisconnectAll();
-    }
-
-    /** Runs {@code task} on the duty-cycle thread on its next pass (allocates: not for hot paths). Any thread. */
-    public void execute(final Runnable task)
-    {
-        engine.execute(task);
     }
 
     /** The configured sessions, in configuration order. The list may be read from any thread; see FixSession. */
@@ -106,12 +96,6 @@ public final class FixAcceptor implements Agent, AutoCloseable
         return null;
     }
 
-    /** Frames ignored as garbled (bad BodyLength, CheckSum or framing). Any thread. */
-    public long garbledMessages()
-    {
-        return engine.garbledMessages();
-    }
-
     /**
      * Messages whose BodyLength exceeded maxMessageLengthBytes: the session logged out with the reason (the
      * connection closed before Logon). Any thread.
@@ -119,12 +103,6 @@ public final class FixAcceptor implements Agent, AutoCloseable
     public long oversizedMessages()
     {
         return engine.oversizedMessages();
-    }
-
-    /** ResendRequests served from the journal. Any thread. */
-    public long resendRequestsServed()
-    {
-        return engine.resendRequestsServed();
     }
 
     /**
@@ -159,13 +137,13 @@ public final class FixAcceptor implements Agent, AutoCloseable
      */
     public long evictedConnections()
     {
-        return engine.evictedConnections();
+        return role.evictedConnections();
     }
 
     /** Connections that could not be accepted or set up (accept errors, direct memory exhausted). Any thread. */
     public long acceptFailures()
     {
-        return engine.acceptFailures();
+        return role.acceptFailures();
     }
 
     /** Connections closed. Any thread. */
@@ -175,43 +153,8 @@ public final class FixAcceptor implements Agent, AutoCloseable
     }
 
     @Override
-    public int doWork()
-    {
-        return engine.doWork();
-    }
-
-    @Override
-    public void onClose()
-    {
-        if (!engineClosed)
-        {
-            engineClosed = true;
-            engine.close();
-        }
-    }
-
-    @Override
     public String roleName()
     {
         return context.agentName() + "-acceptor";
-    }
-
-    /** Stops the runner started by {@link #start()} (which closes the agent), or closes the agent directly. */
-    @Override
-    public void close()
-    {
-        if (closed)
-        {
-            return;
-        }
-        closed = true;
-        final AgentRunner runner = this.runner;
-        if (runner != null)
-        {
-            context.closeRunner(runner);
-        }
-        // a runner whose thread died of an Error may have ended without closing the agent: its thread is gone
-        // now, so close the engine (its listening port, its sockets) from here
-        onClose();
     }
 }

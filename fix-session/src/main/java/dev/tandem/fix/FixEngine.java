@@ -12,13 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +24,9 @@ import java.util.function.Consumer;
 /**
  * The non-blocking NIO engine shared by {@link FixAcceptor} and {@link FixInitiator}: one selector, many
  * connections, one duty cycle that reads and frames inbound bytes, drives every session's timers, releases and
- * writes outbound bytes.
+ * writes outbound bytes. What differs between the two is its {@link EngineRole}: {@link AcceptorRole} (listening,
+ * accepting, matching a first Logon to a session) or {@link InitiatorRole} (connecting, telling the listener), asked
+ * only about connections not bound to a session, once per duty cycle and at Logon and disconnect.
  * <p>
  * Not thread safe except where noted: the duty cycle runs on one thread.
  */
@@ -45,7 +44,7 @@ final class FixEngine
     static final int MAX_INDEXED_FIELDS = 65_536;
 
     private final FixContext context;
-    private final boolean acceptor;
+    private final EngineRole role;
     private final Selector selector;
     private final FixSession[] sessions;
     private final ArrayList<Connection> connections = new ArrayList<>();
@@ -55,20 +54,14 @@ final class FixEngine
     private final int maxMessageLength;
     private final int inboundCapacity;
     private final int preLogonCapacity;
-    private final LogRateLimiter acceptLog = new LogRateLimiter(1, TimeUnit.SECONDS.toNanos(10));
     private final LogRateLimiter connectionLog = new LogRateLimiter(20, TimeUnit.MINUTES.toNanos(1));
     private final LogRateLimiter refusalLog = new LogRateLimiter(20, TimeUnit.MINUTES.toNanos(1));
     private final LogRateLimiter slowConsumerLog = new LogRateLimiter(20, TimeUnit.MINUTES.toNanos(1));
-    private volatile long acceptFailures;
-    private volatile long evictedConnections;
     private final Consumer<SelectionKey> onReady = this::onReady;
     private final ManyToOneConcurrentLinkedQueue<Runnable> tasks = new ManyToOneConcurrentLinkedQueue<>();
-    private ServerSocketChannel serverChannel;
-    private SelectionKey serverKey;
     private long nowNs;
     private long nowMs;
     private String lastCloseReason = "";
-    private volatile boolean logonsEnabled;
     private volatile long disconnectAllRequests;
     private long disconnectAllServed;
     private volatile long garbledMessages;
@@ -79,16 +72,11 @@ final class FixEngine
     private volatile long outboundSkippedByHeadroom;
     private volatile long disconnects;
 
-    // initiator connect state
-    private Connection connecting;
-    private String connectHost;
-    private int connectPort;
-    private long connectDeadlineNs;
-
-    FixEngine(final FixContext context, final boolean acceptor)
+    /** Called by the role's constructor, which passes itself: the engine only keeps it. */
+    FixEngine(final FixContext context, final EngineRole role)
     {
         this.context = context;
-        this.acceptor = acceptor;
+        this.role = role;
         this.maxMessageLength = context.maxMessageLengthBytes();
         this.inboundCapacity = Math.max(2 * maxMessageLength, 128 * 1024);
         this.preLogonCapacity = Math.min(PRE_LOGON_INBOUND_BYTES, inboundCapacity);
@@ -98,7 +86,6 @@ final class FixEngine
         this.decoder = new FixDecoder(maxFields);
         this.queueDecoder = new FixDecoder(maxFields);
         this.resendDecoder = new FixDecoder(maxFields);
-        this.logonsEnabled = context.logonsEnabled();
         this.nowNs = context.nanoClock().nanoTime();
         this.nowMs = context.epochClock().time();
         this.sessions = new FixSession[context.sessions().size()];
@@ -114,32 +101,6 @@ final class FixEngine
         {
             throw new IllegalStateException("cannot open a selector", ex);
         }
-    }
-
-    void bind()
-    {
-        try
-        {
-            serverChannel = ServerSocketChannel.open();
-            serverChannel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            serverChannel.bind(new InetSocketAddress(context.bindAddress(), context.port()));
-            serverChannel.configureBlocking(false);
-            serverKey = serverChannel.register(selector, SelectionKey.OP_ACCEPT);
-            context.idleWaker().watch(serverChannel, SelectionKey.OP_ACCEPT);
-            LOG.info("FIX acceptor listening on {}", serverChannel.getLocalAddress());
-        }
-        catch (final IOException ex)
-        {
-            CloseHelper.quietClose(serverChannel);
-            CloseHelper.quietClose(selector);
-            throw new IllegalArgumentException(
-                "bindAddress=" + context.bindAddress() + ", port=" + context.port() + ": cannot listen: " + ex, ex);
-        }
-    }
-
-    int boundPort()
-    {
-        return serverChannel == null ? -1 : serverChannel.socket().getLocalPort();
     }
 
     /** The most fields a decoder indexes for messages up to {@code maxMessageLength} bytes. */
@@ -190,14 +151,37 @@ final class FixEngine
         return sessions;
     }
 
-    void logonsEnabled(final boolean enabled)
+    Selector selector()
     {
-        logonsEnabled = enabled;
+        return selector;
     }
 
-    boolean logonsEnabled()
+    /** Every open connection, bound to a session or not. */
+    ArrayList<Connection> connections()
     {
-        return logonsEnabled;
+        return connections;
+    }
+
+    /** Inbound buffer of a logged-on connection. */
+    int inboundCapacity()
+    {
+        return inboundCapacity;
+    }
+
+    /** Inbound buffer of a connection that has not logged on yet. */
+    int preLogonCapacity()
+    {
+        return preLogonCapacity;
+    }
+
+    LogRateLimiter connectionLog()
+    {
+        return connectionLog;
+    }
+
+    LogRateLimiter refusalLog()
+    {
+        return refusalLog;
     }
 
     @SuppressWarnings("NonAtomicOperationOnVolatileField")
@@ -249,16 +233,6 @@ final class FixEngine
     long disconnects()
     {
         return disconnects;
-    }
-
-    long evictedConnections()
-    {
-        return evictedConnections;
-    }
-
-    long acceptFailures()
-    {
-        return acceptFailures;
     }
 
     void onError(final Throwable throwable)
@@ -333,7 +307,7 @@ final class FixEngine
         {
             work += session.poll(nowNs);
         }
-        work += pollUnboundConnections();
+        work += role.pollUnbound(nowNs);
         work += context.application().doWork(nowNs);
         Runnable task;
         while ((task = tasks.poll()) != null)
@@ -393,47 +367,24 @@ final class FixEngine
         return work;
     }
 
-    private int pollUnboundConnections()
-    {
-        int work = 0;
-        if (connecting != null && nowNs - connectDeadlineNs >= 0)
-        {
-            final Connection connection = connecting;
-            connecting = null;
-            closeConnection(connection, "connect timed out");
-            connectionFailed("connect timed out after " + context.connectTimeoutMs() + " ms");
-            work++;
-        }
-        final long logonTimeoutNs = context.logonTimeoutMs() * 1_000_000L;
-        for (int i = connections.size() - 1; i >= 0; i--)
-        {
-            final Connection connection = connections.get(i);
-            if (acceptor && connection.session == null && nowNs - connection.openedNs > logonTimeoutNs)
-            {
-                closeConnection(connection, "no Logon within " + context.logonTimeoutMs() + " ms");
-                work++;
-            }
-        }
-        return work;
-    }
-
     private void onReady(final SelectionKey key)
     {
         try
         {
-            if (key == serverKey)
+            final Connection connection = (Connection)key.attachment();
+            if (connection == null)
             {
-                accept();
+                // the one key without a connection: the acceptor's listening socket
+                role.onAcceptable();
                 return;
             }
-            final Connection connection = (Connection)key.attachment();
-            if (connection == null || connection.closed || !key.isValid())
+            if (connection.closed || !key.isValid())
             {
                 return;
             }
             if (key.isConnectable())
             {
-                finishConnect(connection);
+                role.onConnectable(connection);
             }
             else if (key.isReadable())
             {
@@ -446,150 +397,7 @@ final class FixEngine
         }
     }
 
-    @SuppressWarnings("NonAtomicOperationOnVolatileField")
-    private void accept()
-    {
-        // bounded per pass so a connect flood cannot starve the logged-on sessions
-        for (int i = 0; i < MAX_ACCEPTS_PER_PASS; i++)
-        {
-            final SocketChannel channel;
-            try
-            {
-                channel = serverChannel.accept();
-            }
-            catch (final IOException ex)
-            {
-                // e.g. too many open files: the acceptor lives on and tries again next pass
-                acceptFailures++;
-                if (acceptLog.tryAcquire(nowNs))
-                {
-                    LOG.warn("FIX acceptor: accept failed: {} ({} similar suppressed)", ex.toString(),
-                        acceptLog.takeSuppressed());
-                }
-                return;
-            }
-            if (channel == null)
-            {
-                return;
-            }
-            admit(channel);
-        }
-    }
-
-    @SuppressWarnings("NonAtomicOperationOnVolatileField")
-    private void admit(final SocketChannel channel)
-    {
-        SelectionKey key = null;
-        try
-        {
-            final InetSocketAddress remote = (InetSocketAddress)channel.getRemoteAddress();
-            if (remote == null)
-            {
-                CloseHelper.quietClose(channel);
-                return;
-            }
-            final InetAddress host = remote.getAddress();
-            int pending = 0;
-            int sameHost = 0;
-            for (int i = 0; i < connections.size(); i++)
-            {
-                final Connection other = connections.get(i);
-                if (other.session == null)
-                {
-                    pending++;
-                    if (host.equals(other.remoteAddress))
-                    {
-                        sameHost++;
-                    }
-                }
-            }
-            if (sameHost >= context.maxPendingPerAddress())
-            {
-                if (!closeOldestPending(host, "no Logon yet and this host has " + sameHost +
-                    " connections waiting (maxPendingPerAddress)"))
-                {
-                    refuseAtAccept(channel, remote);
-                    return;
-                }
-                pending--;
-            }
-            if (pending >= context.maxPendingConnections() && !closeOldestPending(null, "no Logon yet and " +
-                pending + " connections are waiting (maxPendingConnections)"))
-            {
-                refuseAtAccept(channel, remote);
-                return;
-            }
-            configure(channel);
-            key = channel.register(selector, SelectionKey.OP_READ);
-            context.idleWaker().watch(channel, SelectionKey.OP_READ);
-            final Connection connection = new Connection(channel, key, preLogonCapacity, nowNs, remote.toString(), host);
-            key.attach(connection);
-            connections.add(connection);
-            if (connectionLog.tryAcquire(nowNs))
-            {
-                LOG.info("FIX connection accepted from {} ({} similar lines suppressed)", connection.remote,
-                    connectionLog.takeSuppressed());
-            }
-        }
-        catch (final IOException | RuntimeException | OutOfMemoryError ex)
-        {
-            // never let one connection's failure (direct memory exhausted, a reset) kill the acceptor or leak a socket
-            if (key != null)
-            {
-                key.cancel();
-            }
-            CloseHelper.quietClose(channel);
-            acceptFailures++;
-            if (acceptLog.tryAcquire(nowNs))
-            {
-                LOG.warn("FIX acceptor: connection dropped at accept: {} ({} similar suppressed)", ex.toString(),
-                    acceptLog.takeSuppressed());
-            }
-        }
-    }
-
-    /** Every waiting slot holds a connection accepted in this same pass, not yet read: the newcomer is closed. */
-    private void refuseAtAccept(final SocketChannel channel, final InetSocketAddress remote)
-    {
-        CloseHelper.quietClose(channel);
-        evictedConnections++;
-        if (refusalLog.tryAcquire(nowNs))
-        {
-            LOG.warn("FIX connection {} refused: every pre-Logon slot holds a connection accepted in this burst " +
-                "({} similar suppressed)", remote, refusalLog.takeSuppressed());
-        }
-    }
-
-    /**
-     * Closes the oldest connection still waiting for its Logon (from {@code host}, or any host when null); one
-     * accepted in this same pass is spared, as it has not been read yet.
-     *
-     * @return false when there was none to close.
-     */
-    @SuppressWarnings("NonAtomicOperationOnVolatileField")
-    private boolean closeOldestPending(final InetAddress host, final String reason)
-    {
-        Connection oldest = null;
-        for (int i = 0; i < connections.size(); i++)
-        {
-            final Connection candidate = connections.get(i);
-            if (candidate.session == null && candidate != connecting && candidate.openedNs != nowNs &&
-                (host == null || host.equals(candidate.remoteAddress)) &&
-                (oldest == null || candidate.openedNs - oldest.openedNs < 0))
-            {
-                oldest = candidate;
-            }
-        }
-        if (oldest != null)
-        {
-            evictedConnections++;
-            closeConnection(oldest, reason);
-            return true;
-        }
-        return false;
-    }
-
-    private static void configure(final SocketChannel channel) throws IOException
+    static void configure(final SocketChannel channel) throws IOException
     {
         channel.configureBlocking(false);
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -674,11 +482,12 @@ final class FixEngine
             return;
         }
         LOG.warn("{}: {}: logging out", session.config(), reason);
-        if (session.state == SessionState.LOGGED_ON || session.state == SessionState.LOGOUT_SENT)
+        final SessionState state = session.state();
+        if (state == SessionState.LOGGED_ON || state == SessionState.LOGOUT_SENT)
         {
-            if (msgSeqNum == session.nextTargetSeqNum && msgSeqNum < FixContext.MAX_MSG_SEQ_NUM)
+            if (msgSeqNum == session.nextTargetSeqNum() && msgSeqNum < FixContext.MAX_MSG_SEQ_NUM)
             {
-                session.inbound.advanceTargetTo(msgSeqNum + 1);
+                session.gapFilled(msgSeqNum + 1);
             }
             session.logoutAndDisconnect(reason);
         }
@@ -709,68 +518,14 @@ final class FixEngine
         {
             closeConnection(connection, "first message has more than " + (decoder.fieldCount()) + " fields");
         }
-        else if (acceptor)
+        else
         {
-            onLogonAttempt(connection);
+            role.onUnboundFrame(connection, decoder);
         }
-    }
-
-    private void onLogonAttempt(final Connection connection)
-    {
-        if (!decoder.isMsgType('A'))
-        {
-            closeConnection(connection, "first message is not a Logon");
-            return;
-        }
-        FixSession session = null;
-        for (final FixSession candidate : sessions)
-        {
-            final SessionConfig config = candidate.config();
-            if (decoder.valueEquals(Tags.BEGIN_STRING, config.beginString()) &&
-                decoder.valueEquals(Tags.SENDER_COMP_ID, config.targetCompId()) &&
-                decoder.valueEquals(Tags.TARGET_COMP_ID, config.senderCompId()))
-            {
-                session = candidate;
-                break;
-            }
-        }
-        if (session == null)
-        {
-            if (refusalLog.tryAcquire(nowNs))
-            {
-                LOG.warn("FIX connection {} refused: Logon for an unknown session (BeginString {}, SenderCompID {}, " +
-                    "TargetCompID {}) ({} similar suppressed)", connection.remote,
-                    decoder.stringValue(Tags.BEGIN_STRING), decoder.stringValue(Tags.SENDER_COMP_ID),
-                    decoder.stringValue(Tags.TARGET_COMP_ID), refusalLog.takeSuppressed());
-            }
-            closeConnection(connection, "Logon for an unknown session");
-            return;
-        }
-        if (!logonsEnabled)
-        {
-            closeConnection(connection, "Logon refused: logons are disabled on this node");
-            return;
-        }
-        if (session.connection() != null)
-        {
-            closeConnection(connection, "Logon refused: " + session.config() + " is already logged on");
-            return;
-        }
-        try
-        {
-            // the full inbound buffer only now: before Logon a connection holds a few KiB
-            connection.growInbound(inboundCapacity);
-        }
-        catch (final OutOfMemoryError ex)
-        {
-            refuse(connection, "Logon refused: no memory for the session's inbound buffer: " + ex.getMessage());
-            return;
-        }
-        session.logon.acceptLogon(connection, decoder);
     }
 
     /** Closes a connection that has not logged on, with a rate-limited WARN. */
-    private void refuse(final Connection connection, final String reason)
+    void refuse(final Connection connection, final String reason)
     {
         if (refusalLog.tryAcquire(nowNs))
         {
@@ -799,11 +554,7 @@ final class FixEngine
         else
         {
             closeConnection(connection, reason);
-            if (connection == connecting)
-            {
-                connecting = null;
-                connectionFailed(reason);
-            }
+            role.onUnboundConnectionLost(connection, reason);
         }
     }
 
@@ -832,110 +583,19 @@ final class FixEngine
     {
         logons++;
         LOG.info("{} logged on", session.config());
-        if (!acceptor)
-        {
-            context.initiatorListener().onLogonCompleted(session, connectHost, connectPort);
-        }
+        role.onLoggedOn(session);
     }
 
     void onSessionDisconnected(final FixSession session, final Connection connection, final boolean wasLoggedOn)
     {
-        if (!acceptor)
-        {
-            if (wasLoggedOn)
-            {
-                context.initiatorListener().onDisconnected(session, connectHost, connectPort);
-            }
-            else
-            {
-                connectionFailed(lastCloseReason);
-            }
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------------------------------
-    // Initiator connects
-    // ---------------------------------------------------------------------------------------------------------------
-
-    void connect(final String host, final int port)
-    {
-        final FixSession session = sessions[0];
-        if (connecting != null || session.connection() != null)
-        {
-            context.initiatorListener().onConnectionFailed(host, port, "already connected or connecting");
-            return;
-        }
-        connectHost = host;
-        connectPort = port;
-        SocketChannel channel = null;
-        try
-        {
-            channel = SocketChannel.open();
-            configure(channel);
-            final boolean connected = channel.connect(new InetSocketAddress(host, port));
-            final SelectionKey key = channel.register(
-                selector, connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT);
-            context.idleWaker().watch(channel, connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT);
-            final Connection connection = new Connection(
-                channel, key, inboundCapacity, nowNs, host + ":" + port, null);
-            key.attach(connection);
-            connections.add(connection);
-            if (connected)
-            {
-                session.logon.initiatorConnected(connection);
-            }
-            else
-            {
-                connecting = connection;
-                connectDeadlineNs = nowNs + context.connectTimeoutMs() * 1_000_000L;
-            }
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            CloseHelper.quietClose(channel);
-            context.initiatorListener().onConnectionFailed(host, port, String.valueOf(ex));
-        }
-    }
-
-    private void finishConnect(final Connection connection)
-    {
-        try
-        {
-            if (!connection.channel.finishConnect())
-            {
-                return;
-            }
-        }
-        catch (final IOException ex)
-        {
-            connecting = null;
-            closeConnection(connection, "connect failed: " + ex.getMessage());
-            connectionFailed("connect failed: " + ex.getMessage());
-            return;
-        }
-        connecting = null;
-        connection.key.interestOps(SelectionKey.OP_READ);
-        context.idleWaker().watch(connection.channel, SelectionKey.OP_READ);
-        LOG.info("FIX initiator connected to {}", connection.remote);
-        sessions[0].logon.initiatorConnected(connection);
-    }
-
-    private void connectionFailed(final String reason)
-    {
-        LOG.info("FIX connect to {}:{} failed: {}", connectHost, connectPort, reason);
-        context.initiatorListener().onConnectionFailed(connectHost, connectPort, reason);
-    }
-
-    boolean isConnecting()
-    {
-        return connecting != null;
+        role.onSessionDisconnected(session, wasLoggedOn, lastCloseReason);
     }
 
     void close()
     {
         // the listening port first, and every socket whatever the sessions' goodbyes run into (on a full disk a
         // journal append faults with an InternalError): a closed engine must never keep its port open
-        CloseHelper.quietClose(serverChannel);
+        role.close();
         Throwable failure = null;
         for (final FixSession session : sessions)
         {
@@ -959,7 +619,6 @@ final class FixEngine
                 failure = firstOf(failure, ex);
             }
         }
-        connecting = null;
         CloseHelper.quietClose(selector);
         if (failure != null)
         {

@@ -28,9 +28,14 @@ import org.agrona.concurrent.UnsafeBuffer;
  * {@link FixInitiator}'s duty cycle (typically inside {@link FixApplication} callbacks or
  * {@link FixApplication#doWork(long)}).
  * <p>
- * The session holds the state and the send path; its package-private helpers do the rest on the same thread:
- * {@link SessionLogon} (Logon in both roles), {@link SessionInbound} (sequence checks and inbound session-level
- * messages), {@link AdminMessages} (encoding session-level messages) and {@link Resender} (resends from the journal).
+ * The session owns its state (life-cycle state, connection, sequence numbers, timers) and the send path; the state
+ * changes only through named transitions here ({@code logonReceived}, {@code logonSent}, {@code logonCompleted},
+ * {@code seqNumsReset}, {@code senderSkipped}, {@code targetAdvanced}, {@code gapFilled}, {@code sequenceReset},
+ * logout sent ({@code initiateLogout}), disconnecting ({@code beginDisconnecting}) and disconnected
+ * ({@code disconnect})), each checking its invariants. Its package-private helpers decide, on the same thread, and call
+ * them: {@link SessionLogon} (Logon in both roles), {@link SessionInbound} (sequence checks and inbound
+ * session-level messages), {@link AdminMessages} (encoding session-level messages) and {@link Resender} (resends
+ * from the journal).
  */
 public final class FixSession
 {
@@ -80,26 +85,25 @@ public final class FixSession
     final Resender resender;
     final StringBuilder text = new StringBuilder(128);
 
-    SessionState state = SessionState.DISCONNECTED;
-    Connection connection;
-    FixDecoder currentDecoder;
-    boolean loggedOn;
-    int nextSenderSeqNum = 1;
-    int nextTargetSeqNum = 1;
-    long heartbeatIntervalNs;
-    long lastSentNs;
-    long lastReceivedNs;
-    boolean testRequestPending;
-    int awaitingResendUpTo;
-    long deadlineNs;
-    long outboundFullSinceNs;
-    int claimOffset = -1;
-    int claimFlags;
-    long lastStatus;
-    boolean headroomPending;
-    int skippedFromSeqNum;
-    int skippedToSeqNum;
-    volatile long outboundSkipped;
+    // The session's state: written only in this class, by the transitions under "State transitions" (and by
+    // commit, which advances the sender MsgSeqNum). Invariant: connection != null exactly when state is not
+    // DISCONNECTED; loggedOn only once the Logon exchange completed on that connection.
+    private SessionState state = SessionState.DISCONNECTED;
+    private Connection connection;
+    private boolean loggedOn;
+    private int nextSenderSeqNum = 1;
+    private int nextTargetSeqNum = 1;
+    private long heartbeatIntervalNs;
+    private long deadlineNs;
+    private long lastSentNs;
+    private long lastReceivedNs;
+    private boolean testRequestPending;
+    private long outboundFullSinceNs;
+    private int claimOffset = -1;
+    private int claimFlags;
+    private long lastStatus;
+    private FixDecoder currentDecoder;
+    private volatile long outboundSkipped;
 
     final SessionInbound inbound;
     final AdminMessages admin;
@@ -127,8 +131,7 @@ public final class FixSession
         this.resender = new Resender(this, journal, sessionId);
         this.inbound = new SessionInbound(this);
         this.admin = new AdminMessages(this);
-        this.logon = new SessionLogon(this);
-        this.headroomPending = context.lostOutboundBound() > 0;
+        this.logon = new SessionLogon(this, context);
         this.validator = config.dataDictionary() == null || !config.validation().enabled() ? null :
             new MessageValidator(config.dataDictionary(), config.validation());
     }
@@ -223,6 +226,11 @@ public final class FixSession
         }
         final int offset = claimOffset;
         claimOffset = -1;
+        if (nextSenderSeqNum > FixContext.MAX_MSG_SEQ_NUM)
+        {
+            // the header already carries it; one more would overflow the int: only a reset may go on from here
+            throw invalidTransition("senderAdvanced", nextSenderSeqNum);
+        }
         final int length = encoder.finish(beginString);
         if (length < 0 || length > maxMessageLength - RESEND_RESERVE_BYTES)
         {
@@ -251,7 +259,7 @@ public final class FixSession
             engine.onError(ex);
             return JOURNAL_REFUSED;
         }
-        nextSenderSeqNum++;
+        nextSenderSeqNum++; // senderAdvanced: the journal holds the message under its MsgSeqNum
         outbound.commit(length, position, engine.nowNs());
         lastSentNs = engine.nowNs();
         return position;
@@ -352,7 +360,10 @@ public final class FixSession
         return connection;
     }
 
-    /** Closes the connection and resets the connection-scoped state; sequence numbers stay in the journal. */
+    /**
+     * Transition "disconnected", from any state with a connection: closes the connection and resets the
+     * connection-scoped state; sequence numbers stay in the journal. Without a connection it does nothing.
+     */
     void disconnect(final String reason)
     {
         final Connection connection = this.connection;
@@ -369,13 +380,221 @@ public final class FixSession
         outbound.clear();
         inboundQueue.clear();
         resender.cancel();
-        awaitingResendUpTo = 0;
+        inbound.clearResendWait();
         engine.closeConnection(connection, reason);
         engine.onSessionDisconnected(this, connection, wasLoggedOn);
         if (wasLoggedOn)
         {
             engine.application().onLogout(this);
         }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // State transitions: the only writers of state, connection and the sequence numbers (with commit, which
+    // advances the sender MsgSeqNum, and disconnect, initiateLogout, beginDisconnecting above). Each checks its
+    // invariants and throws IllegalStateException naming the session and the values on a broken one: a bug here,
+    // never the counterparty's input, which the helpers check first and answer as FIX prescribes. Sequence numbers
+    // go backwards only by a reset; whatever moves them is journaled, so the journal alone says where we are.
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Transition "logonReceived" (acceptor), DISCONNECTED to LOGGED_ON: a Logon for this session arrived on
+     * {@code connection}. Binds it, then loads the sequence numbers from the journal, or resets both to 1 (journaled)
+     * when {@code reset}. The Logon exchange is not complete yet ({@link #logonCompleted(long)}); when it fails,
+     * the session logs out from here.
+     */
+    void logonReceived(final Connection connection, final boolean reset)
+    {
+        if (state != SessionState.DISCONNECTED || this.connection != null || connection.session != null)
+        {
+            throw invalidTransition("logonReceived", 0);
+        }
+        bind(connection);
+        loadSequenceNumbers(reset);
+        state = SessionState.LOGGED_ON;
+    }
+
+    /**
+     * Transition "logonSent" (initiator), DISCONNECTED to LOGON_SENT: {@code connection} is up and our Logon goes
+     * out next. Binds it, loads the sequence numbers from the journal (or resets them, journaled, when the session
+     * resets on Logon) and starts the logon timeout.
+     */
+    void logonSent(final Connection connection)
+    {
+        if (state != SessionState.DISCONNECTED || this.connection != null || connection.session != null)
+        {
+            throw invalidTransition("logonSent", 0);
+        }
+        bind(connection);
+        loadSequenceNumbers(config.resetOnLogon());
+        state = SessionState.LOGON_SENT;
+        heartbeatIntervalNs = config.heartbeatIntervalSec() * 1_000_000_000L;
+        deadlineNs = engine.nowNs() + engine.context().logonTimeoutMs() * 1_000_000L;
+    }
+
+    /**
+     * Transition "logonCompleted", LOGGED_ON (acceptor, after {@link #logonReceived}) or LOGON_SENT (initiator) to
+     * LOGGED_ON: the Logon exchange is done and heartbeats run every {@code heartbeatIntervalNs}.
+     */
+    void logonCompleted(final long heartbeatIntervalNs)
+    {
+        if (connection == null || loggedOn ||
+            (state != SessionState.LOGGED_ON && state != SessionState.LOGON_SENT) || heartbeatIntervalNs < 0)
+        {
+            throw invalidTransition("logonCompleted", heartbeatIntervalNs);
+        }
+        this.heartbeatIntervalNs = heartbeatIntervalNs;
+        state = SessionState.LOGGED_ON;
+        loggedOn = true;
+    }
+
+    /**
+     * Transition "seqNumsReset": a Logon with ResetSeqNumFlag=Y while logged on; both sequence numbers start again
+     * from 1, journaled as a sequence change.
+     */
+    void seqNumsReset()
+    {
+        if (connection == null || !loggedOn || state != SessionState.LOGGED_ON)
+        {
+            throw invalidTransition("seqNumsReset", 1);
+        }
+        nextSenderSeqNum = 1;
+        nextTargetSeqNum = 1;
+        journal.appendSequenceChange(sessionId, 1, 1, engine.nowMs() * 1_000_000L);
+    }
+
+    /**
+     * Transition "senderSkipped", during a Logon: our next MsgSeqNum moves forward to {@code nextSenderSeqNum} past
+     * messages the journal lacks (NextExpectedMsgSeqNum, 789, or the sequence headroom of a newly activated node),
+     * journaled as a sequence change and counted in {@link #outboundSkipped()}.
+     */
+    void senderSkipped(final int nextSenderSeqNum)
+    {
+        if (connection == null || loggedOn || nextSenderSeqNum <= this.nextSenderSeqNum ||
+            nextSenderSeqNum > FixContext.MAX_MSG_SEQ_NUM)
+        {
+            throw invalidTransition("senderSkipped", nextSenderSeqNum);
+        }
+        journal.appendSequenceChange(sessionId, nextSenderSeqNum, nextTargetSeqNum, engine.nowMs() * 1_000_000L);
+        outboundSkipped += nextSenderSeqNum - this.nextSenderSeqNum;
+        this.nextSenderSeqNum = nextSenderSeqNum;
+    }
+
+    /**
+     * Transition "targetAdvanced": the inbound message {@code decoder} carries exactly the MsgSeqNum we expect; it is
+     * journaled and the next one is expected.
+     */
+    void targetAdvanced(final FixDecoder decoder)
+    {
+        final int msgSeqNum = decoder.msgSeqNum();
+        if (msgSeqNum != nextTargetSeqNum || msgSeqNum > FixContext.MAX_MSG_SEQ_NUM || connection == null)
+        {
+            throw invalidTransition("targetAdvanced", msgSeqNum);
+        }
+        journal.appendMessage(
+            sessionId, Direction.INBOUND, msgSeqNum, engine.nowMs() * 1_000_000L,
+            (decoder.isAdmin() ? JournalEntry.FLAG_ADMIN : 0) | (decoder.possDup() ? JournalEntry.FLAG_POSS_DUP : 0),
+            decoder.buffer(), decoder.offset(), decoder.length());
+        nextTargetSeqNum = msgSeqNum + 1;
+    }
+
+    /**
+     * Transition "gapFilled": a SequenceReset-GapFill (or a message too long to hold, whose number is used up) moves
+     * the MsgSeqNum we expect forward to {@code newSeqNo}; journaled, and queued messages below it are dropped.
+     */
+    void gapFilled(final int newSeqNo)
+    {
+        moveTargetTo("gapFilled", newSeqNo);
+    }
+
+    /**
+     * Transition "sequenceReset": a SequenceReset-Reset moves the MsgSeqNum we expect forward to {@code newSeqNo}
+     * (a lower one is Rejected before it gets here); journaled, and queued messages below it are dropped.
+     */
+    void sequenceReset(final int newSeqNo)
+    {
+        moveTargetTo("sequenceReset", newSeqNo);
+    }
+
+    private void moveTargetTo(final String transition, final int newSeqNo)
+    {
+        if (newSeqNo <= nextTargetSeqNum || newSeqNo > FixContext.MAX_MSG_SEQ_NUM || connection == null)
+        {
+            throw invalidTransition(transition, newSeqNo);
+        }
+        journal.appendSequenceChange(sessionId, nextSenderSeqNum, newSeqNo, engine.nowMs() * 1_000_000L);
+        nextTargetSeqNum = newSeqNo;
+        inboundQueue.dropBelow(newSeqNo);
+    }
+
+    /** A frame arrived from the counterparty: it is alive, any TestRequest of ours is answered. */
+    void inboundArrived()
+    {
+        lastReceivedNs = engine.nowNs();
+        testRequestPending = false;
+    }
+
+    /** Hands an application message to the application, with {@link #decoder()} wrapped over it meanwhile. */
+    void deliver(final FixDecoder decoder)
+    {
+        final FixDecoder previous = currentDecoder;
+        currentDecoder = decoder;
+        try
+        {
+            engine.application().onMessage(decoder.buffer(), decoder.offset(), decoder.length(), this);
+        }
+        catch (final RuntimeException ex)
+        {
+            engine.onError(ex);
+        }
+        finally
+        {
+            currentDecoder = previous;
+        }
+    }
+
+    private void bind(final Connection connection)
+    {
+        this.connection = connection;
+        connection.session = this;
+        lastReceivedNs = engine.nowNs();
+        lastSentNs = engine.nowNs();
+        testRequestPending = false;
+        loggedOn = false;
+        inbound.clearResendWait();
+        outboundFullSinceNs = 0;
+        outbound.clear();
+        inboundQueue.clear();
+        resender.cancel();
+    }
+
+    private void loadSequenceNumbers(final boolean reset)
+    {
+        if (reset)
+        {
+            nextSenderSeqNum = 1;
+            nextTargetSeqNum = 1;
+            journal.appendSequenceChange(sessionId, 1, 1, engine.nowMs() * 1_000_000L);
+        }
+        else
+        {
+            nextSenderSeqNum = journal.nextSenderSeqNum(sessionId);
+            nextTargetSeqNum = journal.nextTargetSeqNum(sessionId);
+        }
+    }
+
+    /** A transition its invariants forbid: a bug, reported with the session and the values. Allocates; cold. */
+    private IllegalStateException invalidTransition(final String transition, final long value)
+    {
+        return new IllegalStateException(this + ": transition " + transition + "(" + value + ") not allowed: state=" +
+            state + ", connection=" + (connection == null ? "none" : connection.remote) + ", loggedOn=" + loggedOn +
+            ", nextSenderSeqNum=" + nextSenderSeqNum + ", nextTargetSeqNum=" + nextTargetSeqNum);
+    }
+
+    /** The heartbeat interval agreed at Logon, in nanoseconds. */
+    long heartbeatIntervalNs()
+    {
+        return heartbeatIntervalNs;
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -519,8 +738,17 @@ public final class FixSession
     // Outbound session-level messages
     // ---------------------------------------------------------------------------------------------------------------
 
+    /**
+     * Sends a Logout and awaits the counterparty's (transition "logoutSent", from LOGGED_ON or LOGOUT_SENT); when
+     * sending it closed the connection, the session stays disconnected.
+     */
     void initiateLogout(final CharSequence reason)
     {
+        // checked before the Logout goes out: a forbidden transition sends nothing
+        if (connection != null && state != SessionState.LOGGED_ON && state != SessionState.LOGOUT_SENT)
+        {
+            throw invalidTransition("logoutSent", 0);
+        }
         admin.sendLogout(reason);
         if (connection != null)
         {
@@ -532,15 +760,27 @@ public final class FixSession
     /** Sends a Logout (reason null means the text in {@link #text}, if any) and closes once it is written. */
     void logoutAndDisconnect(final CharSequence reason)
     {
+        if (connection != null && state == SessionState.DISCONNECTING)
+        {
+            throw invalidTransition("disconnecting", 0);
+        }
         engine.logReason(this, reason != null ? reason : text);
         admin.sendLogout(reason);
         beginDisconnecting();
     }
 
+    /**
+     * Transition "disconnecting", from LOGON_SENT, LOGGED_ON or LOGOUT_SENT: the connection closes once the queued
+     * messages are written (or the logout timeout passes). Without a connection it does nothing.
+     */
     void beginDisconnecting()
     {
         if (connection != null)
         {
+            if (state == SessionState.DISCONNECTING)
+            {
+                throw invalidTransition("disconnecting", 0);
+            }
             state = SessionState.DISCONNECTING;
             deadlineNs = engine.nowNs() + engine.context().logoutTimeoutMs() * 1_000_000L;
         }
@@ -580,6 +820,16 @@ public final class FixSession
     // ---------------------------------------------------------------------------------------------------------------
     // Resend support (used by Resender): messages that are not journaled again and pass the gate at once
     // ---------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Queues the {@code length}-byte message just encoded at the claimed offset, journal position 0: not journaled
+     * again, it passes the release gate at once.
+     */
+    void commitUnjournaled(final int length)
+    {
+        outbound.commit(length, 0, engine.nowNs());
+        lastSentNs = engine.nowNs();
+    }
 
     int outboundFreeBytes()
     {

@@ -9,13 +9,18 @@ import dev.tandem.journal.JournalEntry;
 /**
  * The inbound half of a {@link FixSession}: sequence checks, the session-level messages the counterparty sends
  * (Logon reply, Logout, SequenceReset, ResendRequest, TestRequest), the queue of messages held while a gap is being
- * filled, journaling in sequence and delivery to the application. State lives in the session.
+ * filled, journaling in sequence and delivery to the application. It decides; the session's state changes only
+ * through the session's transitions ({@code targetAdvanced}, {@code gapFilled}, {@code sequenceReset},
+ * {@code seqNumsReset}, {@code logoutSent}, {@code disconnecting}, {@code disconnected}). It keeps only the end of the
+ * gap it asked a resend for.
  * <p>
  * Not thread safe: the owning engine's duty-cycle thread only.
  */
 final class SessionInbound
 {
     private final FixSession session;
+    /** The last MsgSeqNum of the gap our outstanding ResendRequest asks for; 0 when none is outstanding. */
+    private int awaitingResendUpTo;
 
     SessionInbound(final FixSession session)
     {
@@ -25,13 +30,12 @@ final class SessionInbound
     /** A valid frame arrived on this session's connection. */
     void onInbound(final FixDecoder decoder)
     {
-        session.lastReceivedNs = session.engine.nowNs();
-        session.testRequestPending = false;
-        if (session.state == SessionState.DISCONNECTING || session.state == SessionState.DISCONNECTED)
+        session.inboundArrived();
+        if (session.state() == SessionState.DISCONNECTING || session.state() == SessionState.DISCONNECTED)
         {
             return;
         }
-        if (session.state == SessionState.LOGON_SENT)
+        if (session.state() == SessionState.LOGON_SENT)
         {
             onLogonReply(decoder);
             return;
@@ -66,7 +70,7 @@ final class SessionInbound
             session.logoutAndDisconnect("MsgSeqNum above " + FixContext.MAX_MSG_SEQ_NUM);
             return;
         }
-        if (session.state == SessionState.LOGGED_ON && decoder.isMsgType('A') &&
+        if (session.state() == SessionState.LOGGED_ON && decoder.isMsgType('A') &&
             decoder.booleanValue(Tags.RESET_SEQ_NUM_FLAG))
         {
             onResetLogon(decoder, msgSeqNum);
@@ -90,27 +94,27 @@ final class SessionInbound
         if (decoder.isMsgType('2'))
         {
             serveResendRequest(decoder);
-            if (session.state != SessionState.LOGGED_ON && session.state != SessionState.LOGOUT_SENT)
+            if (session.state() != SessionState.LOGGED_ON && session.state() != SessionState.LOGOUT_SENT)
             {
                 return;
             }
-            if (msgSeqNum > session.nextTargetSeqNum)
+            if (msgSeqNum > session.nextTargetSeqNum())
             {
                 queueAndRequestResend(decoder, msgSeqNum);
             }
-            else if (msgSeqNum == session.nextTargetSeqNum)
+            else if (msgSeqNum == session.nextTargetSeqNum())
             {
                 processInSequence(decoder, true);
                 drainQueue();
             }
             return;
         }
-        if (msgSeqNum > session.nextTargetSeqNum)
+        if (msgSeqNum > session.nextTargetSeqNum())
         {
             queueAndRequestResend(decoder, msgSeqNum);
             return;
         }
-        if (msgSeqNum < session.nextTargetSeqNum)
+        if (msgSeqNum < session.nextTargetSeqNum())
         {
             onTooLow(decoder, msgSeqNum, isSequenceReset);
             return;
@@ -139,19 +143,18 @@ final class SessionInbound
             session.disconnect("Logon reply without a valid MsgSeqNum");
             return;
         }
-        if (msgSeqNum < session.nextTargetSeqNum)
+        // refused with a Logout: LOGON_SENT goes straight to DISCONNECTING
+        if (msgSeqNum < session.nextTargetSeqNum())
         {
-            session.state = SessionState.LOGGED_ON;
             session.logoutAndDisconnect(tooLowText(msgSeqNum));
             return;
         }
         if (!session.logon.logonValid(decoder))
         {
-            session.state = SessionState.LOGGED_ON;
             session.logoutAndDisconnect(null);
             return;
         }
-        session.logon.completeLogon(decoder, msgSeqNum);
+        session.logon.completeLogon(decoder, msgSeqNum, session.config.heartbeatIntervalSec() * 1_000_000_000L);
     }
 
     /**
@@ -172,21 +175,19 @@ final class SessionInbound
         }
         session.inboundQueue.clear();
         session.resender.cancel();
-        session.awaitingResendUpTo = 0;
-        session.nextSenderSeqNum = 1;
-        session.nextTargetSeqNum = 1;
-        session.journal.appendSequenceChange(session.sessionId, 1, 1, session.engine.nowMs() * 1_000_000L);
-        journalInbound(logon);
-        session.admin.sendLogon((int)(session.heartbeatIntervalNs / 1_000_000_000L), true, 0);
+        awaitingResendUpTo = 0;
+        session.seqNumsReset();
+        session.targetAdvanced(logon);
+        session.admin.sendLogon((int)(session.heartbeatIntervalNs() / 1_000_000_000L), true, 0);
     }
 
     void onLogout(final FixDecoder decoder, final int msgSeqNum)
     {
-        if (msgSeqNum == session.nextTargetSeqNum)
+        if (msgSeqNum == session.nextTargetSeqNum())
         {
-            journalInbound(decoder);
+            session.targetAdvanced(decoder);
         }
-        if (session.state == SessionState.LOGOUT_SENT)
+        if (session.state() == SessionState.LOGOUT_SENT)
         {
             session.disconnect("Logout confirmed");
             return;
@@ -208,12 +209,12 @@ final class SessionInbound
             session.admin.sendReject(decoder, Tags.NEW_SEQ_NO, FixSession.REASON_VALUE_INCORRECT,
                 "Value is incorrect (out of range) for this tag");
         }
-        else if (newSeqNo > session.nextTargetSeqNum)
+        else if (newSeqNo > session.nextTargetSeqNum())
         {
-            advanceTargetTo(newSeqNo);
+            session.sequenceReset(newSeqNo);
             drainQueue();
         }
-        else if (newSeqNo < session.nextTargetSeqNum)
+        else if (newSeqNo < session.nextTargetSeqNum())
         {
             // RefTagID is left out on purpose: the QuickFIX acceptance scripts expect this Reject without it
             session.admin.sendReject(
@@ -278,7 +279,7 @@ final class SessionInbound
     void processInSequence(final FixDecoder decoder, final boolean resendAlreadyServed)
     {
         final int msgSeqNum = decoder.msgSeqNum();
-        journalInbound(decoder);
+        session.targetAdvanced(decoder);
         if (decoder.truncated())
         {
             // well formed, so its MsgSeqNum is used up (journaled above), but it cannot be read field by field
@@ -341,9 +342,9 @@ final class SessionInbound
                 case '4':
                 {
                     final int newSeqNo = decoder.intValue(Tags.NEW_SEQ_NO, -1);
-                    if (newSeqNo > session.nextTargetSeqNum && newSeqNo <= FixContext.MAX_MSG_SEQ_NUM)
+                    if (newSeqNo > session.nextTargetSeqNum() && newSeqNo <= FixContext.MAX_MSG_SEQ_NUM)
                     {
-                        advanceTargetTo(newSeqNo);
+                        session.gapFilled(newSeqNo);
                     }
                     else if (newSeqNo <= msgSeqNum || newSeqNo > FixContext.MAX_MSG_SEQ_NUM)
                     {
@@ -363,28 +364,15 @@ final class SessionInbound
             }
             return;
         }
-        final FixDecoder previous = session.currentDecoder;
-        session.currentDecoder = decoder;
-        try
-        {
-            session.engine.application().onMessage(decoder.buffer(), decoder.offset(), decoder.length(), session);
-        }
-        catch (final RuntimeException ex)
-        {
-            session.engine.onError(ex);
-        }
-        finally
-        {
-            session.currentDecoder = previous;
-        }
+        session.deliver(decoder);
     }
 
     void drainQueue()
     {
-        while ((session.state == SessionState.LOGGED_ON || session.state == SessionState.LOGOUT_SENT) &&
+        while ((session.state() == SessionState.LOGGED_ON || session.state() == SessionState.LOGOUT_SENT) &&
             !session.inboundQueue.isEmpty())
         {
-            final int record = session.inboundQueue.find(session.nextTargetSeqNum);
+            final int record = session.inboundQueue.find(session.nextTargetSeqNum());
             if (record < 0)
             {
                 break;
@@ -397,19 +385,19 @@ final class SessionInbound
                 processInSequence(queueDecoder, true);
             }
         }
-        session.inboundQueue.dropBelow(session.nextTargetSeqNum);
-        if (session.awaitingResendUpTo != 0 && session.nextTargetSeqNum > session.awaitingResendUpTo)
+        session.inboundQueue.dropBelow(session.nextTargetSeqNum());
+        if (awaitingResendUpTo != 0 && session.nextTargetSeqNum() > awaitingResendUpTo)
         {
-            session.awaitingResendUpTo = 0;
+            awaitingResendUpTo = 0;
         }
-        if (session.awaitingResendUpTo == 0 && session.state == SessionState.LOGGED_ON &&
+        if (awaitingResendUpTo == 0 && session.state() == SessionState.LOGGED_ON &&
             !session.inboundQueue.isEmpty())
         {
             final int lowest = session.inboundQueue.lowestSeqNum();
-            if (lowest > session.nextTargetSeqNum)
+            if (lowest > session.nextTargetSeqNum())
             {
-                session.admin.sendResendRequest(session.nextTargetSeqNum);
-                session.awaitingResendUpTo = lowest - 1;
+                session.admin.sendResendRequest(session.nextTargetSeqNum());
+                awaitingResendUpTo = lowest - 1;
             }
         }
     }
@@ -417,10 +405,10 @@ final class SessionInbound
     void queueAndRequestResend(final FixDecoder decoder, final int msgSeqNum)
     {
         session.inboundQueue.offer(msgSeqNum, decoder.buffer(), decoder.offset(), decoder.length());
-        if (session.awaitingResendUpTo == 0)
+        if (awaitingResendUpTo == 0)
         {
-            session.admin.sendResendRequest(session.nextTargetSeqNum);
-            session.awaitingResendUpTo = msgSeqNum - 1;
+            session.admin.sendResendRequest(session.nextTargetSeqNum());
+            awaitingResendUpTo = msgSeqNum - 1;
         }
     }
 
@@ -437,7 +425,7 @@ final class SessionInbound
                 "Value is incorrect (out of range) for this tag");
             return;
         }
-        final int last = session.nextSenderSeqNum - 1;
+        final int last = session.nextSenderSeqNum() - 1;
         final int end = endSeqNo == 0 || endSeqNo > last ? last : endSeqNo;
         if (beginSeqNo <= end)
         {
@@ -447,22 +435,10 @@ final class SessionInbound
         }
     }
 
-    void journalInbound(final FixDecoder decoder)
+    /** Forgets the outstanding ResendRequest (a new connection, a disconnect, a reset): the session calls it. */
+    void clearResendWait()
     {
-        final int msgSeqNum = decoder.msgSeqNum();
-        session.journal.appendMessage(
-            session.sessionId, Direction.INBOUND, msgSeqNum, session.engine.nowMs() * 1_000_000L,
-            (decoder.isAdmin() ? JournalEntry.FLAG_ADMIN : 0) | (decoder.possDup() ? JournalEntry.FLAG_POSS_DUP : 0),
-            decoder.buffer(), decoder.offset(), decoder.length());
-        session.nextTargetSeqNum = msgSeqNum + 1;
-    }
-
-    void advanceTargetTo(final int newSeqNo)
-    {
-        session.journal.appendSequenceChange(
-            session.sessionId, session.nextSenderSeqNum, newSeqNo, session.engine.nowMs() * 1_000_000L);
-        session.nextTargetSeqNum = newSeqNo;
-        session.inboundQueue.dropBelow(newSeqNo);
+        awaitingResendUpTo = 0;
     }
 
     boolean sendingTimeAccurate(final FixDecoder decoder)
@@ -475,7 +451,7 @@ final class SessionInbound
     String tooLowText(final int msgSeqNum)
     {
         session.text.setLength(0);
-        session.text.append("MsgSeqNum too low, expecting ").append(session.nextTargetSeqNum)
+        session.text.append("MsgSeqNum too low, expecting ").append(session.nextTargetSeqNum())
             .append(" but received ").append(msgSeqNum);
         return null;
     }

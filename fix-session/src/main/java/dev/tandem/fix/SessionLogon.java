@@ -7,29 +7,34 @@ import dev.tandem.fix.dictionary.MessageValidator;
 /**
  * The Logon of a {@link FixSession}, both roles: binding a connection, loading (or resetting) the sequence numbers
  * from the journal, the acceptor's checks of a counterparty's Logon including NextExpectedMsgSeqNum (789), the
- * initiator's Logon, and completing the Logon. State lives in the session.
+ * initiator's Logon, and completing the Logon. It decides; the session's state changes only through the session's
+ * transitions ({@code logonReceived}, {@code logonSent}, {@code senderSkipped}, {@code logonCompleted}).
  * <p>
  * Not thread safe: the owning engine's duty-cycle thread only.
  */
 final class SessionLogon
 {
     private final FixSession session;
+    /** Sequence headroom still to be added at the next Logon without 789: once per session per activation. */
+    private boolean headroomPending;
+    /** The outbound MsgSeqNums skipped by this Logon, reported to the application once it completes; 0 for none. */
+    private int skippedFromSeqNum;
+    private int skippedToSeqNum;
 
-    SessionLogon(final FixSession session)
+    SessionLogon(final FixSession session, final FixContext context)
     {
         this.session = session;
+        this.headroomPending = context.lostOutboundBound() > 0;
     }
 
     /** Acceptor: a new connection's first message is a Logon for this session. */
     void acceptLogon(final Connection connection, final FixDecoder logon)
     {
-        bind(connection);
         final boolean valid = logonValid(logon);
         // an invalid Logon resets nothing it asks for (141=Y); a session configured to reset on every Logon does
         final boolean resetRequested = valid && logon.booleanValue(Tags.RESET_SEQ_NUM_FLAG);
         final boolean reset = session.config.resetOnLogon() || resetRequested;
-        loadSequenceNumbers(reset);
-        session.state = SessionState.LOGGED_ON;
+        session.logonReceived(connection, reset);
         if (!valid)
         {
             session.logoutAndDisconnect(null);
@@ -59,7 +64,7 @@ final class SessionLogon
             session.logoutAndDisconnect("MsgSeqNum missing, not positive or above " + FixContext.MAX_MSG_SEQ_NUM);
             return;
         }
-        if (msgSeqNum < session.nextTargetSeqNum)
+        if (msgSeqNum < session.nextTargetSeqNum())
         {
             session.logoutAndDisconnect(session.inbound.tooLowText(msgSeqNum));
             return;
@@ -72,20 +77,20 @@ final class SessionLogon
                 FixContext.MAX_MSG_SEQ_NUM);
             return;
         }
-        if (!reset && nextExpected > session.nextSenderSeqNum)
+        if (!reset && nextExpected > session.nextSenderSeqNum())
         {
             final int maxSkip = session.engine.context().maxOutboundSkipOnLogon();
-            if ((long)nextExpected - session.nextSenderSeqNum > maxSkip)
+            if ((long)nextExpected - session.nextSenderSeqNum() > maxSkip)
             {
                 session.logoutAndDisconnect("NextExpectedMsgSeqNum(789) " + nextExpected +
-                    " is beyond our next MsgSeqNum " + session.nextSenderSeqNum + " by more than " + maxSkip);
+                    " is beyond our next MsgSeqNum " + session.nextSenderSeqNum() + " by more than " + maxSkip);
                 return;
             }
             skipLostOutbound(nextExpected);
         }
-        else if (!reset && !has789 && session.headroomPending)
+        else if (!reset && !has789 && headroomPending)
         {
-            final long headroomTo = (long)session.nextSenderSeqNum + session.engine.context().lostOutboundBound();
+            final long headroomTo = (long)session.nextSenderSeqNum() + session.engine.context().lostOutboundBound();
             if (headroomTo > FixContext.MAX_MSG_SEQ_NUM)
             {
                 session.logoutAndDisconnect("MsgSeqNum range exhausted: a sequence reset is required");
@@ -94,16 +99,16 @@ final class SessionLogon
             skipHeadroom((int)headroomTo);
         }
         // once per session per activation: any accepted Logon uses up the headroom, which the journal now records
-        session.headroomPending = false;
-        session.heartbeatIntervalNs = heartbeatIntervalSec * 1_000_000_000L;
+        headroomPending = false;
         // FIX 4.4: the reply's 789 counts the Logon being answered when it is the one we expect
+        final int nextTargetSeqNum = session.nextTargetSeqNum();
         final int echo = nextExpected <= 0 ? 0 :
-            msgSeqNum == session.nextTargetSeqNum ? session.nextTargetSeqNum + 1 : session.nextTargetSeqNum;
+            msgSeqNum == nextTargetSeqNum ? nextTargetSeqNum + 1 : nextTargetSeqNum;
         if (!session.admin.sendLogon(heartbeatIntervalSec, resetRequested, echo))
         {
             return;
         }
-        completeLogon(logon, msgSeqNum);
+        completeLogon(logon, msgSeqNum, heartbeatIntervalSec * 1_000_000_000L);
     }
 
     /**
@@ -134,13 +139,9 @@ final class SessionLogon
     /** Initiator: the TCP connection is up; send our Logon. */
     void initiatorConnected(final Connection connection)
     {
-        bind(connection);
-        loadSequenceNumbers(session.config.resetOnLogon());
-        session.state = SessionState.LOGON_SENT;
-        session.heartbeatIntervalNs = session.config.heartbeatIntervalSec() * 1_000_000_000L;
-        session.deadlineNs = session.engine.nowNs() + session.engine.context().logonTimeoutMs() * 1_000_000L;
+        session.logonSent(connection);
         session.admin.sendLogon(session.config.heartbeatIntervalSec(), session.config.resetOnLogon(),
-            session.config.nextExpectedMsgSeqNum() ? session.nextTargetSeqNum : 0);
+            session.config.nextExpectedMsgSeqNum() ? session.nextTargetSeqNum() : 0);
     }
 
     /**
@@ -150,7 +151,7 @@ final class SessionLogon
      */
     void skipLostOutbound(final int nextExpected)
     {
-        session.engine.onOutboundLostBeforeLogon(session, session.nextSenderSeqNum, nextExpected);
+        session.engine.onOutboundLostBeforeLogon(session, session.nextSenderSeqNum(), nextExpected);
         skipTo(nextExpected);
     }
 
@@ -162,75 +163,42 @@ final class SessionLogon
      */
     void skipHeadroom(final int nextSenderSeqNum)
     {
-        session.engine.onSequenceHeadroom(session, session.nextSenderSeqNum, nextSenderSeqNum);
+        session.engine.onSequenceHeadroom(session, session.nextSenderSeqNum(), nextSenderSeqNum);
         skipTo(nextSenderSeqNum);
     }
 
     private void skipTo(final int nextSenderSeqNum)
     {
-        session.journal.appendSequenceChange(
-            session.sessionId, nextSenderSeqNum, session.nextTargetSeqNum, session.engine.nowMs() * 1_000_000L);
-        final int from = session.nextSenderSeqNum;
-        session.outboundSkipped += nextSenderSeqNum - from;
-        session.skippedFromSeqNum = from;
-        session.skippedToSeqNum = nextSenderSeqNum - 1;
-        session.nextSenderSeqNum = nextSenderSeqNum;
+        final int from = session.nextSenderSeqNum();
+        session.senderSkipped(nextSenderSeqNum);
+        skippedFromSeqNum = from;
+        skippedToSeqNum = nextSenderSeqNum - 1;
     }
 
-    void bind(final Connection connection)
+    /** The Logon exchange is done: {@code logon} (the counterparty's) is journaled in sequence or queued. */
+    void completeLogon(final FixDecoder logon, final int msgSeqNum, final long heartbeatIntervalNs)
     {
-        session.connection = connection;
-        connection.session = session;
-        session.lastReceivedNs = session.engine.nowNs();
-        session.lastSentNs = session.engine.nowNs();
-        session.testRequestPending = false;
-        session.loggedOn = false;
-        session.awaitingResendUpTo = 0;
-        session.outboundFullSinceNs = 0;
-        session.outbound.clear();
-        session.inboundQueue.clear();
-        session.resender.cancel();
-    }
-
-    void loadSequenceNumbers(final boolean reset)
-    {
-        if (reset)
+        session.logonCompleted(heartbeatIntervalNs);
+        if (msgSeqNum == session.nextTargetSeqNum())
         {
-            session.nextSenderSeqNum = 1;
-            session.nextTargetSeqNum = 1;
-            session.journal.appendSequenceChange(session.sessionId, 1, 1, session.engine.nowMs() * 1_000_000L);
-        }
-        else
-        {
-            session.nextSenderSeqNum = session.journal.nextSenderSeqNum(session.sessionId);
-            session.nextTargetSeqNum = session.journal.nextTargetSeqNum(session.sessionId);
-        }
-    }
-
-    void completeLogon(final FixDecoder logon, final int msgSeqNum)
-    {
-        session.state = SessionState.LOGGED_ON;
-        session.loggedOn = true;
-        if (msgSeqNum == session.nextTargetSeqNum)
-        {
-            session.inbound.journalInbound(logon);
+            session.targetAdvanced(logon);
         }
         else
         {
             session.inbound.queueAndRequestResend(logon, msgSeqNum);
         }
         session.engine.onLoggedOn(session);
-        if (session.state == SessionState.LOGGED_ON)
+        if (session.state() == SessionState.LOGGED_ON)
         {
             session.engine.application().onLogon(session);
         }
-        final int skippedTo = session.skippedToSeqNum;
+        final int skippedTo = skippedToSeqNum;
         if (skippedTo != 0)
         {
-            session.skippedToSeqNum = 0;
-            if (session.state == SessionState.LOGGED_ON)
+            skippedToSeqNum = 0;
+            if (session.state() == SessionState.LOGGED_ON)
             {
-                session.engine.application().onOutboundSkipped(session, session.skippedFromSeqNum, skippedTo);
+                session.engine.application().onOutboundSkipped(session, skippedFromSeqNum, skippedTo);
             }
         }
     }
