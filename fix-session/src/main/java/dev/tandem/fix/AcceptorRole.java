@@ -53,9 +53,18 @@ final class AcceptorRole implements EngineRole
     {
         try
         {
-            serverChannel = ServerSocketChannel.open();
-            serverChannel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            serverChannel.bind(new InetSocketAddress(engine.context().bindAddress(), engine.context().port()));
+            final ServerSocketChannel adopted = engine.context().serverChannel();
+            if (adopted != null)
+            {
+                // a bound socket handed over (a node's standby listener): what waits in its backlog is served
+                serverChannel = adopted;
+            }
+            else
+            {
+                serverChannel = ServerSocketChannel.open();
+                serverChannel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                serverChannel.bind(new InetSocketAddress(engine.context().bindAddress(), engine.context().port()));
+            }
             serverChannel.configureBlocking(false);
             serverChannel.register(engine.selector(), SelectionKey.OP_ACCEPT);
             engine.context().idleWaker().watch(serverChannel, SelectionKey.OP_ACCEPT);

@@ -101,6 +101,7 @@ public final class FixContext
     private EpochClock epochClock = SystemEpochClock.INSTANCE;
     private NanoClock nanoClock = SystemNanoClock.INSTANCE;
     private IdleStrategy idleStrategy;
+    private java.nio.channels.ServerSocketChannel serverChannel;
     /** Whether {@link #idleStrategy} is the default made here, closed with the runner that used it. */
     private boolean ownsIdleStrategy;
     private ErrorHandler errorHandler;
@@ -175,6 +176,23 @@ public final class FixContext
     {
         this.port = port;
         return this;
+    }
+
+    /**
+     * An acceptor's listening socket, already bound, to take over instead of binding {@link #bindAddress()} and
+     * {@link #port()} (null, the default: bind them). Connections waiting in its backlog are accepted as soon as the
+     * acceptor runs; the acceptor owns and closes it from then on. A node hands over its Warm standby's socket this
+     * way, so a counterparty that dials while the node activates waits instead of being reset.
+     */
+    public FixContext serverChannel(final java.nio.channels.ServerSocketChannel serverChannel)
+    {
+        this.serverChannel = serverChannel;
+        return this;
+    }
+
+    public java.nio.channels.ServerSocketChannel serverChannel()
+    {
+        return serverChannel;
     }
 
     public int port()

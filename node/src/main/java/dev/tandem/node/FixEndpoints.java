@@ -95,6 +95,8 @@ final class FixEndpoints
         final SessionHandles handles;
         final RecoveryHandler recoveryHandler;
         final Correlation correlation;
+        /** A bound FIX socket to take over (a standby's at activation), null to bind host:port. */
+        private java.nio.channels.ServerSocketChannel serverChannel;
         /** The engine's waker: bound to its thread's idle strategy, woken by acks and application sends. */
         final dev.tandem.journal.idle.IdleWaker idleWaker = new dev.tandem.journal.idle.IdleWaker();
 
@@ -119,6 +121,13 @@ final class FixEndpoints
             this.handles = handles;
             this.recoveryHandler = recoveryHandler;
             this.correlation = correlation;
+        }
+
+        /** Takes over this bound FIX socket instead of binding host:port; see {@code FixContext.serverChannel}. */
+        Context serverChannel(final java.nio.channels.ServerSocketChannel channel)
+        {
+            this.serverChannel = channel;
+            return this;
         }
     }
 
@@ -145,6 +154,7 @@ final class FixEndpoints
             .lostOutboundBound(ctx.lostOutboundBound)
             .errorHandler(ctx.errorHandler)
             .idleWaker(ctx.idleWaker)
+            .serverChannel(ctx.serverChannel)
             .logonsEnabled(true);
         final FixAcceptor acceptor;
         try

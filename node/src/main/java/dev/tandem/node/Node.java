@@ -651,6 +651,11 @@ public final class Node implements NodeStatus, AutoCloseable
         // stopping the sink joins its thread: from here on this thread owns the journal
         CloseHelper.quietClose(sinkRunner);
         sinkRunner = null;
+        // a counterparty that dials from now on waits in the FIX port's backlog for the acceptor, not reset
+        if (standby != null)
+        {
+            standby.hold();
+        }
         final boolean proven = proof == ActivationProof.HANDOVER ? sink.handoverPosition() >= 0 :
             proof == ActivationProof.REFUSED && sink.sourceGoneNs() != Long.MIN_VALUE;
         pendingProof = proven ? proof : ActivationProof.NONE;
@@ -920,12 +925,14 @@ public final class Node implements NodeStatus, AutoCloseable
                     reason + "\"");
                 final String warmWhy = reason;
                 notifyListener(() -> listener.onWarm(this, warmWhy));
+                standby.resume();
                 startSink();
                 return;
             }
         }
         epochFile.store(newEpoch);
-        standby.close();
+        // the FIX port is not closed and bound again: the acceptor takes the standby's socket, backlog and all
+        final java.nio.channels.ServerSocketChannel fixChannel = standby.handOver();
         standby = null;
         try
         {
@@ -938,10 +945,12 @@ public final class Node implements NodeStatus, AutoCloseable
                     hotSource.idleWaker());
                 source = hotSource;
             }
-            fix = FixEndpoints.start(fixEndpointContext(gate, true, Math.toIntExact(lossBoundAtActivation)));
+            fix = FixEndpoints.start(fixEndpointContext(gate, true, Math.toIntExact(lossBoundAtActivation))
+                .serverChannel(fixChannel));
         }
         catch (final RuntimeException ex)
         {
+            CloseHelper.quietClose(fixChannel);
             // the sink is gone and the epoch raised: this node cannot go back to Warm, and must not serve half-way
             CloseHelper.quietClose(sourceRunner);
             sourceRunner = null;

@@ -565,9 +565,19 @@ public final class ReplicationSink implements Agent, AutoCloseable
             LOG.warn("Replication sink node {} could not attach to {}: {} {}", context.nodeId(), context.source(),
                 reason, text);
         }
-        reconnectAtNs = nowNs + backoffNs;
-        backoffNs = Math.min(backoffNs * 2,
-            java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(context.reconnectBackoffMaxMs()));
+        if (wasStreaming)
+        {
+            // the first re-dial after a streamed connection ends goes at once: its refusal is the proof that lets a
+            // secondary take over without waiting, and after a blip it reattaches at once; the back-off applies to
+            // the attempts after it
+            reconnectAtNs = nowNs;
+        }
+        else
+        {
+            reconnectAtNs = nowNs + backoffNs;
+            backoffNs = Math.min(backoffNs * 2,
+                java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(context.reconnectBackoffMaxMs()));
+        }
         state = State.BACKING_OFF;
     }
 
