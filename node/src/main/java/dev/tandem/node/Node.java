@@ -288,6 +288,8 @@ public final class Node implements NodeStatus, AutoCloseable
 
     private void startSecondary()
     {
+        // the first activation of this process should not wait for the class loader
+        ActivationPreload.startOnce();
         startSink();
         standby = new StandbyListener(fixHost, fixPort);
         fixPort = standby.port();

@@ -1,0 +1,138 @@
+package dev.tandem.node;
+
+import dev.tandem.fix.FixAcceptor;
+import dev.tandem.replication.ReplicationSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.CodeSource;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+
+/**
+ * Loads and initialises, while a node is Warm, the classes its activation will need (the FIX acceptor's packages and
+ * the replication source's), so the first activation of a process does not spend its milliseconds in the class
+ * loader and verifier while counterparties wait for their Logon. Measured on the build machine: a cold FIX acceptor
+ * takes 10-20 ms to create, most of it loading classes.
+ * <p>
+ * It runs once per process, on a short-lived daemon thread of its own at the lowest priority, and only loads classes:
+ * no object of Tandem's is created and no port or file is touched. Any class that cannot be loaded is skipped (it
+ * will be loaded, or fail, where it is used, as without the preload).
+ * <p>
+ * Threading: {@link #startOnce()} from any thread.
+ */
+final class ActivationPreload
+{
+    private static final Logger LOG = LoggerFactory.getLogger(ActivationPreload.class);
+    private static final AtomicBoolean STARTED = new AtomicBoolean();
+
+    private ActivationPreload()
+    {
+    }
+
+    /** Starts the preload unless this process already did. */
+    static void startOnce()
+    {
+        if (!STARTED.compareAndSet(false, true))
+        {
+            return;
+        }
+        final Thread thread = new Thread(() ->
+        {
+            final long startNs = System.nanoTime();
+            final int loaded = load(FixAcceptor.class) + load(ReplicationSource.class);
+            LOG.debug("activation preload: {} classes in {} ms", loaded,
+                (System.nanoTime() - startNs) / 1_000_000);
+        }, "tandem-activation-preload");
+        thread.setDaemon(true);
+        thread.setPriority(Thread.MIN_PRIORITY);
+        thread.start();
+    }
+
+    /**
+     * Loads and initialises every class of {@code anchor}'s package and its sub-packages found where {@code anchor}
+     * was loaded from (a jar or a class directory).
+     *
+     * @return how many classes were loaded.
+     */
+    static int load(final Class<?> anchor)
+    {
+        final List<String> names = classNames(anchor);
+        int loaded = 0;
+        for (final String name : names)
+        {
+            try
+            {
+                Class.forName(name, true, anchor.getClassLoader());
+                loaded++;
+            }
+            catch (final Throwable ex)
+            {
+                LOG.debug("activation preload: skipped {}: {}", name, ex.toString());
+            }
+        }
+        return loaded;
+    }
+
+    /** The class names in {@code anchor}'s package and below, from its jar or class directory; empty if unknown. */
+    static List<String> classNames(final Class<?> anchor)
+    {
+        final List<String> names = new ArrayList<>();
+        final CodeSource source = anchor.getProtectionDomain().getCodeSource();
+        if (source == null || source.getLocation() == null)
+        {
+            return names;
+        }
+        final String packagePath = anchor.getPackageName().replace('.', '/') + "/";
+        try
+        {
+            final Path location = Path.of(source.getLocation().toURI());
+            if (Files.isDirectory(location))
+            {
+                final Path root = location.resolve(packagePath);
+                try (Stream<Path> files = Files.walk(root))
+                {
+                    files.filter(file -> file.getFileName().toString().endsWith(".class") &&
+                        !file.getFileName().toString().contains("-"))
+                        .forEach(file -> names.add(className(location.relativize(file).toString()
+                            .replace(java.io.File.separatorChar, '/'))));
+                }
+            }
+            else
+            {
+                try (JarFile jar = new JarFile(location.toFile()))
+                {
+                    final Enumeration<JarEntry> entries = jar.entries();
+                    while (entries.hasMoreElements())
+                    {
+                        final String entry = entries.nextElement().getName();
+                        if (entry.startsWith(packagePath) && entry.endsWith(".class") && !entry.contains("-"))
+                        {
+                            names.add(className(entry));
+                        }
+                    }
+                }
+            }
+        }
+        catch (final IOException | URISyntaxException | RuntimeException ex)
+        {
+            LOG.debug("activation preload: cannot list {}: {}", source.getLocation(), ex.toString());
+
+        }
+        return names;
+    }
+
+    private static String className(final String path)
+    {
+        return path.substring(0, path.length() - ".class".length()).replace('/', '.');
+    }
+}
