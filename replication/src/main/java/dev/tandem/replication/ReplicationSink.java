@@ -96,6 +96,8 @@ public final class ReplicationSink implements Agent, AutoCloseable
     private int sourceIndex;
     /** The address of the last streamed connection: only a refusal there proves that source gone. */
     private int streamedIndex;
+    /** Why the last streamed connection ended: with alternates, later failures are other addresses'. */
+    private String lostStreamClose = "";
     private volatile long sourceGoneNs = Long.MIN_VALUE;
     private volatile String sourceGone = "";
     private volatile long switchoverRequested;
@@ -228,14 +230,17 @@ public final class ReplicationSink implements Agent, AutoCloseable
      * A dial failed. A refusal ({@code ECONNREFUSED}: the source's host answered that nothing listens on the port)
      * after a streamed connection was lost, with no source answering a handshake since, is proof that the source's process
      * is gone (or has closed its replication port, which a Tandem node does only after its FIX acceptor): recorded
-     * in {@link #sourceGoneNs()}. A timeout, an unreachable host or any other failure proves nothing.
+     * in {@link #sourceGoneNs()}. A timeout, an unreachable host or any other failure proves nothing. With
+     * {@code alternateSources}, only a refusal at the address of the lost stream counts (an alternate that refuses is
+     * a node that is not Hot, not a source that died).
      */
     private void onConnectFailed(final IOException ex)
     {
         if (lostAfterStreaming && ex instanceof java.net.ConnectException && ex.getMessage() != null &&
             ex.getMessage().contains("refused") && sourceGoneNs == Long.MIN_VALUE && sourceIndex == streamedIndex)
         {
-            sourceGone = "the connection to the source at " + currentSource() + " was lost (" + lastClose +
+            sourceGone = "the connection to the source at " + currentSource() + " was lost (" +
+                (sourceAddresses.length > 1 ? lostStreamClose : lastClose) +
                 ") and a re-dial was refused: nothing listens there";
             sourceGoneNs = nowNs;
             LOG.warn("Replication sink node {}: {}", context.nodeId(), sourceGone);
@@ -572,6 +577,7 @@ public final class ReplicationSink implements Agent, AutoCloseable
         if (wasStreaming)
         {
             lostAfterStreaming = true;
+            lostStreamClose = lastClose;
         }
         if (tellSource)
         {
