@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -84,6 +85,15 @@ class DisasterRecoveryTest
         Tests.await("the DR copy follows the new primary (DR at " + dr.journal().lastPosition() + ")", WAIT,
             () -> dr.epoch() == 2 && dr.journal().lastPosition() == standby.journal().lastPosition());
         assertEquals(NodeMode.Warm, dr.mode(), "a DR copy never takes over by itself");
+        final StringBuilder metrics = new StringBuilder();
+        standby.writeMetrics(metrics);
+        assertTrue(metrics.toString().contains("tandem_replication_dr_attached{node=\"node-2\",dr=\"3\"} 1"),
+            metrics.toString());
+        assertTrue(metrics.toString().contains("tandem_replication_dr_acked_position{node=\"node-2\",dr=\"3\"} " +
+            standby.journal().lastPosition()), metrics.toString());
+        final StringBuilder drMetrics = new StringBuilder();
+        dr.writeMetrics(drMetrics);
+        assertFalse(drMetrics.toString().contains("tandem_replication_dr_"), "only a source lists DR sinks");
         assertTrue(events.stream().noneMatch(line -> line.startsWith("TANDEM HOT node=node-3")), events.toString());
 
         final List<byte[]> expected = entries(standby.journal());

@@ -437,6 +437,27 @@ public final class ReplicationSource implements Agent, AutoCloseable
         return null;
     }
 
+    /** The disaster-recovery sinks' node ids ({@code drSinkNodeIds}), empty for none. Any thread. */
+    public int[] drSinkNodeIds()
+    {
+        final int[] ids = new int[drLinks.length];
+        for (int i = 0; i < ids.length; i++)
+        {
+            ids[i] = drLinks[i].nodeId;
+        }
+        return ids;
+    }
+
+    /**
+     * Entries journaled that the disaster-recovery sink of {@code nodeId} has not acknowledged, -1 for a node id not
+     * listed. Any thread.
+     */
+    public long drLagEntries(final int nodeId)
+    {
+        final DrLink dr = drLink(nodeId);
+        return dr == null ? -1 : Math.max(0, journal.lastPosition() - dr.ackedPosition());
+    }
+
     /** True while the disaster-recovery sink of {@code nodeId} is attached; false for a node id not listed. */
     public boolean drSinkAttached(final int nodeId)
     {
