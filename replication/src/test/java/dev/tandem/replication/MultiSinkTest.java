@@ -197,6 +197,28 @@ class MultiSinkTest
     }
 
     @Test
+    void shouldRefuseASwitchoverRequestFromADrSinkAndLeaveTheStandbyAlone()
+    {
+        final Journal primary = fixture.closeLater(openJournal(fixture.newDir("primary")));
+        final ReplicationSource source = fixture.track(new ReplicationSource(sourceWithDr(), primary));
+        fixture.closeLater(fixture.run(source));
+        final Journal standby = fixture.closeLater(openJournal(fixture.newDir("standby")));
+        fixture.closeLater(fixture.run(new ReplicationSink(sinkContext(source.port()).nodeId(STANDBY), standby)));
+        final Journal dr = fixture.closeLater(openJournal(fixture.newDir("dr")));
+        final ReplicationSink drSink = new ReplicationSink(sinkContext(source.port()).nodeId(DR), dr);
+        fixture.closeLater(fixture.run(drSink));
+        fixture.append(primary, 1, 10, 100);
+        Tests.await("both caught up", AWAIT, () -> source.ackedPosition() == primary.lastPosition() &&
+            source.drAckedPosition(DR) == primary.lastPosition());
+
+        drSink.requestSwitchover(1000);
+        Tests.await("the DR sink is closed for it", AWAIT, () -> drSink.lastCloseReason() == CloseReason.PROTOCOL_ERROR);
+        assertEquals(0, source.switchoverRequests(), "never counted as a request");
+        assertTrue(source.sinkAttached());
+        assertEquals(1, source.sinkSessions());
+    }
+
+    @Test
     void shouldRejectBadDrSinkNodeIdsAndAlternateSources()
     {
         final IllegalArgumentException notNumber = assertThrows(IllegalArgumentException.class,
