@@ -15,7 +15,10 @@ import static dev.tandem.replication.FrameDescriptor.*;
  * {@link ReplicationSourceContext#drSinkNodeIds(java.util.List)}): the same stream as the standby's (catch-up, then
  * the live tail, heartbeats), with its own read position and its own {@link SourceCounters}, which no release gate
  * ever reads. Its acknowledgements, its lease and its lag therefore never hold back or release an outbound message:
- * a DR copy that lags, stalls or is gone costs the primary nothing but this link's buffers. It takes no part in a
+ * a DR copy that lags, stalls or is gone costs the primary nothing but this link's buffers. While a standby is
+ * attached, the link is sent only what the standby has acknowledged (the source passes that limit to
+ * {@link #poll}), so a DR copy is never ahead of the standby: when the standby takes over, the DR copy's journal is a
+ * prefix of its journal and follows it without being refused as diverged. It takes no part in a
  * planned switchover (a SWITCHOVER_REQUEST or HANDOVER_ACCEPTED from it is a protocol error).
  * <p>
  * Threading: owned by the source's agent thread (attach, poll, detach); the accessors the source exposes are volatile
@@ -87,8 +90,11 @@ final class DrLink
         return counters.sinkAttached();
     }
 
-    /** Reads acks, streams what the journal holds beyond what was sent, heartbeats; detaches on any failure. */
-    int poll(final long nowNs)
+    /**
+     * Reads acks, streams what the journal holds beyond what was sent up to {@code limitPosition}, heartbeats;
+     * detaches on any failure.
+     */
+    int poll(final long nowNs, final long limitPosition)
     {
         this.nowNs = nowNs;
         int work = 0;
@@ -117,7 +123,7 @@ final class DrLink
                 }
             }
             final long bytesBefore = counters.bytesSent();
-            final int entries = streamer.send(nowNs);
+            final int entries = streamer.send(nowNs, limitPosition);
             if (entries == EntryStreamer.ERROR)
             {
                 detach(streamer.errorReason(), streamer.errorText());

@@ -282,11 +282,16 @@ public final class ReplicationSource implements Agent, AutoCloseable
         {
             work += pollActive();
         }
-        for (final DrLink dr : drLinks)
+        if (drLinks.length > 0)
         {
-            if (dr.attached())
+            // a DR copy is never ahead of an attached standby: it then stays a prefix of whichever takes over
+            final long drLimit = counters.sinkAttached() ? counters.ackedPosition() : Long.MAX_VALUE;
+            for (final DrLink dr : drLinks)
             {
-                work += dr.poll(nowNs);
+                if (dr.attached())
+                {
+                    work += dr.poll(nowNs, drLimit);
+                }
             }
         }
         warnWhileHolding();

@@ -135,6 +135,48 @@ class MultiSinkTest
     }
 
     @Test
+    void shouldNeverSendTheDrSinkMoreThanTheAttachedStandbyAcknowledged()
+    {
+        final Journal primary = fixture.closeLater(openJournal(fixture.newDir("primary")));
+        final ReplicationSource source = fixture.track(new ReplicationSource(sourceWithDr()
+            .ackStrategy(new NeverTimesOut()), primary));
+        fixture.closeLater(fixture.run(source));
+        final FaultyProxy standbyProxy = fixture.closeLater(FaultyProxy.start(source.port()));
+        final Journal standby = fixture.closeLater(openJournal(fixture.newDir("standby")));
+        final Journal dr = fixture.closeLater(openJournal(fixture.newDir("dr")));
+        final AgentRunner standbyRunner = fixture.closeLater(fixture.run(new ReplicationSink(
+            sinkContext(standbyProxy.port()).nodeId(STANDBY).heartbeatTimeoutMs(60_000), standby)));
+        final ReplicationSink drSink = new ReplicationSink(sinkContext(source.port()).nodeId(DR), dr);
+        fixture.closeLater(fixture.run(drSink));
+        fixture.append(primary, 1, 10, 100);
+        Tests.await("both caught up", AWAIT, () -> source.ackedPosition() == primary.lastPosition() &&
+            source.drAckedPosition(DR) == primary.lastPosition());
+
+        standbyProxy.stall(true);
+        final long standbyAcked = source.ackedPosition();
+        fixture.append(primary, 1, 100, 100);
+        final long last = primary.lastPosition();
+        // a heartbeat on the DR link tells the DR sink where the journal ends: frames are in order, so once it knows,
+        // everything sent before that heartbeat has arrived, and it is nothing the standby lacks
+        Tests.await("the DR sink heard that the source is at " + last, AWAIT,
+            () -> drSink.lagEntries() == last - standbyAcked);
+        assertEquals(standbyAcked, dr.lastPosition(), "never ahead of the standby's acks");
+        assertEquals(standbyAcked, source.drSentPosition(DR));
+        assertEquals(1, source.drSinkSessions(DR));
+
+        standbyProxy.stall(false);
+        Tests.await("both caught up again", AWAIT, () -> source.ackedPosition() == last &&
+            source.drAckedPosition(DR) == last);
+
+        // with no standby attached, the DR copy is sent everything: it is then the only copy
+        standbyRunner.close();
+        Tests.await("standby detached", AWAIT, () -> !source.sinkAttached());
+        fixture.append(primary, 1, 50, 100);
+        Tests.await("DR caught up alone", AWAIT, () -> source.drAckedPosition(DR) == primary.lastPosition());
+        assertSameEntries(primary, dr);
+    }
+
+    @Test
     void shouldSupersedeOnlyTheSameDrNodesLink()
     {
         final Journal primary = fixture.closeLater(openJournal(fixture.newDir("primary")));
