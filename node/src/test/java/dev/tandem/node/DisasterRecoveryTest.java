@@ -85,12 +85,12 @@ class DisasterRecoveryTest
         Tests.await("the DR copy follows the new primary (DR at " + dr.journal().lastPosition() + ")", WAIT,
             () -> dr.epoch() == 2 && dr.journal().lastPosition() == standby.journal().lastPosition());
         assertEquals(NodeMode.Warm, dr.mode(), "a DR copy never takes over by itself");
-        final StringBuilder metrics = new StringBuilder();
-        standby.writeMetrics(metrics);
-        assertTrue(metrics.toString().contains("tandem_replication_dr_attached{node=\"node-2\",dr=\"3\"} 1"),
-            metrics.toString());
-        assertTrue(metrics.toString().contains("tandem_replication_dr_acked_position{node=\"node-2\",dr=\"3\"} " +
-            standby.journal().lastPosition()), metrics.toString());
+        // the DR copy's ack follows its append: wait for it to reach the new primary's metrics
+        final String acked = "tandem_replication_dr_acked_position{node=\"node-2\",dr=\"3\"} " +
+            standby.journal().lastPosition();
+        Tests.await("the new primary's metrics show the DR copy's ack", WAIT, () -> metrics(standby).contains(acked));
+        assertTrue(metrics(standby).contains("tandem_replication_dr_attached{node=\"node-2\",dr=\"3\"} 1"),
+            metrics(standby));
         final StringBuilder drMetrics = new StringBuilder();
         dr.writeMetrics(drMetrics);
         assertFalse(drMetrics.toString().contains("tandem_replication_dr_"), "only a source lists DR sinks");
@@ -103,6 +103,13 @@ class DisasterRecoveryTest
         {
             assertArrayEquals(expected.get(i), actual.get(i), "entry at position " + (i + 1));
         }
+    }
+
+    private static String metrics(final Node node)
+    {
+        final StringBuilder out = new StringBuilder();
+        node.writeMetrics(out);
+        return out.toString();
     }
 
     private Node launch(final String yaml)

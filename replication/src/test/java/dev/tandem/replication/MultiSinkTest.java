@@ -79,7 +79,9 @@ class MultiSinkTest
     void shouldReleaseOnTheStandbysAcksWhileTheDrSinkIsStalled()
     {
         final Journal primary = fixture.closeLater(openJournal(fixture.newDir("primary")));
-        final ReplicationSource source = fixture.track(new ReplicationSource(sourceWithDr(), primary));
+        // a stalled link must not time out meanwhile, however loaded the machine
+        final ReplicationSource source = fixture.track(new ReplicationSource(sourceWithDr().heartbeatTimeoutMs(60_000),
+            primary));
         fixture.closeLater(fixture.run(source));
         final FaultyProxy drProxy = fixture.closeLater(FaultyProxy.start(source.port()));
         final Journal standby = fixture.closeLater(openJournal(fixture.newDir("standby")));
@@ -138,8 +140,9 @@ class MultiSinkTest
     void shouldNeverSendTheDrSinkMoreThanTheAttachedStandbyAcknowledged()
     {
         final Journal primary = fixture.closeLater(openJournal(fixture.newDir("primary")));
+        // a stalled standby must not time out meanwhile (the DR link would then be sent everything)
         final ReplicationSource source = fixture.track(new ReplicationSource(sourceWithDr()
-            .ackStrategy(new NeverTimesOut()), primary));
+            .ackStrategy(new NeverTimesOut()).heartbeatTimeoutMs(60_000), primary));
         fixture.closeLater(fixture.run(source));
         final FaultyProxy standbyProxy = fixture.closeLater(FaultyProxy.start(source.port()));
         final Journal standby = fixture.closeLater(openJournal(fixture.newDir("standby")));
