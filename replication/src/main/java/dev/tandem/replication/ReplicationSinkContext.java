@@ -315,8 +315,8 @@ public final class ReplicationSinkContext implements Marshallable
 
     /**
      * Other {@code host:port}s that may serve as this sink's source after a failover (e.g. the standby's
-     * {@code listenWhenHot}). With any, the sink dials {@code source} first and, after each failed dial, handshake
-     * or lost connection, the next address in turn; it attaches to whichever answers as a source at an epoch not
+     * {@code listenWhenHot}). With any, the sink dials {@code source} first; a lost connection is re-dialled at once
+     * at the same address, and after each failed dial or handshake the next address in turn is tried; it attaches to whichever answers as a source at an epoch not
      * below its own, and adopts that epoch, so a former primary at a lower epoch is refused from then on. Empty
      * (the default): only {@code source}, and the sink's epoch moves only when its owner raises it.
      */
