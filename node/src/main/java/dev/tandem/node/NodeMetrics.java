@@ -92,6 +92,7 @@ final class NodeMetrics
             gauge(out, "tandem_replication_holding_for_loss_window", "1 while messages wait for a full loss window",
                 id, source.holdingForLossWindow() ? 1 : 0);
             counter(out, "tandem_replication_probes_total", "fencing probes answered", id, source.probes());
+            drSinks(out, id, source);
         }
         if (sink != null)
         {
@@ -176,6 +177,34 @@ final class NodeMetrics
             "answers from the peer without a valid proof (all of them without a replication secret): none makes " +
             "this node step down",
             id, check.unauthenticated());
+    }
+
+    /** One line per disaster-recovery sink (replication.drSinkNodeIds); nothing when none is listed. */
+    private static void drSinks(final StringBuilder out, final String id,
+        final dev.tandem.replication.ReplicationSource source)
+    {
+        final int[] drIds = source.drSinkNodeIds();
+        if (drIds.length == 0)
+        {
+            return;
+        }
+        header(out, "tandem_replication_dr_attached", "gauge", "1 while the disaster-recovery sink is attached");
+        for (final int dr : drIds)
+        {
+            line(out, "tandem_replication_dr_attached", id + ",dr=\"" + dr + "\"", source.drSinkAttached(dr) ? 1 : 0);
+        }
+        header(out, "tandem_replication_dr_acked_position", "gauge",
+            "newest position the disaster-recovery sink acknowledged (never holds back a release)");
+        for (final int dr : drIds)
+        {
+            line(out, "tandem_replication_dr_acked_position", id + ",dr=\"" + dr + "\"", source.drAckedPosition(dr));
+        }
+        header(out, "tandem_replication_dr_lag_entries", "gauge",
+            "entries journaled that the disaster-recovery sink has not acknowledged");
+        for (final int dr : drIds)
+        {
+            line(out, "tandem_replication_dr_lag_entries", id + ",dr=\"" + dr + "\"", source.drLagEntries(dr));
+        }
     }
 
     private static void gauge(final StringBuilder out, final String name, final String help, final String labels,

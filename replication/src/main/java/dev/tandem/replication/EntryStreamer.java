@@ -90,13 +90,25 @@ final class EntryStreamer
      */
     int send(final long nowNs)
     {
+        return send(nowNs, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #send(long)}, but sends no position beyond {@code limitPosition} (a DR link is held to what the
+     * standby has acknowledged).
+     *
+     * @return entries copied, or {@link #ERROR}.
+     */
+    int send(final long nowNs, final long limitPosition)
+    {
         this.nowNs = nowNs;
         if (!openReaderIfDue())
         {
             return errorText != null ? ERROR : 0;
         }
         int entries = 0;
-        while (entries < MAX_ENTRIES_PER_CYCLE && channel.pendingBytes() <= frameLimit)
+        while (entries < MAX_ENTRIES_PER_CYCLE && channel.pendingBytes() <= frameLimit &&
+            nextSendPosition <= limitPosition)
         {
             if (frameOffset < 0 && !beginFrame())
             {

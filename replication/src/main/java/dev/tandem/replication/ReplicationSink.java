@@ -89,6 +89,15 @@ public final class ReplicationSink implements Agent, AutoCloseable
     private volatile String lastClose = "";
     /** Set by a streamed connection's loss, cleared by the next welcome: a refusal in between is proof. */
     private boolean lostAfterStreaming;
+    /** {@code source} then {@code alternateSources}: dialled in turn, one per attempt, when there is more than one. */
+    private final java.net.InetSocketAddress[] sourceAddresses;
+    private final String[] sourceNames;
+    /** The address being (or last) dialled; owned by the agent. */
+    private int sourceIndex;
+    /** The address of the last streamed connection: only a refusal there proves that source gone. */
+    private int streamedIndex;
+    /** Why the last streamed connection ended: with alternates, later failures are other addresses'. */
+    private String lostStreamClose = "";
     private volatile long sourceGoneNs = Long.MIN_VALUE;
     private volatile String sourceGone = "";
     private volatile long switchoverRequested;
@@ -121,6 +130,14 @@ public final class ReplicationSink implements Agent, AutoCloseable
         this.leaseAndMarginNs = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
             context.leaseMs() + context.leaseMarginMs());
         this.lossBound = LossBoundFile.open(java.nio.file.Path.of(journal.context().dir()));
+        this.sourceAddresses = context.sourceAddresses();
+        this.sourceNames = context.sourceNames();
+    }
+
+    /** The {@code host:port} dialled now (or last): {@code source}, or one of {@code alternateSources}. */
+    public String currentSource()
+    {
+        return sourceNames[sourceIndex];
     }
 
     public ReplicationSinkContext context()
@@ -189,12 +206,12 @@ public final class ReplicationSink implements Agent, AutoCloseable
             if (tls != null)
             {
                 channel.reset(socket, tls.reset(socket, context.tls().newEngine(true,
-                    context.sourceAddress().getHostString(), context.sourceAddress().getPort())));
+                    sourceAddresses[sourceIndex].getHostString(), sourceAddresses[sourceIndex].getPort())));
             }
             socket.configureBlocking(false);
             socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
             state = State.CONNECTING;
-            if (socket.connect(context.sourceAddress()))
+            if (socket.connect(sourceAddresses[sourceIndex]))
             {
                 onConnected();
             }
@@ -213,19 +230,22 @@ public final class ReplicationSink implements Agent, AutoCloseable
      * A dial failed. A refusal ({@code ECONNREFUSED}: the source's host answered that nothing listens on the port)
      * after a streamed connection was lost, with no source answering a handshake since, is proof that the source's process
      * is gone (or has closed its replication port, which a Tandem node does only after its FIX acceptor): recorded
-     * in {@link #sourceGoneNs()}. A timeout, an unreachable host or any other failure proves nothing.
+     * in {@link #sourceGoneNs()}. A timeout, an unreachable host or any other failure proves nothing. With
+     * {@code alternateSources}, only a refusal at the address of the lost stream counts (an alternate that refuses is
+     * a node that is not Hot, not a source that died).
      */
     private void onConnectFailed(final IOException ex)
     {
         if (lostAfterStreaming && ex instanceof java.net.ConnectException && ex.getMessage() != null &&
-            ex.getMessage().contains("refused") && sourceGoneNs == Long.MIN_VALUE)
+            ex.getMessage().contains("refused") && sourceGoneNs == Long.MIN_VALUE && sourceIndex == streamedIndex)
         {
-            sourceGone = "the connection to the source at " + context.source() + " was lost (" + lastClose +
+            sourceGone = "the connection to the source at " + currentSource() + " was lost (" +
+                (sourceAddresses.length > 1 ? lostStreamClose : lastClose) +
                 ") and a re-dial was refused: nothing listens there";
             sourceGoneNs = nowNs;
             LOG.warn("Replication sink node {}: {}", context.nodeId(), sourceGone);
         }
-        fail(CloseReason.CONNECTION_LOST, "connect to " + context.source() + " failed: " + ex, false);
+        fail(CloseReason.CONNECTION_LOST, "connect to " + currentSource() + " failed: " + ex, false);
     }
 
     private int finishConnect()
@@ -245,7 +265,7 @@ public final class ReplicationSink implements Agent, AutoCloseable
         }
         if (nowNs - connectStartNs > context.link().handshakeTimeoutNs())
         {
-            fail(CloseReason.HANDSHAKE_TIMEOUT, "connect to " + context.source() + " timed out", false);
+            fail(CloseReason.HANDSHAKE_TIMEOUT, "connect to " + currentSource() + " timed out", false);
             return 1;
         }
         return 0;
@@ -255,8 +275,11 @@ public final class ReplicationSink implements Agent, AutoCloseable
     {
         // something listens again: whatever a refusal proved before is void (but a connection that the kernel of a
         // dying process accepted proves nothing alive: only an answered handshake ends the loss, see WELCOMED)
-        sourceGoneNs = Long.MIN_VALUE;
-        sourceGone = "";
+        if (sourceIndex == streamedIndex)
+        {
+            sourceGoneNs = Long.MIN_VALUE;
+            sourceGone = "";
+        }
         idleWaker.watch(channel.channel(), java.nio.channels.SelectionKey.OP_READ);
         appender.reset();
         latestSourceNs = NO_STAMP;
@@ -458,9 +481,17 @@ public final class ReplicationSink implements Agent, AutoCloseable
             }
             backoffNs = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(context.reconnectBackoffMinMs());
             lostAfterStreaming = false;
+            streamedIndex = sourceIndex;
+            sourceGoneNs = Long.MIN_VALUE;
+            sourceGone = "";
+            if (sourceAddresses.length > 1)
+            {
+                // following whichever node is Hot at the highest epoch: a source at a lower one is refused from now on
+                epoch(handshake.sourceEpoch());
+            }
             state = State.STREAMING;
             LOG.info("Replication sink node {} streaming from source node {} (epoch {}) at {}: from position {}, " +
-                "source at {}", context.nodeId(), handshake.sourceNodeId(), handshake.sourceEpoch(), context.source(),
+                "source at {}", context.nodeId(), handshake.sourceNodeId(), handshake.sourceEpoch(), currentSource(),
                 handshake.nextPosition(), sourceLast);
         }
         return true;
@@ -546,6 +577,7 @@ public final class ReplicationSink implements Agent, AutoCloseable
         if (wasStreaming)
         {
             lostAfterStreaming = true;
+            lostStreamClose = lastClose;
         }
         if (tellSource)
         {
@@ -557,23 +589,28 @@ public final class ReplicationSink implements Agent, AutoCloseable
         }
         if (wasStreaming)
         {
-            LOG.warn("Replication sink node {} lost the source at {}: {} {}", context.nodeId(), context.source(),
+            LOG.warn("Replication sink node {} lost the source at {}: {} {}", context.nodeId(), currentSource(),
                 reason, text);
         }
         else if (reason != CloseReason.CONNECTION_LOST || connectAttempts <= 1)
         {
-            LOG.warn("Replication sink node {} could not attach to {}: {} {}", context.nodeId(), context.source(),
+            LOG.warn("Replication sink node {} could not attach to {}: {} {}", context.nodeId(), currentSource(),
                 reason, text);
         }
         if (wasStreaming)
         {
-            // the first re-dial after a streamed connection ends goes at once: its refusal is the proof that lets a
-            // secondary take over without waiting, and after a blip it reattaches at once; the back-off applies to
-            // the attempts after it
+            // the first re-dial after a streamed connection ends goes at once, to the same address: its refusal is
+            // the proof that lets a secondary take over without waiting, and after a blip it reattaches at once; the
+            // back-off applies to the attempts after it
             reconnectAtNs = nowNs;
         }
         else
         {
+            if (sourceAddresses.length > 1)
+            {
+                // a failed attempt: the next address in turn (source, then each alternate)
+                sourceIndex = (sourceIndex + 1) % sourceAddresses.length;
+            }
             reconnectAtNs = nowNs + backoffNs;
             backoffNs = Math.min(backoffNs * 2,
                 java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(context.reconnectBackoffMaxMs()));

@@ -73,7 +73,11 @@ public final class ReplicationSinkContext implements Marshallable
         .intValue("maxFrameLengthBytes", ReplicationSinkContext::maxFrameLengthBytes)
         .longValue("leaseMs", ReplicationSinkContext::leaseMs)
         .longValue("leaseMarginMs", ReplicationSinkContext::leaseMarginMs)
-        .section("tls", TlsContext.CONFIG, ReplicationSinkContext::tls);
+        .section("tls", TlsContext.CONFIG, ReplicationSinkContext::tls)
+        .textList("alternateSources", ReplicationSinkContext::alternateSources);
+
+    /** Most alternate sources: a primary and its standbys; more is a configuration mistake. */
+    static final int MAX_ALTERNATE_SOURCES = 8;
 
     private String source;
     private long reconnectBackoffMinMs = DEFAULT_RECONNECT_BACKOFF_MIN_MS;
@@ -82,6 +86,9 @@ public final class ReplicationSinkContext implements Marshallable
     private long leaseMs = DEFAULT_LEASE_MS;
     private long leaseMarginMs = DEFAULT_LEASE_MARGIN_MS;
     private transient boolean probe;
+    private java.util.List<String> alternateSources = new java.util.ArrayList<>();
+    private transient InetSocketAddress[] sourceAddresses = new InetSocketAddress[0];
+    private transient String[] sourceNames = new String[0];
 
     private transient InetSocketAddress sourceAddress;
     private transient boolean concluded;
@@ -307,6 +314,36 @@ public final class ReplicationSinkContext implements Marshallable
     }
 
     /**
+     * Other {@code host:port}s that may serve as this sink's source after a failover (e.g. the standby's
+     * {@code listenWhenHot}). With any, the sink dials {@code source} first; a lost connection is re-dialled at once
+     * at the same address, and after each failed dial or handshake the next address in turn is tried; it attaches to whichever answers as a source at an epoch not
+     * below its own, and adopts that epoch, so a former primary at a lower epoch is refused from then on. Empty
+     * (the default): only {@code source}, and the sink's epoch moves only when its owner raises it.
+     */
+    public ReplicationSinkContext alternateSources(final java.util.List<String> alternateSources)
+    {
+        this.alternateSources = new java.util.ArrayList<>(alternateSources);
+        return this;
+    }
+
+    public java.util.List<String> alternateSources()
+    {
+        return java.util.Collections.unmodifiableList(alternateSources);
+    }
+
+    /** {@code source} then the alternates, resolved at {@link #conclude()}. */
+    InetSocketAddress[] sourceAddresses()
+    {
+        return sourceAddresses.clone();
+    }
+
+    /** The texts of {@link #sourceAddresses()}, for logs. */
+    String[] sourceNames()
+    {
+        return sourceNames.clone();
+    }
+
+    /**
      * Fills in defaults, reads the secret and validates every value.
      *
      * @throws IllegalArgumentException naming the key, the bad value and what would be valid.
@@ -314,6 +351,20 @@ public final class ReplicationSinkContext implements Marshallable
     public ReplicationSinkContext conclude()
     {
         sourceAddress = Config.address("source", source, false);
+        if (alternateSources.size() > MAX_ALTERNATE_SOURCES)
+        {
+            throw new IllegalArgumentException("alternateSources: " + alternateSources + " lists " +
+                alternateSources.size() + " addresses; at most " + MAX_ALTERNATE_SOURCES);
+        }
+        sourceAddresses = new InetSocketAddress[1 + alternateSources.size()];
+        sourceNames = new String[sourceAddresses.length];
+        sourceAddresses[0] = sourceAddress;
+        sourceNames[0] = source;
+        for (int i = 0; i < alternateSources.size(); i++)
+        {
+            sourceAddresses[i + 1] = Config.address("alternateSources[" + i + "]", alternateSources.get(i), false);
+            sourceNames[i + 1] = alternateSources.get(i);
+        }
         link.concludeIdentity();
         link.concludeTimers();
         Config.positive("reconnectBackoffMinMs", reconnectBackoffMinMs);
@@ -377,6 +428,16 @@ public final class ReplicationSinkContext implements Marshallable
         wire.write("leaseMs").int64(leaseMs);
         wire.write("leaseMarginMs").int64(leaseMarginMs);
         tls.write(wire);
+        if (!alternateSources.isEmpty())
+        {
+            wire.write("alternateSources").sequence(alternateSources, (list, out) ->
+            {
+                for (final String address : list)
+                {
+                    out.text(address);
+                }
+            });
+        }
     }
 
     @Override
@@ -385,6 +446,7 @@ public final class ReplicationSinkContext implements Marshallable
         return "ReplicationSinkContext{source=" + source + ", " + link.identityText() + ", " + link.timersText() +
             ", reconnectBackoffMinMs=" + reconnectBackoffMinMs + ", reconnectBackoffMaxMs=" + reconnectBackoffMaxMs +
             ", maxFrameLengthBytes=" + maxFrameLengthBytes + ", leaseMs=" + leaseMs + ", leaseMarginMs=" +
-            leaseMarginMs + ", tls=" + tls + (probe ? ", probe" : "") + "}";
+            leaseMarginMs + ", tls=" + tls + (alternateSources.isEmpty() ? "" : ", alternateSources=" + alternateSources) +
+            (probe ? ", probe" : "") + "}";
     }
 }

@@ -22,7 +22,8 @@ import static dev.tandem.replication.FrameDescriptor.*;
  * <p>
  * One authenticated sink is served at a time; a newly authenticated sink takes the place of the current one (which
  * is closed with {@link CloseReason#SUPERSEDED}), so a sink that reconnects after a silent network failure is not
- * locked out. Strangers (wrong secret, cluster or version, garbage, oversized frames) are refused with a logged
+ * locked out. Besides it, each node id listed in {@link ReplicationSourceContext#drSinkNodeIds(java.util.List)}
+ * gets a disaster-recovery link of its own ({@link DrLink}) whose acknowledgements no gate reads. Strangers (wrong secret, cluster or version, garbage, oversized frames) are refused with a logged
  * reason while the attached sink keeps being served.
  * <p>
  * Threading: an Agrona {@link Agent}: {@link #doWork()}, {@link #onClose()} and {@link #close()} on the agent's
@@ -47,6 +48,8 @@ public final class ReplicationSource implements Agent, AutoCloseable
     private final SourceCounters counters = new SourceCounters();
     private final EntryStreamer streamer;
     private final SinkListener listener;
+    /** One link per disaster-recovery sink node id (none by default); never read by a gate. */
+    private final DrLink[] drLinks;
 
     private String activeRemote;
     private long nowNs;
@@ -100,6 +103,12 @@ public final class ReplicationSource implements Agent, AutoCloseable
         this.active = new FrameChannel(MAX_SINK_FRAME_LENGTH * 16, maxBatch * 3 + 4096)
             .maxFrameLength(MAX_SINK_FRAME_LENGTH);
         this.streamer = new EntryStreamer(journal, active, counters);
+        final int[] drIds = context.drSinkNodeIdValues();
+        this.drLinks = new DrLink[drIds.length];
+        for (int i = 0; i < drIds.length; i++)
+        {
+            drLinks[i] = new DrLink(drIds[i], context, journal);
+        }
         this.listener = new SinkListener(context, new Authenticator(context.resolvedSecret()),
             context.link().clusterNameBytes(), this::promote);
         journal.wakeOnAppend(idleWaker);
@@ -273,6 +282,18 @@ public final class ReplicationSource implements Agent, AutoCloseable
         {
             work += pollActive();
         }
+        if (drLinks.length > 0)
+        {
+            // a DR copy is never ahead of an attached standby: it then stays a prefix of whichever takes over
+            final long drLimit = counters.sinkAttached() ? counters.ackedPosition() : Long.MAX_VALUE;
+            for (final DrLink dr : drLinks)
+            {
+                if (dr.attached())
+                {
+                    work += dr.poll(nowNs, drLimit);
+                }
+            }
+        }
         warnWhileHolding();
         return work;
     }
@@ -370,6 +391,13 @@ public final class ReplicationSource implements Agent, AutoCloseable
                 return;
             }
         }
+        final DrLink dr = drLink(peer.sinkNodeId);
+        if (dr != null)
+        {
+            // a DR copy has a link of its own: it supersedes only its own node's previous link, never the standby
+            dr.attach(peer, newReader, ourLast, nowNs, idleWaker);
+            return;
+        }
         if (counters.sinkAttached())
         {
             detach(CloseReason.SUPERSEDED, "another authenticated sink attached from " + peer.remote);
@@ -400,6 +428,70 @@ public final class ReplicationSource implements Agent, AutoCloseable
         LOG.info("Replication sink node {} (epoch {}) attached from {}: resuming at position {}, source at {}; " +
             "lease {} ms, loss bound {} entries", peer.sinkNodeId, peer.sinkEpoch, peer.remote, peer.nextPosition,
             ourLast, peer.leaseMs, context.lossBoundEntries());
+    }
+
+    private DrLink drLink(final int nodeId)
+    {
+        for (final DrLink dr : drLinks)
+        {
+            if (dr.nodeId == nodeId)
+            {
+                return dr;
+            }
+        }
+        return null;
+    }
+
+    /** The disaster-recovery sinks' node ids ({@code drSinkNodeIds}), empty for none. Any thread. */
+    public int[] drSinkNodeIds()
+    {
+        final int[] ids = new int[drLinks.length];
+        for (int i = 0; i < ids.length; i++)
+        {
+            ids[i] = drLinks[i].nodeId;
+        }
+        return ids;
+    }
+
+    /**
+     * Entries journaled that the disaster-recovery sink of {@code nodeId} has not acknowledged, -1 for a node id not
+     * listed. Any thread.
+     */
+    public long drLagEntries(final int nodeId)
+    {
+        final DrLink dr = drLink(nodeId);
+        return dr == null ? -1 : Math.max(0, journal.lastPosition() - dr.ackedPosition());
+    }
+
+    /** True while the disaster-recovery sink of {@code nodeId} is attached; false for a node id not listed. */
+    public boolean drSinkAttached(final int nodeId)
+    {
+        final DrLink dr = drLink(nodeId);
+        return dr != null && dr.attached();
+    }
+
+    /**
+     * The highest position the disaster-recovery sink of {@code nodeId} has acknowledged (never read by a gate), -1
+     * for a node id not listed in {@code drSinkNodeIds}. Any thread.
+     */
+    public long drAckedPosition(final int nodeId)
+    {
+        final DrLink dr = drLink(nodeId);
+        return dr == null ? -1 : dr.ackedPosition();
+    }
+
+    /** The highest position sent to the disaster-recovery sink of {@code nodeId}, -1 for one not listed. Any thread. */
+    public long drSentPosition(final int nodeId)
+    {
+        final DrLink dr = drLink(nodeId);
+        return dr == null ? -1 : dr.sentPosition();
+    }
+
+    /** Times the disaster-recovery sink of {@code nodeId} attached, -1 for one not listed. Any thread. */
+    public long drSinkSessions(final int nodeId)
+    {
+        final DrLink dr = drLink(nodeId);
+        return dr == null ? -1 : dr.sessions();
     }
 
     private int pollActive()
@@ -880,6 +972,10 @@ public final class ReplicationSource implements Agent, AutoCloseable
         listener.close();
         detach(CloseReason.SHUTDOWN, "source shutting down");
         streamer.stop();
+        for (final DrLink dr : drLinks)
+        {
+            dr.close();
+        }
         journal.stopWakingOnAppend(idleWaker);
         LOG.info("Replication source on port {} closed", listener.port());
     }

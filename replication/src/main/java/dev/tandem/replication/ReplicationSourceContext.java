@@ -34,6 +34,7 @@ import java.util.Set;
  * maxUnackedEntries: 8192                         # the loss window, in journal entries
  * whenLeaseExpired: HOLD                          # or RELEASE_UNPROTECTED
  * tls: { keyStore: /etc/tandem/node-1.p12, ... }  # optional: TLS with mutual certificate auth, see TlsContext
+ * drSinkNodeIds: [ 3 ]                            # optional: sinks streamed to beside the standby, never waited for
  * </pre>
  * {@link #conclude()} fills in defaults, reads the secret and validates, failing with the key, the value and what
  * would be valid; unknown keys fail too. The secret is never written back out or printed.
@@ -71,6 +72,10 @@ public final class ReplicationSourceContext implements Marshallable
     public static final int DEFAULT_MAX_REFUSAL_LOGS_PER_MINUTE = 20;
     /** Most handshaking slots allowed: each one holds a few KiB of buffers. */
     static final int MAX_PENDING_CONNECTIONS_LIMIT = 1024;
+    /** Most disaster-recovery sinks: each holds a link's buffers (a few hundred KiB) allocated at construction. */
+    static final int MAX_DR_SINKS = 8;
+    /** Largest node id in {@code drSinkNodeIds}. */
+    static final int MAX_DR_SINKS_NODE_ID = Integer.MAX_VALUE;
     /**
      * Default loss window: 8192 entries is about 0.4 s of a 20,000 message/s session, several hundred acknowledgement
      * round trips even on a loaded host, so a healthy secondary never makes the gate wait; yet a failover can lose at
@@ -107,7 +112,8 @@ public final class ReplicationSourceContext implements Marshallable
         .intValue("maxRefusalLogsPerMinute", ReplicationSourceContext::maxRefusalLogsPerMinute)
         .longValue("maxUnackedEntries", ReplicationSourceContext::maxUnackedEntries)
         .enumValue("whenLeaseExpired", WhenLeaseExpired.class, ReplicationSourceContext::whenLeaseExpired)
-        .section("tls", TlsContext.CONFIG, ReplicationSourceContext::tls);
+        .section("tls", TlsContext.CONFIG, ReplicationSourceContext::tls)
+        .textList("drSinkNodeIds", ReplicationSourceContext::drSinkNodeIds);
 
     private String listen = DEFAULT_LISTEN;
     private AckStrategy ackStrategy = defaultAckStrategy();
@@ -118,9 +124,11 @@ public final class ReplicationSourceContext implements Marshallable
     private int maxRefusalLogsPerMinute = DEFAULT_MAX_REFUSAL_LOGS_PER_MINUTE;
     private long maxUnackedEntries = DEFAULT_MAX_UNACKED_ENTRIES;
     private WhenLeaseExpired whenLeaseExpired = WhenLeaseExpired.HOLD;
+    private List<String> drSinkNodeIds = new ArrayList<>();
 
     private transient InetSocketAddress listenAddress;
     private transient Set<InetAddress> allowedPeerAddresses = Set.of();
+    private transient int[] drSinkNodeIdValues = new int[0];
     private transient boolean concluded;
     private final transient TlsContext tls = new TlsContext();
     private final transient LinkConfig link = new LinkConfig(1);
@@ -332,6 +340,31 @@ public final class ReplicationSourceContext implements Marshallable
         return Collections.unmodifiableList(allowedPeers);
     }
 
+    /**
+     * Node ids of disaster-recovery sinks: each is streamed to on a link of its own, beside the one standby sink,
+     * and never counts for the release gate, the lease or the loss window (its acks only move its own counters). A
+     * sink whose node id is listed here never supersedes the standby, nor the standby it; a new connection from a
+     * listed node supersedes that node's link only. Empty (the default): one sink at a time, whatever its node id.
+     * Parsed at {@link #conclude()}: each a node id from 0 to {@value #MAX_DR_SINKS_NODE_ID}, no repeats, at most
+     * {@value #MAX_DR_SINKS} of them.
+     */
+    public ReplicationSourceContext drSinkNodeIds(final List<String> drSinkNodeIds)
+    {
+        this.drSinkNodeIds = new ArrayList<>(drSinkNodeIds);
+        return this;
+    }
+
+    public List<String> drSinkNodeIds()
+    {
+        return Collections.unmodifiableList(drSinkNodeIds);
+    }
+
+    /** The disaster-recovery sinks' node ids, parsed at {@link #conclude()}; empty for none. */
+    int[] drSinkNodeIdValues()
+    {
+        return drSinkNodeIdValues.clone();
+    }
+
     public ReplicationSourceContext maxRefusalLogsPerMinute(final int maxRefusalLogsPerMinute)
     {
         this.maxRefusalLogsPerMinute = maxRefusalLogsPerMinute;
@@ -449,10 +482,54 @@ public final class ReplicationSourceContext implements Marshallable
         {
             throw new IllegalArgumentException("whenLeaseExpired: missing; use HOLD or RELEASE_UNPROTECTED");
         }
+        drSinkNodeIdValues = parseDrSinkNodeIds();
         tls.conclude("tls");
         link.concludeClockAndSecret();
         concluded = true;
         return this;
+    }
+
+    private int[] parseDrSinkNodeIds()
+    {
+        if (drSinkNodeIds.size() > MAX_DR_SINKS)
+        {
+            throw new IllegalArgumentException("drSinkNodeIds: " + drSinkNodeIds + " lists " + drSinkNodeIds.size() +
+                " sinks; at most " + MAX_DR_SINKS);
+        }
+        final int[] ids = new int[drSinkNodeIds.size()];
+        for (int i = 0; i < ids.length; i++)
+        {
+            final String text = drSinkNodeIds.get(i) == null ? "" : drSinkNodeIds.get(i).trim();
+            final int id;
+            try
+            {
+                id = Integer.parseInt(text);
+            }
+            catch (final NumberFormatException ex)
+            {
+                throw new IllegalArgumentException("drSinkNodeIds[" + i + "]: '" + text + "' is not a node id; " +
+                    "use a whole number from 0 to " + MAX_DR_SINKS_NODE_ID, ex);
+            }
+            if (id < 0 || id > MAX_DR_SINKS_NODE_ID)
+            {
+                throw new IllegalArgumentException("drSinkNodeIds[" + i + "]: " + id + " is out of range; use 0 to " +
+                    MAX_DR_SINKS_NODE_ID);
+            }
+            for (int j = 0; j < i; j++)
+            {
+                if (ids[j] == id)
+                {
+                    throw new IllegalArgumentException("drSinkNodeIds[" + i + "]: " + id + " is listed twice");
+                }
+            }
+            if (id == nodeId())
+            {
+                throw new IllegalArgumentException("drSinkNodeIds[" + i + "]: " + id + " is this source's own " +
+                    "nodeId");
+            }
+            ids[i] = id;
+        }
+        return ids;
     }
 
     boolean isConcluded()
@@ -503,6 +580,16 @@ public final class ReplicationSourceContext implements Marshallable
         wire.write("maxUnackedEntries").int64(maxUnackedEntries);
         wire.write("whenLeaseExpired").text(whenLeaseExpired.name());
         tls.write(wire);
+        if (!drSinkNodeIds.isEmpty())
+        {
+            wire.write("drSinkNodeIds").sequence(drSinkNodeIds, (list, out) ->
+            {
+                for (final String id : list)
+                {
+                    out.text(id);
+                }
+            });
+        }
     }
 
     @Override
@@ -512,6 +599,7 @@ public final class ReplicationSourceContext implements Marshallable
             ackStrategy + ", " + link.timersText() + ", maxBatchBytes=" + maxBatchBytes + ", maxPendingConnections=" +
             maxPendingConnections + ", maxPendingPerAddress=" + maxPendingPerAddress + ", allowedPeers=" + allowedPeers +
             ", maxRefusalLogsPerMinute=" + maxRefusalLogsPerMinute + ", maxUnackedEntries=" + maxUnackedEntries +
-            ", whenLeaseExpired=" + whenLeaseExpired + ", tls=" + tls + "}";
+            ", whenLeaseExpired=" + whenLeaseExpired + ", tls=" + tls +
+            (drSinkNodeIds.isEmpty() ? "" : ", drSinkNodeIds=" + drSinkNodeIds) + "}";
     }
 }
