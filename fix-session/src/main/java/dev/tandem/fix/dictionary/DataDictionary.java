@@ -37,12 +37,24 @@ public final class DataDictionary
     static final byte TYPE_UTC_TIMESTAMP = 6;
     static final byte TYPE_MULTIPLE_VALUE = 7;
 
+    /** {@link #sections} values. */
+    static final byte SECTION_HEADER_TAG = 1;
+    static final byte SECTION_TRAILER_TAG = 2;
+
     /** Largest tag a dictionary may define: the tables are indexed by tag. */
     public static final int MAX_TAG = 100_000;
 
     final String beginString;
     final byte[] fieldTypes;
     final byte[][][] enumValues;
+    /**
+     * By tag, the enumeration as sorted keys (the bytes packed as {@link #msgTypeKey(String)} packs them) when every
+     * value is 1 to 8 bytes, for a binary search; null for a tag without enumeration or with a longer value
+     * ({@link #enumValues} is then scanned).
+     */
+    final long[][] enumKeys;
+    /** By tag, {@link #SECTION_HEADER_TAG}, {@link #SECTION_TRAILER_TAG} or 0 (body, or not defined). */
+    final byte[] sections;
     final long[] headerTags;
     final long[] trailerTags;
     final int[] headerRequired;
@@ -71,20 +83,27 @@ public final class DataDictionary
         final int[] required;
         /** The top-level repeating groups. */
         final GroupDef[] groups;
+        /** The NumInGroup tags of {@link #groups}, as bits by tag: most body fields are no group, found in one read. */
+        final long[] groupCountTags;
 
         MessageDef(final String msgType, final boolean admin, final long[] allowed, final int[] required,
-            final GroupDef[] groups)
+            final GroupDef[] groups, final int words)
         {
             this.msgType = msgType;
             this.admin = admin;
             this.allowed = allowed;
             this.required = required;
             this.groups = groups;
+            this.groupCountTags = new long[words];
+            for (final GroupDef group : groups)
+            {
+                groupCountTags[group.countTag >> 6] |= 1L << (group.countTag & 63);
+            }
         }
 
         GroupDef group(final int countTag)
         {
-            return GroupDef.find(groups, countTag);
+            return isSet(groupCountTags, countTag) ? GroupDef.find(groups, countTag) : null;
         }
     }
 
@@ -152,15 +171,30 @@ public final class DataDictionary
             }
             enumValues[e.getKey()] = values;
         }
+        this.enumKeys = new long[builder.maxTag + 1][];
+        for (int tag = 0; tag < enumValues.length; tag++)
+        {
+            enumKeys[tag] = enumValues[tag] == null ? null : enumKeys(enumValues[tag]);
+        }
         final int words = (builder.maxTag >> 6) + 1;
         this.headerTags = bits(builder.headerTags, words);
         this.trailerTags = bits(builder.trailerTags, words);
+        this.sections = new byte[builder.maxTag + 1];
+        for (final int tag : builder.trailerTags)
+        {
+            sections[tag] = SECTION_TRAILER_TAG;
+        }
+        for (final int tag : builder.headerTags)
+        {
+            // a tag in both (no standard dictionary has one) counts as header, as the validator checked it first
+            sections[tag] = SECTION_HEADER_TAG;
+        }
         this.headerRequired = ints(builder.headerRequired);
         final TreeMap<Long, MessageDef> sorted = new TreeMap<>();
         for (final DictionaryBuilder.Msg msg : builder.messages)
         {
             sorted.put(msgTypeKey(msg.msgType), new MessageDef(msg.msgType, msg.admin, bits(msg.allowed, words),
-                ints(msg.required), groups(msg.groups)));
+                ints(msg.required), groups(msg.groups), words));
         }
         this.msgTypeKeys = sorted.keySet().stream().mapToLong(Long::longValue).toArray();
         this.messages = sorted.values().toArray(new MessageDef[0]);
@@ -174,6 +208,8 @@ public final class DataDictionary
         this.beginString = tables.beginString;
         this.fieldTypes = tables.fieldTypes;
         this.enumValues = tables.enumValues;
+        this.enumKeys = tables.enumKeys;
+        this.sections = tables.sections;
         this.headerTags = tables.headerTags;
         this.trailerTags = tables.trailerTags;
         this.headerRequired = tables.headerRequired;
@@ -302,6 +338,35 @@ public final class DataDictionary
     {
         final int word = tag >> 6;
         return tag >= 0 && word < bits.length && (bits[word] & (1L << (tag & 63))) != 0;
+    }
+
+    /**
+     * @return the values as sorted keys (packed as {@link #msgTypeKey(String)} packs them), or null when one is empty or longer than 8 bytes (or, not
+     *         in any standard dictionary, holds a NUL byte: keys then no longer tell values apart).
+     */
+    private static long[] enumKeys(final byte[][] values)
+    {
+        final long[] keys = new long[values.length];
+        for (int i = 0; i < values.length; i++)
+        {
+            final byte[] value = values[i];
+            if (value.length == 0 || value.length > 8)
+            {
+                return null;
+            }
+            long key = 0;
+            for (final byte b : value)
+            {
+                if (b == 0)
+                {
+                    return null;
+                }
+                key = (key << 8) | (b & 0xFF);
+            }
+            keys[i] = key;
+        }
+        Arrays.sort(keys);
+        return keys;
     }
 
     /** MsgType bytes (1 to 8 ASCII characters) as a key; 0 for an empty or longer value. */
