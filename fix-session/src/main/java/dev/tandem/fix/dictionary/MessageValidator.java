@@ -278,9 +278,9 @@ public final class MessageValidator
 
     /**
      * Checks the entries of a repeating group whose NumInGroup is at {@code countIndex}: each entry starts with the
-     * group's first field, carries its required fields, has every value right, and its nested groups are checked
-     * the same way (recursion as deep as the dictionary nests groups, a handful of levels). The entries end at the
-     * first tag that is not a member; their number must be the NumInGroup value.
+     * group's first field, carries its required fields, has no field twice, has every value right, and its nested
+     * groups are checked the same way (recursion as deep as the dictionary nests groups, a handful of levels). The
+     * entries end at the first tag that is not a member; their number must be the NumInGroup value.
      *
      * @return the index of the group's last field, or -1 after {@link #fail(int, int)}.
      */
@@ -332,6 +332,12 @@ public final class MessageValidator
                     fail(valueProblem, tag);
                     return -1;
                 }
+            }
+            if (entrySeen[tag] == entryStamp)
+            {
+                // a member other than the first twice in one entry (the first starts the next entry)
+                fail(TAG_REPEATED, tag);
+                return -1;
             }
             entrySeen[tag] = entryStamp;
             final DataDictionary.GroupDef nested = group.group(tag);
