@@ -37,6 +37,19 @@ public final class DataDictionary
     static final byte TYPE_UTC_TIMESTAMP = 6;
     static final byte TYPE_MULTIPLE_VALUE = 7;
 
+    /**
+     * {@link #valueChecks} values: what a value of the tag is checked for. An enumeration decides over the type; a
+     * free-text field without one has nothing to check.
+     */
+    static final byte CHECK_NONE = 0;
+    static final byte CHECK_ENUM = 1;
+    static final byte CHECK_ENUM_EACH = 2;
+    static final byte CHECK_INT = 3;
+    static final byte CHECK_FLOAT = 4;
+    static final byte CHECK_CHAR = 5;
+    static final byte CHECK_BOOLEAN = 6;
+    static final byte CHECK_UTC_TIMESTAMP = 7;
+
     /** {@link #sections} values. */
     static final byte SECTION_HEADER_TAG = 1;
     static final byte SECTION_TRAILER_TAG = 2;
@@ -53,6 +66,13 @@ public final class DataDictionary
      * ({@link #enumValues} is then scanned).
      */
     final long[][] enumKeys;
+    /**
+     * By tag, the one-byte values of its enumeration as 256 bits (bit {@code b} of word {@code b >> 6}): a one-byte
+     * value, the common case, is checked with one read; null for a tag without enumeration.
+     */
+    final long[][] enumBytes;
+    /** By tag, the check of its value ({@link #CHECK_NONE} ...), from its type and enumeration: one read per field. */
+    final byte[] valueChecks;
     /** By tag, {@link #SECTION_HEADER_TAG}, {@link #SECTION_TRAILER_TAG} or 0 (body, or not defined). */
     final byte[] sections;
     final long[] headerTags;
@@ -60,6 +80,8 @@ public final class DataDictionary
     final int[] headerRequired;
     final long[] msgTypeKeys;
     final MessageDef[] messages;
+    /** The messages of one-character MsgTypes (most of them, all the session ones) by that character's byte. */
+    final MessageDef[] oneByteMessages;
     /**
      * FIXT.1.1 only: the combined dictionary (transport and application) of each ApplVerID (1128) value this one can
      * switch to, by value ({@code applications[9]} for FIX 5.0 SP2); null elsewhere. Compiled at start-up, shared by
@@ -172,9 +194,26 @@ public final class DataDictionary
             enumValues[e.getKey()] = values;
         }
         this.enumKeys = new long[builder.maxTag + 1][];
+        this.enumBytes = new long[builder.maxTag + 1][];
         for (int tag = 0; tag < enumValues.length; tag++)
         {
-            enumKeys[tag] = enumValues[tag] == null ? null : enumKeys(enumValues[tag]);
+            if (enumValues[tag] != null)
+            {
+                enumKeys[tag] = enumKeys(enumValues[tag]);
+                enumBytes[tag] = new long[4];
+                for (final byte[] value : enumValues[tag])
+                {
+                    if (value.length == 1)
+                    {
+                        enumBytes[tag][(value[0] & 0xFF) >> 6] |= 1L << (value[0] & 63);
+                    }
+                }
+            }
+        }
+        this.valueChecks = new byte[builder.maxTag + 1];
+        for (int tag = 0; tag < valueChecks.length; tag++)
+        {
+            valueChecks[tag] = valueCheck(fieldTypes[tag], enumValues[tag] != null);
         }
         final int words = (builder.maxTag >> 6) + 1;
         this.headerTags = bits(builder.headerTags, words);
@@ -198,6 +237,14 @@ public final class DataDictionary
         }
         this.msgTypeKeys = sorted.keySet().stream().mapToLong(Long::longValue).toArray();
         this.messages = sorted.values().toArray(new MessageDef[0]);
+        this.oneByteMessages = new MessageDef[256];
+        for (int i = 0; i < msgTypeKeys.length; i++)
+        {
+            if (msgTypeKeys[i] > 0 && msgTypeKeys[i] < 256)
+            {
+                oneByteMessages[(int)msgTypeKeys[i]] = messages[i];
+            }
+        }
         this.applications = null;
         this.defaultApplVerId = -1;
     }
@@ -209,12 +256,15 @@ public final class DataDictionary
         this.fieldTypes = tables.fieldTypes;
         this.enumValues = tables.enumValues;
         this.enumKeys = tables.enumKeys;
+        this.enumBytes = tables.enumBytes;
+        this.valueChecks = tables.valueChecks;
         this.sections = tables.sections;
         this.headerTags = tables.headerTags;
         this.trailerTags = tables.trailerTags;
         this.headerRequired = tables.headerRequired;
         this.msgTypeKeys = tables.msgTypeKeys;
         this.messages = tables.messages;
+        this.oneByteMessages = tables.oneByteMessages;
         this.applications = applications;
         this.defaultApplVerId = defaultApplVerId;
     }
@@ -330,6 +380,10 @@ public final class DataDictionary
 
     MessageDef message(final long key)
     {
+        if (key > 0 && key < 256)
+        {
+            return oneByteMessages[(int)key];
+        }
         final int index = Arrays.binarySearch(msgTypeKeys, key);
         return index < 0 ? null : messages[index];
     }
@@ -338,6 +392,29 @@ public final class DataDictionary
     {
         final int word = tag >> 6;
         return tag >= 0 && word < bits.length && (bits[word] & (1L << (tag & 63))) != 0;
+    }
+
+    private static byte valueCheck(final byte type, final boolean enumerated)
+    {
+        if (enumerated)
+        {
+            return type == TYPE_MULTIPLE_VALUE ? CHECK_ENUM_EACH : CHECK_ENUM;
+        }
+        switch (type)
+        {
+            case TYPE_INT:
+                return CHECK_INT;
+            case TYPE_FLOAT:
+                return CHECK_FLOAT;
+            case TYPE_CHAR:
+                return CHECK_CHAR;
+            case TYPE_BOOLEAN:
+                return CHECK_BOOLEAN;
+            case TYPE_UTC_TIMESTAMP:
+                return CHECK_UTC_TIMESTAMP;
+            default:
+                return CHECK_NONE;
+        }
     }
 
     /**

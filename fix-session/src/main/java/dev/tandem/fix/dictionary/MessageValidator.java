@@ -175,6 +175,7 @@ public final class MessageValidator
         address = buffer.addressOffset();
         final byte[] types = dictionary.fieldTypes;
         final byte[] sections = dictionary.sections;
+        final byte[] valueChecks = dictionary.valueChecks;
         final int[] seenGeneration = this.seenGeneration;
         final int generation = this.generation;
         final boolean checkFieldValues = validation.checkFieldValues;
@@ -226,7 +227,7 @@ public final class MessageValidator
                     return fail(TAG_NOT_DEFINED_FOR_MSG_TYPE, tag);
                 }
             }
-            if (checkFieldValues)
+            if (checkFieldValues && valueChecks[tag] != DataDictionary.CHECK_NONE)
             {
                 final int valueProblem = checkValue(decoder, i, tag);
                 if (valueProblem != VALID)
@@ -434,13 +435,22 @@ public final class MessageValidator
         final int offset = decoder.valueOffset(index);
         final int length = decoder.valueLength(index);
         final DataDictionary current = this.current;
-        final byte type = current.fieldTypes[tag];
-        final byte[][] values = current.enumValues[tag];
-        if (values != null)
+        switch (current.valueChecks[tag])
         {
-            final long[] keys = current.enumKeys[tag];
-            if (type == DataDictionary.TYPE_MULTIPLE_VALUE)
+            case DataDictionary.CHECK_NONE:
+                return VALID;
+            case DataDictionary.CHECK_ENUM:
+                if (length == 1)
+                {
+                    final int b = byteAt(offset) & 0xFF;
+                    return (current.enumBytes[tag][b >> 6] & (1L << (b & 63))) != 0 ? VALID : VALUE_INCORRECT;
+                }
+                return isEnumValue(current.enumKeys[tag], current.enumValues[tag], offset, length) ?
+                    VALID : VALUE_INCORRECT;
+            case DataDictionary.CHECK_ENUM_EACH:
             {
+                final long[] keys = current.enumKeys[tag];
+                final byte[][] values = current.enumValues[tag];
                 int start = offset;
                 final int end = offset + length;
                 for (int p = offset; p <= end; p++)
@@ -456,20 +466,16 @@ public final class MessageValidator
                 }
                 return VALID;
             }
-            return isEnumValue(keys, values, offset, length) ? VALID : VALUE_INCORRECT;
-        }
-        switch (type)
-        {
-            case DataDictionary.TYPE_INT:
+            case DataDictionary.CHECK_INT:
                 return isInteger(offset, length) ? VALID : INCORRECT_DATA_FORMAT;
-            case DataDictionary.TYPE_FLOAT:
+            case DataDictionary.CHECK_FLOAT:
                 return isDecimal(offset, length) ? VALID : INCORRECT_DATA_FORMAT;
-            case DataDictionary.TYPE_CHAR:
+            case DataDictionary.CHECK_CHAR:
                 return length == 1 ? VALID : INCORRECT_DATA_FORMAT;
-            case DataDictionary.TYPE_BOOLEAN:
+            case DataDictionary.CHECK_BOOLEAN:
                 return length == 1 && (byteAt(offset) == 'Y' || byteAt(offset) == 'N') ?
                     VALID : INCORRECT_DATA_FORMAT;
-            case DataDictionary.TYPE_UTC_TIMESTAMP:
+            case DataDictionary.CHECK_UTC_TIMESTAMP:
                 return isTimestamp(offset, length) ? VALID : INCORRECT_DATA_FORMAT;
             default:
                 return VALID;
