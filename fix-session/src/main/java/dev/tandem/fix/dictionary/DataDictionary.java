@@ -75,8 +75,6 @@ public final class DataDictionary
     final byte[] valueChecks;
     /** By tag, {@link #SECTION_HEADER_TAG}, {@link #SECTION_TRAILER_TAG} or 0 (body, or not defined). */
     final byte[] sections;
-    final long[] headerTags;
-    final long[] trailerTags;
     final int[] headerRequired;
     final long[] msgTypeKeys;
     final MessageDef[] messages;
@@ -216,8 +214,6 @@ public final class DataDictionary
             valueChecks[tag] = valueCheck(fieldTypes[tag], enumValues[tag] != null);
         }
         final int words = (builder.maxTag >> 6) + 1;
-        this.headerTags = bits(builder.headerTags, words);
-        this.trailerTags = bits(builder.trailerTags, words);
         this.sections = new byte[builder.maxTag + 1];
         for (final int tag : builder.trailerTags)
         {
@@ -259,8 +255,6 @@ public final class DataDictionary
         this.enumBytes = tables.enumBytes;
         this.valueChecks = tables.valueChecks;
         this.sections = tables.sections;
-        this.headerTags = tables.headerTags;
-        this.trailerTags = tables.trailerTags;
         this.headerRequired = tables.headerRequired;
         this.msgTypeKeys = tables.msgTypeKeys;
         this.messages = tables.messages;
