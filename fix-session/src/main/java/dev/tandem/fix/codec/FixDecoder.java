@@ -327,7 +327,7 @@ public final class FixDecoder
         return valueLengths[index];
     }
 
-    /** Index of the first field with {@code tag}, or -1. */
+    /** Index of the first field with {@code tag}, or -1: one table read for a tag below 2048, else a scan. */
     public int fieldIndex(final int tag)
     {
         if (tag >= 0 && tag < DIRECT_TAGS)
