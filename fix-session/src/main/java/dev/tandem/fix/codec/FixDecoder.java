@@ -39,12 +39,22 @@ public final class FixDecoder
     /** Default maximum number of fields indexed per message. */
     public static final int DEFAULT_MAX_FIELDS = 1024;
 
+    /**
+     * Tags below this are found by {@link #fieldIndex(int)} through a table filled while indexing (the header, the
+     * common body fields, ApplVerID 1128); higher ones by a scan. 8 KiB per table.
+     */
+    static final int DIRECT_TAGS = 2048;
     private static final byte SOH = 1;
     private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
 
     private final int[] tags;
     private final int[] valueOffsets;
     private final int[] valueLengths;
+    /** By tag below {@link #DIRECT_TAGS}: the index of its first field, valid when {@link #firstIndexWrap} is this wrap. */
+    private final int[] firstIndex = new int[DIRECT_TAGS];
+    private final int[] firstIndexWrap = new int[DIRECT_TAGS];
+    /** Counts wraps, from 1; a tag whose {@link #firstIndexWrap} differs was not seen in this one. */
+    private int wrapCount;
     private DirectBuffer buffer;
     private byte[] array;
     private long address;
@@ -84,6 +94,11 @@ public final class FixDecoder
         this.fieldCount = 0;
         this.msgSeqNumCache = Integer.MIN_VALUE;
         this.truncated = false;
+        if (++wrapCount == Integer.MAX_VALUE)
+        {
+            java.util.Arrays.fill(firstIndexWrap, 0);
+            wrapCount = 1;
+        }
         if (offset < 0 || length <= 0 || (long)offset + length > buffer.capacity())
         {
             return GARBLED;
@@ -98,6 +113,9 @@ public final class FixDecoder
         final int[] tags = this.tags;
         final int[] valueOffsets = this.valueOffsets;
         final int[] valueLengths = this.valueLengths;
+        final int[] firstIndex = this.firstIndex;
+        final int[] firstIndexWrap = this.firstIndexWrap;
+        final int wrap = this.wrapCount;
         final int maxFields = tags.length;
         final int end = offset + length;
         int position = offset;
@@ -115,10 +133,11 @@ public final class FixDecoder
             }
             final int fieldStart = position;
             int tag = 0;
-            int tagDigits = 0;
+            // a tag has 1 to 9 digits: '=' must come within the next 10 bytes
+            final int tagLimit = Math.min(end, position + 10);
             while (true)
             {
-                if (position >= end)
+                if (position >= tagLimit)
                 {
                     fieldCount = count;
                     return GARBLED;
@@ -129,7 +148,7 @@ public final class FixDecoder
                     break;
                 }
                 final int d = b - '0';
-                if (d < 0 || d > 9 || ++tagDigits > 9)
+                if (d < 0 || d > 9)
                 {
                     fieldCount = count;
                     return GARBLED;
@@ -160,6 +179,11 @@ public final class FixDecoder
             tags[count] = tag;
             valueOffsets[count] = valueStart;
             valueLengths[count] = valueLength;
+            if (tag < DIRECT_TAGS && firstIndexWrap[tag] != wrap)
+            {
+                firstIndexWrap[tag] = wrap;
+                firstIndex[tag] = count;
+            }
             count++;
             if (tag == Tags.CHECK_SUM)
             {
@@ -235,22 +259,27 @@ public final class FixDecoder
         buffer.boundsCheck(offset, length);
         final byte[] array = buffer.byteArray();
         final long address = buffer.addressOffset();
-        int sum = 0;
+        long sum = 0;
         final int end = offset + length;
         int i = offset;
-        for (; i + 8 <= end; i += 8)
+        while (i + 8 <= end)
         {
-            final long word = UnsafeApi.getLong(array, address + i);
-            // byte-wise sum of a word without carries between lanes
-            long pairs = (word & 0x00FF00FF00FF00FFL) + ((word >>> 8) & 0x00FF00FF00FF00FFL);
-            pairs = (pairs & 0x0000FFFF0000FFFFL) + ((pairs >>> 16) & 0x0000FFFF0000FFFFL);
-            sum += (int)((pairs & 0xFFFFFFFFL) + (pairs >>> 32));
+            // a word's bytes are summed in four 16-bit lanes (two bytes, at most 510, per lane and word); 128 words
+            // (65,280 per lane) fit before the lanes are added up, so no lane carries into the next
+            final int blockEnd = Math.min(end - 7, i + 128 * 8);
+            long lanes = 0;
+            for (; i < blockEnd; i += 8)
+            {
+                final long word = UnsafeApi.getLong(array, address + i);
+                lanes += (word & 0x00FF00FF00FF00FFL) + ((word >>> 8) & 0x00FF00FF00FF00FFL);
+            }
+            sum += (lanes & 0xFFFF) + ((lanes >>> 16) & 0xFFFF) + ((lanes >>> 32) & 0xFFFF) + (lanes >>> 48);
         }
         for (; i < end; i++)
         {
             sum += UnsafeApi.getByte(array, address + i) & 0xFF;
         }
-        return sum & 0xFF;
+        return (int)(sum & 0xFF);
     }
 
     /**
@@ -298,9 +327,22 @@ public final class FixDecoder
         return valueLengths[index];
     }
 
-    /** Index of the first field with {@code tag}, or -1. */
+    /** Index of the first field with {@code tag}, or -1: one table read for a tag below 2048, else a scan. */
     public int fieldIndex(final int tag)
     {
+        if (tag >= 0 && tag < DIRECT_TAGS)
+        {
+            if (firstIndexWrap[tag] != wrapCount)
+            {
+                return -1;
+            }
+            final int index = firstIndex[tag];
+            // past TOO_MANY_FIELDS the last slot was reused: the table may name a field no longer there
+            if (index < fieldCount && tags[index] == tag)
+            {
+                return index;
+            }
+        }
         return fieldIndex(tag, 0);
     }
 

@@ -37,17 +37,49 @@ public final class DataDictionary
     static final byte TYPE_UTC_TIMESTAMP = 6;
     static final byte TYPE_MULTIPLE_VALUE = 7;
 
+    /**
+     * {@link #valueChecks} values: what a value of the tag is checked for. An enumeration decides over the type; a
+     * free-text field without one has nothing to check.
+     */
+    static final byte CHECK_NONE = 0;
+    static final byte CHECK_ENUM = 1;
+    static final byte CHECK_ENUM_EACH = 2;
+    static final byte CHECK_INT = 3;
+    static final byte CHECK_FLOAT = 4;
+    static final byte CHECK_CHAR = 5;
+    static final byte CHECK_BOOLEAN = 6;
+    static final byte CHECK_UTC_TIMESTAMP = 7;
+
+    /** {@link #sections} values. */
+    static final byte SECTION_HEADER_TAG = 1;
+    static final byte SECTION_TRAILER_TAG = 2;
+
     /** Largest tag a dictionary may define: the tables are indexed by tag. */
     public static final int MAX_TAG = 100_000;
 
     final String beginString;
     final byte[] fieldTypes;
     final byte[][][] enumValues;
-    final long[] headerTags;
-    final long[] trailerTags;
+    /**
+     * By tag, the enumeration as sorted keys (the bytes packed as {@link #msgTypeKey(String)} packs them) when every
+     * value is 1 to 8 bytes, for a binary search; null for a tag without enumeration or with a longer value
+     * ({@link #enumValues} is then scanned).
+     */
+    final long[][] enumKeys;
+    /**
+     * By tag, the one-byte values of its enumeration as 256 bits (bit {@code b} of word {@code b >> 6}): a one-byte
+     * value, the common case, is checked with one read; null for a tag without enumeration.
+     */
+    final long[][] enumBytes;
+    /** By tag, the check of its value ({@link #CHECK_NONE} ...), from its type and enumeration: one read per field. */
+    final byte[] valueChecks;
+    /** By tag, {@link #SECTION_HEADER_TAG}, {@link #SECTION_TRAILER_TAG} or 0 (body, or not defined). */
+    final byte[] sections;
     final int[] headerRequired;
     final long[] msgTypeKeys;
     final MessageDef[] messages;
+    /** The messages of one-character MsgTypes (most of them, all the session ones) by that character's byte. */
+    final MessageDef[] oneByteMessages;
     /**
      * FIXT.1.1 only: the combined dictionary (transport and application) of each ApplVerID (1128) value this one can
      * switch to, by value ({@code applications[9]} for FIX 5.0 SP2); null elsewhere. Compiled at start-up, shared by
@@ -71,20 +103,27 @@ public final class DataDictionary
         final int[] required;
         /** The top-level repeating groups. */
         final GroupDef[] groups;
+        /** The NumInGroup tags of {@link #groups}, as bits by tag: most body fields are no group, found in one read. */
+        final long[] groupCountTags;
 
         MessageDef(final String msgType, final boolean admin, final long[] allowed, final int[] required,
-            final GroupDef[] groups)
+            final GroupDef[] groups, final int words)
         {
             this.msgType = msgType;
             this.admin = admin;
             this.allowed = allowed;
             this.required = required;
             this.groups = groups;
+            this.groupCountTags = new long[words];
+            for (final GroupDef group : groups)
+            {
+                groupCountTags[group.countTag >> 6] |= 1L << (group.countTag & 63);
+            }
         }
 
         GroupDef group(final int countTag)
         {
-            return GroupDef.find(groups, countTag);
+            return isSet(groupCountTags, countTag) ? GroupDef.find(groups, countTag) : null;
         }
     }
 
@@ -152,18 +191,56 @@ public final class DataDictionary
             }
             enumValues[e.getKey()] = values;
         }
+        this.enumKeys = new long[builder.maxTag + 1][];
+        this.enumBytes = new long[builder.maxTag + 1][];
+        for (int tag = 0; tag < enumValues.length; tag++)
+        {
+            if (enumValues[tag] != null)
+            {
+                enumKeys[tag] = enumKeys(enumValues[tag]);
+                enumBytes[tag] = new long[4];
+                for (final byte[] value : enumValues[tag])
+                {
+                    if (value.length == 1)
+                    {
+                        enumBytes[tag][(value[0] & 0xFF) >> 6] |= 1L << (value[0] & 63);
+                    }
+                }
+            }
+        }
+        this.valueChecks = new byte[builder.maxTag + 1];
+        for (int tag = 0; tag < valueChecks.length; tag++)
+        {
+            valueChecks[tag] = valueCheck(fieldTypes[tag], enumValues[tag] != null);
+        }
         final int words = (builder.maxTag >> 6) + 1;
-        this.headerTags = bits(builder.headerTags, words);
-        this.trailerTags = bits(builder.trailerTags, words);
+        this.sections = new byte[builder.maxTag + 1];
+        for (final int tag : builder.trailerTags)
+        {
+            sections[tag] = SECTION_TRAILER_TAG;
+        }
+        for (final int tag : builder.headerTags)
+        {
+            // a tag in both (no standard dictionary has one) counts as header, as the validator checked it first
+            sections[tag] = SECTION_HEADER_TAG;
+        }
         this.headerRequired = ints(builder.headerRequired);
         final TreeMap<Long, MessageDef> sorted = new TreeMap<>();
         for (final DictionaryBuilder.Msg msg : builder.messages)
         {
             sorted.put(msgTypeKey(msg.msgType), new MessageDef(msg.msgType, msg.admin, bits(msg.allowed, words),
-                ints(msg.required), groups(msg.groups)));
+                ints(msg.required), groups(msg.groups), words));
         }
         this.msgTypeKeys = sorted.keySet().stream().mapToLong(Long::longValue).toArray();
         this.messages = sorted.values().toArray(new MessageDef[0]);
+        this.oneByteMessages = new MessageDef[256];
+        for (int i = 0; i < msgTypeKeys.length; i++)
+        {
+            if (msgTypeKeys[i] > 0 && msgTypeKeys[i] < 256)
+            {
+                oneByteMessages[(int)msgTypeKeys[i]] = messages[i];
+            }
+        }
         this.applications = null;
         this.defaultApplVerId = -1;
     }
@@ -174,11 +251,14 @@ public final class DataDictionary
         this.beginString = tables.beginString;
         this.fieldTypes = tables.fieldTypes;
         this.enumValues = tables.enumValues;
-        this.headerTags = tables.headerTags;
-        this.trailerTags = tables.trailerTags;
+        this.enumKeys = tables.enumKeys;
+        this.enumBytes = tables.enumBytes;
+        this.valueChecks = tables.valueChecks;
+        this.sections = tables.sections;
         this.headerRequired = tables.headerRequired;
         this.msgTypeKeys = tables.msgTypeKeys;
         this.messages = tables.messages;
+        this.oneByteMessages = tables.oneByteMessages;
         this.applications = applications;
         this.defaultApplVerId = defaultApplVerId;
     }
@@ -294,6 +374,10 @@ public final class DataDictionary
 
     MessageDef message(final long key)
     {
+        if (key > 0 && key < 256)
+        {
+            return oneByteMessages[(int)key];
+        }
         final int index = Arrays.binarySearch(msgTypeKeys, key);
         return index < 0 ? null : messages[index];
     }
@@ -302,6 +386,58 @@ public final class DataDictionary
     {
         final int word = tag >> 6;
         return tag >= 0 && word < bits.length && (bits[word] & (1L << (tag & 63))) != 0;
+    }
+
+    private static byte valueCheck(final byte type, final boolean enumerated)
+    {
+        if (enumerated)
+        {
+            return type == TYPE_MULTIPLE_VALUE ? CHECK_ENUM_EACH : CHECK_ENUM;
+        }
+        switch (type)
+        {
+            case TYPE_INT:
+                return CHECK_INT;
+            case TYPE_FLOAT:
+                return CHECK_FLOAT;
+            case TYPE_CHAR:
+                return CHECK_CHAR;
+            case TYPE_BOOLEAN:
+                return CHECK_BOOLEAN;
+            case TYPE_UTC_TIMESTAMP:
+                return CHECK_UTC_TIMESTAMP;
+            default:
+                return CHECK_NONE;
+        }
+    }
+
+    /**
+     * @return the values as sorted keys (packed as {@link #msgTypeKey(String)} packs them), or null when one is empty or longer than 8 bytes (or, not
+     *         in any standard dictionary, holds a NUL byte: keys then no longer tell values apart).
+     */
+    private static long[] enumKeys(final byte[][] values)
+    {
+        final long[] keys = new long[values.length];
+        for (int i = 0; i < values.length; i++)
+        {
+            final byte[] value = values[i];
+            if (value.length == 0 || value.length > 8)
+            {
+                return null;
+            }
+            long key = 0;
+            for (final byte b : value)
+            {
+                if (b == 0)
+                {
+                    return null;
+                }
+                key = (key << 8) | (b & 0xFF);
+            }
+            keys[i] = key;
+        }
+        Arrays.sort(keys);
+        return keys;
     }
 
     /** MsgType bytes (1 to 8 ASCII characters) as a key; 0 for an empty or longer value. */

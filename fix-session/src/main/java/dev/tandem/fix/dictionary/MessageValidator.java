@@ -1,6 +1,7 @@
 package dev.tandem.fix.dictionary;
 
 import org.agrona.DirectBuffer;
+import org.agrona.UnsafeApi;
 
 import dev.tandem.fix.codec.FixDecoder;
 
@@ -50,6 +51,11 @@ public final class MessageValidator
     private static final int SECTION_BODY = 1;
     private static final int SECTION_TRAILER = 2;
     private static final String[] TEXTS = new String[17];
+    private static final boolean LITTLE_ENDIAN = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN;
+    /** In "HH:mm:ss" read as a word (first byte lowest): the bytes of the two ':', what they must be, and ':' ^ '0'. */
+    private static final long TIME_COLONS = 0x0000FF0000FF0000L;
+    private static final long TIME_COLON_BYTES = 0x00003A00003A0000L;
+    private static final long TIME_COLONS_TO_ZEROS = 0x00000A00000A0000L;
 
     static
     {
@@ -77,6 +83,9 @@ public final class MessageValidator
     private int lastEntryStamp;
     private int refTagId;
     private int reason = VALID;
+    /** The bytes of the message being validated, as {@link FixDecoder} reads them (heap array or off-heap address). */
+    private byte[] array;
+    private long address;
 
     /**
      * @param dictionary the compiled dictionary of the session's BeginString.
@@ -161,54 +170,64 @@ public final class MessageValidator
             java.util.Arrays.fill(entrySeen, 0);
             lastEntryStamp = 0;
         }
+        final DirectBuffer buffer = decoder.buffer();
+        array = buffer.byteArray();
+        address = buffer.addressOffset();
         final byte[] types = dictionary.fieldTypes;
+        final byte[] sections = dictionary.sections;
+        final byte[] valueChecks = dictionary.valueChecks;
+        final int[] seenGeneration = this.seenGeneration;
+        final int generation = this.generation;
+        final boolean checkFieldValues = validation.checkFieldValues;
+        final boolean checkFieldOrder = validation.checkFieldOrder;
+        final boolean checkUserDefinedFields = validation.checkUserDefinedFields;
         final int count = decoder.fieldCount();
         int section = SECTION_HEADER;
         for (int i = 0; i < count; i++)
         {
             final int tag = decoder.tag(i);
-            if (decoder.valueLength(i) == 0 && validation.checkFieldValues)
+            if (checkFieldValues && decoder.valueLength(i) == 0)
             {
                 return fail(TAG_WITHOUT_VALUE, tag);
             }
-            final boolean defined = tag > 0 && tag < types.length && types[tag] != DataDictionary.TYPE_UNDEFINED;
-            final boolean userDefined = tag >= USER_DEFINED_FIRST && tag <= USER_DEFINED_LAST;
-            if (!defined)
+            if (tag <= 0 || tag >= types.length || types[tag] == DataDictionary.TYPE_UNDEFINED)
             {
-                if ((userDefined && !validation.checkUserDefinedFields) || validation.allowUnknownFields)
+                final boolean userDefined = tag >= USER_DEFINED_FIRST && tag <= USER_DEFINED_LAST;
+                if ((userDefined && !checkUserDefinedFields) || validation.allowUnknownFields)
                 {
                     continue;
                 }
                 return fail(INVALID_TAG_NUMBER, tag);
             }
-            if (DataDictionary.isSet(dictionary.headerTags, tag))
+            final byte tagSection = sections[tag];
+            if (tagSection == DataDictionary.SECTION_HEADER_TAG)
             {
-                if (section != SECTION_HEADER && validation.checkFieldOrder)
+                if (section != SECTION_HEADER && checkFieldOrder)
                 {
                     return fail(TAG_OUT_OF_ORDER, tag);
                 }
             }
-            else if (DataDictionary.isSet(dictionary.trailerTags, tag))
+            else if (tagSection == DataDictionary.SECTION_TRAILER_TAG)
             {
                 section = SECTION_TRAILER;
             }
             else
             {
-                if (section == SECTION_TRAILER && validation.checkFieldOrder)
+                if (section == SECTION_TRAILER && checkFieldOrder)
                 {
                     return fail(TAG_OUT_OF_ORDER, tag);
                 }
                 section = SECTION_BODY;
                 if (!DataDictionary.isSet(def.allowed, tag))
                 {
-                    if (userDefined && !validation.checkUserDefinedFields)
+                    if (tag >= USER_DEFINED_FIRST && tag <= USER_DEFINED_LAST && !checkUserDefinedFields)
                     {
                         continue;
                     }
                     return fail(TAG_NOT_DEFINED_FOR_MSG_TYPE, tag);
                 }
             }
-            if (validation.checkFieldValues)
+            if (checkFieldValues && valueChecks[tag] != DataDictionary.CHECK_NONE)
             {
                 final int valueProblem = checkValue(decoder, i, tag);
                 if (valueProblem != VALID)
@@ -260,9 +279,9 @@ public final class MessageValidator
 
     /**
      * Checks the entries of a repeating group whose NumInGroup is at {@code countIndex}: each entry starts with the
-     * group's first field, carries its required fields, has every value right, and its nested groups are checked
-     * the same way (recursion as deep as the dictionary nests groups, a handful of levels). The entries end at the
-     * first tag that is not a member; their number must be the NumInGroup value.
+     * group's first field, carries its required fields, has no field twice, has every value right, and its nested
+     * groups are checked the same way (recursion as deep as the dictionary nests groups, a handful of levels). The
+     * entries end at the first tag that is not a member; their number must be the NumInGroup value.
      *
      * @return the index of the group's last field, or -1 after {@link #fail(int, int)}.
      */
@@ -314,6 +333,12 @@ public final class MessageValidator
                     fail(valueProblem, tag);
                     return -1;
                 }
+            }
+            if (entrySeen[tag] == entryStamp)
+            {
+                // a member other than the first twice in one entry (the first starts the next entry)
+                fail(TAG_REPEATED, tag);
+                return -1;
             }
             entrySeen[tag] = entryStamp;
             final DataDictionary.GroupDef nested = group.group(tag);
@@ -407,22 +432,32 @@ public final class MessageValidator
 
     private int checkValue(final FixDecoder decoder, final int index, final int tag)
     {
-        final DirectBuffer buffer = decoder.buffer();
         final int offset = decoder.valueOffset(index);
         final int length = decoder.valueLength(index);
-        final byte type = current.fieldTypes[tag];
-        final byte[][] values = current.enumValues[tag];
-        if (values != null)
+        final DataDictionary current = this.current;
+        switch (current.valueChecks[tag])
         {
-            if (type == DataDictionary.TYPE_MULTIPLE_VALUE)
+            case DataDictionary.CHECK_NONE:
+                return VALID;
+            case DataDictionary.CHECK_ENUM:
+                if (length == 1)
+                {
+                    final int b = byteAt(offset) & 0xFF;
+                    return (current.enumBytes[tag][b >> 6] & (1L << (b & 63))) != 0 ? VALID : VALUE_INCORRECT;
+                }
+                return isEnumValue(current.enumKeys[tag], current.enumValues[tag], offset, length) ?
+                    VALID : VALUE_INCORRECT;
+            case DataDictionary.CHECK_ENUM_EACH:
             {
+                final long[] keys = current.enumKeys[tag];
+                final byte[][] values = current.enumValues[tag];
                 int start = offset;
                 final int end = offset + length;
                 for (int p = offset; p <= end; p++)
                 {
-                    if (p == end || buffer.getByte(p) == ' ')
+                    if (p == end || byteAt(p) == ' ')
                     {
-                        if (!isEnumValue(values, buffer, start, p - start))
+                        if (!isEnumValue(keys, values, start, p - start))
                         {
                             return VALUE_INCORRECT;
                         }
@@ -431,35 +466,53 @@ public final class MessageValidator
                 }
                 return VALID;
             }
-            return isEnumValue(values, buffer, offset, length) ? VALID : VALUE_INCORRECT;
-        }
-        switch (type)
-        {
-            case DataDictionary.TYPE_INT:
-                return isInteger(buffer, offset, length) ? VALID : INCORRECT_DATA_FORMAT;
-            case DataDictionary.TYPE_FLOAT:
-                return isDecimal(buffer, offset, length) ? VALID : INCORRECT_DATA_FORMAT;
-            case DataDictionary.TYPE_CHAR:
+            case DataDictionary.CHECK_INT:
+                return isInteger(offset, length) ? VALID : INCORRECT_DATA_FORMAT;
+            case DataDictionary.CHECK_FLOAT:
+                return isDecimal(offset, length) ? VALID : INCORRECT_DATA_FORMAT;
+            case DataDictionary.CHECK_CHAR:
                 return length == 1 ? VALID : INCORRECT_DATA_FORMAT;
-            case DataDictionary.TYPE_BOOLEAN:
-                return length == 1 && (buffer.getByte(offset) == 'Y' || buffer.getByte(offset) == 'N') ?
+            case DataDictionary.CHECK_BOOLEAN:
+                return length == 1 && (byteAt(offset) == 'Y' || byteAt(offset) == 'N') ?
                     VALID : INCORRECT_DATA_FORMAT;
-            case DataDictionary.TYPE_UTC_TIMESTAMP:
-                return isTimestamp(buffer, offset, length) ? VALID : INCORRECT_DATA_FORMAT;
+            case DataDictionary.CHECK_UTC_TIMESTAMP:
+                return isTimestamp(offset, length) ? VALID : INCORRECT_DATA_FORMAT;
             default:
                 return VALID;
         }
     }
 
-    private static boolean isEnumValue(final byte[][] values, final DirectBuffer buffer, final int offset,
-        final int length)
+    /**
+     * @param keys   the enumeration as sorted keys, or null to scan {@code values}.
+     * @param values the enumeration.
+     */
+    private boolean isEnumValue(final long[] keys, final byte[][] values, final int offset, final int length)
     {
+        if (keys != null)
+        {
+            if (length == 0 || length > 8)
+            {
+                return false;
+            }
+            long key = 0;
+            for (int k = 0; k < length; k++)
+            {
+                final byte b = byteAt(offset + k);
+                if (b == 0)
+                {
+                    // no key holds a NUL byte, and one would make two values' keys alike
+                    return false;
+                }
+                key = (key << 8) | (b & 0xFF);
+            }
+            return java.util.Arrays.binarySearch(keys, key) >= 0;
+        }
         for (final byte[] value : values)
         {
             if (value.length == length)
             {
                 int k = 0;
-                while (k < length && buffer.getByte(offset + k) == value[k])
+                while (k < length && byteAt(offset + k) == value[k])
                 {
                     k++;
                 }
@@ -472,11 +525,11 @@ public final class MessageValidator
         return false;
     }
 
-    private static boolean isInteger(final DirectBuffer buffer, final int offset, final int length)
+    private boolean isInteger(final int offset, final int length)
     {
         int p = offset;
         final int end = offset + length;
-        if (p < end && buffer.getByte(p) == '-')
+        if (p < end && byteAt(p) == '-')
         {
             p++;
         }
@@ -486,8 +539,7 @@ public final class MessageValidator
         }
         for (; p < end; p++)
         {
-            final byte b = buffer.getByte(p);
-            if (b < '0' || b > '9')
+            if (!isDigit(byteAt(p)))
             {
                 return false;
             }
@@ -495,11 +547,11 @@ public final class MessageValidator
         return true;
     }
 
-    private static boolean isDecimal(final DirectBuffer buffer, final int offset, final int length)
+    private boolean isDecimal(final int offset, final int length)
     {
         int p = offset;
         final int end = offset + length;
-        if (p < end && buffer.getByte(p) == '-')
+        if (p < end && byteAt(p) == '-')
         {
             p++;
         }
@@ -507,12 +559,12 @@ public final class MessageValidator
         boolean point = false;
         for (; p < end; p++)
         {
-            final byte b = buffer.getByte(p);
+            final byte b = byteAt(p);
             if (b == '.' && !point)
             {
                 point = true;
             }
-            else if (b >= '0' && b <= '9')
+            else if (isDigit(b))
             {
                 digits++;
             }
@@ -525,38 +577,62 @@ public final class MessageValidator
     }
 
     /** yyyyMMdd-HH:mm:ss with an optional fraction of 1 to 9 digits. */
-    private static boolean isTimestamp(final DirectBuffer buffer, final int offset, final int length)
+    private boolean isTimestamp(final int offset, final int length)
     {
         if (length < 17 || length == 18 || length > 27)
         {
             return false;
         }
-        for (int k = 0; k < length; k++)
+        // bytes 0-7 the date; 9-16 "HH:mm:ss", read as words (17 bytes are there) with ':' put back to '0' to check
+        // the digits at once
+        final long date = wordAt(offset);
+        final long time = wordAt(offset + 9);
+        if (byteAt(offset + 8) != '-' || (time & TIME_COLONS) != TIME_COLON_BYTES ||
+            nonDigitBytes(date) != 0 || nonDigitBytes(time ^ TIME_COLONS_TO_ZEROS) != 0)
         {
-            final byte b = buffer.getByte(offset + k);
-            final boolean ok;
-            switch (k)
-            {
-                case 8:
-                    ok = b == '-';
-                    break;
-                case 11:
-                case 14:
-                    ok = b == ':';
-                    break;
-                case 17:
-                    ok = b == '.';
-                    break;
-                default:
-                    ok = b >= '0' && b <= '9';
-                    break;
-            }
-            if (!ok)
+            return false;
+        }
+        if (length > 17)
+        {
+            if (byteAt(offset + 17) != '.')
             {
                 return false;
             }
+            for (int k = 18; k < length; k++)
+            {
+                if (!isDigit(byteAt(offset + k)))
+                {
+                    return false;
+                }
+            }
         }
         return true;
+    }
+
+    /** @return the high bit of each byte of {@code x} that is not an ASCII digit. */
+    private static long nonDigitBytes(final long x)
+    {
+        // a byte above '9' overflows into its high bit, one below '0' borrows into it; a digit does neither, so no
+        // byte disturbs its neighbour unless it is flagged itself
+        return ((x + 0x4646464646464646L) | (x - 0x3030303030303030L)) & 0x8080808080808080L;
+    }
+
+    /** 8 bytes of the message from {@code index}, the first in the low byte whatever the platform's order. */
+    private long wordAt(final int index)
+    {
+        final long word = UnsafeApi.getLong(array, address + index);
+        return LITTLE_ENDIAN ? word : Long.reverseBytes(word);
+    }
+
+    private static boolean isDigit(final byte b)
+    {
+        return b >= '0' && b <= '9';
+    }
+
+    /** A byte of the message being validated: inside a value the decoder indexed, so within the buffer. */
+    private byte byteAt(final int index)
+    {
+        return UnsafeApi.getByte(array, address + index);
     }
 
     private static long msgTypeKey(final FixDecoder decoder)

@@ -71,6 +71,7 @@ class FixDecoderFuzzTest
                 assertTrue(decoder.valueOffset(f) >= 0 &&
                     decoder.valueOffset(f) + decoder.valueLength(f) <= mutated.length, "field outside the message");
             }
+            assertSameIndexAsByteByByte(decoder, mutated);
             // the same bytes followed by bytes that would change the verdict if they were read
             padded.setMemory(0, padded.capacity(), (byte)1);
             padded.putBytes(3, mutated);
@@ -104,6 +105,52 @@ class FixDecoderFuzzTest
         }
         assertTrue(valid >= CASES / 10, "valid cases");
         assertTrue(accepted >= valid / 2, "most valid messages decode");
+    }
+
+    /**
+     * The decoder reads tags and values a word at a time and finds fields through a table: its index must be the one a
+     * byte-by-byte reading gives (tag digits up to '=', value up to SOH), and {@link FixDecoder#fieldIndex(int)} the
+     * first such field, for every indexed field the decoder kept (the last slot is reused past its capacity).
+     */
+    private static void assertSameIndexAsByteByByte(final FixDecoder decoder, final byte[] bytes)
+    {
+        final int kept = Math.min(decoder.fieldCount(), 63);
+        int position = 0;
+        for (int f = 0; f < kept; f++)
+        {
+            int tag = 0;
+            while (bytes[position] != '=')
+            {
+                tag = tag * 10 + (bytes[position++] - '0');
+            }
+            final int valueStart = ++position;
+            while (bytes[position] != 1)
+            {
+                position++;
+            }
+            assertEquals(tag, decoder.tag(f), "tag of field " + f);
+            assertEquals(valueStart, decoder.valueOffset(f), "value offset of field " + f);
+            assertEquals(position - valueStart, decoder.valueLength(f), "value length of field " + f);
+            position++;
+        }
+        for (int f = 0; f < kept; f++)
+        {
+            int first = 0;
+            while (decoder.tag(first) != decoder.tag(f))
+            {
+                first++;
+            }
+            assertEquals(first, decoder.fieldIndex(decoder.tag(f)), "first field of tag " + decoder.tag(f));
+        }
+        for (final int tag : TAGS)
+        {
+            int first = -1;
+            for (int f = decoder.fieldCount() - 1; f >= 0; f--)
+            {
+                first = decoder.tag(f) == tag ? f : first;
+            }
+            assertEquals(first, decoder.fieldIndex(tag), "first field of tag " + tag);
+        }
     }
 
     private static void exerciseAccessors(final FixDecoder decoder, final int[] groupEntries)

@@ -85,6 +85,46 @@ class MessageValidatorTest
     }
 
     @Test
+    void shouldRejectATagRepeatedInsideAGroupEntry()
+    {
+        final MessageValidator v = new MessageValidator(FIX44, new Validation());
+        // Parties (453): PartyID (448) starts each entry; the same member in two entries is fine, twice in one is not
+        assertEquals(MessageValidator.VALID,
+            v.validate(decode("FIX.4.4", "D", NOS + "453=2|448=P1|447=D|452=1|448=P2|447=D|452=3|")), v.text());
+        assertReject(v, decode("FIX.4.4", "D", NOS + "453=1|448=P1|447=D|447=D|452=1|"),
+            MessageValidator.TAG_REPEATED, 447);
+        assertReject(v, decode("FIX.4.4", "D", NOS + "453=2|448=P1|447=D|452=1|448=P2|452=3|447=D|452=3|"),
+            MessageValidator.TAG_REPEATED, 452);
+        // nested: MassQuote's NoQuoteEntries (295) entry with BidPx (188) twice
+        final String quote = "117=Q1|296=1|302=S1|304=1|295=2|299=E1|188=1.5|299=E2|188=1.5|";
+        assertEquals(MessageValidator.VALID, v.validate(decode("FIX.4.4", "i", quote)), v.text());
+        assertReject(v, decode("FIX.4.4", "i", quote.replace("299=E2|188=1.5|", "299=E2|188=1.5|188=1.6|")),
+            MessageValidator.TAG_REPEATED, 188);
+        // the switch that lets a repeated tag through elsewhere is the master one: with checks off, no Reject
+        assertEquals(MessageValidator.VALID, new MessageValidator(FIX44, new Validation().enabled(false))
+            .validate(decode("FIX.4.4", "D", NOS + "453=1|448=P1|447=D|447=D|452=1|")));
+    }
+
+    @Test
+    void shouldCheckEveryPartOfATimestamp()
+    {
+        final MessageValidator v = new MessageValidator(FIX44, new Validation());
+        for (final String good : new String[] {"20261202-01:02:03", "20261202-01:02:03.4", "20261202-01:02:03.456",
+            "20261202-23:59:60.123456789"})
+        {
+            assertEquals(MessageValidator.VALID, v.validate(decode("FIX.4.4", "D",
+                NOS.replace("60=20261202-01:02:03.456", "60=" + good))), good + ": " + v.text());
+        }
+        for (final String bad : new String[] {"2026120x-01:02:03", "20261202 01:02:03", "20261202-0a:02:03",
+            "20261202-01-02:03", "20261202-01:02.03", "20261202-01:02:0/", "20261202-01:02:03.", "20261202-01:02:03,4",
+            "20261202-01:02:03.45x", "20261202-01:02:03.1234567890", "2026120-01:02:03", "\u00b00261202-01:02:03"})
+        {
+            assertReject(v, decode("FIX.4.4", "D", NOS.replace("60=20261202-01:02:03.456", "60=" + bad)),
+                MessageValidator.INCORRECT_DATA_FORMAT, 60);
+        }
+    }
+
+    @Test
     void shouldRejectAGroupEntryMissingARequiredField()
     {
         final MessageValidator v = new MessageValidator(FIX44, new Validation());
