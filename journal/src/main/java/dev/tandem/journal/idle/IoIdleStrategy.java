@@ -7,7 +7,6 @@ import java.io.UncheckedIOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.Selector;
-import java.util.concurrent.TimeUnit;
 
 /**
  * An idle strategy that spins, yields, then <b>blocks until there is work</b>: until a channel one of its agents
@@ -269,11 +268,5 @@ public final class IoIdleStrategy implements IdleStrategy, AutoCloseable
     {
         return "IoIdleStrategy{spins=" + maxSpins + ", yields=" + maxYields + ", yieldWindowNs=" + yieldWindowNs +
             ", maxBlockMs=" + maxBlockMs + "}";
-    }
-
-    /** The longest block in ns: what a timer of an agent on this strategy may be late by. */
-    public long maxBlockNs()
-    {
-        return TimeUnit.MILLISECONDS.toNanos(maxBlockMs);
     }
 }
