@@ -50,6 +50,12 @@ public final class FixSession
     public static final long MESSAGE_TOO_LONG = -4;
     /** The journal refused the append (see the error handler): nothing was sent. */
     public static final long JOURNAL_REFUSED = -5;
+    /**
+     * How long after a message is queued the engine's thread stays awake (yielding, on a blocking idle strategy) for
+     * the acknowledgement its release gate waits for: a replication round trip, with the secondary's wake-up, takes
+     * well under this; past it the thread blocks as usual and the acknowledgement wakes it.
+     */
+    static final long GATE_AWAKE_NS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1);
 
     static final int REASON_REQUIRED_TAG_MISSING = 1;
     static final int REASON_VALUE_INCORRECT = 5;
@@ -660,6 +666,11 @@ public final class FixSession
         {
             disconnect("release gate timed out");
             return 1;
+        }
+        if (outbound.waitsForGate())
+        {
+            // the acknowledgement that releases it is a round trip away: have the thread yield for it, not block
+            engine.context().idleWaker().expectWorkBy(outbound.oldestWaitingNs() + GATE_AWAKE_NS);
         }
         int written = 0;
         // asked again at the write: released bytes that waited (full socket, a pause) must still be allowed out

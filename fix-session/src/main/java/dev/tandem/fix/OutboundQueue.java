@@ -110,6 +110,18 @@ final class OutboundQueue
         return releasedCount;
     }
 
+    /** Whether the oldest unreleased message waits for the gate (it has a journal position the gate has not let go). */
+    boolean waitsForGate()
+    {
+        return count > 0 && positions[head] > 0;
+    }
+
+    /** When the oldest unreleased message was queued ({@link System#nanoTime()}); meaningful while {@link #waitsForGate()}. */
+    long oldestWaitingNs()
+    {
+        return enqueuedNs[head];
+    }
+
     /**
      * Writes released bytes to the channel without blocking.
      *

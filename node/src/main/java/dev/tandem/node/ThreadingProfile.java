@@ -33,11 +33,14 @@ public enum ThreadingProfile
         }
     },
     /**
-     * The default. Dedicated threads that spin, then yield, then block in the kernel until there is work
+     * Dedicated threads that spin, then yield, then block in the kernel until there is work
      * ({@link IoIdleStrategy}): until a socket they serve is readable, another thread hands them work (an
      * acknowledgement, an append to stream, an application's send), or at the latest after
      * {@link #BALANCED_MAX_BLOCK_MS} for their timers. Under load a thread never blocks (work resets the spin); idle,
      * it costs next to nothing; a message arriving while it blocks pays one kernel wake-up, not a park's length.
+     * The FIX engine and the replication source run in parallel, at the price of a hand-over between threads (a
+     * wake-up when the other thread blocks) on each hop of a replicated message: for hosts with a core to spare per
+     * agent and rates at which the threads rarely block.
      */
     BALANCED(ThreadingMode.DEDICATED)
     {
@@ -63,10 +66,12 @@ public enum ThreadingProfile
         }
     },
     /**
-     * All agents on one thread with the {@link #BALANCED} idle (spin, yield, block until a socket or another thread
-     * has work): one thread for the whole node, for hosts where the node must stay within one core (or less) beside
-     * the application. No hand-over between threads on the replicated path of a primary (the engine appends, the
-     * source streams, the ack releases, all on one thread).
+     * The default. All agents on one thread with the {@link #BALANCED} idle (spin, yield, block until a socket or
+     * another thread has work). No hand-over between threads on the replicated path of a primary: the engine
+     * appends, the source streams, the acknowledgement releases, all on one thread, so a replicated message pays no
+     * wake-up inside the node beyond the counterparty's and the secondary's bytes arriving. The node stays within
+     * one core beside the application, and idles at a few percent of one. Its agents' work is serialised: a host with
+     * cores to spare and rates where one thread saturates chooses {@link #BALANCED} or {@link #LOW_LATENCY}.
      */
     SHARED(ThreadingMode.SHARED)
     {

@@ -38,6 +38,8 @@ public final class ReplicationSource implements Agent, AutoCloseable
     private static final long ACCEPT_CHECK_INTERVAL_NS = java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(200);
     /** At most one WARN per this while gates hold for an expired lease: loud, but not a line per message. */
     private static final long HOLD_WARN_INTERVAL_NS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    /** How long a source thread stays awake for an acknowledgement after sent bytes went unacknowledged. */
+    static final long ACK_AWAKE_NS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1);
 
     private final ReplicationSourceContext context;
     private final Journal journal;
@@ -79,6 +81,9 @@ public final class ReplicationSource implements Agent, AutoCloseable
     private volatile String handoverAnswer = "";
     /** This agent's handle on its thread's idle strategy: bound by the host, woken by the journal's owner. */
     private final dev.tandem.journal.idle.IdleWaker idleWaker = new dev.tandem.journal.idle.IdleWaker();
+    /** Owner only: sent bytes await their acknowledgement since {@link #awaitingAckSinceNs}. */
+    private boolean awaitingAck;
+    private long awaitingAckSinceNs;
     /** The session agent whose release gate acknowledgements open, woken when frames from the sink arrive. */
     private volatile dev.tandem.journal.idle.IdleWaker ackWaker;
 
@@ -494,6 +499,28 @@ public final class ReplicationSource implements Agent, AutoCloseable
         return dr == null ? -1 : dr.sessions();
     }
 
+    /**
+     * While sent bytes wait for their acknowledgement, the thread yields instead of blocking, for at most
+     * {@link #ACK_AWAKE_NS} after the first of them went unacknowledged: the acknowledgement (a round trip, with the
+     * secondary's wake-up) then finds it awake instead of paying a kernel wake-up on the released message's path.
+     */
+    private void expectAck()
+    {
+        if (counters.sentPosition() > counters.ackedPosition())
+        {
+            if (!awaitingAck)
+            {
+                awaitingAck = true;
+                awaitingAckSinceNs = nowNs;
+            }
+            idleWaker.expectWorkBy(awaitingAckSinceNs + ACK_AWAKE_NS);
+        }
+        else
+        {
+            awaitingAck = false;
+        }
+    }
+
     private int pollActive()
     {
         int work = 0;
@@ -531,6 +558,7 @@ public final class ReplicationSource implements Agent, AutoCloseable
             {
                 return work;
             }
+            expectAck();
             work += sendHandover();
             if (nowNs - lastSentNs >= context.link().heartbeatIntervalNs() &&
                 active.offerPosition(TYPE_HEARTBEAT, journal.lastPosition(), nowNs))

@@ -15,7 +15,8 @@ import java.util.List;
  * <p>
  * Channels watched before the binding are registered when it happens.
  * <p>
- * Threading: every method from any thread; {@link #wakeup()} allocates nothing and takes no lock.
+ * Threading: every method from any thread except {@link #expectWorkBy} (the agent's own thread); {@link #wakeup()}
+ * allocates nothing and takes no lock.
  */
 public final class IdleWaker
 {
@@ -88,6 +89,21 @@ public final class IdleWaker
         if (late != null)
         {
             late.watch(channel, ops);
+        }
+    }
+
+    /**
+     * The agent expects work by {@code deadlineNs} ({@link System#nanoTime()} time), e.g. the acknowledgement a
+     * message waiting for release needs: its thread yields instead of blocking until then (see
+     * {@link IoIdleStrategy#stayAwakeUntil}). <b>From the agent's own thread only</b>, unlike the other methods; no-op
+     * when not bound to a blocking idle.
+     */
+    public void expectWorkBy(final long deadlineNs)
+    {
+        final IoIdleStrategy current = idle;
+        if (current != null)
+        {
+            current.stayAwakeUntil(deadlineNs);
         }
     }
 

@@ -51,6 +51,8 @@ public final class IoIdleStrategy implements IdleStrategy, AutoCloseable
     private final long yieldWindowNs;
     /** When the current idle period began (its first idle call after work), for the yield window. */
     private long idleStartNs;
+    /** Owner only: yield rather than block until this time ({@link #stayAwakeUntil}). */
+    private long awakeUntilNs = System.nanoTime();
     private int state = NOT_IDLE;
     private long spins;
     private long yields;
@@ -128,6 +130,21 @@ public final class IoIdleStrategy implements IdleStrategy, AutoCloseable
         selector.wakeup();
     }
 
+    /**
+     * The owner expects work by {@code deadlineNs} ({@link System#nanoTime()} time): until then its idle periods yield
+     * instead of blocking, so the answer finds the thread awake rather than paying a kernel wake-up. For an answer
+     * that comes back within a round trip (a replication acknowledgement a released message waits for), never for
+     * open-ended waiting: the caller bounds the deadline. A later call with an earlier deadline changes nothing.
+     * Owner thread only; allocation-free.
+     */
+    public void stayAwakeUntil(final long deadlineNs)
+    {
+        if (deadlineNs - awakeUntilNs > 0)
+        {
+            awakeUntilNs = deadlineNs;
+        }
+    }
+
     /** Ends the owner's current or next idle period at once (any thread). */
     public void wakeup()
     {
@@ -189,7 +206,7 @@ public final class IoIdleStrategy implements IdleStrategy, AutoCloseable
                     woken = false;
                     return;
                 }
-                if (++yields > maxYields && (yieldWindowNs == 0 || System.nanoTime() - idleStartNs >= yieldWindowNs))
+                if (++yields > maxYields && mayBlock())
                 {
                     block();
                 }
@@ -201,6 +218,12 @@ public final class IoIdleStrategy implements IdleStrategy, AutoCloseable
             default:
                 break;
         }
+    }
+
+    private boolean mayBlock()
+    {
+        final long nowNs = System.nanoTime();
+        return (yieldWindowNs == 0 || nowNs - idleStartNs >= yieldWindowNs) && nowNs - awakeUntilNs >= 0;
     }
 
     private void block()

@@ -230,6 +230,42 @@ class IoIdleStrategyTest
     }
 
     @Test
+    void shouldYieldInsteadOfBlockingUntilTheExpectedWorkIsDue() throws Exception
+    {
+        try (IoIdleStrategy idle = new IoIdleStrategy(10, 2, NEVER_MS))
+        {
+            final long awakeNs = TimeUnit.MILLISECONDS.toNanos(300);
+            final AtomicLong firstBlockAfterNs = new AtomicLong(-1);
+            final AtomicLong work = new AtomicLong();
+            final Thread owner = new Thread(() ->
+            {
+                final long startNs = System.nanoTime();
+                idle.stayAwakeUntil(startNs + awakeNs);
+                // an earlier deadline does not shorten the later one
+                idle.stayAwakeUntil(startNs + 1);
+                while (work.get() == 0)
+                {
+                    final long blocksBefore = idle.blocks();
+                    idle.idle(0);
+                    if (blocksBefore == 0 && idle.blocks() > 0)
+                    {
+                        firstBlockAfterNs.set(System.nanoTime() - startNs);
+                    }
+                }
+            });
+            owner.start();
+            Tests.await("the owner blocks once the expected work is overdue", Duration.ofSeconds(10),
+                () -> idle.blocks() > 0);
+            work.set(1);
+            idle.wakeup();
+            owner.join(10_000);
+            assertFalse(owner.isAlive(), "a wake-up did not end the block");
+            assertTrue(firstBlockAfterNs.get() >= awakeNs, "blocked " + firstBlockAfterNs.get() +
+                " ns after the start, before the deadline " + awakeNs);
+        }
+    }
+
+    @Test
     void shouldRefuseNonsense()
     {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
