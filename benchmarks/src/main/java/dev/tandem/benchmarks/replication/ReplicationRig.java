@@ -11,7 +11,9 @@ import dev.tandem.replication.ReplicationSink;
 import dev.tandem.replication.ReplicationSinkContext;
 import dev.tandem.replication.ReplicationSource;
 import dev.tandem.replication.ReplicationSourceContext;
+import dev.tandem.replication.TlsContext;
 import dev.tandem.replication.WaitForever;
+import dev.tandem.test.Certificates;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -45,7 +47,7 @@ final class ReplicationRig implements AutoCloseable
     private final Path primaryDir;
     private final Path replicaDir;
     /** The TLS certificates, null for a plain link. */
-    private final BenchCertificates certificates;
+    private final Certificates certificates;
     private final UnsafeBuffer message = new UnsafeBuffer(new byte[MESSAGE_BYTES]);
     private int seqNum = 1;
 
@@ -84,20 +86,20 @@ final class ReplicationRig implements AutoCloseable
         replicaDir = tempDir("bench-replica");
         primary = openJournal(primaryDir, pretouch);
         replica = openJournal(replicaDir, pretouch);
-        certificates = tls ? new BenchCertificates() : null;
+        certificates = tls ? new Certificates() : null;
         final ReplicationSourceContext sourceContext = new ReplicationSourceContext()
             .listen("127.0.0.1:0").clusterName("bench").secret(SECRET)
             .ackStrategy(strategy == null ? new WaitForever() : strategy);
         if (tls)
         {
-            certificates.apply(sourceContext.tls());
+            applyNodeStores(sourceContext.tls());
         }
         source = new ReplicationSource(sourceContext, primary);
         final ReplicationSinkContext sinkContext = new ReplicationSinkContext()
             .source("127.0.0.1:" + source.port()).clusterName("bench").secret(SECRET);
         if (tls)
         {
-            certificates.apply(sinkContext.tls());
+            applyNodeStores(sinkContext.tls());
         }
         sink = new ReplicationSink(sinkContext, replica);
         this.sourceOnCallerThread = sourceOnCallerThread;
@@ -198,6 +200,13 @@ final class ReplicationRig implements AutoCloseable
         {
             throw new UncheckedIOException(ex);
         }
+    }
+
+    /** The node's certificate (signed by the test CA) and the CA as trust, on a context's own TLS section. */
+    private void applyNodeStores(final TlsContext tls)
+    {
+        tls.keyStore(certificates.node.toString()).keyStorePasswordFile(certificates.passwordFile.toString())
+            .trustStore(certificates.trustStore.toString()).trustStorePasswordFile(certificates.passwordFile.toString());
     }
 
     @Override
