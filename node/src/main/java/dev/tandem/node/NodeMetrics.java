@@ -49,6 +49,11 @@ final class NodeMetrics
                 source.sentPosition());
             gauge(out, "tandem_replication_acked_position", "newest position the secondary acknowledged", id,
                 source.ackedPosition());
+            gauge(out, "tandem_replication_counted_acked_position",
+                "newest position acknowledged by replication.acks sinks, the secondary among them: what the release " +
+                "gate waits for (the acked position with acks 1)", id, source.countedAckedPosition());
+            gauge(out, "tandem_replication_acks", "sinks that must acknowledge a position (replication.acks)", id,
+                source.acksRequired());
             gauge(out, "tandem_replication_lag_entries", "journal entries not yet acknowledged", id,
                 source.lagEntries());
             gauge(out, "tandem_replication_lag_bytes", "bytes sent and not yet acknowledged", id, source.lagBytes());
@@ -194,7 +199,8 @@ final class NodeMetrics
             line(out, "tandem_replication_dr_attached", id + ",dr=\"" + dr + "\"", source.drSinkAttached(dr) ? 1 : 0);
         }
         header(out, "tandem_replication_dr_acked_position", "gauge",
-            "newest position the disaster-recovery sink acknowledged (never holds back a release)");
+            "newest position the disaster-recovery sink acknowledged (holds back a release only when counted by " +
+            "replication.acks)");
         for (final int dr : drIds)
         {
             line(out, "tandem_replication_dr_acked_position", id + ",dr=\"" + dr + "\"", source.drAckedPosition(dr));

@@ -131,6 +131,22 @@ class NodeConfigTest
     }
 
     @Test
+    void shouldPassAcksToTheSourceAndNameABadValue()
+    {
+        final NodeConfig config = NodeConfig.fromYaml(PRIMARY.replace("ackStrategy: !WaitForever { }",
+            "ackStrategy: !WaitForever { }, drSinkNodeIds: [ 3 ], acks: all"));
+        assertEquals("all", config.replication().sourceContext(1, 1).conclude().acks());
+        assertEquals("1", NodeConfig.fromYaml(PRIMARY).replication().sourceContext(1, 1).acks(), "the default");
+
+        final String tooMany = failure(PRIMARY.replace("ackStrategy: !WaitForever { }",
+            "ackStrategy: !WaitForever { }, drSinkNodeIds: [ 3 ], acks: 3"));
+        assertTrue(tooMany.contains("replication.acks: 3 is out of range; use 1 to 2"), tooMany);
+        final String notANumber = failure(PRIMARY.replace("ackStrategy: !WaitForever { }",
+            "ackStrategy: !WaitForever { }, acks: many"));
+        assertTrue(notANumber.contains("replication.acks: 'many'"), notANumber);
+    }
+
+    @Test
     void shouldReadTheFailurePolicyExitByDefault()
     {
         assertEquals(FailurePolicy.EXIT, NodeConfig.fromYaml(PRIMARY).onFailure());

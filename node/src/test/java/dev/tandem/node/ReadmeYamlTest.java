@@ -9,6 +9,7 @@ import dev.tandem.journal.JournalContext;
 import dev.tandem.journal.config.YamlNode;
 import dev.tandem.replication.AckStrategies;
 import dev.tandem.replication.ReplicationSinkContext;
+import dev.tandem.replication.ReplicationSourceContext;
 import dev.tandem.test.Tests;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,7 +34,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * configuration ({@code !NodeConfig} or untagged) by {@link NodeConfig#fromYaml(String)} with full validation (the
  * README's secret and token paths swapped for real files), a {@code !FailoverInitiatorConfig} by its table, and a
  * block marked {@code <!-- yaml: X -->} on the line before as that part: {@code node fragment} (some top-level
- * sections, each read by its section's reader), {@code ReplicationSinkContext}, {@code connectionStrategy}. Also:
+ * sections, each read by its section's reader), {@code ReplicationSinkContext}, {@code ReplicationSourceContext},
+ * {@code connectionStrategy}. Also:
  * node/README.md's key table lists exactly the keys the reader accepts.
  */
 @Timeout(60)
@@ -145,6 +147,9 @@ class ReadmeYamlTest
                 break;
             case "ReplicationSinkContext":
                 ReplicationSinkContext.fromYaml(yaml);
+                break;
+            case "ReplicationSourceContext":
+                ReplicationSourceContext.fromYaml(yaml);
                 break;
             case "connectionStrategy":
                 ConnectionStrategies.fromYaml(yaml.strip().substring("connectionStrategy:".length()));

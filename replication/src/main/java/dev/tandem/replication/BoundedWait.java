@@ -12,7 +12,9 @@ import java.util.concurrent.TimeUnit;
  * ackStrategy: !BoundedWait { timeoutMs: 5, onTimeout: SEND_ANYWAY, whileSecondaryAway: KEEP_WAITING }
  * </pre>
  * The secondary counts as <em>away</em> while no sink is attached, and after a timeout until the acknowledgements
- * catch up with the position that timed out.
+ * catch up with the position that timed out. With the source's {@code acks} above 1, "acknowledged" and "attached"
+ * are read from the sinks counted together (see {@link AckProgress}): a timeout then applies to the counted
+ * position, and the secondary is away while fewer than {@code acks} sinks are attached.
  * <p>
  * Mutable while configured (fluent setters, YAML); then treated as immutable. The gates it makes are for one
  * thread (the session agent).

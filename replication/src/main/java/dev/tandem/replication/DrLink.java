@@ -14,8 +14,11 @@ import static dev.tandem.replication.FrameDescriptor.*;
  * The source's link to one disaster-recovery sink (a node id listed in
  * {@link ReplicationSourceContext#drSinkNodeIds(java.util.List)}): the same stream as the standby's (catch-up, then
  * the live tail, heartbeats), with its own read position and its own {@link SourceCounters}, which no release gate
- * ever reads. Its acknowledgements, its lease and its lag therefore never hold back or release an outbound message:
- * a DR copy that lags, stalls or is gone costs the primary nothing but this link's buffers. While a standby is
+ * reads directly. With {@code acks: 1} (the default) its acknowledgements, its lease and its lag therefore never hold
+ * back or release an outbound message: a DR copy that lags, stalls or is gone costs the primary nothing but this
+ * link's buffers. With {@code acks} above 1 its acknowledged position is counted by the source's {@link AckCounter}
+ * (a stalled or detached DR copy then holds releases as the strategy says); it never renews the lease, which the
+ * standby alone grants, since only the standby may activate. While a standby is
  * attached, the link is sent only what the standby has acknowledged (the source passes that limit to
  * {@link #poll}), so a DR copy is never ahead of the standby: when the standby takes over, the DR copy's journal is a
  * prefix of its journal and follows it without being refused as diverged. It takes no part in a
@@ -81,8 +84,9 @@ final class DrLink
         lastSentNs = nowNs;
         counters.onWelcomed(ourLast);
         LOG.info("Replication DR sink node {} (epoch {}) attached from {}: resuming at position {}, source at {}; " +
-            "its acknowledgements never hold back a release", nodeId, peer.sinkEpoch, peer.remote, peer.nextPosition,
-            ourLast);
+            "{}", nodeId, peer.sinkEpoch, peer.remote, peer.nextPosition, ourLast, context.acksRequired() == 1 ?
+            "its acknowledgements never hold back a release" :
+            "its acknowledgements count for the release gate (acks " + context.acksRequired() + ")");
     }
 
     boolean attached()
@@ -177,6 +181,8 @@ final class DrLink
                         counters.sentPosition());
                     return false;
                 }
+                // its own counters only (AckCounter may count them); the echoed stamp is ignored: a DR ack never
+                // renews the lease, whatever acks says
                 counters.onAcked(acked, nowNs);
                 return true;
             case TYPE_HEARTBEAT:
@@ -184,7 +190,7 @@ final class DrLink
                 {
                     break;
                 }
-                // the echoed stamp would renew a lease: a DR sink grants none that counts
+                // the echoed stamp would renew a lease: a DR sink grants none that counts, whatever acks says
                 return true;
             case TYPE_CLOSE:
                 final CloseReason reason = CloseReason.ofCode(buffer.getInt(offset + CLOSE_REASON_OFFSET, ORDER));

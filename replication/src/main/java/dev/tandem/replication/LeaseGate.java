@@ -22,6 +22,13 @@ import org.agrona.concurrent.NanoClock;
  * </ol>
  * An acknowledged position is always released: the secondary holds it, whatever happens next.
  * <p>
+ * "Acknowledged" means two things here. What the strategy's gate decides from, and what this gate releases at once,
+ * is the position the source's {@link AckProgress} reports: the standby's acknowledged position, or with {@code acks}
+ * above 1 the position that many sinks acknowledged, the standby among them (so it never runs ahead of the standby's).
+ * The lease, the loss window and what counts as released unacknowledged concern the standby alone, read from
+ * {@link SourceCounters}: only the standby may activate, so a position the standby holds needs no lease, whatever
+ * the DR sinks hold. With {@code acks: 1} the two are the same object.
+ * <p>
  * The strategy's own gate is asked first; once it has said RELEASE for a position it is not asked again about it, so
  * its counters (timeouts, releases while away) count each position once however long the lease holds it.
  * <p>
@@ -30,6 +37,7 @@ import org.agrona.concurrent.NanoClock;
 final class LeaseGate implements ReleaseGate
 {
     private final ReleaseGate strategyGate;
+    private final AckProgress progress;
     private final SourceCounters counters;
     private final NanoClock clock;
     private final long maxUnackedEntries;
@@ -38,13 +46,22 @@ final class LeaseGate implements ReleaseGate
     private boolean holdingForLease;
     private boolean holdingForLossWindow;
 
+    /**
+     * @param strategyGate      the ack strategy's gate, made from {@code progress}.
+     * @param progress          what the strategy's gate reads: the counted acknowledgements.
+     * @param counters          the standby's counters: its acknowledged position and its lease.
+     * @param clock             the source's clock, read afresh for every lease check.
+     * @param maxUnackedEntries the loss window, in journal entries.
+     */
     LeaseGate(
         final ReleaseGate strategyGate,
+        final AckProgress progress,
         final SourceCounters counters,
         final NanoClock clock,
         final long maxUnackedEntries)
     {
         this.strategyGate = strategyGate;
+        this.progress = progress;
         this.counters = counters;
         this.clock = clock;
         this.maxUnackedEntries = maxUnackedEntries;
@@ -59,7 +76,7 @@ final class LeaseGate implements ReleaseGate
     @Override
     public int check(final long position, final long enqueuedNs, final long nowNs)
     {
-        if (counters.ackedPosition() >= position)
+        if (progress.ackedPosition() >= position)
         {
             return released();
         }
@@ -72,6 +89,7 @@ final class LeaseGate implements ReleaseGate
             }
             approvedPosition = position;
         }
+        // the standby's own: with acks above 1 the strategy released on its timeout, and the standby may hold it
         final long acked = counters.ackedPosition();
         if (acked >= position)
         {

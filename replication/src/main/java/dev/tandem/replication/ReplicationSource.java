@@ -23,8 +23,10 @@ import static dev.tandem.replication.FrameDescriptor.*;
  * One authenticated sink is served at a time; a newly authenticated sink takes the place of the current one (which
  * is closed with {@link CloseReason#SUPERSEDED}), so a sink that reconnects after a silent network failure is not
  * locked out. Besides it, each node id listed in {@link ReplicationSourceContext#drSinkNodeIds(java.util.List)}
- * gets a disaster-recovery link of its own ({@link DrLink}) whose acknowledgements no gate reads. Strangers (wrong secret, cluster or version, garbage, oversized frames) are refused with a logged
- * reason while the attached sink keeps being served.
+ * gets a disaster-recovery link of its own ({@link DrLink}), whose acknowledgements the gates count only when
+ * {@link ReplicationSourceContext#acks(String) acks} asks for more than the standby's ({@link AckCounter}). Strangers
+ * (wrong secret, cluster or version, garbage, oversized frames) are refused with a logged reason while the attached
+ * sink keeps being served.
  * <p>
  * Threading: an Agrona {@link Agent}: {@link #doWork()}, {@link #onClose()} and {@link #close()} on the agent's
  * thread only (or any one thread when the agent is not running). The constructor binds the listening socket, so
@@ -50,8 +52,12 @@ public final class ReplicationSource implements Agent, AutoCloseable
     private final SourceCounters counters = new SourceCounters();
     private final EntryStreamer streamer;
     private final SinkListener listener;
-    /** One link per disaster-recovery sink node id (none by default); never read by a gate. */
+    /** One link per disaster-recovery sink node id (none by default); read by a gate only through the counter. */
     private final DrLink[] drLinks;
+    /** Null with {@code acks: 1} (the gates read the standby's counters); else the count the gates read. */
+    private final AckCounter ackCounter;
+    /** What the gates read: the standby's counters, or with {@code acks} above 1 the counted position. */
+    private final AckProgress gateProgress;
 
     private String activeRemote;
     private long nowNs;
@@ -114,12 +120,15 @@ public final class ReplicationSource implements Agent, AutoCloseable
         {
             drLinks[i] = new DrLink(drIds[i], context, journal);
         }
+        final int acksRequired = context.acksRequired();
+        this.ackCounter = acksRequired == 1 ? null : new AckCounter(counters, drLinks, acksRequired);
+        this.gateProgress = acksRequired == 1 ? counters : counters.countedProgress();
         this.listener = new SinkListener(context, new Authenticator(context.resolvedSecret()),
             context.link().clusterNameBytes(), this::promote);
         journal.wakeOnAppend(idleWaker);
-        LOG.info("Replication source node {} (cluster {}, epoch {}) listening on {}:{} with {}",
+        LOG.info("Replication source node {} (cluster {}, epoch {}) listening on {}:{} with {}, acks {} of {} sinks",
             context.nodeId(), context.clusterName(), epoch, context.listenAddress().getHostString(), listener.port(),
-            context.ackStrategy());
+            context.ackStrategy(), acksRequired, 1 + drIds.length);
     }
 
     /**
@@ -143,14 +152,16 @@ public final class ReplicationSource implements Agent, AutoCloseable
     }
 
     /**
-     * A new gate for the session layer: the configured {@link AckStrategy}'s gate, wrapped so that nothing
-     * unacknowledged is released without a valid lease from the secondary, nor more than
-     * {@link ReplicationSourceContext#maxUnackedEntries()} ahead of the acknowledged position (see the README). For
+     * A new gate for the session layer: the configured {@link AckStrategy}'s gate, deciding from the position
+     * acknowledged by {@link #acksRequired()} sinks ({@link #countedAckedPosition()}), wrapped so that nothing the
+     * standby has not acknowledged is released without a valid lease from it, nor more than
+     * {@link ReplicationSourceContext#maxUnackedEntries()} ahead of its acknowledged position (see the README). For
      * one checking thread.
      */
     public ReleaseGate newReleaseGate()
     {
-        return new LeaseGate(context.ackStrategy().newGate(counters), counters, clock, context.maxUnackedEntries());
+        return new LeaseGate(context.ackStrategy().newGate(gateProgress), gateProgress, counters, clock,
+            context.maxUnackedEntries());
     }
 
     /**
@@ -245,10 +256,13 @@ public final class ReplicationSource implements Agent, AutoCloseable
         return probes;
     }
 
-    /** The acknowledgement state gates read; for custom wiring and tests. Any thread. */
+    /**
+     * The acknowledgement state gates read (with {@code acks} above 1, the counted position and whether that many
+     * sinks are attached); for custom wiring and tests. Any thread.
+     */
     public AckProgress ackProgress()
     {
-        return counters;
+        return gateProgress;
     }
 
     public ReplicationSourceContext context()
@@ -297,6 +311,16 @@ public final class ReplicationSource implements Agent, AutoCloseable
                 {
                     work += dr.poll(nowNs, drLimit);
                 }
+            }
+        }
+        if (ackCounter != null && ackCounter.update())
+        {
+            // a DR ack (or the standby's) moved the position the gates wait for
+            work++;
+            final dev.tandem.journal.idle.IdleWaker waker = ackWaker;
+            if (waker != null)
+            {
+                waker.wakeup();
             }
         }
         warnWhileHolding();
@@ -861,10 +885,32 @@ public final class ReplicationSource implements Agent, AutoCloseable
         return counters.sentPosition();
     }
 
-    /** The highest position the sink has acknowledged holding (never goes down). */
+    /**
+     * The highest position the standby sink has acknowledged holding (never goes down); with {@code acks} above 1
+     * the gates wait for {@link #countedAckedPosition()} instead.
+     */
     public long ackedPosition()
     {
         return counters.ackedPosition();
+    }
+
+    /**
+     * How many sinks must acknowledge a position before the gates count it as acknowledged: {@code acks} resolved
+     * (1, the default, is the standby alone; {@code all} is 1 + the DR sinks). Any thread.
+     */
+    public int acksRequired()
+    {
+        return context.acksRequired();
+    }
+
+    /**
+     * The highest position acknowledged by {@link #acksRequired()} sinks, the standby always among them: what the
+     * release gates wait for. With {@code acks: 1} it is {@link #ackedPosition()}; above, it trails the standby's by
+     * the DR sinks' round trips (never goes down). Any thread.
+     */
+    public long countedAckedPosition()
+    {
+        return ackCounter == null ? counters.ackedPosition() : counters.countedAckedPosition();
     }
 
     /** Entries journaled and not yet acknowledged. */

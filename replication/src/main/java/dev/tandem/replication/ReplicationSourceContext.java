@@ -34,7 +34,8 @@ import java.util.Set;
  * maxUnackedEntries: 8192                         # the loss window, in journal entries
  * whenLeaseExpired: HOLD                          # or RELEASE_UNPROTECTED
  * tls: { keyStore: /etc/tandem/node-1.p12, ... }  # optional: TLS with mutual certificate auth, see TlsContext
- * drSinkNodeIds: [ 3 ]                            # optional: sinks streamed to beside the standby, never waited for
+ * drSinkNodeIds: [ 3 ]                            # optional: sinks streamed to beside the standby
+ * acks: 1                                         # sinks that must hold a position before it is released, or all
  * </pre>
  * {@link #conclude()} fills in defaults, reads the secret and validates, failing with the key, the value and what
  * would be valid; unknown keys fail too. The secret is never written back out or printed.
@@ -88,6 +89,13 @@ public final class ReplicationSourceContext implements Marshallable
      * counterparty would accept.
      */
     public static final long MAX_MAX_UNACKED_ENTRIES = 1_000_000;
+    /** The value of {@code acks} that counts the standby and every disaster-recovery sink. */
+    public static final String ACKS_ALL = "all";
+    /**
+     * Default {@code acks}: the standby's acknowledgement alone, as with one sink, so a disaster-recovery copy (often
+     * far away, or gone) adds no latency and never holds back a release unless asked to.
+     */
+    public static final String DEFAULT_ACKS = "1";
 
     /**
      * The YAML keys of a source, one per fluent setter with the setter's name; {@link #secret(byte[])} and
@@ -113,7 +121,8 @@ public final class ReplicationSourceContext implements Marshallable
         .longValue("maxUnackedEntries", ReplicationSourceContext::maxUnackedEntries)
         .enumValue("whenLeaseExpired", WhenLeaseExpired.class, ReplicationSourceContext::whenLeaseExpired)
         .section("tls", TlsContext.CONFIG, ReplicationSourceContext::tls)
-        .textList("drSinkNodeIds", ReplicationSourceContext::drSinkNodeIds);
+        .textList("drSinkNodeIds", ReplicationSourceContext::drSinkNodeIds)
+        .text("acks", ReplicationSourceContext::acks);
 
     private String listen = DEFAULT_LISTEN;
     private AckStrategy ackStrategy = defaultAckStrategy();
@@ -125,10 +134,12 @@ public final class ReplicationSourceContext implements Marshallable
     private long maxUnackedEntries = DEFAULT_MAX_UNACKED_ENTRIES;
     private WhenLeaseExpired whenLeaseExpired = WhenLeaseExpired.HOLD;
     private List<String> drSinkNodeIds = new ArrayList<>();
+    private String acks = DEFAULT_ACKS;
 
     private transient InetSocketAddress listenAddress;
     private transient Set<InetAddress> allowedPeerAddresses = Set.of();
     private transient int[] drSinkNodeIdValues = new int[0];
+    private transient int acksRequired = 1;
     private transient boolean concluded;
     private final transient TlsContext tls = new TlsContext();
     private final transient LinkConfig link = new LinkConfig(1);
@@ -342,7 +353,8 @@ public final class ReplicationSourceContext implements Marshallable
 
     /**
      * Node ids of disaster-recovery sinks: each is streamed to on a link of its own, beside the one standby sink,
-     * and never counts for the release gate, the lease or the loss window (its acks only move its own counters). A
+     * and never counts for the lease or the loss window; its acks count for the release gate only when
+     * {@link #acks(String) acks} asks for more than the standby's (by default they only move its own counters). A
      * sink whose node id is listed here never supersedes the standby, nor the standby it; a new connection from a
      * listed node supersedes that node's link only. Empty (the default): one sink at a time, whatever its node id.
      * Parsed at {@link #conclude()}: each a node id from 0 to {@value #MAX_DR_SINKS_NODE_ID}, no repeats, at most
@@ -363,6 +375,31 @@ public final class ReplicationSourceContext implements Marshallable
     int[] drSinkNodeIdValues()
     {
         return drSinkNodeIdValues.clone();
+    }
+
+    /**
+     * How many sinks must acknowledge a position before the release gate counts it as acknowledged: a whole number
+     * from 1 to 1 + the number of {@link #drSinkNodeIds(List) drSinkNodeIds}, or {@value #ACKS_ALL} for all of them.
+     * The standby is always one of them (only it may activate); the default, {@value #DEFAULT_ACKS}, counts the
+     * standby alone. With more, a position counts as acknowledged once the standby and {@code acks - 1} DR sinks hold
+     * it: the ack strategy (its waits and its timeouts) decides from that position, while the lease, the loss window
+     * and the loss bound still concern the standby alone. Parsed at {@link #conclude()}.
+     */
+    public ReplicationSourceContext acks(final String acks)
+    {
+        this.acks = acks;
+        return this;
+    }
+
+    public String acks()
+    {
+        return acks;
+    }
+
+    /** How many sinks {@code acks} asks for, resolved at {@link #conclude()}: {@value #ACKS_ALL} = 1 + DR sinks. */
+    int acksRequired()
+    {
+        return acksRequired;
     }
 
     public ReplicationSourceContext maxRefusalLogsPerMinute(final int maxRefusalLogsPerMinute)
@@ -483,6 +520,7 @@ public final class ReplicationSourceContext implements Marshallable
             throw new IllegalArgumentException("whenLeaseExpired: missing; use HOLD or RELEASE_UNPROTECTED");
         }
         drSinkNodeIdValues = parseDrSinkNodeIds();
+        acksRequired = parseAcks(drSinkNodeIdValues.length);
         tls.conclude("tls");
         link.concludeClockAndSecret();
         concluded = true;
@@ -530,6 +568,38 @@ public final class ReplicationSourceContext implements Marshallable
             ids[i] = id;
         }
         return ids;
+    }
+
+    private int parseAcks(final int drSinks)
+    {
+        final int sinks = 1 + drSinks;
+        final String valid = sinks == 1 ?
+            "use 1 (the standby alone: drSinkNodeIds is empty) or " + ACKS_ALL :
+            "use 1 to " + sinks + " (the standby and the " + drSinks + " sink" + (drSinks == 1 ? "" : "s") +
+            " in drSinkNodeIds) or " + ACKS_ALL;
+        final String text = acks == null ? "" : acks.trim();
+        if (text.isEmpty())
+        {
+            throw new IllegalArgumentException("acks: missing; " + valid);
+        }
+        if (text.equalsIgnoreCase(ACKS_ALL))
+        {
+            return sinks;
+        }
+        final long count;
+        try
+        {
+            count = Long.parseLong(text);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException("acks: '" + text + "' is not a number of sinks; " + valid, ex);
+        }
+        if (count < 1 || count > sinks)
+        {
+            throw new IllegalArgumentException("acks: " + count + " is out of range; " + valid);
+        }
+        return (int)count;
     }
 
     boolean isConcluded()
@@ -590,6 +660,10 @@ public final class ReplicationSourceContext implements Marshallable
                 }
             });
         }
+        if (!DEFAULT_ACKS.equals(acks))
+        {
+            wire.write("acks").text(acks);
+        }
     }
 
     @Override
@@ -600,6 +674,7 @@ public final class ReplicationSourceContext implements Marshallable
             maxPendingConnections + ", maxPendingPerAddress=" + maxPendingPerAddress + ", allowedPeers=" + allowedPeers +
             ", maxRefusalLogsPerMinute=" + maxRefusalLogsPerMinute + ", maxUnackedEntries=" + maxUnackedEntries +
             ", whenLeaseExpired=" + whenLeaseExpired + ", tls=" + tls +
-            (drSinkNodeIds.isEmpty() ? "" : ", drSinkNodeIds=" + drSinkNodeIds) + "}";
+            (drSinkNodeIds.isEmpty() ? "" : ", drSinkNodeIds=" + drSinkNodeIds) +
+            (DEFAULT_ACKS.equals(acks) ? "" : ", acks=" + acks) + "}";
     }
 }

@@ -6,16 +6,19 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the source has sent and the sink has acknowledged: positions, bytes, lag in bytes and time, the last round
- * trip, and what gates recorded. It is also the {@link AckProgress} that gates read.
+ * trip, and what gates recorded. It is also the {@link AckProgress} that gates read when {@code acks} is 1 (the
+ * standby alone); with {@code acks} above 1 they read {@link #countedProgress()} instead, the position that many
+ * sinks acknowledged, published here by the source's {@link AckCounter}.
  * <p>
  * Threading: every field has one writer. The {@code on...} methods that track the link ({@link #onAttached},
  * {@link #onWelcomed}, {@link #onDetached}, {@link #onSent}, {@link #onAcked}, {@link #initLease},
- * {@link #onLeaseRenewed}) are called by the source's agent thread only; what gates record ({@link #recordTimeout},
- * {@link #recordReleasedWhileAway}, {@link #recordReleasedUnprotected}, {@link #recordReleasedUnacknowledged},
- * {@link #onLeaseHold}, {@link #onLossWindowHold}, {@link #onHoldEnded}) by the session agent's thread, the only one
- * that calls a {@code ReleaseGate}. A writer publishes with an ordered store (a release: {@code setRelease} or
- * {@code lazySet}), never a volatile store or an atomic increment, so the data path pays no full fence; every
- * accessor is a volatile read, safe from any thread, and sees a value no older than the writer's previous store.
+ * {@link #onLeaseRenewed}, {@link #onCounted}) are called by the source's agent thread only; what gates record
+ * ({@link #recordTimeout}, {@link #recordReleasedWhileAway}, {@link #recordReleasedUnprotected},
+ * {@link #recordReleasedUnacknowledged}, {@link #onLeaseHold}, {@link #onLossWindowHold}, {@link #onHoldEnded}) by
+ * the session agent's thread, the only one that calls a {@code ReleaseGate}. A writer publishes with an ordered
+ * store (a release: {@code setRelease} or {@code lazySet}), never a volatile store or an atomic increment, so the
+ * data path pays no full fence; every accessor is a volatile read, safe from any thread, and sees a value no older
+ * than the writer's previous store.
  */
 final class SourceCounters implements AckProgress
 {
@@ -32,8 +35,11 @@ final class SourceCounters implements AckProgress
     private static final VarHandle OLDEST_UNACKED_SENT_NS = handle("oldestUnackedSentNs", long.class);
     private static final VarHandle LAST_ACK_ROUND_TRIP_NS = handle("lastAckRoundTripNs", long.class);
     private static final VarHandle SINK_SESSIONS = handle("sinkSessions", long.class);
+    private static final VarHandle COUNTED_ACKED_POSITION = handle("countedAckedPosition", long.class);
+    private static final VarHandle COUNTED_SINKS_ATTACHED = handle("countedSinksAttached", boolean.class);
 
     private final SentFrameLog sentLog = new SentFrameLog();
+    private final AckProgress countedProgress = new CountedProgress();
     // written by the session agent (the gates)
     private final AtomicLong timeouts = new AtomicLong();
     private final AtomicLong releasedWhileAway = new AtomicLong();
@@ -60,6 +66,8 @@ final class SourceCounters implements AckProgress
     private volatile long oldestUnackedSentNs = Long.MIN_VALUE;
     private volatile long lastAckRoundTripNs;
     private volatile long sinkSessions;
+    private volatile long countedAckedPosition;
+    private volatile boolean countedSinksAttached;
 
     private static VarHandle handle(final String field, final Class<?> type)
     {
@@ -159,6 +167,47 @@ final class SourceCounters implements AckProgress
             LEASE_RENEWALS.setRelease(this, leaseRenewals + 1);
             EVER_LEASED.setRelease(this, true);
         }
+    }
+
+    /**
+     * With {@code acks} above 1: {@code position} is now acknowledged by that many sinks, the standby among them, and
+     * {@code attached} says whether that many are attached, the standby among them. Each is published only when it
+     * changed; the position never goes down.
+     *
+     * @return true if the counted position moved forward (a gate may now release more).
+     */
+    boolean onCounted(final long position, final boolean attached)
+    {
+        if (attached != countedSinksAttached)
+        {
+            COUNTED_SINKS_ATTACHED.setRelease(this, attached);
+        }
+        if (position > countedAckedPosition)
+        {
+            COUNTED_ACKED_POSITION.setRelease(this, position);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * The highest position acknowledged by {@code acks} sinks, the standby among them, as last published by
+     * {@link #onCounted}; 0 before any, and never written when {@code acks} is 1 (the gates then read
+     * {@link #ackedPosition()}).
+     */
+    long countedAckedPosition()
+    {
+        return countedAckedPosition;
+    }
+
+    /**
+     * What the gates read when {@code acks} is above 1: {@link AckProgress#ackedPosition()} is
+     * {@link #countedAckedPosition()}, {@link AckProgress#sinkAttached()} is true while {@code acks} sinks are
+     * attached, the standby among them, and what a gate records is counted here as from any gate.
+     */
+    AckProgress countedProgress()
+    {
+        return countedProgress;
     }
 
     /**
@@ -325,5 +374,33 @@ final class SourceCounters implements AckProgress
     public void recordReleasedWhileAway()
     {
         increment(releasedWhileAway);
+    }
+
+    /** The view of {@link #countedProgress()}: reads the counted fields, records into this object's counters. */
+    private final class CountedProgress implements AckProgress
+    {
+        @Override
+        public long ackedPosition()
+        {
+            return countedAckedPosition;
+        }
+
+        @Override
+        public boolean sinkAttached()
+        {
+            return countedSinksAttached;
+        }
+
+        @Override
+        public void recordTimeout()
+        {
+            increment(timeouts);
+        }
+
+        @Override
+        public void recordReleasedWhileAway()
+        {
+            increment(releasedWhileAway);
+        }
     }
 }

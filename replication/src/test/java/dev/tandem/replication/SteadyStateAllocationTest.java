@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static dev.tandem.replication.ReplicationFixture.openJournal;
@@ -18,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The data path does not allocate in steady state: append, source duty cycle (read journal, frame, send, read
  * acks), sink duty cycle (read, append, ack) and gate checks, all stepped on this thread and counted by the JVM's
- * per-thread allocation counter.
+ * per-thread allocation counter; with one sink, and with {@code acks: 2} over a standby and a DR sink.
  */
 class SteadyStateAllocationTest
 {
@@ -34,6 +35,17 @@ class SteadyStateAllocationTest
     @Test
     void shouldReplicateWithoutAllocatingInSteadyState()
     {
+        replicateCountingAllocations(false);
+    }
+
+    @Test
+    void shouldCountAcksOverADrSinkWithoutAllocatingInSteadyState()
+    {
+        replicateCountingAllocations(true);
+    }
+
+    private void replicateCountingAllocations(final boolean countDrSink)
+    {
         final java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
         Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean &&
             ((com.sun.management.ThreadMXBean)bean).isThreadAllocatedMemoryEnabled(), "no allocation counter");
@@ -42,10 +54,17 @@ class SteadyStateAllocationTest
 
         final Journal primary = fixture.closeLater(openJournal(fixture.newDir("primary")));
         final Journal replica = fixture.closeLater(openJournal(fixture.newDir("replica")));
-        final ReplicationSource source = fixture.closeLater(fixture.track(new ReplicationSource(
-            sourceContext().heartbeatIntervalMs(1).heartbeatTimeoutMs(60_000), primary)));
+        final ReplicationSourceContext context = sourceContext().heartbeatIntervalMs(1).heartbeatTimeoutMs(60_000);
+        if (countDrSink)
+        {
+            context.drSinkNodeIds(List.of("3")).acks("2");
+        }
+        final ReplicationSource source = fixture.closeLater(fixture.track(new ReplicationSource(context, primary)));
         final ReplicationSink sink = fixture.closeLater(new ReplicationSink(
             sinkContext(source.port()).heartbeatIntervalMs(1).heartbeatTimeoutMs(60_000), replica));
+        final Journal drReplica = countDrSink ? fixture.closeLater(openJournal(fixture.newDir("dr"))) : null;
+        final ReplicationSink drSink = countDrSink ? fixture.closeLater(new ReplicationSink(
+            sinkContext(source.port()).nodeId(3).heartbeatIntervalMs(1).heartbeatTimeoutMs(60_000), drReplica)) : null;
         final ReleaseGate gate = source.newReleaseGate();
 
         final int rounds = 20_000;
@@ -61,6 +80,10 @@ class SteadyStateAllocationTest
                 {
                     source.doWork();
                     sink.doWork();
+                    if (countDrSink)
+                    {
+                        drSink.doWork();
+                    }
                     if (System.nanoTime() > deadline)
                     {
                         throw new AssertionError("position " + position + " not acknowledged");
@@ -78,5 +101,11 @@ class SteadyStateAllocationTest
         }
         assertEquals(primary.lastPosition(), replica.lastPosition());
         assertEquals(1, sink.sessions());
+        if (countDrSink)
+        {
+            assertEquals(primary.lastPosition(), drReplica.lastPosition(), "every release waited for the DR sink");
+            assertEquals(1, drSink.sessions());
+            assertEquals(2, source.acksRequired());
+        }
     }
 }
