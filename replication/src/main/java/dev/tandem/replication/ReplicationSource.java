@@ -524,13 +524,14 @@ public final class ReplicationSource implements Agent, AutoCloseable
     }
 
     /**
-     * While sent bytes wait for their acknowledgement, the thread yields instead of blocking, for at most
+     * While sent bytes wait for the acknowledgement the gates count, the thread yields instead of blocking, for at most
      * {@link #ACK_AWAKE_NS} after the first of them went unacknowledged: the acknowledgement (a round trip, with the
      * secondary's wake-up) then finds it awake instead of paying a kernel wake-up on the released message's path.
      */
     private void expectAck()
     {
-        if (counters.sentPosition() > counters.ackedPosition())
+        // what the gates wait for: the standby's acknowledgement, or with acks above 1 the counted one
+        if (counters.sentPosition() > gateProgress.ackedPosition())
         {
             if (!awaitingAck)
             {
