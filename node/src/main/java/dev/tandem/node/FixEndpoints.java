@@ -97,6 +97,8 @@ final class FixEndpoints
         final Correlation correlation;
         /** A bound FIX socket to take over (a standby's at activation), null to bind host:port. */
         private java.nio.channels.ServerSocketChannel serverChannel;
+        /** How long the application's {@code onActivation} took, in ns; written by {@link #start}. */
+        private long applicationActivationNs;
         /** The engine's waker: bound to its thread's idle strategy, woken by acks and application sends. */
         final dev.tandem.journal.idle.IdleWaker idleWaker = new dev.tandem.journal.idle.IdleWaker();
 
@@ -123,6 +125,12 @@ final class FixEndpoints
             this.correlation = correlation;
         }
 
+        /** How long the application's {@code RecoverableApplication.onActivation} took in {@link #start}, in ns. */
+        long applicationActivationNs()
+        {
+            return applicationActivationNs;
+        }
+
         /** Takes over this bound FIX socket instead of binding host:port; see {@code FixContext.serverChannel}. */
         Context serverChannel(final java.nio.channels.ServerSocketChannel channel)
         {
@@ -137,7 +145,9 @@ final class FixEndpoints
         final FixApplication userApplication = ctx.application;
         if (ctx.activation && userApplication instanceof RecoverableApplication)
         {
+            final long startNs = ctx.nanoClock.nanoTime();
             ((RecoverableApplication)userApplication).onActivation(ctx.journal);
+            ctx.applicationActivationNs = ctx.nanoClock.nanoTime() - startNs;
         }
         final CountingApplication application = new CountingApplication(userApplication, ctx.handles,
             ctx.recoveryHandler == null ? null : new Recovery(ctx.journal, ctx.recoveryHandler, ctx.correlation,

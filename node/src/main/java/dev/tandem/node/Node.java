@@ -105,6 +105,8 @@ public final class Node implements NodeStatus, AutoCloseable
     private String pendingActivation;
     private long activateNotBeforeNs;
     private final AtomicBoolean failed = new AtomicBoolean();
+    /** Control thread: when the pending (or last) activation began, before the sink stopped. */
+    private long activationBeganNs;
     /** Control thread: how the pending activation may skip the lease wait (see {@link ActivationProof}). */
     private ActivationProof pendingProof = ActivationProof.NONE;
     private final PlannedSwitchover switchover = new PlannedSwitchover(new SwitchoverHost());
@@ -650,6 +652,7 @@ public final class Node implements NodeStatus, AutoCloseable
      */
     private void beginActivation(final String why, final ActivationProof proof)
     {
+        activationBeganNs = nanoClock.nanoTime();
         // stopping the sink joins its thread: from here on this thread owns the journal
         CloseHelper.quietClose(sinkRunner);
         sinkRunner = null;
@@ -932,10 +935,14 @@ public final class Node implements NodeStatus, AutoCloseable
                 return;
             }
         }
+        final long sourceReadyNs = nanoClock.nanoTime();
         epochFile.store(newEpoch);
+        final long epochStoredNs = nanoClock.nanoTime();
         // the FIX port is not closed and bound again: the acceptor takes the standby's socket, backlog and all
         final java.nio.channels.ServerSocketChannel fixChannel = standby.handOver();
         standby = null;
+        long fixStartNs = epochStoredNs;
+        long applicationActivationNs = 0;
         try
         {
             ReleaseGate gate = ReleaseGate.OPEN;
@@ -947,8 +954,11 @@ public final class Node implements NodeStatus, AutoCloseable
                     hotSource.idleWaker());
                 source = hotSource;
             }
-            fix = FixEndpoints.start(fixEndpointContext(gate, true, Math.toIntExact(lossBoundAtActivation))
-                .serverChannel(fixChannel));
+            final FixEndpoints.Context fixContext =
+                fixEndpointContext(gate, true, Math.toIntExact(lossBoundAtActivation)).serverChannel(fixChannel);
+            fixStartNs = nanoClock.nanoTime();
+            fix = FixEndpoints.start(fixContext);
+            applicationActivationNs = fixContext.applicationActivationNs();
         }
         catch (final RuntimeException ex)
         {
@@ -971,16 +981,27 @@ public final class Node implements NodeStatus, AutoCloseable
         }
         mode = NodeMode.Hot;
         activations++;
-        activationTookMs = TimeUnit.NANOSECONDS.toMillis(nanoClock.nanoTime() - startNs);
+        final long hotNs = nanoClock.nanoTime();
+        activationTookMs = TimeUnit.NANOSECONDS.toMillis(hotNs - startNs);
+        // where the activation's time went, in microseconds, for the switchover and failover harnesses
+        final String steps = "sinkAndLeaseUs=" + micros(startNs - activationBeganNs) +
+            " sourceUs=" + micros(sourceReadyNs - startNs) + " epochUs=" + micros(epochStoredNs - sourceReadyNs) +
+            " startUs=" + micros(fixStartNs - epochStoredNs) + " applicationUs=" + micros(applicationActivationNs) +
+            " acceptorUs=" + micros(hotNs - fixStartNs - applicationActivationNs);
         reason = "activated: " + why;
         LOG.warn("{} is Hot at epoch {} ({}); took over at journal position {}, took {} ms; the old primary may " +
             "have released up to {} journal entries this node lacks", config.name(), newEpoch, why, takeOverPosition,
             activationTookMs, lossBoundAtActivation);
         events.accept("TANDEM HOT node=" + config.name() + " epoch=" + newEpoch + " position=" + takeOverPosition +
             " tookMs=" + activationTookMs +
-            (source != null ? " replication=" + source.port() : "") + " why=\"" + why + "\"");
+            (source != null ? " replication=" + source.port() : "") + " steps=\"" + steps + "\" why=\"" + why + "\"");
         notifyListener(() -> listener.onHot(this, newEpoch, why));
         fencingProbe = FencingProbe.start(config, newEpoch, errorHandler("fencing probe"));
+    }
+
+    private static long micros(final long ns)
+    {
+        return TimeUnit.NANOSECONDS.toMicros(ns);
     }
 
     private int hotWork()
@@ -1230,6 +1251,12 @@ public final class Node implements NodeStatus, AutoCloseable
                 journal.lastPosition() + " why=\"" + why + "\"");
             final long hotEpoch = epochFile.epoch();
             notifyListener(() -> listener.onHot(Node.this, hotEpoch, why));
+        }
+
+        @Override
+        public long nowNs()
+        {
+            return nanoClock.nanoTime();
         }
 
         @Override
