@@ -300,7 +300,7 @@ final class FixEndpoints
         }
 
         @Override
-        public void logoutAll(final String reason)
+        public void logoutAll(final String text)
         {
             acceptor.logonsEnabled(false);
             acceptor.execute(() ->
@@ -309,7 +309,7 @@ final class FixEndpoints
                 {
                     if (session.isLoggedOn())
                     {
-                        session.logout();
+                        session.logout(text);
                     }
                     else
                     {

@@ -1,5 +1,6 @@
 package dev.tandem.node;
 
+import dev.tandem.fix.FixSession;
 import dev.tandem.journal.Journal;
 import dev.tandem.replication.Handover;
 import dev.tandem.replication.ReplicationSource;
@@ -244,7 +245,7 @@ final class PlannedSwitchover
         LOG.warn("{}: planned switchover ({}) to node-{}: logging every session out, timeout {} ms", host.name(), by,
             source.sinkNodeId(), timeoutMs);
         host.reason("planned switchover (" + by + "): logging sessions out");
-        host.fix().logoutAll("planned switchover to node-" + source.sinkNodeId());
+        host.fix().logoutAll(FixSession.SWITCHOVER_LOGOUT_TEXT);
         return 1;
     }
 
