@@ -71,6 +71,19 @@ public final class Node implements NodeStatus, AutoCloseable
     private final NanoClock nanoClock = SystemNanoClock.INSTANCE;
     private volatile Journal journal;
     private volatile EpochFile epochFile;
+    /**
+     * How often a Warm node lets a {@link RecoverableApplication} read what was replicated since: often enough that an
+     * activation has little left to read, rarely enough that the control thread stays free.
+     */
+    static final long REPLICATED_INTERVAL_MS = 20;
+    private long nextReplicatedNs;
+    /** One ERROR a minute for an application whose onReplicated throws. */
+    private final LogRateLimiter replicatedLog = new LogRateLimiter(1, TimeUnit.MINUTES.toNanos(1));
+    /**
+     * The first re-dial delay of the sink a switchover's old primary starts to follow the new primary (the configured
+     * {@code reconnectBackoffMinMs} when smaller): see {@code followNewPrimary}.
+     */
+    static final long FOLLOW_RECONNECT_BACKOFF_MIN_MS = 1;
     /** How often the control agent compares the replica's lag with the thresholds. */
     static final long LAG_CHECK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
     private final SessionLagTracker lag = new SessionLagTracker();
@@ -450,6 +463,8 @@ public final class Node implements NodeStatus, AutoCloseable
         final NodeMode current = mode;
         if (current == NodeMode.Warm)
         {
+            // before warmWork, which may activate: from then on the FIX thread owns the application
+            work += applicationFollowsReplica();
             work += warmWork();
         }
         else if (current == NodeMode.Hot)
@@ -568,6 +583,39 @@ public final class Node implements NodeStatus, AutoCloseable
             LOG.warn("{}: {} ({} similar suppressed)", config.name(), reason, activationLog.takeSuppressed());
         }
         return true;
+    }
+
+    /** While Warm, lets a {@link RecoverableApplication} read what was replicated (see its javadoc). Control thread. */
+    private int applicationFollowsReplica()
+    {
+        if (!(application instanceof RecoverableApplication))
+        {
+            return 0;
+        }
+        final long nowNs = nanoClock.nanoTime();
+        if (nowNs - nextReplicatedNs < 0)
+        {
+            return 0;
+        }
+        try
+        {
+            final int read = ((RecoverableApplication)application).onReplicated(journal);
+            // more may be waiting: called again on the next duty cycle, else after the interval
+            nextReplicatedNs = read > 0 ? nowNs : nowNs + TimeUnit.MILLISECONDS.toNanos(REPLICATED_INTERVAL_MS);
+            return read;
+        }
+        catch (final RuntimeException ex)
+        {
+            // never in the way of an activation: reported, and onActivation reads what this did not
+            nextReplicatedNs = nowNs + TimeUnit.SECONDS.toNanos(1);
+            if (replicatedLog.tryAcquire(nowNs))
+            {
+                LOG.error("{}: the application's onReplicated threw ({} similar suppressed)", config.name(),
+                    replicatedLog.takeSuppressed(), ex);
+            }
+            userErrorHandler.onError(ex);
+            return 0;
+        }
     }
 
     private int warmWork()
