@@ -139,7 +139,39 @@ final class FixEndpoints
         }
     }
 
+    /** Creates the acceptor and starts its agent: {@link #prepare}, then {@link #start(Prepared)}. */
     static FixEndpoint start(final Context ctx)
+    {
+        return start(prepare(ctx));
+    }
+
+    /** An acceptor created, its application ready, its agent not started: nothing is accepted or sent yet. */
+    static final class Prepared
+    {
+        private final Context ctx;
+        private final FixAcceptor acceptor;
+        private final CountingApplication application;
+
+        private Prepared(final Context ctx, final FixAcceptor acceptor, final CountingApplication application)
+        {
+            this.ctx = ctx;
+            this.acceptor = acceptor;
+            this.application = application;
+        }
+
+        /** Closes the acceptor that was never started (its port with it). */
+        void close()
+        {
+            acceptor.close();
+        }
+    }
+
+    /**
+     * Runs the application's activation ({@link RecoverableApplication#onActivation}, when {@code ctx} is for one)
+     * and creates the acceptor on the listening socket, without starting its agent: an activation does this while the
+     * new epoch is being forced to disk, and starts serving ({@link #start(Prepared)}) only once it is.
+     */
+    static Prepared prepare(final Context ctx)
     {
         final NodeConfig config = ctx.config;
         final FixApplication userApplication = ctx.application;
@@ -175,6 +207,16 @@ final class FixEndpoints
         {
             throw new ConfigException("fix: " + ex.getMessage(), ex);
         }
+        return new Prepared(ctx, acceptor, application);
+    }
+
+    /** Starts the agent of a {@link #prepare}d acceptor: from here it accepts and logs sessions on. */
+    static FixEndpoint start(final Prepared prepared)
+    {
+        final Context ctx = prepared.ctx;
+        final NodeConfig config = ctx.config;
+        final FixAcceptor acceptor = prepared.acceptor;
+        final CountingApplication application = prepared.application;
         ctx.handles.wakeOnSend(ctx.idleWaker);
         final AgentHost.Hosted hosted = ctx.agents.start(acceptor, ctx.errorHandler, false, ctx.idleWaker);
         LOG.info("FIX acceptor of {} listening on {}:{} for {}", config.name(), ctx.host, acceptor.boundPort(),

@@ -5,6 +5,7 @@ import dev.tandem.journal.Journal;
 import dev.tandem.journal.LogRateLimiter;
 import dev.tandem.journal.ReleaseGate;
 import dev.tandem.replication.ReplicationSink;
+import dev.tandem.replication.ReplicationSinkContext;
 import dev.tandem.replication.ReplicationSource;
 import dev.tandem.replication.WaitForever;
 import dev.tandem.replication.WhenLeaseExpired;
@@ -313,8 +314,12 @@ public final class Node implements NodeStatus, AutoCloseable
 
     private void startSink()
     {
-        sink = new ReplicationSink(config.replication().sinkContext(config.nodeId(), epochFile.epoch()).conclude(),
-            journal);
+        startSink(config.replication().sinkContext(config.nodeId(), epochFile.epoch()));
+    }
+
+    private void startSink(final ReplicationSinkContext context)
+    {
+        sink = new ReplicationSink(context.conclude(), journal);
         sinkRunner = agents.start(sink, errorHandler("replication sink"), false, sink.idleWaker());
     }
 
@@ -984,13 +989,15 @@ public final class Node implements NodeStatus, AutoCloseable
             }
         }
         final long sourceReadyNs = nanoClock.nanoTime();
-        epochFile.store(newEpoch);
-        final long epochStoredNs = nanoClock.nanoTime();
+        // the new epoch is forced to disk on a thread of its own while the acceptor is made ready (the application's
+        // activation, the acceptor's buffers): nothing serves at the new epoch, no agent starts, until it is durable
+        final EpochWrite epochWrite = new EpochWrite(epochFile, newEpoch, config.name(), nanoClock);
         // the FIX port is not closed and bound again: the acceptor takes the standby's socket, backlog and all
         final java.nio.channels.ServerSocketChannel fixChannel = standby.handOver();
         standby = null;
-        long fixStartNs = epochStoredNs;
+        long fixStartNs = sourceReadyNs;
         long applicationActivationNs = 0;
+        FixEndpoints.Prepared prepared = null;
         try
         {
             ReleaseGate gate = ReleaseGate.OPEN;
@@ -998,24 +1005,39 @@ public final class Node implements NodeStatus, AutoCloseable
             {
                 // replicate onward: the old primary can rejoin as this node's secondary
                 gate = hotSource.newReleaseGate();
-                sourceRunner = agents.start(hotSource, errorHandler("replication source"), false,
-                    hotSource.idleWaker());
                 source = hotSource;
             }
             final FixEndpoints.Context fixContext =
                 fixEndpointContext(gate, true, Math.toIntExact(lossBoundAtActivation)).serverChannel(fixChannel);
             fixStartNs = nanoClock.nanoTime();
-            fix = FixEndpoints.start(fixContext);
+            prepared = FixEndpoints.prepare(fixContext);
             applicationActivationNs = fixContext.applicationActivationNs();
+            epochWrite.await();
+            if (hotSource != null)
+            {
+                sourceRunner = agents.start(hotSource, errorHandler("replication source"), false,
+                    hotSource.idleWaker());
+            }
+            fix = FixEndpoints.start(prepared);
         }
         catch (final RuntimeException ex)
         {
+            // whatever failed, the epoch may be on disk: wait for the write before saying what this node is
+            final String written = epochWrite.awaitQuietly();
+            if (prepared != null && fix == null)
+            {
+                prepared.close();
+            }
             CloseHelper.quietClose(fixChannel);
             // the sink is gone and the epoch raised: this node cannot go back to Warm, and must not serve half-way
             CloseHelper.quietClose(sourceRunner);
+            if (sourceRunner == null)
+            {
+                CloseHelper.quietClose(hotSource);
+            }
             sourceRunner = null;
             source = null;
-            reason = "activation failed: " + ex.getMessage();
+            reason = "activation failed: " + ex.getMessage() + (written == null ? "" : "; " + written);
             mode = NodeMode.Stale;
             LOG.error("{} could not turn Hot", config.name(), ex);
             events.accept("TANDEM STALE node=" + config.name() + " epoch=" + newEpoch + " why=\"" + reason + "\"");
@@ -1032,10 +1054,12 @@ public final class Node implements NodeStatus, AutoCloseable
         final long hotNs = nanoClock.nanoTime();
         activationTookMs = TimeUnit.NANOSECONDS.toMillis(hotNs - startNs);
         // where the activation's time went, in microseconds, for the switchover and failover harnesses
+        // (epochUs: what the epoch's write added after the acceptor was ready; acceptorUs: creating and starting it)
         final String steps = "sinkAndLeaseUs=" + micros(startNs - activationBeganNs) +
-            " sourceUs=" + micros(sourceReadyNs - startNs) + " epochUs=" + micros(epochStoredNs - sourceReadyNs) +
-            " startUs=" + micros(fixStartNs - epochStoredNs) + " applicationUs=" + micros(applicationActivationNs) +
-            " acceptorUs=" + micros(hotNs - fixStartNs - applicationActivationNs);
+            " sourceUs=" + micros(sourceReadyNs - startNs) + " startUs=" + micros(fixStartNs - sourceReadyNs) +
+            " applicationUs=" + micros(applicationActivationNs) + " epochUs=" + micros(epochWrite.tookNs()) +
+            " epochWaitUs=" + micros(epochWrite.waitedNs()) +
+            " acceptorUs=" + micros(hotNs - fixStartNs - applicationActivationNs - epochWrite.waitedNs());
         reason = "activated: " + why;
         LOG.warn("{} is Hot at epoch {} ({}); took over at journal position {}, took {} ms; the old primary may " +
             "have released up to {} journal entries this node lacks", config.name(), newEpoch, why, takeOverPosition,
@@ -1323,7 +1347,13 @@ public final class Node implements NodeStatus, AutoCloseable
             {
                 CloseHelper.quietClose(sinkRunner);
             }
-            startSink();
+            // the new primary binds its replication port as it activates, about when this sink first dials it: a
+            // refusal then is a matter of a millisecond, and the new primary releases nothing (WaitForever) until
+            // this sink acknowledges, so its first re-dials come quickly
+            final ReplicationSinkContext follow = config.replication().sinkContext(config.nodeId(),
+                epochFile.epoch());
+            follow.reconnectBackoffMinMs(Math.min(follow.reconnectBackoffMinMs(), FOLLOW_RECONNECT_BACKOFF_MIN_MS));
+            startSink(follow);
             reason = why;
             mode = NodeMode.Warm;
             LOG.warn("{} is Warm at epoch {}, following the new primary at {}: {}", config.name(),
