@@ -129,6 +129,7 @@ public final class SwitchoverTimeHarness
         }
         final Path dir = Files.createTempDirectory("tandem-switchover-bench-");
         final AtomicLong hotSeenNs = new AtomicLong();
+        final AtomicLong warmSeenNs = new AtomicLong();
         final DemoCluster.Options options = new DemoCluster.Options()
             .ackStrategy("!WaitForever { }")
             .switchover(true)
@@ -137,6 +138,10 @@ public final class SwitchoverTimeHarness
                 if (line.contains("TANDEM HOT"))
                 {
                     hotSeenNs.set(System.nanoTime());
+                }
+                if (line.contains("TANDEM WARM"))
+                {
+                    warmSeenNs.set(System.nanoTime());
                 }
                 if (line.contains("TANDEM STALE") || line.contains("TANDEM FAILED") ||
                     line.contains("TANDEM DIVERGED"))
@@ -168,6 +173,7 @@ public final class SwitchoverTimeHarness
                     final int logonsBefore = listener.logons.get();
                     final int failedBefore = listener.failed.get();
                     hotSeenNs.set(0);
+                    warmSeenNs.set(0);
                     final String answer = DemoCluster.http("PUT", hot == 0 ? cluster.primaryAdminPort() :
                         cluster.secondaryAdminPort(), "/service/switchover?timeoutMs=5000", cluster.adminToken());
                     if (!answer.startsWith("200 ") || !answer.contains("\"outcome\":\"switchover\""))
@@ -194,10 +200,11 @@ public final class SwitchoverTimeHarness
                     record(phases.get("activation"), activationNs);
                     record(phases.get("to-logon"), logonNs - hotNs);
                     System.out.printf(Locale.ROOT, "  switchover %2d %s -> %s: outage %6.1f ms = logout %5.1f + " +
-                        "to-hot %5.1f + to-logon %5.1f; failed attempts %d; old primary: %s; new primary: %s; " +
-                        "load %s%n", run, from.name(), next.name(), ms(outageNs), ms(endedNs - lastAnswerNs),
-                        ms(hotNs - endedNs), ms(logonNs - hotNs), listener.failed.get() - failedBefore,
-                        warmPhases(warm), hotSteps(steps), load);
+                        "to-hot %5.1f + to-logon %5.1f; failed attempts %d; old primary Warm (following) %+.1f ms " +
+                        "from the HOT line: %s; new primary: %s; load %s%n", run, from.name(), next.name(),
+                        ms(outageNs), ms(endedNs - lastAnswerNs), ms(hotNs - endedNs), ms(logonNs - hotNs),
+                        listener.failed.get() - failedBefore, ms(warmSeenNs.get() - hotNs), warmPhases(warm),
+                        hotSteps(steps), load);
                     hot = to;
                     if (hot == 1)
                     {
