@@ -11,8 +11,9 @@ import org.agrona.concurrent.NanoClock;
  * Threading: created and awaited on the node's control thread (one activation at a time); the write runs on its own
  * daemon thread, whose end {@link #await()} joins (a happens-before edge).
  */
-final class EpochWrite
+final class EpochWrite implements Runnable
 {
+    private final EpochFile file;
     private final long epoch;
     private final NanoClock clock;
     private final Thread thread;
@@ -26,27 +27,33 @@ final class EpochWrite
     /** Starts writing {@code epoch} to {@code file} (a forced write, then an atomic rename). */
     EpochWrite(final EpochFile file, final long epoch, final String nodeName, final NanoClock clock)
     {
+        this.file = file;
         this.epoch = epoch;
         this.clock = clock;
         this.startNs = clock.nanoTime();
-        thread = new Thread(() ->
-        {
-            try
-            {
-                file.store(epoch);
-            }
-            catch (final Throwable ex)
-            {
-                // handed to the control thread by await(), which throws it there: an Error stays fatal
-                failure = ex;
-            }
-            finally
-            {
-                doneNs = this.clock.nanoTime();
-            }
-        }, "tandem-epoch-" + nodeName);
+        // a plain Runnable, not a lambda: the first activation of a process should not wait for a call site's bootstrap
+        thread = new Thread(this, "tandem-epoch-" + nodeName);
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** The write, on its own thread; not to be called otherwise. */
+    @Override
+    public void run()
+    {
+        try
+        {
+            file.store(epoch);
+        }
+        catch (final Throwable ex)
+        {
+            // handed to the control thread by await(), which throws it there: an Error stays fatal
+            failure = ex;
+        }
+        finally
+        {
+            doneNs = clock.nanoTime();
+        }
     }
 
     /**

@@ -1334,6 +1334,20 @@ public final class Node implements NodeStatus, AutoCloseable
         @Override
         public void followNewPrimary(final String why)
         {
+            if (sink != null)
+            {
+                CloseHelper.quietClose(sinkRunner);
+            }
+            // the sink first: the new primary releases nothing (WaitForever), not even its counterparties' Logon
+            // answers, until this sink acknowledges. It binds its replication port as it activates, about when this
+            // sink first dials it: a refusal then is a matter of a millisecond, so the first re-dials come quickly.
+            // The old source only reads the journal this sink now appends to; it is closed afterwards.
+            final ReplicationSinkContext follow = config.replication().sinkContext(config.nodeId(),
+                epochFile.epoch());
+            follow.reconnectBackoffMinMs(Math.min(follow.reconnectBackoffMinMs(), FOLLOW_RECONNECT_BACKOFF_MIN_MS));
+            startSink(follow);
+            // this process may activate again: as a secondary's, its classes load at the lowest priority meanwhile
+            ActivationPreload.startOnce();
             CloseHelper.quietClose(fencingProbe);
             fencingProbe = null;
             CloseHelper.quietClose(sourceRunner);
@@ -1343,17 +1357,6 @@ public final class Node implements NodeStatus, AutoCloseable
             {
                 standby = new StandbyListener(fixHost, fixPort);
             }
-            if (sink != null)
-            {
-                CloseHelper.quietClose(sinkRunner);
-            }
-            // the new primary binds its replication port as it activates, about when this sink first dials it: a
-            // refusal then is a matter of a millisecond, and the new primary releases nothing (WaitForever) until
-            // this sink acknowledges, so its first re-dials come quickly
-            final ReplicationSinkContext follow = config.replication().sinkContext(config.nodeId(),
-                epochFile.epoch());
-            follow.reconnectBackoffMinMs(Math.min(follow.reconnectBackoffMinMs(), FOLLOW_RECONNECT_BACKOFF_MIN_MS));
-            startSink(follow);
             reason = why;
             mode = NodeMode.Warm;
             LOG.warn("{} is Warm at epoch {}, following the new primary at {}: {}", config.name(),
