@@ -20,8 +20,8 @@ import java.util.stream.Stream;
 
 /**
  * Loads and initialises, while a node is Warm, the classes its activation will need (the FIX acceptor's packages,
- * the replication source's, and the node's own activation steps), so the first activation of a process does not spend its milliseconds in the class
- * loader and verifier while counterparties wait for their Logon. Measured on the build machine: a cold FIX acceptor
+ * the replication source's, and the node's own activation steps), so the first activation of a process does not
+ * spend its milliseconds in the class loader and verifier while counterparties wait for their Logon. Measured on the build machine: a cold FIX acceptor
  * takes 10-20 ms to create, most of it loading classes.
  * <p>
  * It runs once per process, on a short-lived daemon thread of its own at the lowest priority, and only loads classes:

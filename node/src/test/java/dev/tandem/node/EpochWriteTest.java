@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The activation's epoch write on its own thread: durable once awaited, and a failure reported on the awaiting side. */
+/** The activation's epoch write on its own thread: durable once awaited, a failure reported on the awaiting side. */
 @Timeout(30)
 class EpochWriteTest
 {

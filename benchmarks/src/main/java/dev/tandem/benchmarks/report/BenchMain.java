@@ -38,6 +38,7 @@ import org.HdrHistogram.Histogram;
  * {@code target/bench-report}), {@code --compare OLD.json} (after the run, print the differences from an earlier
  * run; with {@code --against NEW.json}, compare two files and run nothing), {@code --parts node,replication,journal,
  * failover,switchover} (default all), {@code --failover-runs N}, {@code --switchover-runs N} (default 20, quick 3),
+ * {@code --switchover-warmup-ms MS} (traffic before the first switchover: default 10,000, quick 2,000),
  * and the node-level options of {@link NodeSuiteOptions} ({@code --node-yaml}, {@code --node-jvm-arg},
  * {@code --variant}, {@code --rates}, {@code --acceptors}, ...).
  * <p>
@@ -78,6 +79,7 @@ public final class BenchMain
         Set<String> parts = new LinkedHashSet<>(PARTS);
         int failoverRuns = -1;
         int switchoverRuns = -1;
+        long switchoverWarmupMs = -1;
         final NodeSuiteOptions nodeOptions = NodeSuiteOptions.parse(new String[0], NodeLatencyHarness.Plan.full());
         final List<String> passed = new ArrayList<>();
         for (int i = 0; i < args.length; i++)
@@ -92,7 +94,7 @@ public final class BenchMain
             {
                 System.out.println("usage: ./tandem bench [--quick] [--out DIR] [--compare OLD.json [--against " +
                     "NEW.json]] [--parts node,replication,journal,failover,switchover] [--failover-runs N] " +
-                    "[--switchover-runs N] [--rates R,...] " +
+                    "[--switchover-runs N] [--switchover-warmup-ms MS] [--rates R,...] " +
                     "[--acceptors A,...] [--search A,...|none] [--node-yaml 'KEY: VALUE']... [--node-jvm-arg ARG]... " +
                     "[--variant LABEL=ENTRY]...  (see benchmarks/README.md)");
                 return 0;
@@ -115,6 +117,7 @@ public final class BenchMain
                 case "--against" -> against = Path.of(value);
                 case "--failover-runs" -> failoverRuns = positive("--failover-runs", value);
                 case "--switchover-runs" -> switchoverRuns = positive("--switchover-runs", value);
+                case "--switchover-warmup-ms" -> switchoverWarmupMs = positive("--switchover-warmup-ms", value);
                 case "--parts" ->
                 {
                     parts = new LinkedHashSet<>();
@@ -182,7 +185,8 @@ public final class BenchMain
         }
         if (parts.contains("switchover"))
         {
-            switchover(results, switchoverRuns > 0 ? switchoverRuns : quick ? 3 : 20);
+            switchover(results, switchoverRuns > 0 ? switchoverRuns : quick ? 3 : 20,
+                switchoverWarmupMs > 0 ? switchoverWarmupMs : quick ? 2_000 : SwitchoverTimeHarness.DEFAULT_WARMUP_MS);
         }
         results.meta("load average at end", Machine.loadAverage())
             .meta("duration", String.format(Locale.ROOT, "%.0f s", (System.nanoTime() - startNs) / 1e9));
@@ -228,8 +232,9 @@ public final class BenchMain
         {
             results.group("switchover", "Planned switchover outage",
                 "One primary and secondary JVM pair (WaitForever; the secondary serves replication once Hot), " +
-                "Tandem's FailoverInitiator sending " + SWITCHOVER_RATE + " orders/s, then PUT /service/switchover " +
-                "on the Hot node, back and forth: the outage of each is the time from the initiator's last answer " +
+                "Tandem's FailoverInitiator sending " + SWITCHOVER_RATE + " orders/s, after a warm-up of traffic " +
+                "(--switchover-warmup-ms) PUT /service/switchover on the Hot node, back and forth: the outage of " +
+                "each is the time from the initiator's last answer " +
                 "before its session ended (the Logout) to its Logon on the new primary. Where it went: logout (last " +
                 "answer to the end of the session), to-hot (end of the session to the new primary's TANDEM HOT " +
                 "line: the old primary closes its acceptor, waits for the acknowledgement and sends HANDOVER, the " +
@@ -305,10 +310,11 @@ public final class BenchMain
         results.metric("extra.failover.delay_ms", 300);
     }
 
-    private static void switchover(final BenchResults results, final int runs) throws IOException
+    private static void switchover(final BenchResults results, final int runs, final long warmupMs)
+        throws IOException
     {
         final SwitchoverTimeHarness.Result result = SwitchoverTimeHarness.measure(runs, SWITCHOVER_RATE,
-            SwitchoverTimeHarness.strategy());
+            SwitchoverTimeHarness.strategy(), warmupMs);
         System.out.println(result.verdict());
         results.series("switchover", "outage", "outage: last answer to Logon on the new primary", result.outage(),
             "ms");
@@ -317,6 +323,7 @@ public final class BenchMain
             results.series("switchover", phase.getKey(), "phase: " + phase.getKey(), phase.getValue(), "ms");
         }
         results.metric("extra.switchover.runs", runs);
+        results.metric("extra.switchover.warmup_ms", warmupMs);
         results.metric("extra.switchover.lost_or_duplicated", result.lost());
         if (result.lost() > 0)
         {
