@@ -255,6 +255,12 @@ public final class Node implements NodeStatus, AutoCloseable
         }
         config.activation().onPrimaryStart();
         ReleaseGate gate = ReleaseGate.OPEN;
+        if (config.replication() != null && config.replication().connect() != null)
+        {
+            // a planned switchover makes this node follow its secondary (a sink) and may make it activate again: the
+            // classes of both load now, at the lowest priority, not while counterparties wait
+            ActivationPreload.startOnce();
+        }
         if (config.replication() != null)
         {
             source = new ReplicationSource(
