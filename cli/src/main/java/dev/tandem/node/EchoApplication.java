@@ -5,15 +5,15 @@ import dev.tandem.fix.FixSession;
 import dev.tandem.fix.codec.FixDecoder;
 import dev.tandem.fix.codec.FixEncoder;
 import dev.tandem.journal.Direction;
+import dev.tandem.journal.EntryHandler;
 import dev.tandem.journal.Journal;
 import dev.tandem.journal.JournalEntry;
 import dev.tandem.journal.JournalReader;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.collections.LongArrayQueue;
 import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.UnsafeBuffer;
-
-import java.util.ArrayDeque;
 
 import java.nio.charset.StandardCharsets;
 
@@ -24,6 +24,13 @@ import java.nio.charset.StandardCharsets;
  * a failover) is answered with PossResend=Y, since its answer may already have been sent. On activation it finds in
  * the replicated journal the requests the old primary received but never answered, and answers them at Logon.
  * <p>
+ * Finding them is a scan of the journal in order, matching each session's inbound requests with its outbound
+ * answers. While the node is Warm the scan follows the replica ({@link #onReplicated}, a bounded batch per call), so
+ * the activation reads only the entries replicated since the last batch instead of the whole journal: the
+ * activation's cost no longer grows with the journal. The scan's state (the positions of the requests not matched yet)
+ * is changed by the scan alone, so it is always what a scan from position 1 would give; what the activation found is
+ * copied out and answered from there.
+ * <p>
  * PossResend (FIX 4.2, 4.4 application level): a message with PossResend=Y whose ClOrdID (11) this application has
  * already answered in this session is a duplicate and gets no second answer (counted in {@link #duplicates()}). The
  * answered ClOrdIDs are remembered per session as 64-bit hashes, the last {@link #ANSWERED_IDS_PER_SESSION} of them,
@@ -31,7 +38,8 @@ import java.nio.charset.StandardCharsets;
  * primary answered. A PossResend=Y order not among them is answered like a new one while the window has never
  * overflowed, and with PossResend=Y once it has (it may then be older than the window).
  * <p>
- * Threading: the acceptor's duty-cycle thread only.
+ * Threading: {@link #onReplicated} and {@link #onActivation} on the node's control thread, the rest on the acceptor's
+ * duty-cycle thread; the node never runs them at the same time (see {@link RecoverableApplication}).
  */
 public final class EchoApplication implements FixApplication, RecoverableApplication
 {
@@ -45,8 +53,22 @@ public final class EchoApplication implements FixApplication, RecoverableApplica
     public static final int ANSWERED_IDS_PER_SESSION = 65_536;
     private static final int CL_ORD_ID = 11;
 
-    private final Long2ObjectHashMap<ArrayDeque<byte[]>> unanswered = new Long2ObjectHashMap<>();
+    /** Entries read per call of {@link #onReplicated}: bounds the control thread's work in one duty cycle. */
+    static final int SCAN_BATCH = 4_096;
+
+    /** The scan's state: per session, the positions of inbound requests no outbound answer matched yet, in order. */
+    private final Long2ObjectHashMap<LongArrayQueue> unmatched = new Long2ObjectHashMap<>();
+    /** What the last activation found unmatched, per session: answered at the session's Logon. */
+    private final Long2ObjectHashMap<LongArrayQueue> unanswered = new Long2ObjectHashMap<>();
     private final Long2ObjectHashMap<AnsweredIds> answered = new Long2ObjectHashMap<>();
+    private final EntryHandler matcher = this::match;
+    private final EntryHandler copier = this::copy;
+    /** The journal the scan belongs to (a journal set aside and replaced starts the scan again), and where it is. */
+    private Journal scanned;
+    private long scannedTo;
+    /** The journal of the last activation, where {@link #unanswered} positions are read at Logon. */
+    private Journal activeJournal;
+    private byte[] copied;
     private long duplicates;
     private final FixDecoder pendingDecoder = new FixDecoder();
     private long echoed;
@@ -61,12 +83,48 @@ public final class EchoApplication implements FixApplication, RecoverableApplica
     @Override
     public void onActivation(final Journal journal)
     {
-        try (JournalReader reader = journal.reader(1))
+        while (scan(journal, SCAN_BATCH) > 0)
         {
-            while (reader.poll(this::match, 4096) > 0)
+            // to the end: nothing appends to the journal during this call
+        }
+        activeJournal = journal;
+        unanswered.clear();
+        unmatched.forEach((sessionId, positions) ->
+        {
+            if (!positions.isEmpty())
             {
-                // drain
+                final LongArrayQueue copy = new LongArrayQueue();
+                positions.forEachLong(copy::addLong);
+                unanswered.put((long)sessionId, copy);
             }
+        });
+    }
+
+    /** Follows the replica while the node is Warm: matches up to {@link #SCAN_BATCH} new entries. */
+    @Override
+    public int onReplicated(final Journal journal)
+    {
+        return scan(journal, SCAN_BATCH);
+    }
+
+    /** Matches up to {@code limit} entries after the last one matched; returns how many were read. */
+    private int scan(final Journal journal, final int limit)
+    {
+        if (journal != scanned)
+        {
+            scanned = journal;
+            scannedTo = 0;
+            unmatched.clear();
+        }
+        if (journal.lastPosition() <= scannedTo)
+        {
+            return 0;
+        }
+        try (JournalReader reader = journal.reader(Math.max(scannedTo + 1, journal.firstPosition())))
+        {
+            final int read = reader.poll(matcher, limit);
+            scannedTo = reader.nextPosition() - 1;
+            return read;
         }
     }
 
@@ -76,7 +134,7 @@ public final class EchoApplication implements FixApplication, RecoverableApplica
         {
             return;
         }
-        final ArrayDeque<byte[]> pending = unanswered.computeIfAbsent(entry.sessionId(), id -> new ArrayDeque<>());
+        final LongArrayQueue pending = unmatched.computeIfAbsent(entry.sessionId(), id -> new LongArrayQueue());
         if (entry.direction() == Direction.OUTBOUND &&
             pendingDecoder.wrap(entry.messageBuffer(), entry.messageOffset(), entry.messageLength()) == FixDecoder.OK)
         {
@@ -88,21 +146,36 @@ public final class EchoApplication implements FixApplication, RecoverableApplica
         }
         if (entry.direction() == Direction.INBOUND)
         {
-            final byte[] message = new byte[entry.messageLength()];
-            entry.messageBuffer().getBytes(entry.messageOffset(), message);
-            pending.addLast(message);
+            pending.addLong(entry.position());
         }
-        else
+        else if (!pending.isEmpty())
         {
-            pending.pollFirst();
+            pending.removeLong();
         }
+    }
+
+    private void copy(final JournalEntry entry)
+    {
+        copied = new byte[entry.messageLength()];
+        entry.messageBuffer().getBytes(entry.messageOffset(), copied);
+    }
+
+    /** The message journaled at {@code position} of the activation's journal (recovery only: allocates). */
+    private byte[] message(final long position)
+    {
+        copied = null;
+        try (JournalReader reader = activeJournal.reader(position))
+        {
+            reader.poll(copier, 1);
+        }
+        return copied;
     }
 
     /** Requests found unanswered at activation and not answered yet. */
     public int unansweredCount()
     {
         int count = 0;
-        for (final ArrayDeque<byte[]> pending : unanswered.values())
+        for (final LongArrayQueue pending : unanswered.values())
         {
             count += pending.size();
         }
@@ -118,10 +191,15 @@ public final class EchoApplication implements FixApplication, RecoverableApplica
     @Override
     public void onLogon(final FixSession session)
     {
-        final ArrayDeque<byte[]> pending = unanswered.get(session.sessionId());
+        final LongArrayQueue pending = unanswered.get(session.sessionId());
         while (pending != null && !pending.isEmpty())
         {
-            final byte[] message = pending.peekFirst();
+            final byte[] message = message(pending.peekLong());
+            if (message == null)
+            {
+                pending.removeLong();
+                continue;
+            }
             final UnsafeBuffer buffer = new UnsafeBuffer(message);
             // a long repeating group needs more fields than the default decoder indexes (recovery only, so it may
             // allocate); a field takes at least 4 bytes
@@ -129,7 +207,7 @@ public final class EchoApplication implements FixApplication, RecoverableApplica
                 new FixDecoder(message.length / 4 + 1) : pendingDecoder;
             if (decoder.wrap(buffer, 0, message.length) != FixDecoder.OK)
             {
-                pending.pollFirst();
+                pending.removeLong();
                 continue;
             }
             final byte[] msgType = new byte[decoder.msgTypeLength()];
@@ -144,7 +222,7 @@ public final class EchoApplication implements FixApplication, RecoverableApplica
             {
                 return;
             }
-            pending.pollFirst();
+            pending.removeLong();
             recovered++;
         }
     }

@@ -50,6 +50,45 @@ class EchoApplicationTest
     }
 
     @Test
+    void shouldFollowTheReplicaInBatchesAndFindWhatAFullScanFinds()
+    {
+        final UnsafeBuffer order = new UnsafeBuffer("8=FIX.4.4\u00019=5\u000135=D\u000110=000\u0001"
+            .getBytes(StandardCharsets.US_ASCII));
+        try (Journal journal = Journal.open(new JournalContext().dir(dir.toString()).conclude()))
+        {
+            final EchoApplication following = new EchoApplication();
+            int seq = 1;
+            // more than a batch between two calls; 4 requests per round without an answer
+            for (int round = 0; round < 3; round++)
+            {
+                for (int i = 0; i < EchoApplication.SCAN_BATCH; i++, seq++)
+                {
+                    journal.appendMessage(7, Direction.INBOUND, seq, 1, 0, order, 0, order.capacity());
+                    if (i % 1_000 != 999)
+                    {
+                        journal.appendMessage(7, Direction.OUTBOUND, seq, 1, 0, order, 0, order.capacity());
+                    }
+                }
+                assertEquals(EchoApplication.SCAN_BATCH, following.onReplicated(journal), "a bounded batch");
+                while (following.onReplicated(journal) > 0)
+                {
+                    // caught up
+                }
+                assertEquals(0, following.onReplicated(journal), "nothing new: nothing read");
+            }
+            journal.appendMessage(7, Direction.INBOUND, seq, 1, 0, order, 0, order.capacity());
+            journal.appendMessage(9, Direction.INBOUND, 1, 1, 0, order, 0, order.capacity());
+
+            following.onActivation(journal);
+            final EchoApplication fullScan = new EchoApplication();
+            fullScan.onActivation(journal);
+            assertEquals(fullScan.unansweredCount(), following.unansweredCount());
+            // answers match requests in order per session: what is left is requests minus answers
+            assertEquals(3 * 4 + 1 + 1, following.unansweredCount());
+        }
+    }
+
+    @Test
     void shouldBeTheApplicationNamedEchoWhenTheCommandLineIsOnTheClasspath()
     {
         assertInstanceOf(EchoApplication.class, FixEndpoints.application(NodeConfig.ECHO));

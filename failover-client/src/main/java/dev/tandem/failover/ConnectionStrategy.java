@@ -49,4 +49,14 @@ public interface ConnectionStrategy extends Marshallable
 
     /** A session that had logged on has ended (the acceptor died or logged out): the next attempt is a reconnect. */
     void onSessionEnded();
+
+    /**
+     * A session that had logged on has ended with a Logout announcing a planned switchover
+     * ({@code FixSession.SWITCHOVER_LOGOUT_TEXT}): the acceptor handed its Hot role to another, which is about to
+     * serve. The default treats it like any other end ({@link #onSessionEnded()}).
+     */
+    default void onSwitchoverAnnounced()
+    {
+        onSessionEnded();
+    }
 }

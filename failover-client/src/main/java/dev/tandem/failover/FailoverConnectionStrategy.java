@@ -19,6 +19,11 @@ import java.util.function.DoubleSupplier;
  * After a failover it stays on the acceptor that logged it on; when that session ends it tries that acceptor first
  * again, unless {@link #returnToPrimary} is set, in which case it starts again from the primary (the first address).
  * <p>
+ * When the session ends with a Logout announcing a planned switchover ({@link #onSwitchoverAnnounced()}), the Hot
+ * role is moving to the next acceptor: it is tried at once, and while it resets the connection (it is still
+ * activating) tried again every {@link #switchoverRetryMs} for up to {@link #switchoverWindowMs}, without the backoff
+ * and without going back to the acceptor that logged us out; after the window, the rounds above resume.
+ * <p>
  * The decisions ({@link #nextAddressIndex}, {@link #delayBeforeNextAttemptMs}, {@link #onAttemptFailed}) take no
  * clock and no socket, so they can be tested by hand; {@link #nextAttempt} puts them to work for the
  * {@link FailoverInitiator}, which opens the connections.
@@ -40,6 +45,16 @@ public final class FailoverConnectionStrategy extends SelfDescribingMarshallable
     public static final long DEFAULT_BACKOFF_MAX_MS = 1_000;
     /** Spreads reconnects of many initiators without making any one much slower. */
     public static final int DEFAULT_JITTER_PERCENT = 20;
+    /**
+     * A switchover's new primary takes its Hot role within milliseconds of the Logout and holds connections from then
+     * on; until then it resets them. Retrying every millisecond adds at most that to the outage.
+     */
+    public static final long DEFAULT_SWITCHOVER_RETRY_MS = 1;
+    /**
+     * A planned switchover that completes does so within a second on a loaded host; one that aborts leaves the old
+     * primary serving again, which the ordinary rounds then find.
+     */
+    public static final long DEFAULT_SWITCHOVER_WINDOW_MS = 1_000;
 
     private int attemptsPerAddress = DEFAULT_ATTEMPTS_PER_ADDRESS;
     private long connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS;
@@ -50,11 +65,17 @@ public final class FailoverConnectionStrategy extends SelfDescribingMarshallable
     private boolean returnToPrimary = false;
     /** 0: never give up. */
     private long maxConsecutiveFailures = 0;
+    private long switchoverRetryMs = DEFAULT_SWITCHOVER_RETRY_MS;
+    private long switchoverWindowMs = DEFAULT_SWITCHOVER_WINDOW_MS;
 
     private transient int addressCount;
     private transient int currentIndex;
     private transient int failuresAtCurrent;
     private transient long consecutiveFailures;
+    /** Attempts left on the announced next acceptor after a switchover Logout; 0 outside a switchover. */
+    private transient long switchoverAttemptsLeft;
+    /** Whether an attempt in the current switchover window failed: the next one waits {@link #switchoverRetryMs}. */
+    private transient boolean switchoverAttemptFailed;
     private transient DoubleSupplier random;
     private transient boolean concluded;
 
@@ -157,6 +178,33 @@ public final class FailoverConnectionStrategy extends SelfDescribingMarshallable
         return this;
     }
 
+    public long switchoverRetryMs()
+    {
+        return switchoverRetryMs;
+    }
+
+    /** After a Logout announcing a planned switchover, the wait between attempts on the next acceptor, in ms. */
+    public FailoverConnectionStrategy switchoverRetryMs(final long switchoverRetryMs)
+    {
+        this.switchoverRetryMs = switchoverRetryMs;
+        return this;
+    }
+
+    public long switchoverWindowMs()
+    {
+        return switchoverWindowMs;
+    }
+
+    /**
+     * After a Logout announcing a planned switchover, how long the next acceptor is retried every
+     * {@link #switchoverRetryMs} before the ordinary rounds resume, in ms; 0 treats such a Logout like any other end.
+     */
+    public FailoverConnectionStrategy switchoverWindowMs(final long switchoverWindowMs)
+    {
+        this.switchoverWindowMs = switchoverWindowMs;
+        return this;
+    }
+
     /** Source of uniform randoms in [0, 1) for the jitter; tests pass a fixed one. */
     public FailoverConnectionStrategy random(final DoubleSupplier random)
     {
@@ -179,6 +227,8 @@ public final class FailoverConnectionStrategy extends SelfDescribingMarshallable
             "at least backoffInitialMs (" + backoffInitialMs + ")");
         require(jitterPercent >= 0 && jitterPercent <= 100, "jitterPercent", jitterPercent, "0..100");
         require(maxConsecutiveFailures >= 0, "maxConsecutiveFailures", maxConsecutiveFailures, "0 (never) or more");
+        require(switchoverRetryMs >= 1, "switchoverRetryMs", switchoverRetryMs, "at least 1");
+        require(switchoverWindowMs >= 0, "switchoverWindowMs", switchoverWindowMs, "0 (off) or more");
         if (random == null)
         {
             final SplittableRandom splittableRandom = new SplittableRandom();
@@ -215,10 +265,15 @@ public final class FailoverConnectionStrategy extends SelfDescribingMarshallable
 
     /**
      * How long to wait before the next attempt, in ms: 0 for the first attempt and after a session ended, else the
-     * backoff for the failures so far, less the jitter.
+     * backoff for the failures so far, less the jitter; in a switchover's window, {@link #switchoverRetryMs} after a
+     * failed attempt (no jitter: the wait is already at its smallest).
      */
     public long delayBeforeNextAttemptMs()
     {
+        if (switchoverAttemptsLeft > 0)
+        {
+            return switchoverAttemptFailed ? switchoverRetryMs : 0;
+        }
         if (consecutiveFailures == 0)
         {
             return 0;
@@ -235,9 +290,22 @@ public final class FailoverConnectionStrategy extends SelfDescribingMarshallable
         return Math.max(0, Math.round(base * (1.0 - jitter)));
     }
 
-    /** Records a failed attempt on the current acceptor; moves on once it has had its share. */
+    /**
+     * Records a failed attempt on the current acceptor; moves on once it has had its share. During a switchover's
+     * window it stays on the announced acceptor, and the window's attempts count as one failure, taken when the window
+     * runs out; the ordinary rounds then start from the next acceptor.
+     */
     public void onAttemptFailed()
     {
+        if (switchoverAttemptsLeft > 0)
+        {
+            switchoverAttemptFailed = true;
+            if (--switchoverAttemptsLeft > 0)
+            {
+                return;
+            }
+            failuresAtCurrent = attemptsPerAddress - 1;
+        }
         consecutiveFailures++;
         if (++failuresAtCurrent >= attemptsPerAddress)
         {
@@ -286,6 +354,7 @@ public final class FailoverConnectionStrategy extends SelfDescribingMarshallable
     @Override
     public void onLogonCompleted(final int addressIndex)
     {
+        switchoverAttemptsLeft = 0;
         consecutiveFailures = 0;
         failuresAtCurrent = 0;
         currentIndex = addressIndex;
@@ -300,12 +369,32 @@ public final class FailoverConnectionStrategy extends SelfDescribingMarshallable
     @Override
     public void onSessionEnded()
     {
+        switchoverAttemptsLeft = 0;
         consecutiveFailures = 0;
         failuresAtCurrent = 0;
         if (returnToPrimary)
         {
             currentIndex = 0;
         }
+    }
+
+    /**
+     * The session ended with a Logout announcing a planned switchover: the next acceptor is tried at once, then every
+     * {@link #switchoverRetryMs} for up to {@link #switchoverWindowMs} (at least once), whatever
+     * {@link #returnToPrimary} says: the role has moved there. With a window of 0, or a single acceptor, as
+     * {@link #onSessionEnded()}.
+     */
+    @Override
+    public void onSwitchoverAnnounced()
+    {
+        onSessionEnded();
+        if (switchoverWindowMs == 0 || addressCount < 2)
+        {
+            return;
+        }
+        currentIndex = (currentIndex + 1) % addressCount;
+        switchoverAttemptFailed = false;
+        switchoverAttemptsLeft = Math.max(1, (switchoverWindowMs + switchoverRetryMs - 1) / switchoverRetryMs);
     }
 
     static void closeQuietly(final AutoCloseable closeable)

@@ -41,7 +41,8 @@ public final class FailoverInitiator implements AutoCloseable
         LOGGED_ON, FAILED, DISCONNECTED
     }
 
-    private record Outcome(Kind kind, String reason)
+    /** What became of an attempt or a session; {@code switchover}: it ended by a Logout announcing one. */
+    private record Outcome(Kind kind, String reason, boolean switchover)
     {
     }
 
@@ -151,7 +152,15 @@ public final class FailoverInitiator implements AutoCloseable
                 {
                     return;
                 }
-                strategy.onSessionEnded();
+                if (end.switchover)
+                {
+                    LOG.info("{} logged us out for a planned switchover: the next acceptor takes over", address);
+                    strategy.onSwitchoverAnnounced();
+                }
+                else
+                {
+                    strategy.onSessionEnded();
+                }
                 listener.onSessionEnded(address, index);
             }
         }
@@ -170,19 +179,21 @@ public final class FailoverInitiator implements AutoCloseable
         @Override
         public void onLogonCompleted(final FixSession session, final String host, final int port)
         {
-            outcomes.add(new Outcome(Kind.LOGGED_ON, ""));
+            outcomes.add(new Outcome(Kind.LOGGED_ON, "", false));
         }
 
         @Override
         public void onConnectionFailed(final String host, final int port, final String reason)
         {
-            outcomes.add(new Outcome(Kind.FAILED, reason));
+            outcomes.add(new Outcome(Kind.FAILED, reason, false));
         }
 
         @Override
         public void onDisconnected(final FixSession session, final String host, final int port)
         {
-            outcomes.add(new Outcome(Kind.DISCONNECTED, "disconnected"));
+            final boolean switchover = session.logoutAnnouncedSwitchover();
+            outcomes.add(new Outcome(Kind.DISCONNECTED, switchover ? "logged out for a planned switchover" :
+                "disconnected", switchover));
         }
     }
 

@@ -94,6 +94,54 @@ class FailoverConnectionStrategyTest
     }
 
     @Test
+    void shouldGoToTheNextAcceptorAtOnceAfterASwitchoverLogoutAndRetryItThroughTheWindow()
+    {
+        final FailoverConnectionStrategy strategy = noJitter().attemptsPerAddress(2).backoffInitialMs(25)
+            .switchoverRetryMs(2).switchoverWindowMs(6).conclude();
+        strategy.nextAddressIndex(2);
+        strategy.onLogonCompleted(0);
+        strategy.onSwitchoverAnnounced();
+        assertEquals(1, strategy.nextAddressIndex(2), "the acceptor the role moves to, not the one that logged out");
+        assertEquals(0, strategy.delayBeforeNextAttemptMs(), "at once");
+        // 6 ms at 2 ms: three attempts on the next acceptor while it activates, then the ordinary rounds
+        for (int i = 0; i < 2; i++)
+        {
+            strategy.onAttemptFailed();
+            assertEquals(1, strategy.nextAddressIndex(2), "stays on the announced acceptor, attempt " + (i + 2));
+            assertEquals(2, strategy.delayBeforeNextAttemptMs(), "retried every switchoverRetryMs, no backoff");
+            assertFalse(strategy.hasGivenUp());
+        }
+        strategy.onAttemptFailed();
+        assertEquals(0, strategy.nextAddressIndex(2), "the window is over: the ordinary rounds, from the next one");
+        assertEquals(25, strategy.delayBeforeNextAttemptMs());
+        assertEquals(1, strategy.consecutiveFailures(), "the window's attempts count as one failure");
+
+        strategy.onLogonCompleted(1);
+        strategy.onSwitchoverAnnounced();
+        assertEquals(0, strategy.nextAddressIndex(2), "and back again at the next switchover");
+        strategy.onLogonCompleted(0);
+        assertEquals(0, strategy.delayBeforeNextAttemptMs());
+    }
+
+    @Test
+    void shouldTreatASwitchoverLogoutLikeAnyEndWhenTheWindowIsOff()
+    {
+        final FailoverConnectionStrategy strategy = noJitter().attemptsPerAddress(1).switchoverWindowMs(0).conclude();
+        strategy.nextAddressIndex(2);
+        strategy.onLogonCompleted(0);
+        strategy.onSwitchoverAnnounced();
+        assertEquals(0, strategy.nextAddressIndex(2), "stays on the acceptor that logged it on, as after any end");
+        assertEquals(0, strategy.delayBeforeNextAttemptMs());
+
+        final ConnectionStrategy own = ConnectionStrategies.fromYaml(
+            "!Failover { switchoverRetryMs: 3, switchoverWindowMs: 500 }");
+        assertEquals(3, ((FailoverConnectionStrategy)own).switchoverRetryMs());
+        assertEquals(500, ((FailoverConnectionStrategy)own).switchoverWindowMs());
+        assertEquals(FailoverConnectionStrategy.DEFAULT_SWITCHOVER_WINDOW_MS,
+            new FailoverConnectionStrategy().switchoverWindowMs());
+    }
+
+    @Test
     void shouldRejectBadSettingsNamingTheKey()
     {
         final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
@@ -102,6 +150,14 @@ class FailoverConnectionStrategyTest
         final IllegalArgumentException ex2 = assertThrows(IllegalArgumentException.class,
             () -> new FailoverConnectionStrategy().attemptsPerAddress(0).conclude());
         assertTrue(ex2.getMessage().contains("attemptsPerAddress"), ex2.getMessage());
+        final IllegalArgumentException ex3 = assertThrows(IllegalArgumentException.class,
+            () -> new FailoverConnectionStrategy().switchoverRetryMs(0).conclude());
+        assertTrue(ex3.getMessage().contains("switchoverRetryMs") && ex3.getMessage().contains(" 0"),
+            ex3.getMessage());
+        final IllegalArgumentException ex4 = assertThrows(IllegalArgumentException.class,
+            () -> new FailoverConnectionStrategy().switchoverWindowMs(-1).conclude());
+        assertTrue(ex4.getMessage().contains("switchoverWindowMs") && ex4.getMessage().contains("-1"),
+            ex4.getMessage());
     }
 
     @Test
@@ -128,6 +184,45 @@ class FailoverConnectionStrategyTest
         assertEquals(1, silent.connections.get());
         assertEquals(3, initiator.currentIndex());
         assertEquals(0, strategy.consecutiveFailures(), "a completed Logon clears the failures");
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldLogOnToTheNextAcceptorAtOnceWhenLoggedOutForASwitchover() throws Exception
+    {
+        final FixAcceptor first = loopback.acceptor("first", true);
+        final FixAcceptor second = loopback.acceptor("second", true);
+        // a backoff far beyond the test's bounds: only the switchover path can log on to the second in time
+        final FailoverConnectionStrategy strategy = noJitter()
+            .attemptsPerAddress(1).backoffInitialMs(60_000).backoffMaxMs(60_000).conclude();
+        final Loopback.Events events = new Loopback.Events();
+        final FailoverInitiator initiator = loopback.initiator(
+            strategy, List.of(Loopback.address(first), Loopback.address(second)), events);
+        Tests.await("logged on to the first", Duration.ofSeconds(30), () -> events.steps.contains("logon 0"));
+
+        first.execute(() -> first.sessions().get(0).logout(dev.tandem.fix.FixSession.SWITCHOVER_LOGOUT_TEXT));
+
+        Tests.await("logged on to the second", Duration.ofSeconds(30), () -> events.steps.contains("logon 1"));
+        assertEquals(List.of("logon 0", "ended 0", "logon 1"), events.kinds(), events.steps.toString());
+        assertEquals(1, initiator.currentIndex());
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldLogOnToTheSameAcceptorAgainAfterAnyOtherLogout() throws Exception
+    {
+        final FixAcceptor first = loopback.acceptor("first", true);
+        final FixAcceptor second = loopback.acceptor("second", true);
+        final FailoverConnectionStrategy strategy = noJitter()
+            .attemptsPerAddress(1).backoffInitialMs(60_000).backoffMaxMs(60_000).conclude();
+        final Loopback.Events events = new Loopback.Events();
+        loopback.initiator(strategy, List.of(Loopback.address(first), Loopback.address(second)), events);
+        Tests.await("logged on to the first", Duration.ofSeconds(30), () -> events.steps.contains("logon 0"));
+
+        first.execute(() -> first.sessions().get(0).logout("end of day"));
+
+        Tests.await("logged on again", Duration.ofSeconds(30), () -> events.kinds().size() >= 3);
+        assertEquals(List.of("logon 0", "ended 0", "logon 0"), events.kinds(), events.steps.toString());
     }
 
     @Test

@@ -64,6 +64,13 @@ public final class FixSession
     /** SessionRejectReason "Other": not in FIX 4.2, whose Rejects then go without a reason code. */
     static final int REASON_OTHER = 99;
 
+    /**
+     * The Text (58) of the Logout a Tandem acceptor sends its sessions when it hands the Hot role to its peer in a
+     * planned switchover: an initiator that reads it ({@link #logoutAnnouncedSwitchover()}) knows the next acceptor
+     * is about to serve and may go there at once instead of backing off.
+     */
+    public static final String SWITCHOVER_LOGOUT_TEXT = "planned switchover: log on to the next acceptor";
+
     static final String TEST_REQ_ID = "TEST";
     /**
      * Room kept free in every outbound message for what a resend adds: PossDupFlag (5 bytes), OrigSendingTime (up
@@ -110,6 +117,8 @@ public final class FixSession
     private long lastStatus;
     private FixDecoder currentDecoder;
     private volatile long outboundSkipped;
+    /** Whether the last Logout received on the current (or last) connection announced a planned switchover. */
+    private boolean logoutAnnouncedSwitchover;
 
     final SessionInbound inbound;
     final AdminMessages admin;
@@ -339,10 +348,34 @@ public final class FixSession
     /** Starts the Logout handshake: sends Logout and disconnects on the reply or after the logout timeout. */
     public void logout()
     {
+        logout(null);
+    }
+
+    /**
+     * As {@link #logout()}, the Logout carrying {@code text} in Text (58) when it is not null, e.g.
+     * {@link #SWITCHOVER_LOGOUT_TEXT}.
+     */
+    public void logout(final CharSequence text)
+    {
         if (state == SessionState.LOGGED_ON)
         {
-            initiateLogout(null);
+            initiateLogout(text);
         }
+    }
+
+    /**
+     * True when the counterparty's last Logout on this session's current or last connection carried
+     * {@link #SWITCHOVER_LOGOUT_TEXT}: it handed the Hot role to another acceptor. Cleared when a connection is bound.
+     */
+    public boolean logoutAnnouncedSwitchover()
+    {
+        return logoutAnnouncedSwitchover;
+    }
+
+    /** A Logout arrived: notes whether it announced a planned switchover. Allocation-free. */
+    void logoutReceived(final FixDecoder decoder)
+    {
+        logoutAnnouncedSwitchover = decoder.valueEquals(Tags.TEXT, SWITCHOVER_LOGOUT_TEXT);
     }
 
     /** Closes the connection at once, without a Logout. */
@@ -567,6 +600,7 @@ public final class FixSession
         lastSentNs = engine.nowNs();
         testRequestPending = false;
         loggedOn = false;
+        logoutAnnouncedSwitchover = false;
         inbound.clearResendWait();
         outboundFullSinceNs = 0;
         outbound.clear();

@@ -183,6 +183,7 @@ final class SessionInbound
 
     void onLogout(final FixDecoder decoder, final int msgSeqNum)
     {
+        session.logoutReceived(decoder);
         if (msgSeqNum == session.nextTargetSeqNum())
         {
             session.targetAdvanced(decoder);

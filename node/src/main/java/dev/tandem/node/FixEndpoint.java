@@ -18,9 +18,10 @@ interface FixEndpoint extends AutoCloseable
     /**
      * Stops logging anyone on and logs out every session that is logged on (a Logout, then the disconnect on the
      * reply or the logout timeout), so each counterparty re-dials: the planned switchover's way to stop serving.
-     * Any thread.
+     * Each Logout carries {@code text} in Text (58), e.g. {@code FixSession.SWITCHOVER_LOGOUT_TEXT}, which tells
+     * Tandem's initiator to go to the next acceptor at once. Any thread.
      */
-    void logoutAll(String reason);
+    void logoutAll(String text);
 
     /** Sessions logged on now. */
     int sessionsLoggedOn();

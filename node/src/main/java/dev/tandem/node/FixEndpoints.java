@@ -97,6 +97,8 @@ final class FixEndpoints
         final Correlation correlation;
         /** A bound FIX socket to take over (a standby's at activation), null to bind host:port. */
         private java.nio.channels.ServerSocketChannel serverChannel;
+        /** How long the application's {@code onActivation} took, in ns; written by {@link #start}. */
+        private long applicationActivationNs;
         /** The engine's waker: bound to its thread's idle strategy, woken by acks and application sends. */
         final dev.tandem.journal.idle.IdleWaker idleWaker = new dev.tandem.journal.idle.IdleWaker();
 
@@ -123,6 +125,12 @@ final class FixEndpoints
             this.correlation = correlation;
         }
 
+        /** How long the application's {@code RecoverableApplication.onActivation} took in {@link #start}, in ns. */
+        long applicationActivationNs()
+        {
+            return applicationActivationNs;
+        }
+
         /** Takes over this bound FIX socket instead of binding host:port; see {@code FixContext.serverChannel}. */
         Context serverChannel(final java.nio.channels.ServerSocketChannel channel)
         {
@@ -131,13 +139,47 @@ final class FixEndpoints
         }
     }
 
+    /** Creates the acceptor and starts its agent: {@link #prepare}, then {@link #start(Prepared)}. */
     static FixEndpoint start(final Context ctx)
+    {
+        return start(prepare(ctx));
+    }
+
+    /** An acceptor created, its application ready, its agent not started: nothing is accepted or sent yet. */
+    static final class Prepared
+    {
+        private final Context ctx;
+        private final FixAcceptor acceptor;
+        private final CountingApplication application;
+
+        private Prepared(final Context ctx, final FixAcceptor acceptor, final CountingApplication application)
+        {
+            this.ctx = ctx;
+            this.acceptor = acceptor;
+            this.application = application;
+        }
+
+        /** Closes the acceptor that was never started (its port with it). */
+        void close()
+        {
+            acceptor.close();
+        }
+    }
+
+    /**
+     * Runs the application's activation ({@link RecoverableApplication#onActivation}, when {@code ctx} is for one)
+     * and creates the acceptor on the listening socket, without starting its agent: an activation does this while the
+     * new epoch is being forced to disk, and starts serving ({@link #start(Prepared)}) only once it is.
+     */
+    static Prepared prepare(final Context ctx)
     {
         final NodeConfig config = ctx.config;
         final FixApplication userApplication = ctx.application;
         if (ctx.activation && userApplication instanceof RecoverableApplication)
         {
+            final long startNs = ctx.nanoClock.nanoTime();
             ((RecoverableApplication)userApplication).onActivation(ctx.journal);
+            ctx.applicationActivationNs = ctx.nanoClock.nanoTime() - startNs;
         }
         final CountingApplication application = new CountingApplication(userApplication, ctx.handles,
             ctx.recoveryHandler == null ? null : new Recovery(ctx.journal, ctx.recoveryHandler, ctx.correlation,
@@ -165,6 +207,16 @@ final class FixEndpoints
         {
             throw new ConfigException("fix: " + ex.getMessage(), ex);
         }
+        return new Prepared(ctx, acceptor, application);
+    }
+
+    /** Starts the agent of a {@link #prepare}d acceptor: from here it accepts and logs sessions on. */
+    static FixEndpoint start(final Prepared prepared)
+    {
+        final Context ctx = prepared.ctx;
+        final NodeConfig config = ctx.config;
+        final FixAcceptor acceptor = prepared.acceptor;
+        final CountingApplication application = prepared.application;
         ctx.handles.wakeOnSend(ctx.idleWaker);
         final AgentHost.Hosted hosted = ctx.agents.start(acceptor, ctx.errorHandler, false, ctx.idleWaker);
         LOG.info("FIX acceptor of {} listening on {}:{} for {}", config.name(), ctx.host, acceptor.boundPort(),
@@ -290,7 +342,7 @@ final class FixEndpoints
         }
 
         @Override
-        public void logoutAll(final String reason)
+        public void logoutAll(final String text)
         {
             acceptor.logonsEnabled(false);
             acceptor.execute(() ->
@@ -299,7 +351,7 @@ final class FixEndpoints
                 {
                     if (session.isLoggedOn())
                     {
-                        session.logout();
+                        session.logout(text);
                     }
                     else
                     {

@@ -5,6 +5,7 @@ import dev.tandem.journal.Journal;
 import dev.tandem.journal.LogRateLimiter;
 import dev.tandem.journal.ReleaseGate;
 import dev.tandem.replication.ReplicationSink;
+import dev.tandem.replication.ReplicationSinkContext;
 import dev.tandem.replication.ReplicationSource;
 import dev.tandem.replication.WaitForever;
 import dev.tandem.replication.WhenLeaseExpired;
@@ -71,6 +72,19 @@ public final class Node implements NodeStatus, AutoCloseable
     private final NanoClock nanoClock = SystemNanoClock.INSTANCE;
     private volatile Journal journal;
     private volatile EpochFile epochFile;
+    /**
+     * How often a Warm node lets a {@link RecoverableApplication} read what was replicated since: often enough that an
+     * activation has little left to read, rarely enough that the control thread stays free.
+     */
+    static final long REPLICATED_INTERVAL_MS = 20;
+    private long nextReplicatedNs;
+    /** One ERROR a minute for an application whose onReplicated throws. */
+    private final LogRateLimiter replicatedLog = new LogRateLimiter(1, TimeUnit.MINUTES.toNanos(1));
+    /**
+     * The first re-dial delay of the sink a switchover's old primary starts to follow the new primary (the configured
+     * {@code reconnectBackoffMinMs} when smaller): see {@code followNewPrimary}.
+     */
+    static final long FOLLOW_RECONNECT_BACKOFF_MIN_MS = 1;
     /** How often the control agent compares the replica's lag with the thresholds. */
     static final long LAG_CHECK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
     private final SessionLagTracker lag = new SessionLagTracker();
@@ -105,6 +119,8 @@ public final class Node implements NodeStatus, AutoCloseable
     private String pendingActivation;
     private long activateNotBeforeNs;
     private final AtomicBoolean failed = new AtomicBoolean();
+    /** Control thread: when the pending (or last) activation began, before the sink stopped. */
+    private long activationBeganNs;
     /** Control thread: how the pending activation may skip the lease wait (see {@link ActivationProof}). */
     private ActivationProof pendingProof = ActivationProof.NONE;
     private final PlannedSwitchover switchover = new PlannedSwitchover(new SwitchoverHost());
@@ -239,6 +255,12 @@ public final class Node implements NodeStatus, AutoCloseable
         }
         config.activation().onPrimaryStart();
         ReleaseGate gate = ReleaseGate.OPEN;
+        if (config.replication() != null && config.replication().connect() != null)
+        {
+            // a planned switchover makes this node follow its secondary (a sink) and may make it activate again: the
+            // classes of both load now, at the lowest priority, not while counterparties wait
+            ActivationPreload.startOnce();
+        }
         if (config.replication() != null)
         {
             source = new ReplicationSource(
@@ -298,8 +320,12 @@ public final class Node implements NodeStatus, AutoCloseable
 
     private void startSink()
     {
-        sink = new ReplicationSink(config.replication().sinkContext(config.nodeId(), epochFile.epoch()).conclude(),
-            journal);
+        startSink(config.replication().sinkContext(config.nodeId(), epochFile.epoch()));
+    }
+
+    private void startSink(final ReplicationSinkContext context)
+    {
+        sink = new ReplicationSink(context.conclude(), journal);
         sinkRunner = agents.start(sink, errorHandler("replication sink"), false, sink.idleWaker());
     }
 
@@ -448,6 +474,8 @@ public final class Node implements NodeStatus, AutoCloseable
         final NodeMode current = mode;
         if (current == NodeMode.Warm)
         {
+            // before warmWork, which may activate: from then on the FIX thread owns the application
+            work += applicationFollowsReplica();
             work += warmWork();
         }
         else if (current == NodeMode.Hot)
@@ -568,6 +596,39 @@ public final class Node implements NodeStatus, AutoCloseable
         return true;
     }
 
+    /** While Warm, lets a {@link RecoverableApplication} read what was replicated (see its javadoc). Control thread. */
+    private int applicationFollowsReplica()
+    {
+        if (!(application instanceof RecoverableApplication))
+        {
+            return 0;
+        }
+        final long nowNs = nanoClock.nanoTime();
+        if (nowNs - nextReplicatedNs < 0)
+        {
+            return 0;
+        }
+        try
+        {
+            final int read = ((RecoverableApplication)application).onReplicated(journal);
+            // more may be waiting: called again on the next duty cycle, else after the interval
+            nextReplicatedNs = read > 0 ? nowNs : nowNs + TimeUnit.MILLISECONDS.toNanos(REPLICATED_INTERVAL_MS);
+            return read;
+        }
+        catch (final RuntimeException ex)
+        {
+            // never in the way of an activation: reported, and onActivation reads what this did not
+            nextReplicatedNs = nowNs + TimeUnit.SECONDS.toNanos(1);
+            if (replicatedLog.tryAcquire(nowNs))
+            {
+                LOG.error("{}: the application's onReplicated threw ({} similar suppressed)", config.name(),
+                    replicatedLog.takeSuppressed(), ex);
+            }
+            userErrorHandler.onError(ex);
+            return 0;
+        }
+    }
+
     private int warmWork()
     {
         if (pendingActivation != null)
@@ -650,6 +711,7 @@ public final class Node implements NodeStatus, AutoCloseable
      */
     private void beginActivation(final String why, final ActivationProof proof)
     {
+        activationBeganNs = nanoClock.nanoTime();
         // stopping the sink joins its thread: from here on this thread owns the journal
         CloseHelper.quietClose(sinkRunner);
         sinkRunner = null;
@@ -932,10 +994,16 @@ public final class Node implements NodeStatus, AutoCloseable
                 return;
             }
         }
-        epochFile.store(newEpoch);
+        final long sourceReadyNs = nanoClock.nanoTime();
+        // the new epoch is forced to disk on a thread of its own while the acceptor is made ready (the application's
+        // activation, the acceptor's buffers): nothing serves at the new epoch, no agent starts, until it is durable
+        final EpochWrite epochWrite = new EpochWrite(epochFile, newEpoch, config.name(), nanoClock);
         // the FIX port is not closed and bound again: the acceptor takes the standby's socket, backlog and all
         final java.nio.channels.ServerSocketChannel fixChannel = standby.handOver();
         standby = null;
+        long fixStartNs = sourceReadyNs;
+        long applicationActivationNs = 0;
+        FixEndpoints.Prepared prepared = null;
         try
         {
             ReleaseGate gate = ReleaseGate.OPEN;
@@ -943,21 +1011,39 @@ public final class Node implements NodeStatus, AutoCloseable
             {
                 // replicate onward: the old primary can rejoin as this node's secondary
                 gate = hotSource.newReleaseGate();
-                sourceRunner = agents.start(hotSource, errorHandler("replication source"), false,
-                    hotSource.idleWaker());
                 source = hotSource;
             }
-            fix = FixEndpoints.start(fixEndpointContext(gate, true, Math.toIntExact(lossBoundAtActivation))
-                .serverChannel(fixChannel));
+            final FixEndpoints.Context fixContext =
+                fixEndpointContext(gate, true, Math.toIntExact(lossBoundAtActivation)).serverChannel(fixChannel);
+            fixStartNs = nanoClock.nanoTime();
+            prepared = FixEndpoints.prepare(fixContext);
+            applicationActivationNs = fixContext.applicationActivationNs();
+            epochWrite.await();
+            if (hotSource != null)
+            {
+                sourceRunner = agents.start(hotSource, errorHandler("replication source"), false,
+                    hotSource.idleWaker());
+            }
+            fix = FixEndpoints.start(prepared);
         }
         catch (final RuntimeException ex)
         {
+            // whatever failed, the epoch may be on disk: wait for the write before saying what this node is
+            final String written = epochWrite.awaitQuietly();
+            if (prepared != null && fix == null)
+            {
+                prepared.close();
+            }
             CloseHelper.quietClose(fixChannel);
             // the sink is gone and the epoch raised: this node cannot go back to Warm, and must not serve half-way
             CloseHelper.quietClose(sourceRunner);
+            if (sourceRunner == null)
+            {
+                CloseHelper.quietClose(hotSource);
+            }
             sourceRunner = null;
             source = null;
-            reason = "activation failed: " + ex.getMessage();
+            reason = "activation failed: " + ex.getMessage() + (written == null ? "" : "; " + written);
             mode = NodeMode.Stale;
             LOG.error("{} could not turn Hot", config.name(), ex);
             events.accept("TANDEM STALE node=" + config.name() + " epoch=" + newEpoch + " why=\"" + reason + "\"");
@@ -971,16 +1057,29 @@ public final class Node implements NodeStatus, AutoCloseable
         }
         mode = NodeMode.Hot;
         activations++;
-        activationTookMs = TimeUnit.NANOSECONDS.toMillis(nanoClock.nanoTime() - startNs);
+        final long hotNs = nanoClock.nanoTime();
+        activationTookMs = TimeUnit.NANOSECONDS.toMillis(hotNs - startNs);
+        // where the activation's time went, in microseconds, for the switchover and failover harnesses
+        // (epochUs: what the epoch's write added after the acceptor was ready; acceptorUs: creating and starting it)
+        final String steps = "sinkAndLeaseUs=" + micros(startNs - activationBeganNs) +
+            " sourceUs=" + micros(sourceReadyNs - startNs) + " startUs=" + micros(fixStartNs - sourceReadyNs) +
+            " applicationUs=" + micros(applicationActivationNs) + " epochUs=" + micros(epochWrite.tookNs()) +
+            " epochWaitUs=" + micros(epochWrite.waitedNs()) +
+            " acceptorUs=" + micros(hotNs - fixStartNs - applicationActivationNs - epochWrite.waitedNs());
         reason = "activated: " + why;
         LOG.warn("{} is Hot at epoch {} ({}); took over at journal position {}, took {} ms; the old primary may " +
             "have released up to {} journal entries this node lacks", config.name(), newEpoch, why, takeOverPosition,
             activationTookMs, lossBoundAtActivation);
         events.accept("TANDEM HOT node=" + config.name() + " epoch=" + newEpoch + " position=" + takeOverPosition +
             " tookMs=" + activationTookMs +
-            (source != null ? " replication=" + source.port() : "") + " why=\"" + why + "\"");
+            (source != null ? " replication=" + source.port() : "") + " steps=\"" + steps + "\" why=\"" + why + "\"");
         notifyListener(() -> listener.onHot(this, newEpoch, why));
         fencingProbe = FencingProbe.start(config, newEpoch, errorHandler("fencing probe"));
+    }
+
+    private static long micros(final long ns)
+    {
+        return TimeUnit.NANOSECONDS.toMicros(ns);
     }
 
     private int hotWork()
@@ -1233,8 +1332,28 @@ public final class Node implements NodeStatus, AutoCloseable
         }
 
         @Override
+        public long nowNs()
+        {
+            return nanoClock.nanoTime();
+        }
+
+        @Override
         public void followNewPrimary(final String why)
         {
+            if (sink != null)
+            {
+                CloseHelper.quietClose(sinkRunner);
+            }
+            // the sink first: the new primary releases nothing (WaitForever), not even its counterparties' Logon
+            // answers, until this sink acknowledges. It binds its replication port as it activates, about when this
+            // sink first dials it: a refusal then is a matter of a millisecond, so the first re-dials come quickly.
+            // The old source only reads the journal this sink now appends to; it is closed afterwards.
+            final ReplicationSinkContext follow = config.replication().sinkContext(config.nodeId(),
+                epochFile.epoch());
+            follow.reconnectBackoffMinMs(Math.min(follow.reconnectBackoffMinMs(), FOLLOW_RECONNECT_BACKOFF_MIN_MS));
+            startSink(follow);
+            // this process may activate again: as a secondary's, its classes load at the lowest priority meanwhile
+            ActivationPreload.startOnce();
             CloseHelper.quietClose(fencingProbe);
             fencingProbe = null;
             CloseHelper.quietClose(sourceRunner);
@@ -1244,11 +1363,6 @@ public final class Node implements NodeStatus, AutoCloseable
             {
                 standby = new StandbyListener(fixHost, fixPort);
             }
-            if (sink != null)
-            {
-                CloseHelper.quietClose(sinkRunner);
-            }
-            startSink();
             reason = why;
             mode = NodeMode.Warm;
             LOG.warn("{} is Warm at epoch {}, following the new primary at {}: {}", config.name(),

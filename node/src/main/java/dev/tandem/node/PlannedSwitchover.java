@@ -1,5 +1,6 @@
 package dev.tandem.node;
 
+import dev.tandem.fix.FixSession;
 import dev.tandem.journal.Journal;
 import dev.tandem.replication.Handover;
 import dev.tandem.replication.ReplicationSource;
@@ -71,6 +72,9 @@ final class PlannedSwitchover
 
         /** Closes the replication source and turns Warm, its sink attached to the new primary. */
         void followNewPrimary(String why);
+
+        /** The node's nano clock, for the phases' timings. */
+        long nowNs();
     }
 
     private enum Phase
@@ -95,6 +99,10 @@ final class PlannedSwitchover
     private long drainDeadlineNs;
     private long handoverPosition;
     private String by;
+    /** When the sessions were logged out (or the drain timed out), the acceptor closed, and HANDOVER seen sent. */
+    private long drainedNs;
+    private long closedNs;
+    private long sentNs;
 
     PlannedSwitchover(final Host host)
     {
@@ -146,9 +154,12 @@ final class PlannedSwitchover
             {
                 return 0;
             }
+            drainedNs = nowNs;
             host.closeFixForHandover();
             handoverPosition = host.journal().lastPosition();
             host.source().handOver(handoverPosition);
+            closedNs = host.nowNs();
+            sentNs = 0;
             phase = Phase.HANDING_OVER;
             host.reason("planned switchover (" + by + "): stopped serving at position " + handoverPosition +
                 "; waiting for the secondary to acknowledge it");
@@ -169,6 +180,10 @@ final class PlannedSwitchover
                 abort("the secondary refused the handover: " + source.handoverAnswer());
                 return 1;
             case SENT:
+                if (sentNs == 0)
+                {
+                    sentNs = nowNs;
+                }
                 if (nowNs - deadlineNs - TimeUnit.MILLISECONDS.toNanos(ANSWER_GRACE_MS) >= 0)
                 {
                     follow(nowNs, "no answer to the handover within " + (TimeUnit.NANOSECONDS.toMillis(
@@ -230,7 +245,7 @@ final class PlannedSwitchover
         LOG.warn("{}: planned switchover ({}) to node-{}: logging every session out, timeout {} ms", host.name(), by,
             source.sinkNodeId(), timeoutMs);
         host.reason("planned switchover (" + by + "): logging sessions out");
-        host.fix().logoutAll("planned switchover to node-" + source.sinkNodeId());
+        host.fix().logoutAll(FixSession.SWITCHOVER_LOGOUT_TEXT);
         return 1;
     }
 
@@ -238,9 +253,28 @@ final class PlannedSwitchover
     {
         phase = Phase.IDLE;
         final String why = "planned switchover (" + by + ") done in " +
-            TimeUnit.NANOSECONDS.toMillis(nowNs - startNs) + " ms at position " + handoverPosition + ": " + detail;
+            TimeUnit.NANOSECONDS.toMillis(nowNs - startNs) + " ms (" + phases(nowNs) + ") at position " +
+            handoverPosition + ": " + detail;
         host.followNewPrimary(why);
         last = new Result(currentId, outcome, true, why);
+    }
+
+    /**
+     * Where the primary's side of the switchover spent its time, in microseconds: drain (Logouts sent until no
+     * session was logged on), close (FIX acceptor closed, standby listening, HANDOVER requested), handover (until
+     * this thread saw HANDOVER sent: the secondary's acknowledgement of the last position), answer (until
+     * HANDOVER_ACCEPTED or its loss was seen).
+     */
+    private String phases(final long nowNs)
+    {
+        final long sent = sentNs == 0 ? nowNs : sentNs;
+        return "drainUs=" + micros(drainedNs - startNs) + " closeUs=" + micros(closedNs - drainedNs) +
+            " handoverUs=" + micros(Math.max(0, sent - closedNs)) + " answerUs=" + micros(nowNs - sent);
+    }
+
+    private static long micros(final long ns)
+    {
+        return TimeUnit.NANOSECONDS.toMicros(ns);
     }
 
     private void abort(final String why)

@@ -84,6 +84,44 @@ class SwitchoverTest
     }
 
     @Test
+    void shouldLetARecoverableApplicationFollowTheReplicaOnlyWhileWarm()
+    {
+        final int port1 = freePort();
+        final int port2 = freePort();
+        final Node node1 = launch(primaryYaml(journal("node1"), port1, port2));
+        final FollowingApplication following = new FollowingApplication();
+        final Node node2 = Tandem.launch(new TandemContext()
+            .node(NodeConfig.fromYaml(secondaryYaml(dir.resolve("node2"), port1, port2, "!Manual { }")))
+            .eventLines(events::add)
+            .application(following)).node();
+        nodes.add(node2);
+        following.node = node2;
+        Tests.await("the application given the replica while Warm", Duration.ofSeconds(20),
+            () -> following.seenPosition == 3 && node2.switchoverPossible());
+        assertEquals(0, following.activations);
+
+        final SwitchoverOutcome outcome = node1.switchover(5_000);
+        assertEquals("switchover", outcome.outcome(), outcome.detail());
+        Tests.await("node-2 Hot", Duration.ofSeconds(10), () -> node2.mode() == NodeMode.Hot);
+        assertEquals(1, following.activations);
+        // the mode turns Hot just before the line is printed
+        Tests.await("node-2's TANDEM HOT line with its steps", Duration.ofSeconds(10), () -> events.stream()
+            .anyMatch(line -> line.startsWith("TANDEM HOT node=node-2") &&
+            line.contains(" steps=\"sinkAndLeaseUs=") && line.contains(" applicationUs=")));
+        assertTrue(events.stream().anyMatch(line -> line.startsWith("TANDEM WARM node=node-1") &&
+            line.contains("drainUs=") && line.contains(" answerUs=")), events.toString());
+        // a bounded observation: while Hot the control thread runs many duty cycles, none may call onReplicated
+        final long calls = following.calls;
+        final long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+        while (System.nanoTime() - until < 0)
+        {
+            assertEquals(calls, following.calls, "onReplicated while Hot");
+            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+        }
+        assertEquals(0, following.callsWhenNotWarm);
+    }
+
+    @Test
     void shouldSwitchOverWhenAnOperatorActivatesASecondaryWhosePrimaryIsAlive() throws Exception
     {
         final Path token = dir.resolve("admin.token");
@@ -177,6 +215,43 @@ class SwitchoverTest
             assertEquals(NodeMode.Warm, node2.mode(), node2.reason());
             assertEquals(NodeMode.Hot, node1.mode());
             node2.close();
+        }
+    }
+
+    /** Records what the node hands a {@link RecoverableApplication}: the replica while Warm, the activations. */
+    private static final class FollowingApplication implements dev.tandem.fix.FixApplication, RecoverableApplication
+    {
+        private volatile Node node;
+        private volatile long seenPosition;
+        private volatile long calls;
+        private volatile long callsWhenNotWarm;
+        private volatile int activations;
+
+        @Override
+        public int onReplicated(final Journal journal)
+        {
+            final Node current = node;
+            if (current != null && current.mode() != NodeMode.Warm)
+            {
+                callsWhenNotWarm++;
+            }
+            calls++;
+            final long last = journal.lastPosition();
+            final int read = (int)(last - seenPosition);
+            seenPosition = last;
+            return read;
+        }
+
+        @Override
+        public void onActivation(final Journal journal)
+        {
+            activations++;
+        }
+
+        @Override
+        public void onMessage(final org.agrona.DirectBuffer buffer, final int offset, final int length,
+            final dev.tandem.fix.FixSession session)
+        {
         }
     }
 

@@ -8,10 +8,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import dev.tandem.benchmarks.failover.FailoverTimeHarness;
+import dev.tandem.benchmarks.failover.SwitchoverTimeHarness;
 import dev.tandem.benchmarks.journal.JournalLatencyHarness;
 import dev.tandem.benchmarks.node.NodeLatencyHarness;
 import dev.tandem.benchmarks.node.NodeSuiteOptions;
@@ -29,19 +31,24 @@ import org.HdrHistogram.Histogram;
  *   <li>replication: the WaitForever and BoundedWait acknowledged round trip beside a TCP ping-pong of the same frame
  *       (busy-spinning alone, and blocking interleaved with the round trips);</li>
  *   <li>the store: Tandem's journal append beside QuickFIX/J's FileStore at a fixed rate;</li>
- *   <li>failover: SIGKILL of a primary to Logon on the secondary, beside reconnect-and-Logon to a Hot node.</li>
+ *   <li>failover: SIGKILL of a primary to Logon on the secondary, beside reconnect-and-Logon to a Hot node;</li>
+ *   <li>switchover: planned switchovers back and forth on one pair, the outage of each and where its time went.</li>
  * </ol>
  * Options: {@code --quick} (a smoke test of 1-2 minutes instead of about 10), {@code --out DIR} (default
  * {@code target/bench-report}), {@code --compare OLD.json} (after the run, print the differences from an earlier
  * run; with {@code --against NEW.json}, compare two files and run nothing), {@code --parts node,replication,journal,
- * failover} (default all), {@code --failover-runs N}, and the node-level options of {@link NodeSuiteOptions}
- * ({@code --node-yaml}, {@code --node-jvm-arg}, {@code --variant}, {@code --rates}, {@code --acceptors}, ...).
+ * failover,switchover} (default all), {@code --failover-runs N}, {@code --switchover-runs N} (default 20, quick 3),
+ * {@code --switchover-warmup-ms MS} (traffic before the first switchover: default 10,000, quick 2,000),
+ * and the node-level options of {@link NodeSuiteOptions} ({@code --node-yaml}, {@code --node-jvm-arg},
+ * {@code --variant}, {@code --rates}, {@code --acceptors}, ...).
  * <p>
  * Threading: the main thread.
  */
 public final class BenchMain
 {
-    private static final List<String> PARTS = List.of("node", "replication", "journal", "failover");
+    private static final List<String> PARTS = List.of("node", "replication", "journal", "failover", "switchover");
+    /** Orders per second from the initiator during the switchovers: the failover part's rate. */
+    private static final int SWITCHOVER_RATE = 200;
 
     private BenchMain()
     {
@@ -71,6 +78,8 @@ public final class BenchMain
         Path against = null;
         Set<String> parts = new LinkedHashSet<>(PARTS);
         int failoverRuns = -1;
+        int switchoverRuns = -1;
+        long switchoverWarmupMs = -1;
         final NodeSuiteOptions nodeOptions = NodeSuiteOptions.parse(new String[0], NodeLatencyHarness.Plan.full());
         final List<String> passed = new ArrayList<>();
         for (int i = 0; i < args.length; i++)
@@ -84,7 +93,8 @@ public final class BenchMain
             if ("--help".equals(args[i]) || "-h".equals(args[i]))
             {
                 System.out.println("usage: ./tandem bench [--quick] [--out DIR] [--compare OLD.json [--against " +
-                    "NEW.json]] [--parts node,replication,journal,failover] [--failover-runs N] [--rates R,...] " +
+                    "NEW.json]] [--parts node,replication,journal,failover,switchover] [--failover-runs N] " +
+                    "[--switchover-runs N] [--switchover-warmup-ms MS] [--rates R,...] " +
                     "[--acceptors A,...] [--search A,...|none] [--node-yaml 'KEY: VALUE']... [--node-jvm-arg ARG]... " +
                     "[--variant LABEL=ENTRY]...  (see benchmarks/README.md)");
                 return 0;
@@ -105,7 +115,9 @@ public final class BenchMain
                 case "--out" -> out = Path.of(value);
                 case "--compare" -> compare = Path.of(value);
                 case "--against" -> against = Path.of(value);
-                case "--failover-runs" -> failoverRuns = Integer.parseInt(value);
+                case "--failover-runs" -> failoverRuns = positive("--failover-runs", value);
+                case "--switchover-runs" -> switchoverRuns = positive("--switchover-runs", value);
+                case "--switchover-warmup-ms" -> switchoverWarmupMs = positive("--switchover-warmup-ms", value);
                 case "--parts" ->
                 {
                     parts = new LinkedHashSet<>();
@@ -171,6 +183,11 @@ public final class BenchMain
         {
             failover(results, failoverRuns > 0 ? failoverRuns : quick ? 3 : 10);
         }
+        if (parts.contains("switchover"))
+        {
+            switchover(results, switchoverRuns > 0 ? switchoverRuns : quick ? 3 : 20,
+                switchoverWarmupMs > 0 ? switchoverWarmupMs : quick ? 2_000 : SwitchoverTimeHarness.DEFAULT_WARMUP_MS);
+        }
         results.meta("load average at end", Machine.loadAverage())
             .meta("duration", String.format(Locale.ROOT, "%.0f s", (System.nanoTime() - startNs) / 1e9));
         final Path index = ReportWriter.write(results, out);
@@ -211,6 +228,37 @@ public final class BenchMain
                 "and logs on again to the now-Hot secondary (reconnect and Logon, the floor of any failover). " +
                 "Initiator " + FailoverTimeHarness.strategy() + ".");
         }
+        if (parts.contains("switchover"))
+        {
+            results.group("switchover", "Planned switchover outage",
+                "One primary and secondary JVM pair (WaitForever; the secondary serves replication once Hot), " +
+                "Tandem's FailoverInitiator sending " + SWITCHOVER_RATE + " orders/s, after a warm-up of traffic " +
+                "(--switchover-warmup-ms) PUT /service/switchover on the Hot node, back and forth: the outage of " +
+                "each is the time from the initiator's last answer " +
+                "before its session ended (the Logout) to its Logon on the new primary. Where it went: logout (last " +
+                "answer to the end of the session), to-hot (end of the session to the new primary's TANDEM HOT " +
+                "line: the old primary closes its acceptor, waits for the acknowledgement and sends HANDOVER, the " +
+                "secondary activates), activation (the new primary's own steps, HANDOVER seen to Hot), to-logon " +
+                "(the TANDEM HOT line to the Logon: the initiator's reconnect). Initiator " +
+                SwitchoverTimeHarness.strategy() + ".");
+        }
+    }
+
+    private static int positive(final String option, final String value)
+    {
+        try
+        {
+            final int parsed = Integer.parseInt(value);
+            if (parsed > 0)
+            {
+                return parsed;
+            }
+        }
+        catch (final NumberFormatException ex)
+        {
+            // answered below with the option and the value
+        }
+        throw new IllegalArgumentException(option + ": bad value '" + value + "', expected a whole number above 0");
     }
 
     private static int replicationIterations(final boolean quick)
@@ -260,5 +308,26 @@ public final class BenchMain
         results.series("failover", "failover", "SIGKILL of the primary to Logon on the secondary", failover[0], "ms");
         results.metric("extra.failover.runs", runs);
         results.metric("extra.failover.delay_ms", 300);
+    }
+
+    private static void switchover(final BenchResults results, final int runs, final long warmupMs)
+        throws IOException
+    {
+        final SwitchoverTimeHarness.Result result = SwitchoverTimeHarness.measure(runs, SWITCHOVER_RATE,
+            SwitchoverTimeHarness.strategy(), warmupMs);
+        System.out.println(result.verdict());
+        results.series("switchover", "outage", "outage: last answer to Logon on the new primary", result.outage(),
+            "ms");
+        for (final Map.Entry<String, Histogram> phase : result.phases().entrySet())
+        {
+            results.series("switchover", phase.getKey(), "phase: " + phase.getKey(), phase.getValue(), "ms");
+        }
+        results.metric("extra.switchover.runs", runs);
+        results.metric("extra.switchover.warmup_ms", warmupMs);
+        results.metric("extra.switchover.lost_or_duplicated", result.lost());
+        if (result.lost() > 0)
+        {
+            results.note("switchover: " + result.verdict());
+        }
     }
 }

@@ -11,12 +11,13 @@ import java.util.Locale;
  * <p>
  * Threading: stateless, any thread.
  */
-final class Machine
+public final class Machine
 {
     private Machine()
     {
     }
 
+    /** CPU, cores, memory, OS and Java, in one line. */
     static String describe()
     {
         final String cpu = grep(Path.of("/proc/cpuinfo"), "model name");
@@ -27,7 +28,8 @@ final class Machine
             System.getProperty("os.arch"), System.getProperty("java.version"), System.getProperty("java.vm.name"));
     }
 
-    static String loadAverage()
+    /** The load average over 1, 5 and 15 minutes, from {@code /proc/loadavg}, or why it is unknown. */
+    public static String loadAverage()
     {
         try
         {

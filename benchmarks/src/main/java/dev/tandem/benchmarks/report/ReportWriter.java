@@ -24,6 +24,8 @@ public final class ReportWriter
     /** The baseline each node-level Tandem series is divided by in the ratio table, and the floor. */
     static final String QUICKFIXJ = "quickfixj-filestore";
     static final String RAW_ECHO = "raw-echo";
+    /** The switchover group: its other series are phases of its outage, not alternatives to compare it with. */
+    static final String SWITCHOVER = "switchover";
 
     private ReportWriter()
     {
@@ -152,7 +154,7 @@ public final class ReportWriter
                     }
                 }
             }
-            else if (series.size() > 1)
+            else if (series.size() > 1 && !SWITCHOVER.equals(group))
             {
                 final BenchResults.Series baseline = series.get(0);
                 for (final BenchResults.Series s : series.subList(1, series.size()))

@@ -35,7 +35,19 @@ public final class DemoCluster implements AutoCloseable
         int heartbeatSec = 5;
         boolean peerAdmin = false;
         String primaryOnFailure = "EXIT";
+        boolean switchover = false;
         Consumer<String> echo;
+
+        /**
+         * Whether the pair can switch over back and forth ({@code PUT /service/switchover}): the secondary serves
+         * replication once Hot ({@code listenWhenHot}, same ack strategy), the primary knows where to follow it
+         * ({@code replication.connect}), and both replication ports are fixed before the start.
+         */
+        public Options switchover(final boolean switchover)
+        {
+            this.switchover = switchover;
+            return this;
+        }
 
         /** The primary's {@code onFailure}: EXIT (the default) or STAY_UP. */
         public Options primaryOnFailure(final String primaryOnFailure)
@@ -94,6 +106,8 @@ public final class DemoCluster implements AutoCloseable
     private int replicationPort;
     private int secondaryFixPort;
     private int secondaryAdminPort;
+    /** The secondary's replication port once Hot ({@code listenWhenHot}); 0 unless {@link Options#switchover}. */
+    private int secondaryReplicationPort;
 
     private final Path adminTokenFile;
     private final String adminToken;
@@ -110,6 +124,26 @@ public final class DemoCluster implements AutoCloseable
         new SecureRandom().nextBytes(bytes);
         this.adminToken = HexFormat.of().formatHex(bytes);
         writeFile(adminTokenFile, adminToken);
+        if (options.switchover)
+        {
+            // a node serves replication again at the same port each time it turns Hot: both are fixed up front
+            replicationPort = freePort();
+            secondaryReplicationPort = freePort();
+        }
+    }
+
+    /** A port free now on loopback (another process could take it before a node binds it: the node then says so). */
+    private static int freePort()
+    {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1,
+            java.net.InetAddress.getLoopbackAddress()))
+        {
+            return socket.getLocalPort();
+        }
+        catch (final IOException ex)
+        {
+            throw new java.io.UncheckedIOException(ex);
+        }
     }
 
     /** The admin token both nodes require on state-changing calls (see {@link #http(String, int, String, String)}). */
@@ -196,7 +230,8 @@ public final class DemoCluster implements AutoCloseable
             "  nodeId: 1,\n" +
             "  journal: { dir: " + yamlPath(dir.resolve("primary-journal")) + " },\n" +
             "  replication: { listen: \"127.0.0.1:" + replication + "\", clusterName: demo, secretFile: " +
-            yamlPath(secret) + ", ackStrategy: " + options.ackStrategy + " },\n" +
+            yamlPath(secret) + ", ackStrategy: " + options.ackStrategy +
+            (options.switchover ? ", connect: \"127.0.0.1:" + secondaryReplicationPort + "\"" : "") + " },\n" +
             "  fix: { listen: \"127.0.0.1:" + fix + "\", sessions: [ { beginString: FIX.4.4, senderCompId: ISLD, " +
             "targetCompId: TW, heartbeatSec: " + options.heartbeatSec + " } ] },\n" +
             "  application: echo,\n" +
@@ -215,7 +250,8 @@ public final class DemoCluster implements AutoCloseable
             "  nodeId: 2,\n" +
             "  journal: { dir: " + yamlPath(dir.resolve("secondary-journal")) + " },\n" +
             "  replication: { connect: \"127.0.0.1:" + replicationPort + "\", clusterName: demo, secretFile: " +
-            yamlPath(secret) + " },\n" +
+            yamlPath(secret) + (options.switchover ? ", listenWhenHot: \"127.0.0.1:" + secondaryReplicationPort +
+            "\", ackStrategyWhenHot: " + options.ackStrategy : "") + " },\n" +
             "  fix: { listen: \"127.0.0.1:" + secondaryFixPort + "\", sessions: [ { beginString: FIX.4.4, " +
             "senderCompId: ISLD, targetCompId: TW, heartbeatSec: " + options.heartbeatSec + " } ] },\n" +
             "  application: echo,\n" +
@@ -242,18 +278,33 @@ public final class DemoCluster implements AutoCloseable
     /** Waits until the secondary streams from the primary (its metrics say so). */
     public void awaitReplicating(final long timeoutMs)
     {
+        awaitReplicating(secondary, secondaryAdminPort, "node-2", timeoutMs);
+    }
+
+    /**
+     * Waits until the primary process streams from the secondary, as it does after a switchover (its metrics say
+     * so).
+     */
+    public void awaitPrimaryReplicating(final long timeoutMs)
+    {
+        awaitReplicating(primary, primaryAdminPort, "node-1", timeoutMs);
+    }
+
+    private static void awaitReplicating(final NodeProcess node, final int adminPort, final String name,
+        final long timeoutMs)
+    {
         final long deadline = System.currentTimeMillis() + timeoutMs;
         while (System.currentTimeMillis() < deadline)
         {
-            final String metrics = http("GET", secondaryAdminPort, "/metrics");
-            if (metrics.contains("tandem_replication_connected{node=\"node-2\"} 1"))
+            final String metrics = http("GET", adminPort, "/metrics");
+            if (metrics.contains("tandem_replication_connected{node=\"" + name + "\"} 1"))
             {
                 return;
             }
             java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
         }
-        throw new IllegalStateException("the secondary did not start replicating within " + timeoutMs + " ms; " +
-            "secondary output:\n" + String.join("\n", secondary.transcript()));
+        throw new IllegalStateException(node.name() + " did not start replicating within " + timeoutMs + " ms; " +
+            "its output:\n" + String.join("\n", node.transcript()));
     }
 
     /** A plain HTTP call to a node's admin API: {@code "<status> <body>"}, or {@code "000 <error>"}. */
