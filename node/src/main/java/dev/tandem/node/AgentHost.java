@@ -153,6 +153,13 @@ abstract class AgentHost implements AutoCloseable
         private final IdleStrategy idle;
         private final AgentRunner runner;
         private final AgentInvoker invoker;
+        /**
+         * Under SHARED (a thread of the node's own), the control agent runs on a thread of its own, as under
+         * DEDICATED: its work (an activation's steps, an application's {@code onReplicated} while Warm, lag checks)
+         * takes milliseconds at times and must not hold up the FIX engine's and the replication agents' one thread.
+         * Null under INVOKER, where the application's loop runs everything.
+         */
+        private final Dedicated controlHost;
         private volatile Slot[] slots = NONE;
         /** The thread inside {@link #doWork()} now, null between passes. */
         private volatile Thread dutyThread;
@@ -169,11 +176,13 @@ abstract class AgentHost implements AutoCloseable
             {
                 this.runner = new AgentRunner(idle, rethrown, null, this);
                 this.invoker = null;
+                this.controlHost = new Dedicated(null, threadFactory);
                 AgentRunner.startOnThread(runner, threadFactory);
             }
             else
             {
                 this.runner = null;
+                this.controlHost = null;
                 this.invoker = new AgentInvoker(rethrown, null, this);
                 invoker.start();
             }
@@ -193,6 +202,10 @@ abstract class AgentHost implements AutoCloseable
         Hosted start(final Agent agent, final ErrorHandler errorHandler, final boolean control,
             final IdleWaker waker)
         {
+            if (control && controlHost != null)
+            {
+                return controlHost.start(agent, errorHandler, true, waker);
+            }
             waker.bind(idle);
             final Slot slot = new Slot(agent, errorHandler);
             synchronized (this)

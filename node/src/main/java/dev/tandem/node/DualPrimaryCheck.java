@@ -41,7 +41,7 @@ import java.util.concurrent.TimeUnit;
  * answer proves nothing and changes nothing (counted: {@code tandem_node_peer_checks_unanswered_total}).
  * <p>
  * Threading: the HTTP request runs on this check's own agent thread, since it may block for its timeout; never on the
- * control agent, which under {@code SHARED} threading shares its thread with the FIX engine. {@link #poll} is called
+ * control agent, whose thread also runs activations and lag checks. {@link #poll} is called
  * by the node's control agent only; the counters may be read from any thread.
  */
 final class DualPrimaryCheck implements AutoCloseable

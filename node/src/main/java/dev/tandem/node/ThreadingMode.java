@@ -11,8 +11,9 @@ public enum ThreadingMode
     /** One thread per agent, each with its own idle strategy: the lowest latency, one core per busy agent. */
     DEDICATED,
     /**
-     * All agents on one thread (one composite duty cycle with one idle strategy): one core for the whole node, the
-     * agents' work serialised (a replicated send waits for the replication agent's turn on the same thread).
+     * The FIX engine and the replication agents on one thread (one composite duty cycle with one idle strategy): one
+     * core for the node's latency path, its agents' work serialised. The control agent keeps a thread of its own that
+     * backs off to 1 ms parks, off the latency path.
      */
     SHARED,
     /**

@@ -15,8 +15,8 @@ import java.util.function.Supplier;
  * <p>
  * What idles how: the latency agents (the FIX engine, the replication source and sink) use the profile's idle
  * strategy; the control agent (activation, lag checks, the journal directory watch) is never on the latency path and
- * always backs off to {@link #CONTROL_MAX_PARK_NS} parks, except under {@link ThreadingMode#SHARED}, where it shares
- * the one thread and its idle strategy.
+ * always backs off to {@link #CONTROL_MAX_PARK_NS} parks on a thread of its own, under {@link ThreadingMode#SHARED}
+ * too (only {@link ThreadingMode#INVOKER} runs it in the application's loop).
  */
 public enum ThreadingProfile
 {

@@ -87,8 +87,8 @@ class TandemTest
         {
             assertThrows(IllegalStateException.class, () -> tandem.invoker());
         }
-        assertEquals(mode == ThreadingMode.DEDICATED ? 2 : mode == ThreadingMode.SHARED ? 1 : 0, threads.get(),
-            "agent threads made by the application's ThreadFactory (FIX engine and control agent when dedicated)");
+        assertEquals(mode == ThreadingMode.INVOKER ? 0 : 2, threads.get(), "agent threads made by the application's " +
+            "ThreadFactory: the FIX engine's (shared by every latency agent under SHARED) and the control agent's");
         assertTrue(calls.contains("ready Hot"), calls.toString());
 
         final SessionHandle session = tandem.session("ISLD", "TW");
