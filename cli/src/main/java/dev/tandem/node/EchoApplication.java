@@ -53,8 +53,11 @@ public final class EchoApplication implements FixApplication, RecoverableApplica
     public static final int ANSWERED_IDS_PER_SESSION = 65_536;
     private static final int CL_ORD_ID = 11;
 
-    /** Entries read per call of {@link #onReplicated}: bounds the control thread's work in one duty cycle. */
-    static final int SCAN_BATCH = 4_096;
+    /**
+     * Entries read per call of {@link #onReplicated}: bounds the control agent's work in one duty cycle, which under
+     * {@code SHARED} threading is the replication sink's too (a large batch delays its acknowledgements).
+     */
+    static final int SCAN_BATCH = 512;
 
     /** The scan's state: per session, the positions of inbound requests no outbound answer matched yet, in order. */
     private final Long2ObjectHashMap<LongArrayQueue> unmatched = new Long2ObjectHashMap<>();
@@ -66,6 +69,8 @@ public final class EchoApplication implements FixApplication, RecoverableApplica
     /** The journal the scan belongs to (a journal set aside and replaced starts the scan again), and where it is. */
     private Journal scanned;
     private long scannedTo;
+    /** Kept open between calls on {@link #scanned}: opening a reader seeks the journal's index each time. */
+    private JournalReader scanReader;
     /** The journal of the last activation, where {@link #unanswered} positions are read at Logon. */
     private Journal activeJournal;
     private byte[] copied;
@@ -87,6 +92,8 @@ public final class EchoApplication implements FixApplication, RecoverableApplica
         {
             // to the end: nothing appends to the journal during this call
         }
+        // Hot from here: nothing to follow until the node turns Warm again, when the scan goes on from here
+        closeScanReader();
         activeJournal = journal;
         unanswered.clear();
         unmatched.forEach((sessionId, positions) ->
@@ -112,6 +119,7 @@ public final class EchoApplication implements FixApplication, RecoverableApplica
     {
         if (journal != scanned)
         {
+            closeScanReader();
             scanned = journal;
             scannedTo = 0;
             unmatched.clear();
@@ -120,11 +128,28 @@ public final class EchoApplication implements FixApplication, RecoverableApplica
         {
             return 0;
         }
-        try (JournalReader reader = journal.reader(Math.max(scannedTo + 1, journal.firstPosition())))
+        if (scanReader == null)
         {
-            final int read = reader.poll(matcher, limit);
-            scannedTo = reader.nextPosition() - 1;
-            return read;
+            scanReader = journal.reader(Math.max(scannedTo + 1, journal.firstPosition()));
+        }
+        final int read = scanReader.poll(matcher, limit);
+        scannedTo = scanReader.nextPosition() - 1;
+        return read;
+    }
+
+    private void closeScanReader()
+    {
+        if (scanReader != null)
+        {
+            try
+            {
+                scanReader.close();
+            }
+            catch (final RuntimeException ex)
+            {
+                // the reader of a journal that was set aside and closed: nothing left to release
+            }
+            scanReader = null;
         }
     }
 
