@@ -33,7 +33,7 @@ public enum ThreadingProfile
         }
     },
     /**
-     * Dedicated threads that spin, then yield, then block in the kernel until there is work
+     * The default. Dedicated threads that spin, then yield, then block in the kernel until there is work
      * ({@link IoIdleStrategy}): until a socket they serve is readable, another thread hands them work (an
      * acknowledgement, an append to stream, an application's send), or at the latest after
      * {@link #BALANCED_MAX_BLOCK_MS} for their timers. Under load a thread never blocks (work resets the spin); idle,
@@ -66,12 +66,12 @@ public enum ThreadingProfile
         }
     },
     /**
-     * The default. All agents on one thread with the {@link #BALANCED} idle (spin, yield, block until a socket or
-     * another thread has work). No hand-over between threads on the replicated path of a primary: the engine
-     * appends, the source streams, the acknowledgement releases, all on one thread, so a replicated message pays no
-     * wake-up inside the node beyond the counterparty's and the secondary's bytes arriving. The node stays within
-     * one core beside the application, and idles at a few percent of one. Its agents' work is serialised: a host with
-     * cores to spare and rates where one thread saturates chooses {@link #BALANCED} or {@link #LOW_LATENCY}.
+     * The FIX engine and the replication agents on one thread with the {@link #BALANCED} idle (spin, yield, block
+     * until a socket or another thread has work); the control agent keeps a thread of its own. No hand-over between
+     * threads on the replicated path of a primary: the engine appends, the source streams, the acknowledgement
+     * releases, all on one thread. The node's latency path stays within one core beside the application; its
+     * agents' work is serialised, so past the rate one thread sustains a host with cores to spare chooses
+     * {@link #BALANCED} or {@link #LOW_LATENCY}.
      */
     SHARED(ThreadingMode.SHARED)
     {

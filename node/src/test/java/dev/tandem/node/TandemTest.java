@@ -204,7 +204,7 @@ class TandemTest
         final ConfigException bad = assertThrows(ConfigException.class,
             () -> NodeConfig.fromYaml(yaml() + ", threading: FAST }"));
         assertTrue(bad.getMessage().contains("threading") && bad.getMessage().contains("FAST"), bad.getMessage());
-        assertEquals(ThreadingProfile.SHARED, NodeConfig.fromYaml(yaml() + " }").threading());
+        assertEquals(ThreadingProfile.BALANCED, NodeConfig.fromYaml(yaml() + " }").threading());
     }
 
     private String yaml()
