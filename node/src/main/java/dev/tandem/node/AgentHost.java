@@ -64,6 +64,36 @@ abstract class AgentHost implements AutoCloseable
     @Override
     public abstract void close();
 
+    /**
+     * Threads from {@code threadFactory} whose uncaught throwable also reaches {@code errorHandler}: the JVM raises the
+     * InternalError of a SIGBUS on a mapped file (a full disk) asynchronously, and it can surface in the runner's own
+     * code, outside the agent's duty cycle, where the runner's handler never sees it; the thread would end unreported.
+     * The handler may then see one throwable twice (the runner's call, then this one): the node fails once.
+     */
+    static ThreadFactory reporting(final ThreadFactory threadFactory, final ErrorHandler errorHandler)
+    {
+        return runnable ->
+        {
+            final Thread thread = threadFactory.newThread(runnable);
+            final Thread.UncaughtExceptionHandler previous = thread.getUncaughtExceptionHandler();
+            thread.setUncaughtExceptionHandler((ended, throwable) ->
+            {
+                try
+                {
+                    errorHandler.onError(throwable);
+                }
+                finally
+                {
+                    if (previous != null)
+                    {
+                        previous.uncaughtException(ended, throwable);
+                    }
+                }
+            });
+            return thread;
+        };
+    }
+
     static AgentHost create(
         final ThreadingMode mode,
         final Supplier<IdleStrategy> idleStrategies,
@@ -100,7 +130,7 @@ abstract class AgentHost implements AutoCloseable
             final IdleStrategy idle = control ? ThreadingProfile.newControlIdleStrategy() : idleStrategies.get();
             waker.bind(idle);
             final AgentRunner runner = new AgentRunner(idle, errorHandler, null, agent);
-            AgentRunner.startOnThread(runner, threadFactory);
+            AgentRunner.startOnThread(runner, reporting(threadFactory, errorHandler));
             return new Hosted()
             {
                 @Override
@@ -177,7 +207,15 @@ abstract class AgentHost implements AutoCloseable
                 this.runner = new AgentRunner(idle, rethrown, null, this);
                 this.invoker = null;
                 this.controlHost = new Dedicated(null, threadFactory);
-                AgentRunner.startOnThread(runner, threadFactory);
+                // a throwable that ends the one thread ends every agent on it: the first one's handler reports it
+                AgentRunner.startOnThread(runner, reporting(threadFactory, throwable ->
+                {
+                    final Slot[] current = slots;
+                    if (current.length > 0)
+                    {
+                        current[0].errorHandler.onError(throwable);
+                    }
+                }));
             }
             else
             {
