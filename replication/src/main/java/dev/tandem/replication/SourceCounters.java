@@ -394,13 +394,13 @@ final class SourceCounters implements AckProgress
         @Override
         public void recordTimeout()
         {
-            increment(timeouts);
+            SourceCounters.this.recordTimeout();
         }
 
         @Override
         public void recordReleasedWhileAway()
         {
-            increment(releasedWhileAway);
+            SourceCounters.this.recordReleasedWhileAway();
         }
     }
 }
