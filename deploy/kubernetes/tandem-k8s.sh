@@ -60,18 +60,27 @@ PEER_ADMIN="${TANDEM_PEER_ADMIN:-$PEER_HOST:$ADMIN_PORT}"
 NODE_ID=$(( ORDINAL + 1 ))
 JOURNAL_DIR="$DATA_DIR/journal"
 
-# the epoch our journal last knew (0 for a fresh volume): <journal.dir>/tandem-epoch, one whole number
+# the epoch our journal last knew (0 for a fresh volume): <journal.dir>/tandem-epoch, two lines "<epoch, 20 digits>
+# <sequence, 20 digits> <CRC32C, 8 hex>" of which the higher sequence is current (a file of the older format holds one
+# whole number). The checksums are the node's to verify when it starts: a damaged file stops it, naming the file.
 local_epoch()
 {
     local file="$JOURNAL_DIR/tandem-epoch"
-    if [[ -f "$file" ]]; then
-        local epoch
-        epoch="$(tr -d '[:space:]' < "$file")"
-        [[ "$epoch" =~ ^[0-9]+$ ]] || die 2 "$file holds '$epoch', expected a whole number"
-        echo "$epoch"
-    else
-        echo 0
-    fi
+    [[ -f "$file" ]] || { echo 0; return; }
+    local epoch="" best=-1 value sequence crc
+    while read -r value sequence crc; do
+        if [[ "$value" =~ ^[0-9]{20}$ && "$sequence" =~ ^[0-9]{20}$ && "$crc" =~ ^[0-9a-f]{8}$ ]]; then
+            if (( 10#$sequence > best )); then
+                best=$(( 10#$sequence ))
+                epoch=$(( 10#$value ))
+            fi
+        elif [[ -z "$sequence" && "$value" =~ ^[0-9]+$ ]]; then
+            epoch=$(( 10#$value ))
+            best=0
+        fi
+    done < "$file"
+    [[ -n "$epoch" ]] || die 2 "$file holds '$(tr -c '[:print:]' '?' < "$file")', expected the epoch"
+    echo "$epoch"
 }
 
 # GET /service/state of the peer: its JSON on stdout, or nothing when it does not answer 200 within 2 s

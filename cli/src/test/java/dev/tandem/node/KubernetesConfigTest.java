@@ -157,7 +157,10 @@ class KubernetesConfigTest
     @Test
     void shouldBePrimaryForAWarmPeerAtOurEpochWhateverTheOrdinal() throws Exception
     {
-        Files.writeString(dataDir.resolve("journal").resolve(EpochFile.FILE_NAME), "4\n");
+        final EpochFile epoch = EpochFile.open(dataDir.resolve("journal"));
+        epoch.prepare();
+        epoch.store(3);
+        epoch.store(4);
         peer("{\"nodeId\":1,\"role\":\"SECONDARY\",\"mode\":\"Warm\",\"epoch\":4,\"position\":10}", 200);
 
         final Result result = role(1);
@@ -168,6 +171,7 @@ class KubernetesConfigTest
     @Test
     void shouldActivateAWarmPeerThatHoldsANewerEpochAndFollowIt() throws Exception
     {
+        // a volume written by an older Tandem: the one-line format
         Files.writeString(dataDir.resolve("journal").resolve(EpochFile.FILE_NAME), "1\n");
         peer("{\"nodeId\":2,\"role\":\"SECONDARY\",\"mode\":\"Warm\",\"epoch\":2,\"position\":10}", 200);
 

@@ -5,11 +5,13 @@ import dev.tandem.journal.NumberFile;
 import java.nio.file.Path;
 
 /**
- * The node's epoch, persisted in the journal directory as a one-line text file {@code tandem-epoch}. Each activation
+ * The node's epoch, persisted in the journal directory in the text file {@code tandem-epoch}. Each activation
  * raises it; the replication handshake and the peer check carry it, and the node with the higher epoch wins.
  * <p>
- * A write is forced to disk and then atomically renamed over the old file ({@link NumberFile}), so a crash leaves
- * either the old or the new epoch, never a torn one.
+ * A {@link NumberFile}: two checksummed lines, the new epoch written over the older one and forced to disk, so a
+ * crash leaves either the old or the new epoch, never a torn one. {@link #prepare()} creates the file at start-up, so
+ * that raising the epoch in an activation is one {@code fdatasync} of a block already allocated, not a file created,
+ * renamed and its directory forced.
  * <p>
  * Threading: not thread safe; the node's control thread. {@link #epoch()} may be read from any thread.
  */
@@ -55,6 +57,17 @@ public final class EpochFile
             throw new IllegalArgumentException("epoch may not go down: " + file.value() + " -> " + newEpoch);
         }
         file.store(newEpoch, true);
+    }
+
+    /**
+     * Creates the file with the current epoch (forced, directory included) when it does not exist yet or holds the
+     * older one-line format, so that an activation's {@link #store} overwrites in place.
+     *
+     * @throws java.io.UncheckedIOException when the file cannot be written.
+     */
+    public void prepare()
+    {
+        file.prepare(true);
     }
 
     public Path file()

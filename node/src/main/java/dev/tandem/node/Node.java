@@ -158,6 +158,8 @@ public final class Node implements NodeStatus, AutoCloseable
         {
             this.epochFile = EpochFile.open(Path.of(config.journal().dir()));
             this.journal = openJournal();
+            // an activation then raises the epoch in place (one fdatasync), and an unwritable directory fails now
+            epochFile.prepare();
         }
         catch (final RuntimeException ex)
         {

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 /**
  * The loss bound the primary last announced, kept in the secondary's journal directory ({@value #FILE_NAME}, one
  * decimal number, a {@link NumberFile}), so a secondary that restarts and then activates still knows how many outbound
- * entries the old primary may have released without it. Written atomically (temporary file, rename), not forced (see
- * {@link #store(long)}).
+ * entries the old primary may have released without it. Written so that a crash leaves the old bound or the new one
+ * (two checksummed slots), not forced (see {@link #store(long)}).
  * <p>
  * Not thread safe: the sink's agent thread writes it; {@link #lossBoundEntries()} is a volatile read, any thread.
  */
@@ -46,8 +46,8 @@ final class LossBoundFile
         if (value != file.value())
         {
             // not forced: an fsync on the sink's thread at every welcome stalled streaming (and so the lease) for up
-            // to seconds on a busy disk; the rename keeps it whole, and after a host crash the replica's BUFFERED
-            // journal is no more durable than this file
+            // to seconds on a busy disk; the checksummed slots keep it whole, and after a host crash the replica's
+            // BUFFERED journal is no more durable than this file
             file.store(value, false);
         }
     }
