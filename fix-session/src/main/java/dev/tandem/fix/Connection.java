@@ -52,8 +52,8 @@ final class Connection
      * <p>
      * The re-wrap is what keeps the Logon readable: a {@link FixDecoder} reads through the address it took at
      * {@link FixDecoder#wrap}, and the old buffer, unreachable once replaced, has its memory freed by the next GC and
-     * reused by the allocator while the Logon is still being checked (a valid Logon was once answered "MsgSeqNum
-     * missing": the allocator's free-list pointers had overwritten its MsgSeqNum).
+     * written over by the allocator while the Logon is still being checked (a valid Logon was once answered
+     * "MsgSeqNum missing": its MsgSeqNum was read from freed memory).
      *
      * @throws OutOfMemoryError when direct memory is exhausted; the old buffer and {@code frame} are kept.
      */

@@ -21,9 +21,8 @@ class ConnectionTest
     /**
      * The flaky "MsgSeqNum missing, not positive or above 2147483646" Logout to a valid FIXT.1.1 Logon (ScenarioTest
      * 08a_ResendRequestMixed, once): the acceptor grew the inbound buffer between decoding the Logon and reading its
-     * MsgSeqNum, the decoder still read the old buffer's memory, and a GC freed it in between (glibc's free writes
-     * its large-bin pointers over bytes 16..31 of the chunk, where 34=1 sits). Here the old memory is zeroed by hand
-     * as the allocator may do, which makes the failure certain rather than rare.
+     * MsgSeqNum, the decoder still read the old buffer's memory, and a GC freed it in between for the allocator to
+     * write over. Here the old memory is zeroed by hand, which makes the failure certain rather than rare.
      */
     @Test
     @Timeout(10)
