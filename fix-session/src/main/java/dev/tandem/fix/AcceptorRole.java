@@ -355,8 +355,9 @@ final class AcceptorRole implements EngineRole
         }
         try
         {
-            // the full inbound buffer only now: before Logon a connection holds a few KiB
-            connection.growInbound(engine.inboundCapacity());
+            // the full inbound buffer only now: before Logon a connection holds a few KiB; the Logon's decoder moves
+            // with the bytes
+            connection.growInbound(engine.inboundCapacity(), decoder);
         }
         catch (final OutOfMemoryError ex)
         {

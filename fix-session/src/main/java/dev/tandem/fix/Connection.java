@@ -1,5 +1,6 @@
 package dev.tandem.fix;
 
+import dev.tandem.fix.codec.FixDecoder;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.net.InetAddress;
@@ -46,11 +47,17 @@ final class Connection
 
     /**
      * Moves the inbound bytes to a buffer of {@code capacity} (once a Logon is accepted: a connection gets its full
-     * buffer only then), keeping every offset.
+     * buffer only then), keeping every offset, and re-wraps {@code frame}, the decoder over the message being
+     * processed (the Logon), over the new buffer at the same offset.
+     * <p>
+     * The re-wrap is what keeps the Logon readable: a {@link FixDecoder} reads through the address it took at
+     * {@link FixDecoder#wrap}, and the old buffer, unreachable once replaced, has its memory freed by the next GC and
+     * written over by the allocator while the Logon is still being checked (a valid Logon was once answered
+     * "MsgSeqNum missing": its MsgSeqNum was read from freed memory).
      *
-     * @throws OutOfMemoryError when direct memory is exhausted; the old buffer is kept.
+     * @throws OutOfMemoryError when direct memory is exhausted; the old buffer and {@code frame} are kept.
      */
-    void growInbound(final int capacity)
+    void growInbound(final int capacity, final FixDecoder frame)
     {
         if (inboundByteBuffer.capacity() >= capacity)
         {
@@ -61,5 +68,11 @@ final class Connection
         inboundByteBuffer = bigger;
         inbound.wrap(bigger);
         inbound.putBytes(0, old, 0, inboundLimit);
+        final int status = frame.wrap(inbound, frame.offset(), frame.length());
+        if (status != FixDecoder.OK)
+        {
+            throw new IllegalStateException(
+                "the frame at " + frame.offset() + " (" + frame.length() + " bytes) did not survive the move: " + status);
+        }
     }
 }
