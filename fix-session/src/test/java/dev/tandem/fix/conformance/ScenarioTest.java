@@ -13,6 +13,8 @@ import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import dev.tandem.fix.FixAcceptor;
 import dev.tandem.fix.FixContext;
@@ -40,6 +42,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * <p>
  * {@link #KNOWN_GAPS} lists the scenarios the engine does not pass yet, each with the reason. A known gap still runs
  * and must fail; when it passes, this test fails and asks for the entry to be removed, so the list stays true.
+ * <p>
+ * The scenarios run side by side (up to the parallelism in {@code junit-platform.properties}): each has its own
+ * journal, acceptor, thread and ephemeral port, and most of a scenario's time is spent waiting on its peer.
  */
 class ScenarioTest
 {
@@ -60,6 +65,7 @@ class ScenarioTest
     }
 
     @TestFactory
+    @Execution(ExecutionMode.CONCURRENT)
     Stream<DynamicNode> everyScenarioOfEveryVersion()
     {
         final FieldPatterns patterns = Scenarios.fieldPatterns();
@@ -111,7 +117,7 @@ class ScenarioTest
                     .validation(new Validation().supportedMsgTypes(SUPPORTED_MSG_TYPES)))
                 .journal(journal)
                 .application(application)
-                .agentName("scenario-" + script.name()))
+                .agentName("scenario-" + version + "-" + script.name()))
                 .start())
         {
             try
