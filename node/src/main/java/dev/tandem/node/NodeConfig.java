@@ -104,7 +104,7 @@ public final class NodeConfig
     private String peerAdmin;
     private long peerCheckIntervalMs = DEFAULT_PEER_CHECK_INTERVAL_MS;
     private FailurePolicy onFailure = FailurePolicy.EXIT;
-    private ThreadingProfile threading = ThreadingProfile.BALANCED;
+    private ThreadingProfile threading = ThreadingProfile.SHARED;
     private Correlation recovery = Correlation.CL_ORD_ID_DEFAULT;
 
     /** Reads and validates a config file (the whole file is Tandem's). */
@@ -412,7 +412,7 @@ public final class NodeConfig
         return this;
     }
 
-    /** The threading profile (threading: BALANCED | SHARED | LOW_LATENCY | BACKOFF); default BALANCED. */
+    /** The threading profile (threading: SHARED | BALANCED | LOW_LATENCY | BACKOFF); default SHARED. */
     public ThreadingProfile threading()
     {
         return threading;

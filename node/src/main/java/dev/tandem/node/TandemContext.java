@@ -118,7 +118,7 @@ public final class TandemContext
 
     /**
      * A named threading mode and idle strategy (see {@link ThreadingProfile}). Default: the YAML's {@code threading}
-     * key, itself {@link ThreadingProfile#BALANCED} by default. {@link #threadingMode} and {@link #idleStrategy} set
+     * key, itself {@link ThreadingProfile#SHARED} by default. {@link #threadingMode} and {@link #idleStrategy} set
      * in code override the profile's.
      */
     public TandemContext threadingProfile(final ThreadingProfile threadingProfile)

@@ -190,21 +190,24 @@ class TandemTest
     @Test
     void shouldReadTheThreadingProfileAndTheRecoveryCorrelationFromYaml()
     {
-        final NodeConfig config = NodeConfig.fromYaml(yaml() + ", threading: SHARED, recovery: { inboundTag: 37, " +
+        final NodeConfig config = NodeConfig.fromYaml(yaml() + ", threading: BALANCED, recovery: { inboundTag: 37, " +
             "outboundTag: 37, inboundMsgTypes: [ D, G ], scanEntries: 500 } }");
-        assertEquals(ThreadingProfile.SHARED, config.threading());
+        assertEquals(ThreadingProfile.BALANCED, config.threading());
         assertEquals(37, config.recovery().inboundTag());
         assertEquals(500, config.recovery().scanEntries());
         assertEquals(List.of("D", "G"), List.of(config.recovery().inboundMsgTypes()));
         final TandemContext context = new TandemContext().node(config).application(new Gateway(calls)).conclude();
-        assertEquals(ThreadingMode.SHARED, context.threadingMode());
+        assertEquals(ThreadingMode.DEDICATED, context.threadingMode());
         assertTrue(context.idleStrategy().get() instanceof dev.tandem.journal.idle.IoIdleStrategy);
         assertTrue(new TandemContext().node(NodeConfig.fromYaml(yaml() + ", threading: BACKOFF }"))
             .application(new Gateway(calls)).conclude().idleStrategy().get() instanceof BackoffIdleStrategy);
         final ConfigException bad = assertThrows(ConfigException.class,
             () -> NodeConfig.fromYaml(yaml() + ", threading: FAST }"));
         assertTrue(bad.getMessage().contains("threading") && bad.getMessage().contains("FAST"), bad.getMessage());
-        assertEquals(ThreadingProfile.BALANCED, NodeConfig.fromYaml(yaml() + " }").threading());
+        final NodeConfig byDefault = NodeConfig.fromYaml(yaml() + " }");
+        assertEquals(ThreadingProfile.SHARED, byDefault.threading());
+        assertEquals(ThreadingMode.SHARED,
+            new TandemContext().node(byDefault).application(new Gateway(calls)).conclude().threadingMode());
     }
 
     private String yaml()
