@@ -570,6 +570,8 @@ final class FixEngine
         lastCloseReason = reason;
         connection.key.cancel();
         CloseHelper.quietClose(connection.channel);
+        // the peer sees the close now, not when this thread next blocks in its idle strategy's select
+        context.idleWaker().releaseClosedChannels();
         connections.remove(connection);
         disconnects++;
         if (connection.session != null || connectionLog.tryAcquire(nowNs))
@@ -620,6 +622,9 @@ final class FixEngine
             }
         }
         CloseHelper.quietClose(selector);
+        // the listening port is free when close returns (a switchover binds it again at once), not when the thread
+        // that ran this engine, under SHARED still running other agents, next blocks in its idle strategy's select
+        context.idleWaker().releaseClosedChannels();
         if (failure != null)
         {
             LangUtil.rethrowUnchecked(failure);

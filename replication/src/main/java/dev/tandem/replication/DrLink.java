@@ -43,6 +43,8 @@ final class DrLink
     private long lastSentNs;
     private long lastReceivedNs;
     private volatile long sinkEpoch = -1;
+    /** The source thread's idle handle, from the first attach on (the link's sockets are watched through it). */
+    private dev.tandem.journal.idle.IdleWaker idleWaker;
 
     DrLink(final int nodeId, final ReplicationSourceContext context, final Journal journal)
     {
@@ -67,6 +69,7 @@ final class DrLink
             detach(CloseReason.SUPERSEDED, "DR sink node " + nodeId + " attached again from " + peer.remote);
         }
         channel.reset(peer.channel.channel(), peer.channel.tls());
+        this.idleWaker = idleWaker;
         idleWaker.watch(peer.channel.channel(), java.nio.channels.SelectionKey.OP_READ);
         remote = peer.remote;
         final long sinkLast = peer.nextPosition - 1;
@@ -221,6 +224,11 @@ final class DrLink
         else
         {
             channel.close();
+        }
+        if (idleWaker != null)
+        {
+            // the DR sink sees the end now, not when the source's thread next blocks in its idle strategy's select
+            idleWaker.releaseClosedChannels();
         }
         streamer.stop();
     }

@@ -587,6 +587,8 @@ public final class ReplicationSink implements Agent, AutoCloseable
         {
             channel.close();
         }
+        // the source sees the end now, not when this thread next blocks in its idle strategy's select
+        idleWaker.releaseClosedChannels();
         if (wasStreaming)
         {
             LOG.warn("Replication sink node {} lost the source at {}: {} {}", context.nodeId(), currentSource(),
@@ -857,6 +859,7 @@ public final class ReplicationSink implements Agent, AutoCloseable
             // a socket still connecting (or none) has nobody to tell, and writing to it would throw
             channel.close();
         }
+        idleWaker.releaseClosedChannels();
         state = State.CLOSED;
     }
 }

@@ -765,6 +765,8 @@ public final class ReplicationSource implements Agent, AutoCloseable
         {
             active.close();
         }
+        // the sink sees the end now, not when this thread next blocks in its idle strategy's select
+        idleWaker.releaseClosedChannels();
         streamer.stop();
     }
 

@@ -107,6 +107,20 @@ public final class IdleWaker
         }
     }
 
+    /**
+     * The agent closed channels it watched: have their sockets closed now, not when its thread next blocks (see
+     * {@link IoIdleStrategy#releaseClosedChannels}). Any thread; a system call, for close paths only; no-op when not
+     * bound to a blocking idle.
+     */
+    public void releaseClosedChannels()
+    {
+        final IoIdleStrategy current = idle;
+        if (current != null)
+        {
+            current.releaseClosedChannels();
+        }
+    }
+
     /** Work is waiting for the agent: ends its thread's idle period now (no-op when not bound to a blocking idle). */
     public void wakeup()
     {

@@ -145,6 +145,31 @@ public final class IoIdleStrategy implements IdleStrategy, AutoCloseable
         }
     }
 
+    /**
+     * Closes for real the channels closed since this strategy's selector last selected (any thread; not on a
+     * per-message path: a system call). NIO keeps the socket of a closed channel open until every selector it is
+     * registered with has selected again, so a listening port closed by an agent whose thread is busy (or shared
+     * with other agents) would stay bound, and accepting into a backlog nobody reads, until that thread next blocks;
+     * a connection closed so would reach its peer only then. A select from another thread waits for a blocked
+     * owner's select to end (at most its block); readiness it sees is ignored here and seen again by the owner
+     * (level-triggered).
+     */
+    public void releaseClosedChannels()
+    {
+        if (closed)
+        {
+            return;
+        }
+        try
+        {
+            selector.selectNow(IGNORE_READY);
+        }
+        catch (final IOException | java.nio.channels.ClosedSelectorException ex)
+        {
+            // a selector closed meanwhile released its channels itself
+        }
+    }
+
     /** Ends the owner's current or next idle period at once (any thread). */
     public void wakeup()
     {

@@ -292,4 +292,54 @@ class IoIdleStrategyTest
             idle.idle(0);
         }
     }
+
+    /**
+     * NIO closes a channel registered with a selector only once that selector selects again: a listening port closed
+     * by an agent stays bound while its (shared, busy) thread does not block. Released, the port can be bound again
+     * at once, as a planned switchover does with the FIX port.
+     */
+    @Test
+    void shouldFreeAClosedListeningPortWhenAskedNotAtTheNextBlock() throws Exception
+    {
+        try (IoIdleStrategy idle = new IoIdleStrategy(0, 0, NEVER_MS))
+        {
+            final IdleWaker waker = new IdleWaker();
+            waker.bind(idle);
+            final InetSocketAddress address;
+            final ServerSocketChannel first = ServerSocketChannel.open();
+            first.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
+            first.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            first.configureBlocking(false);
+            address = (InetSocketAddress)first.getLocalAddress();
+            waker.watch(first, SelectionKey.OP_ACCEPT);
+            // the owner passes once through its selector, so the registration is in effect
+            idle.releaseClosedChannels();
+            first.close();
+
+            // not released yet: the socket still listens, and binding the port again fails
+            assertTrue(failsToBind(address), "a closed, watched listening port was free before any select");
+
+            waker.releaseClosedChannels();
+            try (ServerSocketChannel again = ServerSocketChannel.open())
+            {
+                again.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
+                again.bind(address);
+                assertEquals(address.getPort(), ((InetSocketAddress)again.getLocalAddress()).getPort());
+            }
+        }
+    }
+
+    private static boolean failsToBind(final InetSocketAddress address) throws Exception
+    {
+        try (ServerSocketChannel probe = ServerSocketChannel.open())
+        {
+            probe.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
+            probe.bind(address);
+            return false;
+        }
+        catch (final java.net.BindException expected)
+        {
+            return true;
+        }
+    }
 }
