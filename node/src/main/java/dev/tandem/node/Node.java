@@ -226,6 +226,15 @@ public final class Node implements NodeStatus, AutoCloseable
         dualPrimary = DualPrimaryCheck.start(config, stateProof, this, nanoClock, threadFactory,
             errorHandler("peer check"));
         controlRunner = agents.start(new NodeControlAgent(this), errorHandler("control agent"), true);
+        if (config.gcAtStart())
+        {
+            // start-up's garbage collected now, before READY, not copied by the first young collection during a
+            // Logon, an activation or a switchover (NodeConfig.gcAtStart)
+            final long gcStartNs = nanoClock.nanoTime();
+            System.gc();
+            LOG.info("{}: collected start-up garbage in {} ms (gcAtStart)", config.name(),
+                TimeUnit.NANOSECONDS.toMillis(nanoClock.nanoTime() - gcStartNs));
+        }
         notifyListener(() -> listener.onReady(this));
         events.accept("TANDEM READY node=" + config.name() + " role=" + config.role() + " mode=" + mode +
             " epoch=" + epochFile.epoch() + " fix=" + fixHost + ":" + fixPort +

@@ -190,9 +190,10 @@ class TandemTest
     @Test
     void shouldReadTheThreadingProfileAndTheRecoveryCorrelationFromYaml()
     {
-        final NodeConfig config = NodeConfig.fromYaml(yaml() + ", threading: BALANCED, recovery: { inboundTag: 37, " +
+        final NodeConfig config = NodeConfig.fromYaml(yaml() + ", threading: BALANCED, gcAtStart: false, recovery: { inboundTag: 37, " +
             "outboundTag: 37, inboundMsgTypes: [ D, G ], scanEntries: 500 } }");
         assertEquals(ThreadingProfile.BALANCED, config.threading());
+        assertFalse(config.gcAtStart());
         assertEquals(37, config.recovery().inboundTag());
         assertEquals(500, config.recovery().scanEntries());
         assertEquals(List.of("D", "G"), List.of(config.recovery().inboundMsgTypes()));
@@ -206,6 +207,7 @@ class TandemTest
         assertTrue(bad.getMessage().contains("threading") && bad.getMessage().contains("FAST"), bad.getMessage());
         final NodeConfig byDefault = NodeConfig.fromYaml(yaml() + " }");
         assertEquals(ThreadingProfile.SHARED, byDefault.threading());
+        assertTrue(byDefault.gcAtStart());
         assertEquals(ThreadingMode.SHARED,
             new TandemContext().node(byDefault).application(new Gateway(calls)).conclude().threadingMode());
     }
