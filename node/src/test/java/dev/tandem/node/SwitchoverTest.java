@@ -3,6 +3,7 @@ package dev.tandem.node;
 import dev.tandem.journal.Journal;
 import dev.tandem.journal.JournalContext;
 import dev.tandem.test.FaultyProxy;
+import dev.tandem.test.Ports;
 import dev.tandem.test.Tests;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -10,7 +11,6 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,8 +51,9 @@ class SwitchoverTest
     @Test
     void shouldHandTheHotRoleOverAndBackWithNothingSetAside()
     {
-        final int port1 = freePort();
-        final int port2 = freePort();
+        final int[] ports = Ports.fixed(2);
+        final int port1 = ports[0];
+        final int port2 = ports[1];
         final Path journal1 = journal("node1");
         final Node node1 = launch(primaryYaml(journal1, port1, port2));
         final Node node2 = launch(secondaryYaml(dir.resolve("node2"), port1, port2, "!Manual { }"));
@@ -86,8 +87,9 @@ class SwitchoverTest
     @Test
     void shouldLetARecoverableApplicationFollowTheReplicaOnlyWhileWarm()
     {
-        final int port1 = freePort();
-        final int port2 = freePort();
+        final int[] ports = Ports.fixed(2);
+        final int port1 = ports[0];
+        final int port2 = ports[1];
         final Node node1 = launch(primaryYaml(journal("node1"), port1, port2));
         final FollowingApplication following = new FollowingApplication();
         final Node node2 = Tandem.launch(new TandemContext()
@@ -127,8 +129,9 @@ class SwitchoverTest
         final Path token = dir.resolve("admin.token");
         Files.createDirectories(dir);
         Files.writeString(token, TOKEN);
-        final int port1 = freePort();
-        final int port2 = freePort();
+        final int[] ports = Ports.fixed(2);
+        final int port1 = ports[0];
+        final int port2 = ports[1];
         final Node node1 = launch(primaryYaml(journal("node1"), port1, port2));
         final Node node2 = launch(secondaryYaml(dir.resolve("node2"), port1, port2, "!Manual { }")
             .replace("admin: { listen: \"127.0.0.1:0\" }", "admin: { listen: \"127.0.0.1:0\", tokenFile: \"" +
@@ -152,7 +155,8 @@ class SwitchoverTest
     @Test
     void shouldRefuseASwitchoverWithoutASecondary()
     {
-        final Node node1 = launch(primaryYaml(journal("node1"), freePort(), freePort()));
+        final int[] ports = Ports.fixed(2);
+        final Node node1 = launch(primaryYaml(journal("node1"), ports[0], ports[1]));
         final SwitchoverOutcome outcome = node1.switchover(1_000);
         assertEquals("refused", outcome.outcome(), outcome.detail());
         assertEquals(NodeMode.Hot, node1.mode());
@@ -161,9 +165,10 @@ class SwitchoverTest
     @Test
     void shouldActivateAtOnceWhenTheRedialIsRefused()
     {
-        final int port1 = freePort();
-        final Node node1 = launch(primaryYaml(journal("node1"), port1, freePort()));
-        final Node node2 = launch(secondaryYaml(dir.resolve("node2"), port1, freePort(),
+        final int[] ports = Ports.fixed(3);
+        final int port1 = ports[0];
+        final Node node1 = launch(primaryYaml(journal("node1"), port1, ports[1]));
+        final Node node2 = launch(secondaryYaml(dir.resolve("node2"), port1, ports[2],
             "!TryHeartbeat { delayMs: 30000 }"));
         Tests.await("node-2 streaming", Duration.ofSeconds(20), node2::switchoverPossible);
 
@@ -178,9 +183,10 @@ class SwitchoverTest
     @Test
     void shouldNotActivateOnRefusalWhenSwitchedOff()
     {
-        final int port1 = freePort();
-        final Node node1 = launch(primaryYaml(journal("node1"), port1, freePort()));
-        final Node node2 = launch(secondaryYaml(dir.resolve("node2"), port1, freePort(),
+        final int[] ports = Ports.fixed(3);
+        final int port1 = ports[0];
+        final Node node1 = launch(primaryYaml(journal("node1"), port1, ports[1]));
+        final Node node2 = launch(secondaryYaml(dir.resolve("node2"), port1, ports[2],
             "!TryHeartbeat { delayMs: 30000, activateOnRefusal: false }"));
         Tests.await("node-2 streaming", Duration.ofSeconds(20), node2::switchoverPossible);
         node1.close();
@@ -197,11 +203,12 @@ class SwitchoverTest
     @Test
     void shouldNotActivateOnANetworkBlip()
     {
-        final int port1 = freePort();
-        final Node node1 = launch(primaryYaml(journal("node1"), port1, freePort()));
+        final int[] ports = Ports.fixed(3);
+        final int port1 = ports[0];
+        final Node node1 = launch(primaryYaml(journal("node1"), port1, ports[1]));
         try (FaultyProxy proxy = FaultyProxy.start(port1))
         {
-            final Node node2 = launch(secondaryYaml(dir.resolve("node2"), proxy.port(), freePort(),
+            final Node node2 = launch(secondaryYaml(dir.resolve("node2"), proxy.port(), ports[2],
                 "!TryHeartbeat { delayMs: 30000 }"));
             Tests.await("node-2 streaming", Duration.ofSeconds(20), node2::switchoverPossible);
             for (int i = 0; i < 5; i++)
@@ -281,18 +288,6 @@ class SwitchoverTest
         try (Stream<Path> list = Files.list(dir))
         {
             return list.filter(path -> path.getFileName().toString().contains(".diverged-")).toList();
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
-    }
-
-    private static int freePort()
-    {
-        try (ServerSocket socket = new ServerSocket(0))
-        {
-            return socket.getLocalPort();
         }
         catch (final IOException ex)
         {

@@ -7,6 +7,7 @@ import dev.tandem.failover.ConnectionStrategies;
 import dev.tandem.node.demo.DemoCluster;
 import dev.tandem.node.demo.NodeProcess;
 import dev.tandem.node.demo.OrderFlow;
+import dev.tandem.test.Ports;
 import dev.tandem.test.Tests;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,6 @@ import org.junit.jupiter.api.Timeout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,9 +48,11 @@ class RollingRestartSystemTest
     private final Path secret = dir.resolve("replication.secret");
     private final Path tokenFile = dir.resolve("admin.token");
     private final String token = "rolling-restart-admin-token-0123456789";
-    private final int[] fix = {freePort(), freePort()};
-    private final int[] admin = {freePort(), freePort()};
-    private final int[] replication = {freePort(), freePort()};
+    /** Each node's ports, fixed across its restart and switchovers, all distinct. */
+    private final int[] ports = Ports.fixed(6);
+    private final int[] fix = {ports[0], ports[1]};
+    private final int[] admin = {ports[2], ports[3]};
+    private final int[] replication = {ports[4], ports[5]};
     private final NodeProcess[] nodes = new NodeProcess[2];
     private final List<String> transcript = new CopyOnWriteArrayList<>();
     private final List<long[]> logons = new CopyOnWriteArrayList<>();
@@ -281,15 +283,4 @@ class RollingRestartSystemTest
         }
     }
 
-    private static int freePort()
-    {
-        try (ServerSocket socket = new ServerSocket(0))
-        {
-            return socket.getLocalPort();
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
-    }
 }
