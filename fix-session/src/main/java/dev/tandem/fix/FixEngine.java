@@ -45,6 +45,8 @@ final class FixEngine
 
     private final FixContext context;
     private final EngineRole role;
+    /** Set by {@link #close()}: the sockets it closes are released together at its end, not one by one. */
+    private boolean closing;
     private final Selector selector;
     private final FixSession[] sessions;
     private final ArrayList<Connection> connections = new ArrayList<>();
@@ -570,8 +572,12 @@ final class FixEngine
         lastCloseReason = reason;
         connection.key.cancel();
         CloseHelper.quietClose(connection.channel);
-        // the peer sees the close now, not when this thread next blocks in its idle strategy's select
-        context.idleWaker().releaseClosedChannels();
+        if (!closing)
+        {
+            // the peer sees the close now, not when this thread next blocks in its idle strategy's select (close()
+            // releases every socket it closes at once, at its end)
+            context.idleWaker().releaseClosedChannels();
+        }
         connections.remove(connection);
         disconnects++;
         if (connection.session != null || connectionLog.tryAcquire(nowNs))
@@ -595,6 +601,7 @@ final class FixEngine
 
     void close()
     {
+        closing = true;
         // the listening port first, and every socket whatever the sessions' goodbyes run into (on a full disk a
         // journal append faults with an InternalError): a closed engine must never keep its port open
         role.close();

@@ -66,8 +66,8 @@ public enum ThreadingProfile
         }
     },
     /**
-     * The default. The FIX engine and the replication agents on one thread with the {@link #BALANCED} idle (spin, yield, block
-     * until a socket or another thread has work); the control agent keeps a thread of its own. No hand-over between
+     * The default. The FIX engine and the replication agents on one thread with the {@link #BALANCED} idle (spin,
+     * yield, block until a socket or another thread has work); the control agent keeps a thread of its own. No hand-over between
      * threads on the replicated path of a primary: the engine appends, the source streams, the acknowledgement
      * releases, all on one thread. The node's latency path stays within one core beside the application; its
      * agents' work is serialised, so past the rate one thread sustains a host with cores to spare chooses

@@ -190,8 +190,8 @@ class TandemTest
     @Test
     void shouldReadTheThreadingProfileAndTheRecoveryCorrelationFromYaml()
     {
-        final NodeConfig config = NodeConfig.fromYaml(yaml() + ", threading: BALANCED, gcAtStart: false, recovery: { inboundTag: 37, " +
-            "outboundTag: 37, inboundMsgTypes: [ D, G ], scanEntries: 500 } }");
+        final NodeConfig config = NodeConfig.fromYaml(yaml() + ", threading: BALANCED, gcAtStart: false, " +
+            "recovery: { inboundTag: 37, outboundTag: 37, inboundMsgTypes: [ D, G ], scanEntries: 500 } }");
         assertEquals(ThreadingProfile.BALANCED, config.threading());
         assertFalse(config.gcAtStart());
         assertEquals(37, config.recovery().inboundTag());

@@ -43,12 +43,14 @@ final class DrLink
     private long lastSentNs;
     private long lastReceivedNs;
     private volatile long sinkEpoch = -1;
-    /** The source thread's idle handle, from the first attach on (the link's sockets are watched through it). */
-    private dev.tandem.journal.idle.IdleWaker idleWaker;
+    /** The source thread's idle handle: the link's sockets are watched through it. */
+    private final dev.tandem.journal.idle.IdleWaker idleWaker;
 
-    DrLink(final int nodeId, final ReplicationSourceContext context, final Journal journal)
+    DrLink(final int nodeId, final ReplicationSourceContext context, final Journal journal,
+        final dev.tandem.journal.idle.IdleWaker idleWaker)
     {
         this.nodeId = nodeId;
+        this.idleWaker = idleWaker;
         this.context = context;
         this.journal = journal;
         this.channel = new FrameChannel(MAX_SINK_FRAME_LENGTH * 16, context.maxBatchBytes() * 3 + 4096)
@@ -60,8 +62,7 @@ final class DrLink
      * Takes over an authenticated, checked (epoch, prefix) connection from this node: supersedes this node's previous
      * link, if any, and welcomes it. {@code reader} as for {@link EntryStreamer#start}.
      */
-    void attach(final PendingSink peer, final JournalReader reader, final long ourLast, final long nowNs,
-        final dev.tandem.journal.idle.IdleWaker idleWaker)
+    void attach(final PendingSink peer, final JournalReader reader, final long ourLast, final long nowNs)
     {
         this.nowNs = nowNs;
         if (counters.sinkAttached())
@@ -69,7 +70,6 @@ final class DrLink
             detach(CloseReason.SUPERSEDED, "DR sink node " + nodeId + " attached again from " + peer.remote);
         }
         channel.reset(peer.channel.channel(), peer.channel.tls());
-        this.idleWaker = idleWaker;
         idleWaker.watch(peer.channel.channel(), java.nio.channels.SelectionKey.OP_READ);
         remote = peer.remote;
         final long sinkLast = peer.nextPosition - 1;
@@ -225,11 +225,8 @@ final class DrLink
         {
             channel.close();
         }
-        if (idleWaker != null)
-        {
-            // the DR sink sees the end now, not when the source's thread next blocks in its idle strategy's select
-            idleWaker.releaseClosedChannels();
-        }
+        // the DR sink sees the end now, not when the source's thread next blocks in its idle strategy's select
+        idleWaker.releaseClosedChannels();
         streamer.stop();
     }
 

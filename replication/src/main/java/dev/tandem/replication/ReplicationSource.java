@@ -118,7 +118,7 @@ public final class ReplicationSource implements Agent, AutoCloseable
         this.drLinks = new DrLink[drIds.length];
         for (int i = 0; i < drIds.length; i++)
         {
-            drLinks[i] = new DrLink(drIds[i], context, journal);
+            drLinks[i] = new DrLink(drIds[i], context, journal, idleWaker);
         }
         final int acksRequired = context.acksRequired();
         this.ackCounter = acksRequired == 1 ? null : new AckCounter(counters, drLinks, acksRequired);
@@ -424,7 +424,7 @@ public final class ReplicationSource implements Agent, AutoCloseable
         if (dr != null)
         {
             // a DR copy has a link of its own: it supersedes only its own node's previous link, never the standby
-            dr.attach(peer, newReader, ourLast, nowNs, idleWaker);
+            dr.attach(peer, newReader, ourLast, nowNs);
             return;
         }
         if (counters.sinkAttached())

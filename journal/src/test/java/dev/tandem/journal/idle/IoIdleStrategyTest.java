@@ -305,12 +305,11 @@ class IoIdleStrategyTest
         {
             final IdleWaker waker = new IdleWaker();
             waker.bind(idle);
-            final InetSocketAddress address;
             final ServerSocketChannel first = ServerSocketChannel.open();
             first.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
             first.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             first.configureBlocking(false);
-            address = (InetSocketAddress)first.getLocalAddress();
+            final InetSocketAddress address = (InetSocketAddress)first.getLocalAddress();
             waker.watch(first, SelectionKey.OP_ACCEPT);
             // the owner passes once through its selector, so the registration is in effect
             idle.releaseClosedChannels();
