@@ -65,6 +65,10 @@ public final class AdminServer implements AutoCloseable
     static final long ACTIVATION_WAIT_MS = 10_000;
     /** How long a PUT /service/rejoin waits for the set-aside (a directory rename and a fresh journal). */
     static final long REJOIN_WAIT_MS = 10_000;
+    /** How long the start-up's own request ({@link #warmUp()}) may take to connect, and then to be answered. */
+    private static final int WARM_UP_TIMEOUT_MS = 1_000;
+    /** The most of that answer read: a health answer is a few hundred bytes. */
+    private static final int WARM_UP_MAX_ANSWER_BYTES = 16 * 1024;
     /** Worker threads: a slow or stuck client holds one; /health, /metrics and activation still have the others. */
     static final int WORKERS = 4;
     /**
@@ -187,6 +191,39 @@ public final class AdminServer implements AutoCloseable
     public InetSocketAddress address()
     {
         return server.getAddress();
+    }
+
+    /**
+     * Asks this server for {@code GET /health} once, from this process over loopback when it listens on every
+     * address, and reads the whole answer. The HTTP server's first exchange loads and links its classes and its first
+     * {@code Date} header loads the time-zone names: about 100 ms of one core on the build machine. A node calls this
+     * before it says READY, so that cost is not paid by the first request that matters (a switchover asked of it, or
+     * a peer's state query while the peer activates), beside a switchover on the same host. Any failure is logged at
+     * DEBUG and otherwise ignored: the request itself is harmless and changes nothing.
+     *
+     * @return the answer's status code, or -1 when there was none.
+     */
+    int warmUp()
+    {
+        final InetSocketAddress bound = server.getAddress();
+        final java.net.InetAddress host = bound.getAddress().isAnyLocalAddress() ?
+            java.net.InetAddress.getLoopbackAddress() : bound.getAddress();
+        try (java.net.Socket socket = new java.net.Socket())
+        {
+            socket.connect(new InetSocketAddress(host, bound.getPort()), WARM_UP_TIMEOUT_MS);
+            socket.setSoTimeout(WARM_UP_TIMEOUT_MS);
+            socket.getOutputStream().write(("GET /health HTTP/1.1\r\nHost: " + hostPort(bound) +
+                "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            final byte[] answer = socket.getInputStream().readNBytes(WARM_UP_MAX_ANSWER_BYTES);
+            final String head = new String(answer, 0, Math.min(answer.length, 12), StandardCharsets.US_ASCII);
+            // "HTTP/1.1 200"
+            return head.length() == 12 && head.startsWith("HTTP/1.1 ") ? Integer.parseInt(head.substring(9)) : -1;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            LOG.debug("Admin API warm-up request failed: {}", ex.toString());
+            return -1;
+        }
     }
 
     private void handle(final HttpExchange exchange) throws IOException

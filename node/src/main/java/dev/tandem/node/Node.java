@@ -223,6 +223,9 @@ public final class Node implements NodeStatus, AutoCloseable
         }
         lag.follow(journal, 1);
         admin = AdminServer.start(config.admin(), this, stateProof);
+        // the admin server's first answer is slow (classes, the Date header's time-zone names): given now, not to
+        // the first switchover or peer query, which land beside an activation
+        admin.warmUp();
         dualPrimary = DualPrimaryCheck.start(config, stateProof, this, nanoClock, threadFactory,
             errorHandler("peer check"));
         controlRunner = agents.start(new NodeControlAgent(this), errorHandler("control agent"), true);

@@ -159,6 +159,16 @@ class AdminServerTest
     }
 
     @Test
+    void shouldAnswerItsOwnWarmUpRequestLikeAnyHealthCheck() throws Exception
+    {
+        server = AdminServer.start("127.0.0.1:0", status);
+        assertEquals(200, server.warmUp(), "a Warm node is UP");
+        mode.set(NodeMode.Stale);
+        assertEquals(503, server.warmUp(), "a Stale node is DOWN");
+        assertNull(activatedBy.get(), "nothing changed");
+    }
+
+    @Test
     void shouldRefuseEveryStateChangeWithoutAConfiguredToken() throws Exception
     {
         server = AdminServer.start("127.0.0.1:0", status);
