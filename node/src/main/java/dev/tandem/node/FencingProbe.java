@@ -9,7 +9,6 @@ import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -21,33 +20,33 @@ import java.nio.file.Path;
  * (the sink needs one) therefore stays empty. If the peer answers with a higher epoch than ours, this node is the
  * stale one.
  * <p>
- * Threading: its own agent thread; accessors from any thread.
+ * Threading: its own agent thread; accessors from any thread. {@link #openScratch} before the first probe starts,
+ * {@link #closeScratch} after the last one has closed.
  */
 final class FencingProbe implements AutoCloseable
 {
-    private final Path dir;
-    private final Journal scratch;
     private final ReplicationSink sink;
     private final AgentRunner runner;
 
-    private FencingProbe(final Path dir, final Journal scratch, final ReplicationSink sink, final AgentRunner runner)
+    private FencingProbe(final ReplicationSink sink, final AgentRunner runner)
     {
-        this.dir = dir;
-        this.scratch = scratch;
         this.sink = sink;
         this.runner = runner;
     }
 
-    /** Starts probing the peer named by {@code replication.connect}, or returns null when there is none. */
-    static FencingProbe start(final NodeConfig config, final long epoch, final ErrorHandler errorHandler)
+    /**
+     * Opens the probes' scratch journal (the sink needs one; a probe's stays empty), beside the node's journal, not
+     * inside it: a crash leaves it where the operator looks, and it is recreated at each start. A node opens it once,
+     * at start-up, so that an activation does not create a Chronicle queue on its control thread while its first
+     * counterparties and its new secondary attach. Null when there is no peer to probe ({@code replication.connect}).
+     */
+    static Journal openScratch(final NodeConfig config)
     {
         if (config.replication() == null || config.replication().connect() == null)
         {
             return null;
         }
-        // beside the journal, not inside it: a crash leaves it where the operator looks, and it is recreated each time
-        final Path journalDir = Path.of(config.journal().dir()).toAbsolutePath();
-        final Path dir = journalDir.resolveSibling(journalDir.getFileName() + ".fence-probe");
+        final Path dir = scratchDir(config);
         Dirs.deleteRecursively(dir);
         try
         {
@@ -55,14 +54,44 @@ final class FencingProbe implements AutoCloseable
         }
         catch (final IOException ex)
         {
-            throw new UncheckedIOException(ex);
+            throw new ConfigException("journal.dir: cannot create the fencing probe's scratch directory " + dir +
+                " beside it: " + ex, ex);
         }
-        final Journal scratch = Journal.open(new JournalContext().dir(dir.toString()).conclude());
+        return Journal.open(new JournalContext().dir(dir.toString()).conclude());
+    }
+
+    /** Closes what {@link #openScratch} opened (null: nothing) and deletes its directory. */
+    static void closeScratch(final NodeConfig config, final Journal scratch)
+    {
+        if (scratch != null)
+        {
+            CloseHelper.quietClose(scratch);
+            Dirs.deleteRecursively(scratchDir(config));
+        }
+    }
+
+    private static Path scratchDir(final NodeConfig config)
+    {
+        final Path journalDir = Path.of(config.journal().dir()).toAbsolutePath();
+        return journalDir.resolveSibling(journalDir.getFileName() + ".fence-probe");
+    }
+
+    /**
+     * Starts probing the peer named by {@code replication.connect} with the journal from {@link #openScratch}, or
+     * returns null when there is none. One probe at a time uses the scratch journal.
+     */
+    static FencingProbe start(final NodeConfig config, final long epoch, final Journal scratch,
+        final ErrorHandler errorHandler)
+    {
+        if (scratch == null)
+        {
+            return null;
+        }
         final ReplicationSink sink = new ReplicationSink(
             config.replication().sinkContext(config.nodeId(), epoch).probe(true).conclude(), scratch);
         final AgentRunner runner = new AgentRunner(new SleepingMillisIdleStrategy(5), errorHandler, null, sink);
         AgentRunner.startOnThread(runner);
-        return new FencingProbe(dir, scratch, sink, runner);
+        return new FencingProbe(sink, runner);
     }
 
     /** The epoch the peer announced, -1 before it answered. */
@@ -79,8 +108,7 @@ final class FencingProbe implements AutoCloseable
     @Override
     public void close()
     {
+        // the scratch journal stays open for the next probe (closeScratch)
         CloseHelper.quietClose(runner);
-        CloseHelper.quietClose(scratch);
-        Dirs.deleteRecursively(dir);
     }
 }

@@ -101,6 +101,8 @@ public final class Node implements NodeStatus, AutoCloseable
     private volatile ReplicationSink sink;
     private AgentHost.Hosted sinkRunner;
     private FencingProbe fencingProbe;
+    /** The fencing probes' scratch journal, opened at start-up (null without replication.connect). */
+    private Journal probeJournal;
     private StandbyListener standby;
     private volatile FixEndpoint fix;
     private AdminServer admin;
@@ -213,6 +215,8 @@ public final class Node implements NodeStatus, AutoCloseable
     private void start()
     {
         stateProof = StateProof.of(config);
+        // the fencing probes' scratch journal, ready before any activation can start a probe
+        probeJournal = FencingProbe.openScratch(config);
         if (config.role() == Role.PRIMARY)
         {
             startPrimary();
@@ -428,6 +432,7 @@ public final class Node implements NodeStatus, AutoCloseable
                 endpoint.refuseLogons(reason);
             }
             CloseHelper.quietClose(fencingProbe);
+            FencingProbe.closeScratch(config, probeJournal);
             CloseHelper.quietClose(endpoint);
             CloseHelper.quietClose(standby);
             CloseHelper.quietClose(sourceRunner);
@@ -1088,7 +1093,7 @@ public final class Node implements NodeStatus, AutoCloseable
             " tookMs=" + activationTookMs +
             (source != null ? " replication=" + source.port() : "") + " steps=\"" + steps + "\" why=\"" + why + "\"");
         notifyListener(() -> listener.onHot(this, newEpoch, why));
-        fencingProbe = FencingProbe.start(config, newEpoch, errorHandler("fencing probe"));
+        fencingProbe = FencingProbe.start(config, newEpoch, probeJournal, errorHandler("fencing probe"));
     }
 
     private static long micros(final long ns)
@@ -1492,6 +1497,7 @@ public final class Node implements NodeStatus, AutoCloseable
         CloseHelper.quietClose(dualPrimary);
         CloseHelper.quietClose(admin);
         CloseHelper.quietClose(fencingProbe);
+        FencingProbe.closeScratch(config, probeJournal);
         CloseHelper.quietClose(fix);
         CloseHelper.quietClose(standby);
         CloseHelper.quietClose(sourceRunner);
