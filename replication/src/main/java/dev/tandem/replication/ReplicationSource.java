@@ -758,7 +758,15 @@ public final class ReplicationSource implements Agent, AutoCloseable
         }
         if (text != null)
         {
-            LOG.warn("Replication sink at {} detached: {} {}", activeRemote, reason, text);
+            if (reason == CloseReason.SHUTDOWN)
+            {
+                // this source's own orderly close: worth a line, not a warning
+                LOG.info("Replication sink at {} detached: {} {}", activeRemote, reason, text);
+            }
+            else
+            {
+                LOG.warn("Replication sink at {} detached: {} {}", activeRemote, reason, text);
+            }
             active.closeWith(reason, text);
         }
         else
