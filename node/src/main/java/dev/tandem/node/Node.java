@@ -172,6 +172,27 @@ public final class Node implements NodeStatus, AutoCloseable
             "tandem-" + config.name());
     }
 
+    /**
+     * A standby listener on the FIX port for a node that stops serving while it runs (a switchover's old primary), or
+     * null when the port cannot be had (another process took it in the moment it was free): said once per call at
+     * WARN, and nothing else depends on it. Counterparties are then refused by the kernel instead of reset, as fast,
+     * and the next activation binds the port itself. Control thread.
+     */
+    private StandbyListener holdFixPort(final String when)
+    {
+        try
+        {
+            return new StandbyListener(fixHost, fixPort);
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.warn("{}: cannot hold the FIX port {}:{} with a standby listener {} ({}): counterparties dialling it " +
+                "are refused instead of reset, and the next activation binds the port itself", config.name(), fixHost,
+                fixPort, when, oneLine(ex));
+            return null;
+        }
+    }
+
     private static String oneLine(final Throwable ex)
     {
         final String message = ex.getMessage();
@@ -1008,7 +1029,10 @@ public final class Node implements NodeStatus, AutoCloseable
                     reason + "\"");
                 final String warmWhy = reason;
                 notifyListener(() -> listener.onWarm(this, warmWhy));
-                standby.resume();
+                if (standby != null)
+                {
+                    standby.resume();
+                }
                 startSink();
                 return;
             }
@@ -1018,7 +1042,8 @@ public final class Node implements NodeStatus, AutoCloseable
         // activation, the acceptor's buffers): nothing serves at the new epoch, no agent starts, until it is durable
         final EpochWrite epochWrite = new EpochWrite(epochFile, newEpoch, config.name(), nanoClock);
         // the FIX port is not closed and bound again: the acceptor takes the standby's socket, backlog and all
-        final java.nio.channels.ServerSocketChannel fixChannel = standby.handOver();
+        // (without a standby, one that could not hold the port, the acceptor binds it itself)
+        final java.nio.channels.ServerSocketChannel fixChannel = standby == null ? null : standby.handOver();
         standby = null;
         long fixStartNs = sourceReadyNs;
         long applicationActivationNs = 0;
@@ -1329,7 +1354,7 @@ public final class Node implements NodeStatus, AutoCloseable
             final FixEndpoint endpoint = fix;
             fix = null;
             CloseHelper.quietClose(endpoint);
-            standby = new StandbyListener(fixHost, fixPort);
+            standby = holdFixPort("during a planned switchover");
         }
 
         @Override
@@ -1342,8 +1367,20 @@ public final class Node implements NodeStatus, AutoCloseable
             }
             CloseHelper.quietClose(standby);
             standby = null;
-            // as a primary restarted on its own journal: it lost nothing it released, no headroom
-            fix = FixEndpoints.start(fixEndpointContext(source.newReleaseGate(), false, 0));
+            try
+            {
+                // as a primary restarted on its own journal: it lost nothing it released, no headroom
+                fix = FixEndpoints.start(fixEndpointContext(source.newReleaseGate(), false, 0));
+            }
+            catch (final RuntimeException ex)
+            {
+                // Hot without an acceptor would be a primary that serves nobody and says UP: fail loudly instead;
+                // the secondary holds the whole journal (nothing was released after the drain) and can be activated
+                LOG.error("{}: cannot serve again after the aborted switchover", config.name(), ex);
+                fail("the planned switchover was aborted and the FIX acceptor cannot listen again on " + fixHost +
+                    ":" + fixPort + ": " + oneLine(ex));
+                return;
+            }
             events.accept("TANDEM HOT node=" + config.name() + " epoch=" + epochFile.epoch() + " position=" +
                 journal.lastPosition() + " why=\"" + why + "\"");
             final long hotEpoch = epochFile.epoch();
@@ -1380,7 +1417,7 @@ public final class Node implements NodeStatus, AutoCloseable
             source = null;
             if (standby == null)
             {
-                standby = new StandbyListener(fixHost, fixPort);
+                standby = holdFixPort("while following the new primary");
             }
             reason = why;
             mode = NodeMode.Warm;
