@@ -172,27 +172,6 @@ public final class Node implements NodeStatus, AutoCloseable
             "tandem-" + config.name());
     }
 
-    /**
-     * A standby listener on the FIX port for a node that stops serving while it runs (a switchover's old primary), or
-     * null when the port cannot be had (another process took it in the moment it was free): said once per call at
-     * WARN, and nothing else depends on it. Counterparties are then refused by the kernel instead of reset, as fast,
-     * and the next activation binds the port itself. Control thread.
-     */
-    private StandbyListener holdFixPort(final String when)
-    {
-        try
-        {
-            return new StandbyListener(fixHost, fixPort);
-        }
-        catch (final RuntimeException ex)
-        {
-            LOG.warn("{}: cannot hold the FIX port {}:{} with a standby listener {} ({}): counterparties dialling it " +
-                "are refused instead of reset, and the next activation binds the port itself", config.name(), fixHost,
-                fixPort, when, oneLine(ex));
-            return null;
-        }
-    }
-
     private static String oneLine(final Throwable ex)
     {
         final String message = ex.getMessage();
@@ -1354,7 +1333,7 @@ public final class Node implements NodeStatus, AutoCloseable
             final FixEndpoint endpoint = fix;
             fix = null;
             CloseHelper.quietClose(endpoint);
-            standby = holdFixPort("during a planned switchover");
+            standby = StandbyListener.tryOpen(fixHost, fixPort, config.name(), "during a planned switchover");
         }
 
         @Override
@@ -1417,7 +1396,8 @@ public final class Node implements NodeStatus, AutoCloseable
             source = null;
             if (standby == null)
             {
-                standby = holdFixPort("while following the new primary");
+                standby = StandbyListener.tryOpen(fixHost, fixPort, config.name(),
+                    "while following the new primary");
             }
             reason = why;
             mode = NodeMode.Warm;

@@ -1,5 +1,8 @@
 package dev.tandem.node;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -26,6 +29,7 @@ final class StandbyListener implements AutoCloseable
 {
     /** The longest the accepting thread waits in one select: how soon it sees a hold without a wake-up. */
     private static final long SELECT_TIMEOUT_MS = 100;
+    private static final Logger LOG = LoggerFactory.getLogger(StandbyListener.class);
 
     private final ServerSocketChannel server;
     private final Selector selector;
@@ -55,6 +59,30 @@ final class StandbyListener implements AutoCloseable
         thread = new Thread(this::run, "tandem-fix-standby");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /**
+     * A standby listener for a node that stops serving while it runs (a switchover's old primary), or null when the
+     * port cannot be had (another process took it in the moment it was free), said once per call at WARN: nothing
+     * depends on it. Counterparties are then refused by the kernel instead of reset, as fast, and the next activation
+     * binds the port itself.
+     *
+     * @param node the node's name, for the log line.
+     * @param when what the node is doing, for the log line.
+     */
+    static StandbyListener tryOpen(final String host, final int port, final String node, final String when)
+    {
+        try
+        {
+            return new StandbyListener(host, port);
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.warn("{}: cannot hold the FIX port {}:{} with a standby listener {} ({}): counterparties dialling it " +
+                "are refused instead of reset, and the next activation binds the port itself", node, host, port, when,
+                ex.getMessage() == null ? ex.toString() : ex.getMessage());
+            return null;
+        }
     }
 
     int port()

@@ -17,12 +17,30 @@ import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(30)
 class StandbyListenerTest
 {
+    @Test
+    void shouldSayItCannotHoldATakenPortAndReturnNoListenerInsteadOfThrowing() throws Exception
+    {
+        final int port;
+        try (ServerSocketChannel other = ServerSocketChannel.open())
+        {
+            other.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            port = ((java.net.InetSocketAddress)other.getLocalAddress()).getPort();
+            // another process listens there: a switchover's old primary goes on without a standby
+            assertNull(StandbyListener.tryOpen("127.0.0.1", port, "node-1", "during a planned switchover"));
+        }
+        try (StandbyListener standby = StandbyListener.tryOpen("127.0.0.1", port, "node-1", "while following"))
+        {
+            assertTrue(standby != null && standby.port() == port, "the port, once free, is held again");
+        }
+    }
+
     @Test
     void shouldResetConnectionsWhileWarm() throws Exception
     {
