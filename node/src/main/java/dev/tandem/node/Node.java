@@ -1078,6 +1078,8 @@ public final class Node implements NodeStatus, AutoCloseable
         {
             return;
         }
+        // the reason first: whoever sees Hot (both volatile) sees why, never the activation's empty reason
+        reason = "activated: " + why;
         mode = NodeMode.Hot;
         activations++;
         final long hotNs = nanoClock.nanoTime();
@@ -1089,7 +1091,6 @@ public final class Node implements NodeStatus, AutoCloseable
             " applicationUs=" + micros(applicationActivationNs) + " epochUs=" + micros(epochWrite.tookNs()) +
             " epochWaitUs=" + micros(epochWrite.waitedNs()) +
             " acceptorUs=" + micros(hotNs - fixStartNs - applicationActivationNs - epochWrite.waitedNs());
-        reason = "activated: " + why;
         LOG.warn("{} is Hot at epoch {} ({}); took over at journal position {}, took {} ms; the old primary may " +
             "have released up to {} journal entries this node lacks", config.name(), newEpoch, why, takeOverPosition,
             activationTookMs, lossBoundAtActivation);
