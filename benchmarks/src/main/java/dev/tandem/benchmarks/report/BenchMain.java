@@ -208,9 +208,13 @@ public final class BenchMain
             results.group("replication", "Replication: acknowledged round trip vs TCP ping-pong",
                 "In one JVM over loopback: append a 200-byte message to the primary's journal and wait until its " +
                 "ack strategy releases it (the secondary's ack is back), alternating with a blocking TCP ping-pong " +
-                "of the 268-byte data frame so both see the same load; the first line is a busy-spinning TCP " +
-                "ping-pong measured alone (the floor); the last, WaitForever again with both journals' pretouching " +
-                "off (before/after of Journal.pretouch). " + replicationIterations(quick) + " round trips each.");
+                "of the 268-byte data frame so both see the same load. The replication source runs on the thread " +
+                "that appends, as under the node's default threading profile (SHARED: the FIX engine, the source " +
+                "and the sink share one thread per node), the sink on a thread of its own (the secondary's); both " +
+                "yield when idle. The first line is a busy-spinning TCP ping-pong measured alone (the floor); then " +
+                "WaitForever with the source on a thread of its own (the DEDICATED profiles' layout: three threads " +
+                "on the round trip), and WaitForever with both journals' pretouching off (before/after of " +
+                "Journal.pretouch). " + replicationIterations(quick) + " round trips each.");
         }
         if (parts.contains("journal"))
         {
@@ -278,14 +282,19 @@ public final class BenchMain
             "blocking ping-pong, " + iterations + " round trips each");
         results.series("replication", "tcp-pingpong-spin", "TCP ping-pong, busy-spinning (alone)",
             ReplicationLatencyHarness.spinningPingPong(iterations), "us");
-        final Histogram[] waitForever = ReplicationLatencyHarness.interleaved("WaitForever", false, iterations);
-        final Histogram[] boundedWait = ReplicationLatencyHarness.interleaved("BoundedWait", false, iterations);
+        // the source on the session's thread, as a node's default threading profile (SHARED) runs it
+        final Histogram[] waitForever = ReplicationLatencyHarness.interleaved("WaitForever", true, iterations);
+        final Histogram[] boundedWait = ReplicationLatencyHarness.interleaved("BoundedWait", true, iterations);
+        // the source on a thread of its own, as the DEDICATED profiles (BALANCED, LOW_LATENCY, BACKOFF) run it
+        final Histogram[] ownThread = ReplicationLatencyHarness.interleaved("WaitForever", false, iterations);
         // before/after of Journal.pretouch in the same run: both journals with pretouchAheadBytes 0
-        final Histogram[] noPretouch = ReplicationLatencyHarness.interleaved("WaitForever", false, iterations, false);
+        final Histogram[] noPretouch = ReplicationLatencyHarness.interleaved("WaitForever", true, iterations, false);
         results.series("replication", "tcp-pingpong-blocking", "TCP ping-pong, blocking (interleaved with " +
             "WaitForever)", waitForever[1], "us");
         results.series("replication", "waitforever", "WaitForever acked round trip", waitForever[0], "us");
         results.series("replication", "boundedwait", "BoundedWait 5 ms acked round trip", boundedWait[0], "us");
+        results.series("replication", "waitforever-own-thread", "WaitForever acked round trip, source on a thread " +
+            "of its own (DEDICATED profiles)", ownThread[0], "us");
         results.series("replication", "waitforever-no-pretouch", "WaitForever acked round trip, journals without " +
             "pretouch (pretouchAheadBytes 0)", noPretouch[0], "us");
     }
