@@ -77,6 +77,8 @@ public final class Node implements NodeStatus, AutoCloseable
      * activation has little left to read, rarely enough that the control thread stays free.
      */
     static final long REPLICATED_INTERVAL_MS = 20;
+    /** The most batches an application's {@code onReplicated} reads in one control duty cycle. */
+    static final int REPLICATED_BATCHES_PER_CYCLE = 64;
     private long nextReplicatedNs;
     /** One ERROR a minute for an application whose onReplicated throws. */
     private final LogRateLimiter replicatedLog = new LogRateLimiter(1, TimeUnit.MINUTES.toNanos(1));
@@ -629,10 +631,20 @@ public final class Node implements NodeStatus, AutoCloseable
         }
         try
         {
-            final int read = ((RecoverableApplication)application).onReplicated(journal);
-            // more may be waiting: called again on the next duty cycle, else after the interval
+            // batches until the application has caught up or the budget is spent; caught up, it is called again
+            // after the interval, and what it read is not counted as work: that would hold the control thread at
+            // its shortest park (a wake-up every 100 us) for as long as replicated traffic flows
+            final RecoverableApplication recoverable = (RecoverableApplication)application;
+            int calls = 0;
+            int read;
+            do
+            {
+                read = recoverable.onReplicated(journal);
+                calls++;
+            }
+            while (read > 0 && calls < REPLICATED_BATCHES_PER_CYCLE);
             nextReplicatedNs = read > 0 ? nowNs : nowNs + TimeUnit.MILLISECONDS.toNanos(REPLICATED_INTERVAL_MS);
-            return read;
+            return read > 0 ? 1 : 0;
         }
         catch (final RuntimeException ex)
         {

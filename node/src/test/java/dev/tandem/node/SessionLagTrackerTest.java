@@ -62,4 +62,32 @@ class SessionLagTrackerTest
             assertEquals(0, tracker.snapshot().get(1).lagSeqNums());
         }
     }
+
+    /**
+     * The control thread's idle strategy backs off only while its duty cycle reports no work: following the journal
+     * counts as work only when a batch was full, so steady traffic does not keep that thread at its shortest park.
+     */
+    @Test
+    void shouldReportWorkOnlyWhenABatchWasFull()
+    {
+        final UnsafeBuffer message = new UnsafeBuffer("8=FIX.4.4\u00019=5\u000135=0\u000110=000\u0001"
+            .getBytes(StandardCharsets.US_ASCII));
+        try (Journal journal = Journal.open(new JournalContext().dir(dir.toString()).conclude());
+            SessionLagTracker tracker = new SessionLagTracker())
+        {
+            tracker.follow(journal, 1);
+            assertEquals(0, tracker.poll(), "nothing appended");
+            journal.appendMessage(7, Direction.OUTBOUND, 1, 1_000L, 0, message, 0, message.capacity());
+            assertEquals(0, tracker.poll(), "one entry read: caught up, no work to report");
+            assertEquals(1, tracker.snapshot().get(0).lastOutboundSeqNum);
+            for (int seq = 2; seq <= SessionLagTracker.POLL_LIMIT + 2; seq++)
+            {
+                journal.appendMessage(7, Direction.OUTBOUND, seq, seq * 1_000L, 0, message, 0, message.capacity());
+            }
+            assertEquals(1, tracker.poll(), "a full batch: more may be waiting");
+            assertEquals(SessionLagTracker.POLL_LIMIT + 1, tracker.snapshot().get(0).lastOutboundSeqNum);
+            assertEquals(0, tracker.poll(), "the rest read");
+            assertEquals(SessionLagTracker.POLL_LIMIT + 2, tracker.snapshot().get(0).lastOutboundSeqNum);
+        }
+    }
 }
