@@ -51,8 +51,13 @@ public final class IoIdleStrategy implements IdleStrategy, AutoCloseable
     private final long yieldWindowNs;
     /** When the current idle period began (its first idle call after work), for the yield window. */
     private long idleStartNs;
-    /** Owner only: yield rather than block until this time ({@link #stayAwakeUntil}). */
-    private long awakeUntilNs = System.nanoTime();
+    /**
+     * Owner only: yield rather than block until this time ({@link #stayAwakeUntil}), declared during the duty cycle
+     * whose idle comes next; valid while {@link #awakeDeclared}.
+     */
+    private long awakeUntilNs;
+    /** Owner only: a duty cycle declared {@link #awakeUntilNs} since the last idle; each idle consumes it. */
+    private boolean awakeDeclared;
     private int state = NOT_IDLE;
     private long spins;
     private long yields;
@@ -131,17 +136,21 @@ public final class IoIdleStrategy implements IdleStrategy, AutoCloseable
     }
 
     /**
-     * The owner expects work by {@code deadlineNs} ({@link System#nanoTime()} time): until then its idle periods yield
-     * instead of blocking, so the answer finds the thread awake rather than paying a kernel wake-up. For an answer
-     * that comes back within a round trip (a replication acknowledgement a released message waits for), never for
-     * open-ended waiting: the caller bounds the deadline. A later call with an earlier deadline changes nothing.
-     * Owner thread only; allocation-free.
+     * The owner expects work by {@code deadlineNs} ({@link System#nanoTime()} time): the idle that follows this duty
+     * cycle yields instead of blocking if the deadline has not passed, so the answer finds the thread awake rather
+     * than paying a kernel wake-up. For an answer that comes back within a round trip (a replication acknowledgement a
+     * released message waits for), never for open-ended waiting: the caller bounds the deadline. <b>A declaration
+     * lasts one idle</b>: an agent still waiting declares again in its next duty cycle, and once the answer is in it
+     * stops, so the thread may block at once instead of yielding out a deadline nothing waits for any more (a thread
+     * that yielded out every deadline took a whole core at moderate rates, from the processes it shares the host
+     * with). Of several declarations in one duty cycle the latest deadline counts. Owner thread only; allocation-free.
      */
     public void stayAwakeUntil(final long deadlineNs)
     {
-        if (deadlineNs - awakeUntilNs > 0)
+        if (!awakeDeclared || deadlineNs - awakeUntilNs > 0)
         {
             awakeUntilNs = deadlineNs;
+            awakeDeclared = true;
         }
     }
 
@@ -192,6 +201,7 @@ public final class IoIdleStrategy implements IdleStrategy, AutoCloseable
         if (workCount > 0)
         {
             reset();
+            awakeDeclared = false;
         }
         else
         {
@@ -201,6 +211,12 @@ public final class IoIdleStrategy implements IdleStrategy, AutoCloseable
 
     @Override
     public void idle()
+    {
+        idleOnce();
+        awakeDeclared = false;
+    }
+
+    private void idleOnce()
     {
         switch (state)
         {
@@ -248,7 +264,8 @@ public final class IoIdleStrategy implements IdleStrategy, AutoCloseable
     private boolean mayBlock()
     {
         final long nowNs = System.nanoTime();
-        return (yieldWindowNs == 0 || nowNs - idleStartNs >= yieldWindowNs) && nowNs - awakeUntilNs >= 0;
+        return (yieldWindowNs == 0 || nowNs - idleStartNs >= yieldWindowNs) &&
+            (!awakeDeclared || nowNs - awakeUntilNs >= 0);
     }
 
     private void block()
