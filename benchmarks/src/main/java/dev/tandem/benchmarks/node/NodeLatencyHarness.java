@@ -16,8 +16,9 @@ import org.HdrHistogram.Histogram;
  * answer; the same client, the same orders and the same schedule for every acceptor ({@link Acceptors}): a Tandem
  * node alone, a Tandem pair (WaitForever, BoundedWait), QuickFIX/J 3.0.0 with a FileStore, and a raw echo server.
  * <p>
- * Per acceptor: start it, log on, measure its idle CPU over a quiet interval (logged on, no traffic; from
- * {@code /proc/<pid>/stat}), then one short run per rate (warm-up orders dropped), then optionally the throughput
+ * Per acceptor: start it, log on, warm both ends up, measure its idle CPU over a quiet interval (logged on, no
+ * traffic; from {@code /proc/<pid>/stat}), then one short run per rate (warm-up orders dropped), then optionally the
+ * throughput
  * search: the highest rate whose p99 stays under a bound (1 ms), doubling from a start rate and then bisecting.
  * <pre>
  * java @tandem.args -cp benchmarks/target/benchmarks.jar dev.tandem.benchmarks.node.NodeLatencyHarness \
@@ -123,7 +124,6 @@ public final class NodeLatencyHarness
             try (FixLoadClient client = FixLoadClient.connect("127.0.0.1", acceptor.fixPort(), "TW", "ISLD", 30))
             {
                 client.logon(30_000);
-                idleCpu(acceptor, plan.idleMs(), results);
                 // JIT and first-touch warm-up of both ends before any rate is measured; not recorded
                 final FixLoadClient.RunResult warm =
                     client.run(PREWARM_RATE, 0, (int)Math.max(1, PREWARM_RATE * plan.prewarmMs() / 1000), 10_000);
@@ -132,6 +132,9 @@ public final class NodeLatencyHarness
                     throw new IllegalStateException(acceptor.label() + ": only " + warm.answers() + " of " +
                         warm.sent() + " warm-up orders answered");
                 }
+                // after the warm-up: the steady cost of an idle acceptor, not its start-up's (the JIT compiler
+                // threads compiling what the first seconds ran, a journal's first pretouching)
+                idleCpu(acceptor, plan.idleMs(), results);
                 for (final int rate : plan.rates())
                 {
                     final FixLoadClient.RunResult run = client.run(rate, (int)(rate * plan.warmupMs() / 1000),
