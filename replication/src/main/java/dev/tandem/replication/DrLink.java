@@ -218,7 +218,15 @@ final class DrLink
         }
         if (text != null)
         {
-            LOG.warn("Replication DR sink node {} at {} detached: {} {}", nodeId, remote, reason, text);
+            if (reason == CloseReason.SHUTDOWN)
+            {
+                // the source's own orderly close, as for the standby's link: worth a line, not a warning
+                LOG.info("Replication DR sink node {} at {} detached: {} {}", nodeId, remote, reason, text);
+            }
+            else
+            {
+                LOG.warn("Replication DR sink node {} at {} detached: {} {}", nodeId, remote, reason, text);
+            }
             channel.closeWith(reason, text);
         }
         else
