@@ -172,15 +172,15 @@ public final class NodeLatencyHarness
         final long[] before = new long[procs.size()];
         for (int i = 0; i < before.length; i++)
         {
-            before[i] = CpuTime.processCpuNs(procs.get(i).pid());
+            before[i] = CpuTime.processCpuNsWithoutJit(procs.get(i).pid());
         }
         final long startNs = System.nanoTime();
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(idleMs));
         final long elapsedNs = System.nanoTime() - startNs;
-        final StringBuilder line = new StringBuilder("    idle CPU (% of one core):");
+        final StringBuilder line = new StringBuilder("    idle CPU (% of one core, JIT compiler threads left out):");
         for (int i = 0; i < before.length; i++)
         {
-            final double pct = 100.0 * (CpuTime.processCpuNs(procs.get(i).pid()) - before[i]) / elapsedNs;
+            final double pct = 100.0 * (CpuTime.processCpuNsWithoutJit(procs.get(i).pid()) - before[i]) / elapsedNs;
             results.metric("idle_cpu." + acceptor.key() + "." + procs.get(i).role() + "_pct", pct);
             line.append(String.format(Locale.ROOT, " %s %.1f%%", procs.get(i).role(), pct));
         }
