@@ -236,8 +236,10 @@ class FailoverConnectionStrategyTest
         final FailoverInitiator initiator = loopback.initiator(
             strategy, List.of(Ports.refused(), Ports.refused()), events);
 
-        Tests.await("given up", Duration.ofSeconds(30), initiator::hasGivenUp);
+        // the initiator sets its flag, then tells its listener: wait for what the listener heard
+        Tests.await("given up", Duration.ofSeconds(30), () -> events.kinds().contains("gave up"));
         assertEquals(List.of("failed 0", "failed 1", "failed 0", "gave up"), events.kinds(), events.steps.toString());
+        assertTrue(initiator.hasGivenUp());
         assertTrue(strategy.hasGivenUp());
         assertFalse(initiator.isLoggedOn());
     }
