@@ -77,8 +77,12 @@ public final class Node implements NodeStatus, AutoCloseable
      * activation has little left to read, rarely enough that the control thread stays free.
      */
     static final long REPLICATED_INTERVAL_MS = 20;
-    /** The most batches an application's {@code onReplicated} reads in one control duty cycle. */
+    /**
+     * The most batches an application's {@code onReplicated} reads in one control duty cycle, and the longest it may
+     * read for: an activation decided by the same thread waits at most that long for it.
+     */
     static final int REPLICATED_BATCHES_PER_CYCLE = 64;
+    static final long REPLICATED_BUDGET_NS = TimeUnit.MILLISECONDS.toNanos(1);
     private long nextReplicatedNs;
     /** One ERROR a minute for an application whose onReplicated throws. */
     private final LogRateLimiter replicatedLog = new LogRateLimiter(1, TimeUnit.MINUTES.toNanos(1));
@@ -635,6 +639,7 @@ public final class Node implements NodeStatus, AutoCloseable
             // after the interval, and what it read is not counted as work: that would hold the control thread at
             // its shortest park (a wake-up every 100 us) for as long as replicated traffic flows
             final RecoverableApplication recoverable = (RecoverableApplication)application;
+            final long budgetEndNs = nowNs + REPLICATED_BUDGET_NS;
             int calls = 0;
             int read;
             do
@@ -642,7 +647,7 @@ public final class Node implements NodeStatus, AutoCloseable
                 read = recoverable.onReplicated(journal);
                 calls++;
             }
-            while (read > 0 && calls < REPLICATED_BATCHES_PER_CYCLE);
+            while (read > 0 && calls < REPLICATED_BATCHES_PER_CYCLE && nanoClock.nanoTime() - budgetEndNs < 0);
             nextReplicatedNs = read > 0 ? nowNs : nowNs + TimeUnit.MILLISECONDS.toNanos(REPLICATED_INTERVAL_MS);
             return read > 0 ? 1 : 0;
         }

@@ -25,7 +25,8 @@ public interface RecoverableApplication
      * The node is Warm and its replication sink appends to {@code journal}: the application may read what was
      * appended since its last call, so that {@link #onActivation} has only the rest to read and an activation does
      * not take longer as the journal grows. Called on the node's control thread about every
-     * {@code Node.REPLICATED_INTERVAL_MS} while Warm; a call must do a bounded amount of work (a batch of entries) and
+     * {@code Node.REPLICATED_INTERVAL_MS} while Warm, and again at once while it returns more than 0 (up to 64 calls
+     * or 1 ms in a row, then in the next duty cycle); a call must do a bounded amount of work (a batch of entries) and
      * return how much it did, 0 when nothing was new. {@code journal} is another instance after the node set its
      * journal aside. The default does nothing.
      */
