@@ -178,7 +178,8 @@ public final class Node implements NodeStatus, AutoCloseable
             "tandem-" + config.name());
     }
 
-    private static String oneLine(final Throwable ex)
+    /** A throwable's message, or its class and message when it has none: for one-line log and status text. */
+    static String oneLine(final Throwable ex)
     {
         final String message = ex.getMessage();
         return message == null ? ex.toString() : message;

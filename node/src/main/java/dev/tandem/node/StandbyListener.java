@@ -80,7 +80,7 @@ final class StandbyListener implements AutoCloseable
         {
             LOG.warn("{}: cannot hold the FIX port {}:{} with a standby listener {} ({}): counterparties dialling it " +
                 "are refused instead of reset, and the next activation binds the port itself", node, host, port, when,
-                ex.getMessage() == null ? ex.toString() : ex.getMessage());
+                Node.oneLine(ex));
             return null;
         }
     }

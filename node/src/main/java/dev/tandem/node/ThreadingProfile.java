@@ -99,10 +99,10 @@ public enum ThreadingProfile
     /** The longest park of {@link #BACKOFF}. */
     public static final long BACKOFF_MAX_PARK_NS = TimeUnit.MICROSECONDS.toNanos(50);
     /**
-     * Spins before yielding: a burst of messages finds the thread awake. Few, because a pass is not free: each one polls
-     * the agents' sockets (two or three system calls, about 2 us on the 2-core build machine), so the 100 spins this
-     * was before kept a thread busy for about 200 us after every message, longer than the gap between two orders at
-     * 5,000/s: a pair's threads never blocked and took 1.7 cores (primary 100%, secondary 69%), starving the
+     * Spins before yielding: a burst of messages finds the thread awake. Few, because a pass is not free: each one
+     * polls the agents' sockets (two or three system calls, about 2 us on the 2-core build machine), so the 100 spins
+     * this was before kept a thread busy for about 200 us after every message, longer than the gap between two orders
+     * at 5,000/s: a pair's threads never blocked and took 1.7 cores (primary 100%, secondary 69%), starving the
      * processes beside them. With 10: 70% and 35%.
      */
     static final long BALANCED_SPINS = 10;

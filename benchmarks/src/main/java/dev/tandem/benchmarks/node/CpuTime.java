@@ -29,9 +29,9 @@ public final class CpuTime
 
     /**
      * CPU time used so far by the threads of process {@code pid} other than the JIT compiler's ({@code C1/C2
-     * CompilerThread}), in nanoseconds (10 ms resolution per thread): the steady cost of a process, without the one-off compilation of what it ran
-     * last (which in the seconds after a burst of traffic can cost more than the process's idle work itself). Threads
-     * that ended meanwhile are not counted.
+     * CompilerThread}), in nanoseconds (10 ms resolution per thread): the steady cost of a process, without the
+     * one-off compilation of what it ran last (which in the seconds after a burst of traffic can cost more than the
+     * process's idle work itself). Threads that ended meanwhile are not counted.
      */
     public static long processCpuNsWithoutJit(final long pid)
     {

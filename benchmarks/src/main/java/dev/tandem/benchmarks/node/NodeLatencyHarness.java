@@ -17,8 +17,8 @@ import org.HdrHistogram.Histogram;
  * node alone, a Tandem pair (WaitForever, BoundedWait), QuickFIX/J 3.0.0 with a FileStore, and a raw echo server.
  * <p>
  * Per acceptor: start it, log on, warm both ends up, measure its idle CPU over a quiet interval (logged on, no
- * traffic; from {@code /proc/<pid>/stat}), then one short run per rate (warm-up orders dropped), then optionally the
- * throughput
+ * traffic; its threads but the JIT compiler's, from {@code /proc/<pid>/task/<tid>/stat}), then one short run per rate
+ * (warm-up orders dropped), then optionally the throughput
  * search: the highest rate whose p99 stays under a bound (1 ms), doubling from a start rate and then bisecting.
  * <pre>
  * java @tandem.args -cp benchmarks/target/benchmarks.jar dev.tandem.benchmarks.node.NodeLatencyHarness \
