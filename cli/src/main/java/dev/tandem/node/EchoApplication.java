@@ -64,8 +64,24 @@ public final class EchoApplication implements FixApplication, RecoverableApplica
     /** What the last activation found unmatched, per session: answered at the session's Logon. */
     private final Long2ObjectHashMap<LongArrayQueue> unanswered = new Long2ObjectHashMap<>();
     private final Long2ObjectHashMap<AnsweredIds> answered = new Long2ObjectHashMap<>();
-    private final EntryHandler matcher = this::match;
-    private final EntryHandler copier = this::copy;
+    // named classes, not method references or lambdas, on every path an activation runs: linking one costs the first
+    // activation of a process a millisecond or so (see the node's ActivationPreload)
+    private final EntryHandler matcher = new EntryHandler()
+    {
+        @Override
+        public void onEntry(final JournalEntry entry)
+        {
+            match(entry);
+        }
+    };
+    private final EntryHandler copier = new EntryHandler()
+    {
+        @Override
+        public void onEntry(final JournalEntry entry)
+        {
+            copy(entry);
+        }
+    };
     /** The journal the scan belongs to (a journal set aside and replaced starts the scan again), and where it is. */
     private Journal scanned;
     private long scannedTo;
@@ -96,15 +112,21 @@ public final class EchoApplication implements FixApplication, RecoverableApplica
         closeScanReader();
         activeJournal = journal;
         unanswered.clear();
-        unmatched.forEach((sessionId, positions) ->
+        for (final Long2ObjectHashMap<LongArrayQueue>.EntryIterator entries = unmatched.entrySet().iterator();
+            entries.hasNext(); )
         {
+            entries.next();
+            final LongArrayQueue positions = entries.getValue();
             if (!positions.isEmpty())
             {
                 final LongArrayQueue copy = new LongArrayQueue();
-                positions.forEachLong(copy::addLong);
-                unanswered.put((long)sessionId, copy);
+                for (final LongArrayQueue.LongIterator each = positions.iterator(); each.hasNext(); )
+                {
+                    copy.addLong(each.nextValue());
+                }
+                unanswered.put(entries.getLongKey(), copy);
             }
-        });
+        }
     }
 
     /** Follows the replica while the node is Warm: matches up to {@link #SCAN_BATCH} new entries. */
@@ -159,7 +181,12 @@ public final class EchoApplication implements FixApplication, RecoverableApplica
         {
             return;
         }
-        final LongArrayQueue pending = unmatched.computeIfAbsent(entry.sessionId(), id -> new LongArrayQueue());
+        LongArrayQueue pending = unmatched.get(entry.sessionId());
+        if (pending == null)
+        {
+            pending = new LongArrayQueue();
+            unmatched.put(entry.sessionId(), pending);
+        }
         if (entry.direction() == Direction.OUTBOUND &&
             pendingDecoder.wrap(entry.messageBuffer(), entry.messageOffset(), entry.messageLength()) == FixDecoder.OK)
         {

@@ -59,7 +59,15 @@ final class FixEngine
     private final LogRateLimiter connectionLog = new LogRateLimiter(20, TimeUnit.MINUTES.toNanos(1));
     private final LogRateLimiter refusalLog = new LogRateLimiter(20, TimeUnit.MINUTES.toNanos(1));
     private final LogRateLimiter slowConsumerLog = new LogRateLimiter(20, TimeUnit.MINUTES.toNanos(1));
-    private final Consumer<SelectionKey> onReady = this::onReady;
+    /** A named class, not a method reference: linking one costs an activation's acceptor a millisecond or so. */
+    private final Consumer<SelectionKey> onReady = new Consumer<SelectionKey>()
+    {
+        @Override
+        public void accept(final SelectionKey key)
+        {
+            onReady(key);
+        }
+    };
     private final ManyToOneConcurrentLinkedQueue<Runnable> tasks = new ManyToOneConcurrentLinkedQueue<>();
     private long nowNs;
     private long nowMs;

@@ -11,6 +11,7 @@ import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * After an activation, keeps knocking on the old primary's replication port with the new epoch, through the
@@ -90,9 +91,22 @@ final class FencingProbe implements AutoCloseable
         final ReplicationSink sink = new ReplicationSink(
             config.replication().sinkContext(config.nodeId(), epoch).probe(true).conclude(), scratch);
         final AgentRunner runner = new AgentRunner(new SleepingMillisIdleStrategy(5), errorHandler, null, sink);
-        AgentRunner.startOnThread(runner);
+        AgentRunner.startOnThread(runner, PLAIN_THREADS);
         return new FencingProbe(sink, runner);
     }
+
+    /**
+     * Agrona's default for {@code startOnThread} is a lambda, linked by the first probe of a process, which starts
+     * right after its activation: a named class instead (see {@link ActivationPreload}).
+     */
+    private static final ThreadFactory PLAIN_THREADS = new ThreadFactory()
+    {
+        @Override
+        public Thread newThread(final Runnable runnable)
+        {
+            return new Thread(runnable);
+        }
+    };
 
     /** The epoch the peer announced, -1 before it answered. */
     long peerEpoch()

@@ -249,7 +249,7 @@ public final class Node implements NodeStatus, AutoCloseable
             LOG.info("{}: collected start-up garbage in {} ms (gcAtStart)", config.name(),
                 TimeUnit.NANOSECONDS.toMillis(nanoClock.nanoTime() - gcStartNs));
         }
-        notifyListener(() -> listener.onReady(this));
+        tell(Told.READY, null);
         events.accept("TANDEM READY node=" + config.name() + " role=" + config.role() + " mode=" + mode +
             " epoch=" + epochFile.epoch() + " fix=" + fixHost + ":" + fixPort +
             " admin=" + AdminServer.hostPort(admin.address()) +
@@ -369,12 +369,47 @@ public final class Node implements NodeStatus, AutoCloseable
         return context;
     }
 
-    /** Calls the user's listener, handing what it throws to the user's error handler: a listener never stops us. */
-    void notifyListener(final Runnable call)
+    /** What {@link #tell} tells the user's listener: one value per {@link NodeListener} method. */
+    enum Told
+    {
+        READY, HOT, WARM, STALE, FAILED, DIVERGED, REPLICATION_CONNECTED, REPLICATION_LOST, REPLICATION_LAGGING,
+        REPLICATION_CAUGHT_UP, AGENT_FAILED
+    }
+
+    /** {@link #tell(Told, long, String, Path, Throwable)} without the epoch, path or cause. */
+    void tell(final Told told, final String why)
+    {
+        tell(told, 0, why, null, null);
+    }
+
+    /**
+     * Calls the user's listener on this thread, handing what it throws to the user's error handler: a listener never
+     * stops us. One switch, not a lambda per call site: an activation or a switchover is often the first of its
+     * process to tell something, and linking a lambda there costs it a millisecond or so (see
+     * {@link ActivationPreload}).
+     *
+     * @param epoch for {@link Told#HOT}; path for {@link Told#DIVERGED}; why is the agent's name for
+     *              {@link Told#AGENT_FAILED}, with its cause.
+     */
+    void tell(final Told told, final long epoch, final String why, final Path path, final Throwable cause)
     {
         try
         {
-            call.run();
+            switch (told)
+            {
+                case READY -> listener.onReady(this);
+                case HOT -> listener.onHot(this, epoch, why);
+                case WARM -> listener.onWarm(this, why);
+                case STALE -> listener.onStale(this, why);
+                case FAILED -> listener.onFailed(this, why);
+                case DIVERGED -> listener.onDiverged(this, path, why);
+                case REPLICATION_CONNECTED -> listener.onReplicationConnected(this);
+                case REPLICATION_LOST -> listener.onReplicationLost(this);
+                case REPLICATION_LAGGING -> listener.onReplicationLagging(this, why);
+                case REPLICATION_CAUGHT_UP -> listener.onReplicationCaughtUp(this);
+                case AGENT_FAILED -> listener.onAgentFailed(this, why, cause);
+                default -> throw new IllegalStateException("unknown: " + told);
+            }
         }
         catch (final RuntimeException ex)
         {
@@ -393,13 +428,27 @@ public final class Node implements NodeStatus, AutoCloseable
      */
     private ErrorHandler errorHandler(final String agent)
     {
-        return throwable ->
+        return new AgentErrorHandler(agent);
+    }
+
+    /** See {@link #errorHandler}; a named class, as everything an activation runs (see {@link ActivationPreload}). */
+    private final class AgentErrorHandler implements ErrorHandler
+    {
+        private final String agent;
+
+        AgentErrorHandler(final String agent)
+        {
+            this.agent = agent;
+        }
+
+        @Override
+        public void onError(final Throwable throwable)
         {
             final String fatal = FatalErrors.whyFatal(throwable);
             if (fatal != null)
             {
                 LOG.error("{}: {} died: {}", config.name(), agent, fatal, throwable);
-                notifyListener(() -> listener.onAgentFailed(this, agent, throwable));
+                tell(Told.AGENT_FAILED, 0, agent, null, throwable);
                 fail(agent + " died: " + fatal);
             }
             else
@@ -407,7 +456,7 @@ public final class Node implements NodeStatus, AutoCloseable
                 LOG.error("{}: error on the {}", config.name(), agent, throwable);
             }
             userErrorHandler.onError(throwable);
-        };
+        }
     }
 
     /**
@@ -430,31 +479,41 @@ public final class Node implements NodeStatus, AutoCloseable
             exit ? " and exiting with " + EXIT_FAILED : ", staying up unhealthy (onFailure: STAY_UP)");
         events.accept("TANDEM FAILED node=" + config.name() + " epoch=" + epochFile.epoch() + " exit=" +
             (exit ? String.valueOf(EXIT_FAILED) : "none") + " why=\"" + why + "\"");
-        notifyListener(() -> listener.onFailed(this, why));
-        final Thread closer = new Thread(() ->
+        tell(Told.FAILED, why);
+        final Thread closer = new Thread(new Runnable()
         {
-            final FixEndpoint endpoint = fix;
-            if (endpoint != null)
+            @Override
+            public void run()
             {
-                endpoint.refuseLogons(reason);
-            }
-            CloseHelper.quietClose(fencingProbe);
-            FencingProbe.closeScratch(config, probeJournal);
-            CloseHelper.quietClose(endpoint);
-            CloseHelper.quietClose(standby);
-            CloseHelper.quietClose(sourceRunner);
-            CloseHelper.quietClose(sinkRunner);
-            // an agent thread that died of an Error may have ended without closing its agent: close them from here
-            // (idempotent), so their listening ports close whatever ended their threads
-            CloseHelper.quietClose(source);
-            CloseHelper.quietClose(sink);
-            if (exit)
-            {
-                System.exit(EXIT_FAILED);
+                closeAfterFailure(exit);
             }
         }, "tandem-failure-" + config.name());
         closer.setDaemon(!exit);
         closer.start();
+    }
+
+    /** What {@link #fail} closes, on a thread of its own. */
+    private void closeAfterFailure(final boolean exit)
+    {
+        final FixEndpoint endpoint = fix;
+        if (endpoint != null)
+        {
+            endpoint.refuseLogons(reason);
+        }
+        CloseHelper.quietClose(fencingProbe);
+        FencingProbe.closeScratch(config, probeJournal);
+        CloseHelper.quietClose(endpoint);
+        CloseHelper.quietClose(standby);
+        CloseHelper.quietClose(sourceRunner);
+        CloseHelper.quietClose(sinkRunner);
+        // an agent thread that died of an Error may have ended without closing its agent: close them from here
+        // (idempotent), so their listening ports close whatever ended their threads
+        CloseHelper.quietClose(source);
+        CloseHelper.quietClose(sink);
+        if (exit)
+        {
+            System.exit(EXIT_FAILED);
+        }
     }
 
     /** True once the node has failed while running. */
@@ -525,11 +584,11 @@ public final class Node implements NodeStatus, AutoCloseable
         replicationConnected = connected;
         if (connected)
         {
-            notifyListener(() -> listener.onReplicationConnected(this));
+            tell(Told.REPLICATION_CONNECTED, null);
         }
         else
         {
-            notifyListener(() -> listener.onReplicationLost(this));
+            tell(Told.REPLICATION_LOST, null);
         }
         return 1;
     }
@@ -563,14 +622,14 @@ public final class Node implements NodeStatus, AutoCloseable
             if (!wasLagging)
             {
                 final String why = lagDegraded;
-                notifyListener(() -> listener.onReplicationLagging(this, why));
+                tell(Told.REPLICATION_LAGGING, why);
             }
         }
         else if (!lagDegraded.isEmpty())
         {
             lagDegraded = "";
             LOG.info("Replica back within the lag thresholds: {} entries, {} ms", entries, lagMs);
-            notifyListener(() -> listener.onReplicationCaughtUp(this));
+            tell(Told.REPLICATION_CAUGHT_UP, null);
         }
     }
 
@@ -812,7 +871,7 @@ public final class Node implements NodeStatus, AutoCloseable
             events.accept("TANDEM STALE node=" + config.name() + " epoch=" + epochFile.epoch() + " why=\"" +
                 reason + "\"");
             final String why = reason;
-            notifyListener(() -> listener.onStale(this, why));
+            tell(Told.STALE, why);
             return;
         }
         setAside(found, "replication.onDivergence: SET_ASIDE");
@@ -854,7 +913,7 @@ public final class Node implements NodeStatus, AutoCloseable
             LOG.error("{}: {}", config.name(), reason, ex);
             events.accept("TANDEM STALE node=" + config.name() + " epoch=" + theirEpoch + " why=\"" + reason + "\"");
             final String why = reason;
-            notifyListener(() -> listener.onStale(this, why));
+            tell(Told.STALE, why);
             return null;
         }
         divergence = null;
@@ -871,7 +930,7 @@ public final class Node implements NodeStatus, AutoCloseable
         events.accept("TANDEM DIVERGED node=" + config.name() + " epoch=" + theirEpoch + " ourPosition=" +
             found.ourLastPosition() + " setAside=" + aside + " dir=" + dir + " why=\"" + refusal + "\"");
         final Path setAside = aside;
-        notifyListener(() -> listener.onDiverged(this, setAside, refusal));
+        tell(Told.DIVERGED, 0, refusal, setAside, null);
         startSink();
         return aside;
     }
@@ -922,7 +981,14 @@ public final class Node implements NodeStatus, AutoCloseable
         {
             return new RejoinOutcome("refused", false, "", "another rejoin is under way");
         }
-        answer.whenComplete((outcome, ex) -> rejoinRequest.compareAndSet(answer, null));
+        answer.whenComplete(new java.util.function.BiConsumer<RejoinOutcome, Throwable>()
+        {
+            @Override
+            public void accept(final RejoinOutcome outcome, final Throwable ex)
+            {
+                rejoinRequest.compareAndSet(answer, null);
+            }
+        });
         LOG.warn("{}: rejoin asked by {}: the diverged journal will be set aside", config.name(), by);
         try
         {
@@ -984,7 +1050,7 @@ public final class Node implements NodeStatus, AutoCloseable
         events.accept("TANDEM WARM node=" + config.name() + " epoch=" + epochFile.epoch() + " position=" +
             journal.lastPosition() + " why=\"" + reason + "\"");
         final String why = reason;
-        notifyListener(() -> listener.onWarm(this, why));
+        tell(Told.WARM, why);
         return new RejoinOutcome("rejoined", true, aside.toString(), why);
     }
 
@@ -1025,7 +1091,7 @@ public final class Node implements NodeStatus, AutoCloseable
                 events.accept("TANDEM WARM node=" + config.name() + " epoch=" + epochFile.epoch() + " why=\"" +
                     reason + "\"");
                 final String warmWhy = reason;
-                notifyListener(() -> listener.onWarm(this, warmWhy));
+                tell(Told.WARM, warmWhy);
                 if (standby != null)
                 {
                     standby.resume();
@@ -1089,7 +1155,7 @@ public final class Node implements NodeStatus, AutoCloseable
             LOG.error("{} could not turn Hot", config.name(), ex);
             events.accept("TANDEM STALE node=" + config.name() + " epoch=" + newEpoch + " why=\"" + reason + "\"");
             final String staleWhy = reason;
-            notifyListener(() -> listener.onStale(this, staleWhy));
+            tell(Told.STALE, staleWhy);
             return;
         }
         if (failed.get())
@@ -1115,7 +1181,7 @@ public final class Node implements NodeStatus, AutoCloseable
         events.accept("TANDEM HOT node=" + config.name() + " epoch=" + newEpoch + " position=" + takeOverPosition +
             " tookMs=" + activationTookMs +
             (source != null ? " replication=" + source.port() : "") + " steps=\"" + steps + "\" why=\"" + why + "\"");
-        notifyListener(() -> listener.onHot(this, newEpoch, why));
+        tell(Told.HOT, newEpoch, why, null, null);
         fencingProbe = FencingProbe.start(config, newEpoch, probeJournal, errorHandler("fencing probe"));
     }
 
@@ -1168,7 +1234,7 @@ public final class Node implements NodeStatus, AutoCloseable
         }
         LOG.error("{} goes Stale: {}", config.name(), why);
         events.accept("TANDEM STALE node=" + config.name() + " epoch=" + epochFile.epoch() + " why=\"" + why + "\"");
-        notifyListener(() -> listener.onStale(this, why));
+        tell(Told.STALE, why);
     }
 
     // ---- NodeStatus -------------------------------------------------------------------------------------------
@@ -1382,7 +1448,7 @@ public final class Node implements NodeStatus, AutoCloseable
             events.accept("TANDEM HOT node=" + config.name() + " epoch=" + epochFile.epoch() + " position=" +
                 journal.lastPosition() + " why=\"" + why + "\"");
             final long hotEpoch = epochFile.epoch();
-            notifyListener(() -> listener.onHot(Node.this, hotEpoch, why));
+            tell(Told.HOT, hotEpoch, why, null, null);
         }
 
         @Override
@@ -1424,7 +1490,7 @@ public final class Node implements NodeStatus, AutoCloseable
                 epochFile.epoch(), config.replication().connect(), why);
             events.accept("TANDEM WARM node=" + config.name() + " epoch=" + epochFile.epoch() + " position=" +
                 journal.lastPosition() + " why=\"" + why + "\"");
-            notifyListener(() -> listener.onWarm(Node.this, why));
+            tell(Told.WARM, why);
         }
     }
 

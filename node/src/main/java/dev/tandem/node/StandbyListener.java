@@ -56,7 +56,16 @@ final class StandbyListener implements AutoCloseable
         {
             throw new ConfigException("fix.listen: cannot listen on " + host + ":" + port + ": " + ex.getMessage(), ex);
         }
-        thread = new Thread(this::run, "tandem-fix-standby");
+        // a named class, not a method reference: a switchover's old primary is often the first of its process to
+        // open one (see ActivationPreload)
+        thread = new Thread(new Runnable()
+        {
+            @Override
+            public void run()
+            {
+                StandbyListener.this.run();
+            }
+        }, "tandem-fix-standby");
         thread.setDaemon(true);
         thread.start();
     }

@@ -33,6 +33,24 @@ final class UnansweredScan
     private final FixDecoder decoder = new FixDecoder();
     private final Long2LongHashMap pending = new Long2LongHashMap(Long.MIN_VALUE);
     private final LongHashSet unanswered = new LongHashSet();
+    // named classes, not method references: the scan runs at a session's first Logon after an activation, where
+    // linking one costs that Logon a millisecond or so (see ActivationPreload)
+    private final dev.tandem.journal.EntryHandler matcher = new dev.tandem.journal.EntryHandler()
+    {
+        @Override
+        public void onEntry(final JournalEntry entry)
+        {
+            match(entry);
+        }
+    };
+    private final dev.tandem.journal.EntryHandler deliverer = new dev.tandem.journal.EntryHandler()
+    {
+        @Override
+        public void onEntry(final JournalEntry entry)
+        {
+            deliver(entry);
+        }
+    };
     private FixSession session;
     private RecoveryHandler handler;
     private int delivered;
@@ -60,13 +78,17 @@ final class UnansweredScan
         pending.clear();
         unanswered.clear();
         delivered = 0;
-        read(journal, from, last, this::match);
+        read(journal, from, last, matcher);
         if (pending.isEmpty())
         {
             return 0;
         }
-        pending.forEachLong((hash, position) -> unanswered.add(position));
-        read(journal, from, last, this::deliver);
+        for (final Long2LongHashMap.EntryIterator entries = pending.entrySet().iterator(); entries.hasNext(); )
+        {
+            entries.next();
+            unanswered.add(entries.getLongValue());
+        }
+        read(journal, from, last, deliverer);
         LOG.info("{}: {} inbound message(s) without an answer ({}) in journal positions {}..{} handed to the " +
             "application", session, delivered, correlation, from, last);
         return delivered;

@@ -1,5 +1,6 @@
 package dev.tandem.replication;
 
+import dev.tandem.journal.EntryHandler;
 import dev.tandem.journal.Journal;
 import dev.tandem.journal.JournalEntry;
 import dev.tandem.journal.JournalReader;
@@ -19,6 +20,15 @@ final class Checksums
     static final long NONE = -1;
 
     private final CRC32C crc = new CRC32C();
+    /** A named class, not a method reference: a handshake after an activation is often the first to read here. */
+    private final EntryHandler onEntry = new EntryHandler()
+    {
+        @Override
+        public void onEntry(final JournalEntry entry)
+        {
+            result = checksum(entry.rawBuffer(), entry.rawOffset(), entry.rawLength());
+        }
+    };
     private long result;
 
     long entryChecksum(final Journal journal, final long position)
@@ -30,14 +40,9 @@ final class Checksums
         result = NONE;
         try (JournalReader reader = journal.reader(position))
         {
-            reader.poll(this::onEntry, 1);
+            reader.poll(onEntry, 1);
         }
         return result;
-    }
-
-    private void onEntry(final JournalEntry entry)
-    {
-        result = checksum(entry.rawBuffer(), entry.rawOffset(), entry.rawLength());
     }
 
     long checksum(final DirectBuffer buffer, final int offset, final int length)

@@ -37,7 +37,15 @@ final class DrLink
     private final FrameChannel channel;
     private final SourceCounters counters = new SourceCounters();
     private final EntryStreamer streamer;
-    private final FrameChannel.FrameHandler handler = this::onFrame;
+    /** A named class, not a method reference: a source is created by an activation (see ReplicationSource). */
+    private final FrameChannel.FrameHandler handler = new FrameChannel.FrameHandler()
+    {
+        @Override
+        public boolean onFrame(final UnsafeBuffer buffer, final int offset, final int length, final int type)
+        {
+            return DrLink.this.onFrame(buffer, offset, length, type);
+        }
+    };
     private String remote = "";
     private long nowNs;
     private long lastSentNs;

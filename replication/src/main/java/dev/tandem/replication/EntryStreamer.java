@@ -27,7 +27,15 @@ final class EntryStreamer
     private final Journal journal;
     private final FrameChannel channel;
     private final SourceCounters counters;
-    private final EntryHandler copier = this::copyEntry;
+    /** A named class, not a method reference: linking one costs the first activation of a process a millisecond or so. */
+    private final EntryHandler copier = new EntryHandler()
+    {
+        @Override
+        public void onEntry(final JournalEntry entry)
+        {
+            copyEntry(entry);
+        }
+    };
 
     private JournalReader reader;
     private long nextSendPosition;

@@ -57,7 +57,15 @@ public final class ReplicationSink implements Agent, AutoCloseable
     private final FrameChannel channel;
     /** TLS under {@link #channel}, reset for each connection; null for a plain link. */
     private final TlsChannel tls;
-    private final FrameChannel.FrameHandler frameHandler = this::onFrame;
+    /** A named class, not a method reference: linking one costs the first activation of a process a millisecond or so. */
+    private final FrameChannel.FrameHandler frameHandler = new FrameChannel.FrameHandler()
+    {
+        @Override
+        public boolean onFrame(final UnsafeBuffer buffer, final int offset, final int length, final int type)
+        {
+            return ReplicationSink.this.onFrame(buffer, offset, length, type);
+        }
+    };
     private final SinkHandshake handshake;
     private final EntryAppender appender;
     private final LossBoundFile lossBound;

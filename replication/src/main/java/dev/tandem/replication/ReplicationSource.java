@@ -48,7 +48,15 @@ public final class ReplicationSource implements Agent, AutoCloseable
     private final NanoClock clock;
     private final Checksums checksums = new Checksums();
     private final FrameChannel active;
-    private final FrameChannel.FrameHandler sinkFrameHandler = this::onSinkFrame;
+    /** A named class, not a method reference: linking one costs the first activation of a process a millisecond or so. */
+    private final FrameChannel.FrameHandler sinkFrameHandler = new FrameChannel.FrameHandler()
+    {
+        @Override
+        public boolean onFrame(final UnsafeBuffer buffer, final int offset, final int length, final int type)
+        {
+            return onSinkFrame(buffer, offset, length, type);
+        }
+    };
     private final SourceCounters counters = new SourceCounters();
     private final EntryStreamer streamer;
     private final SinkListener listener;
@@ -124,7 +132,14 @@ public final class ReplicationSource implements Agent, AutoCloseable
         this.ackCounter = acksRequired == 1 ? null : new AckCounter(counters, drLinks, acksRequired);
         this.gateProgress = acksRequired == 1 ? counters : counters.countedProgress();
         this.listener = new SinkListener(context, new Authenticator(context.resolvedSecret()),
-            context.link().clusterNameBytes(), this::promote);
+            context.link().clusterNameBytes(), new SinkListener.AuthenticatedHandler()
+            {
+                @Override
+                public void onAuthenticated(final PendingSink peer)
+                {
+                    promote(peer);
+                }
+            });
         journal.wakeOnAppend(idleWaker);
         LOG.info("Replication source node {} (cluster {}, epoch {}) listening on {}:{} with {}, acks {} of {} sinks",
             context.nodeId(), context.clusterName(), epoch, context.listenAddress().getHostString(), listener.port(),

@@ -21,7 +21,26 @@ public final class WaitForever extends StatelessAckStrategy
     @Override
     public ReleaseGate newGate(final AckProgress progress)
     {
-        return (position, enqueuedNs, nowNs) -> progress.ackedPosition() >= position ? ReleaseGate.RELEASE :
-            ReleaseGate.WAIT;
+        return new Gate(progress);
+    }
+
+    /**
+     * Released once acknowledged. A named class, not a lambda: an activation creates the first gate of a process,
+     * and linking a lambda there costs it a millisecond or so (see the node's {@code ActivationPreload}).
+     */
+    private static final class Gate implements ReleaseGate
+    {
+        private final AckProgress progress;
+
+        Gate(final AckProgress progress)
+        {
+            this.progress = progress;
+        }
+
+        @Override
+        public int check(final long position, final long enqueuedNs, final long nowNs)
+        {
+            return progress.ackedPosition() >= position ? RELEASE : WAIT;
+        }
     }
 }
