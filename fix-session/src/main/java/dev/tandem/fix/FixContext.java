@@ -102,6 +102,7 @@ public final class FixContext
     private NanoClock nanoClock = SystemNanoClock.INSTANCE;
     private IdleStrategy idleStrategy;
     private java.nio.channels.ServerSocketChannel serverChannel;
+    private SessionMemory sessionMemory;
     /** Whether {@link #idleStrategy} is the default made here, closed with the runner that used it. */
     private boolean ownsIdleStrategy;
     private ErrorHandler errorHandler;
@@ -193,6 +194,21 @@ public final class FixContext
     public java.nio.channels.ServerSocketChannel serverChannel()
     {
         return serverChannel;
+    }
+
+    /**
+     * Memory allocated ahead for the sessions of the engine created from this context (null, the default: the engine
+     * allocates its own). Taken if it is still free and sized for this context's settings; see {@link SessionMemory}.
+     */
+    public FixContext sessionMemory(final SessionMemory sessionMemory)
+    {
+        this.sessionMemory = sessionMemory;
+        return this;
+    }
+
+    public SessionMemory sessionMemory()
+    {
+        return sessionMemory;
     }
 
     public int port()

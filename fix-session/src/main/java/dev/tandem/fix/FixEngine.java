@@ -98,10 +98,13 @@ final class FixEngine
         this.resendDecoder = new FixDecoder(maxFields);
         this.nowNs = context.nanoClock().nanoTime();
         this.nowMs = context.epochClock().time();
+        // memory allocated ahead (a Warm node's, for its activation), when it is this engine's to take
+        final SessionMemory memory = context.sessionMemory() != null && context.sessionMemory().take(context) ?
+            context.sessionMemory() : null;
         this.sessions = new FixSession[context.sessions().size()];
         for (int i = 0; i < sessions.length; i++)
         {
-            sessions[i] = new FixSession(this, context.sessions().get(i), context);
+            sessions[i] = new FixSession(this, context.sessions().get(i), context, memory, i);
         }
         try
         {

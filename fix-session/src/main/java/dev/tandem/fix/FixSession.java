@@ -126,7 +126,12 @@ public final class FixSession
     /** Checks inbound messages against the session's data dictionary; null when it has none. */
     final MessageValidator validator;
 
-    FixSession(final FixEngine engine, final SessionConfig config, final FixContext context)
+    /**
+     * @param memory memory allocated ahead for this engine's sessions ({@link SessionMemory}), or null to allocate.
+     * @param index  this session's place in the configuration, and so in {@code memory}.
+     */
+    FixSession(final FixEngine engine, final SessionConfig config, final FixContext context,
+        final SessionMemory memory, final int index)
     {
         this.engine = engine;
         this.config = config;
@@ -138,17 +143,22 @@ public final class FixSession
         this.maxMessageLength = context.maxMessageLengthBytes();
         this.maxIndexedFields = FixEngine.indexedFields(maxMessageLength);
         this.maxIndexedFieldsBytes = 4 * maxIndexedFields;
-        // one record per waiting message; ~64 bytes is about the smallest FIX message
-        this.outbound = new OutboundQueue(
-            context.outboundBufferBytes(), Math.min(context.outboundBufferBytes() / 64, 65_536));
-        this.inboundQueue = new InboundQueue(context.inboundQueueBytes());
-        this.dequeueBuffer = new UnsafeBuffer(new byte[maxMessageLength]);
+        this.outbound = memory != null ? memory.outbound(index) : newOutboundQueue(context.outboundBufferBytes());
+        this.inboundQueue = memory != null ? memory.inbound(index) : new InboundQueue(context.inboundQueueBytes());
+        this.dequeueBuffer = new UnsafeBuffer(memory != null ? memory.dequeue(index) : new byte[maxMessageLength]);
         this.resender = new Resender(this, journal, sessionId);
         this.inbound = new SessionInbound(this);
         this.admin = new AdminMessages(this);
         this.logon = new SessionLogon(this, context);
         this.validator = config.dataDictionary() == null || !config.validation().enabled() ? null :
             new MessageValidator(config.dataDictionary(), config.validation());
+    }
+
+    /** A session's outbound queue of {@code outboundBufferBytes}, as its constructor or {@link SessionMemory} makes it. */
+    static OutboundQueue newOutboundQueue(final int outboundBufferBytes)
+    {
+        // one record per waiting message; ~64 bytes is about the smallest FIX message
+        return new OutboundQueue(outboundBufferBytes, Math.min(outboundBufferBytes / 64, 65_536));
     }
 
     /**

@@ -97,6 +97,7 @@ final class FixEndpoints
         final Correlation correlation;
         /** A bound FIX socket to take over (a standby's at activation), null to bind host:port. */
         private java.nio.channels.ServerSocketChannel serverChannel;
+        private dev.tandem.fix.SessionMemory sessionMemory;
         /** How long the application's {@code onActivation} took, in ns; written by {@link #start}. */
         private long applicationActivationNs;
         /** The engine's waker: bound to its thread's idle strategy, woken by acks and application sends. */
@@ -135,6 +136,13 @@ final class FixEndpoints
         Context serverChannel(final java.nio.channels.ServerSocketChannel channel)
         {
             this.serverChannel = channel;
+            return this;
+        }
+
+        /** The sessions' memory allocated while Warm, null for none; see {@code FixContext.sessionMemory}. */
+        Context sessionMemory(final dev.tandem.fix.SessionMemory memory)
+        {
+            this.sessionMemory = memory;
             return this;
         }
     }
@@ -197,6 +205,7 @@ final class FixEndpoints
             .errorHandler(ctx.errorHandler)
             .idleWaker(ctx.idleWaker)
             .serverChannel(ctx.serverChannel)
+            .sessionMemory(ctx.sessionMemory)
             .logonsEnabled(true);
         final FixAcceptor acceptor;
         try

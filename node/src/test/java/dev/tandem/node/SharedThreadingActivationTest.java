@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -89,7 +90,13 @@ class SharedThreadingActivationTest
         nodes.remove(primary);
         Tests.await("the secondary hears replication lost", WAIT, () -> events.contains("secondary lost"));
 
+        // the Warm node allocated its sessions' memory ahead; the activation's acceptor takes it
+        Tests.await("session memory reserved", WAIT, () -> secondary.node().reservedSessionMemory() != null);
+        final dev.tandem.fix.SessionMemory reserved = secondary.node().reservedSessionMemory();
+        assertFalse(reserved.isTaken());
         assertEquals(NodeMode.Hot, secondary.node().activate("test", 10_000));
+        assertTrue(reserved.isTaken(), "the activation's acceptor took the memory reserved while Warm");
+        assertNull(secondary.node().reservedSessionMemory());
         Tests.await("onHot", WAIT, () -> events.contains("secondary hot 2"));
         assertTrue(secondary.node().replicationPort() > 0, "the hot replication source joined the duty cycle");
         try (FixTestClient client = FixTestClient.connect(
