@@ -354,7 +354,7 @@ public final class Node implements NodeStatus, AutoCloseable
      * ({@link dev.tandem.fix.SessionMemory}): the first write to fresh memory is slow on a virtual machine (about
      * 3.5 ms a session at the default buffer sizes on the build machine), time an activation would otherwise spend while
      * counterparties wait. An activation that comes first allocates its own, as without this. The memory is what the
-     * sessions hold once Hot (by default 1.3 MiB a session).
+     * sessions hold once Hot (by default 1.6 MiB a session).
      */
     private void reserveSessionMemory()
     {
