@@ -7,6 +7,7 @@ import dev.tandem.journal.ReleaseGate;
 import dev.tandem.replication.ReplicationSink;
 import dev.tandem.replication.ReplicationSinkContext;
 import dev.tandem.replication.ReplicationSource;
+import dev.tandem.replication.ReplicationSourceContext;
 import dev.tandem.replication.WaitForever;
 import dev.tandem.replication.WhenLeaseExpired;
 import org.agrona.CloseHelper;
@@ -1112,16 +1113,18 @@ public final class Node implements NodeStatus, AutoCloseable
         // bind the onward replication port before anything irreversible: a port that cannot be had leaves this node
         // Warm at its old epoch (the sink restarted, the activation tried again later), never a raised epoch that
         // fences a primary which may still be alive while this node cannot serve
-        ReplicationSource hotSource = null;
+        ReplicationSourceContext hotContext = null;
+        java.nio.channels.ServerSocketChannel replicationChannel = null;
         // a PRIMARY that turned Warm by a switchover serves again where it always does (replication.listen)
         final boolean serves = config.role() == Role.PRIMARY || config.replication().listenWhenHot() != null;
         if (serves)
         {
             try
             {
-                hotSource = new ReplicationSource((config.role() == Role.PRIMARY ?
+                hotContext = (config.role() == Role.PRIMARY ?
                     config.replication().sourceContext(config.nodeId(), newEpoch) :
-                    config.replication().hotSourceContext(config.nodeId(), newEpoch)).conclude(), journal);
+                    config.replication().hotSourceContext(config.nodeId(), newEpoch)).conclude();
+                replicationChannel = ReplicationSource.bind(hotContext);
             }
             catch (final RuntimeException ex)
             {
@@ -1143,9 +1146,11 @@ public final class Node implements NodeStatus, AutoCloseable
             }
         }
         final long sourceReadyNs = nanoClock.nanoTime();
-        // the new epoch is forced to disk on a thread of its own while the acceptor is made ready (the application's
-        // activation, the acceptor's buffers): nothing serves at the new epoch, no agent starts, until it is durable
+        // the port is ours: the new epoch is forced to disk on a thread of its own while the onward source and the
+        // acceptor are made ready (the source on the bound socket, the application's activation, the acceptor):
+        // nothing serves at the new epoch, no agent starts, until it is durable
         final EpochWrite epochWrite = new EpochWrite(epochFile, newEpoch, config.name(), nanoClock);
+        ReplicationSource hotSource = null;
         // the FIX port is not closed and bound again: the acceptor takes the standby's socket, backlog and all
         // (without a standby, one that could not hold the port, the acceptor binds it itself)
         final java.nio.channels.ServerSocketChannel fixChannel = standby == null ? null : standby.handOver();
@@ -1156,8 +1161,9 @@ public final class Node implements NodeStatus, AutoCloseable
         try
         {
             ReleaseGate gate = ReleaseGate.OPEN;
-            if (hotSource != null)
+            if (hotContext != null)
             {
+                hotSource = new ReplicationSource(hotContext.serverChannel(replicationChannel), journal);
                 // replicate onward: the old primary can rejoin as this node's secondary
                 gate = hotSource.newReleaseGate();
                 source = hotSource;
@@ -1191,6 +1197,11 @@ public final class Node implements NodeStatus, AutoCloseable
             if (sourceRunner == null)
             {
                 CloseHelper.quietClose(hotSource);
+            }
+            if (hotSource == null)
+            {
+                // bound, and never taken over by a source
+                CloseHelper.quietClose(replicationChannel);
             }
             sourceRunner = null;
             source = null;

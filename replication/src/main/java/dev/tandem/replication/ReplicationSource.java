@@ -147,6 +147,23 @@ public final class ReplicationSource implements Agent, AutoCloseable
     }
 
     /**
+     * Binds {@code context}'s {@code listen} address as a source does, for a caller that must hold the port before it
+     * does anything irreversible: a node's activation binds first, then raises its epoch, then creates the source on
+     * this socket ({@link ReplicationSourceContext#serverChannel}) while the epoch is forced to disk. The context is
+     * concluded here if it was not already.
+     *
+     * @throws UncheckedIOException naming {@code listen} when it cannot be bound.
+     */
+    public static java.nio.channels.ServerSocketChannel bind(final ReplicationSourceContext context)
+    {
+        if (!context.isConcluded())
+        {
+            context.conclude();
+        }
+        return SinkListener.bind(context);
+    }
+
+    /**
      * This agent's handle on the idle strategy of the thread that runs it: the host binds it
      * ({@link dev.tandem.journal.idle.IdleWaker#bind}); the source watches the sink's connection with it, and the
      * journal's owner wakes it after appending ({@link Journal#signalAppends()}).

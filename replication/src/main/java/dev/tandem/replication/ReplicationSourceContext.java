@@ -124,6 +124,7 @@ public final class ReplicationSourceContext implements Marshallable
         .textList("drSinkNodeIds", ReplicationSourceContext::drSinkNodeIds)
         .text("acks", ReplicationSourceContext::acks);
 
+    private transient java.nio.channels.ServerSocketChannel serverChannel;
     private String listen = DEFAULT_LISTEN;
     private AckStrategy ackStrategy = defaultAckStrategy();
     private int maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
@@ -605,6 +606,21 @@ public final class ReplicationSourceContext implements Marshallable
     boolean isConcluded()
     {
         return concluded;
+    }
+
+    /**
+     * A listening socket already bound to {@code listen} ({@link ReplicationSource#bind}), which the source takes over
+     * and closes instead of binding one itself; null (the default) to bind. Not configuration: set in code only.
+     */
+    public ReplicationSourceContext serverChannel(final java.nio.channels.ServerSocketChannel serverChannel)
+    {
+        this.serverChannel = serverChannel;
+        return this;
+    }
+
+    public java.nio.channels.ServerSocketChannel serverChannel()
+    {
+        return serverChannel;
     }
 
     InetSocketAddress listenAddress()

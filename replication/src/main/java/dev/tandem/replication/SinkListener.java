@@ -1,6 +1,7 @@
 package dev.tandem.replication;
 
 import dev.tandem.journal.LogRateLimiter;
+import org.agrona.CloseHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,11 +86,9 @@ final class SinkListener implements AutoCloseable
         this.handler = handler;
         this.refusalLog = new LogRateLimiter(context.maxRefusalLogsPerMinute(), TimeUnit.MINUTES.toNanos(1));
         this.handshakeTimeoutText = "no complete handshake within " + context.handshakeTimeoutMs() + " ms";
+        server = context.serverChannel() != null ? context.serverChannel() : bind(context);
         try
         {
-            server = ServerSocketChannel.open();
-            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            server.bind(context.listenAddress(), ACCEPT_BACKLOG);
             server.configureBlocking(false);
             port = ((InetSocketAddress)server.getLocalAddress()).getPort();
             // a selector tells whether a connection waits without allocating; accept() allocates on every call
@@ -98,6 +97,29 @@ final class SinkListener implements AutoCloseable
         }
         catch (final IOException ex)
         {
+            CloseHelper.quietClose(server);
+            throw new UncheckedIOException("listen: cannot listen on " + context.listen() + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * A listening socket bound to the concluded {@code context}'s {@code listen} address, as a source binds it.
+     *
+     * @throws UncheckedIOException naming {@code listen} when it cannot be bound.
+     */
+    static ServerSocketChannel bind(final ReplicationSourceContext context)
+    {
+        ServerSocketChannel channel = null;
+        try
+        {
+            channel = ServerSocketChannel.open();
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            channel.bind(context.listenAddress(), ACCEPT_BACKLOG);
+            return channel;
+        }
+        catch (final IOException ex)
+        {
+            CloseHelper.quietClose(channel);
             throw new UncheckedIOException("listen: cannot bind " + context.listen() + ": " + ex.getMessage(), ex);
         }
     }

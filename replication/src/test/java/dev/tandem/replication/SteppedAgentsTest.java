@@ -119,6 +119,41 @@ class SteppedAgentsTest
         assertEquals(0, source.timeouts());
     }
 
+    /**
+     * A node's activation binds the onward port first (a port it cannot have changes nothing), then creates the source
+     * on that socket: a sink that dialled in between waits in the backlog and is served; a port already taken is
+     * refused naming {@code listen}.
+     */
+    @Test
+    void shouldServeFromASocketBoundAheadAndNameTheAddressThatCannotBeBound() throws Exception
+    {
+        final Journal primary = fixture.closeLater(openJournal(fixture.newDir("primary")));
+        final Journal replica = fixture.closeLater(openJournal(fixture.newDir("replica")));
+        fixture.append(primary, 1, 10, 100);
+        final ReplicationSourceContext context = sourceContext().nanoClock(() -> nowNs);
+        final java.nio.channels.ServerSocketChannel bound = ReplicationSource.bind(context);
+        final int port = ((java.net.InetSocketAddress)bound.getLocalAddress()).getPort();
+        final ReplicationSink sink = fixture.closeLater(new ReplicationSink(
+            sinkContext(port).nanoClock(() -> nowNs), replica));
+        stepUntil("the sink's connection waits in the backlog", sink::doWork,
+            () -> sink.state() == ReplicationSink.State.HANDSHAKING);
+
+        final ReplicationSource source = fixture.closeLater(fixture.track(
+            new ReplicationSource(context.serverChannel(bound), primary)));
+        assertEquals(port, source.port());
+        stepUntil("caught up", () ->
+        {
+            nowNs += MS;
+            source.doWork();
+            sink.doWork();
+        }, () -> source.ackedPosition() == 10 && sink.connected());
+
+        final java.io.UncheckedIOException taken = org.junit.jupiter.api.Assertions.assertThrows(
+            java.io.UncheckedIOException.class,
+            () -> ReplicationSource.bind(sourceContext().listen("127.0.0.1:" + port)));
+        assertTrue(taken.getMessage().startsWith("listen: cannot bind 127.0.0.1:" + port + ": "), taken.getMessage());
+    }
+
     private static void stepUntil(final String what, final Runnable step, final BooleanSupplier condition)
     {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
