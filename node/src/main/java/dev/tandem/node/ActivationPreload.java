@@ -70,22 +70,9 @@ final class ActivationPreload
      */
     private static int loadLibraryClasses()
     {
-        int loaded = 0;
-        for (final String name : new String[]{"org.agrona.CloseHelper",
-            "org.agrona.concurrent.ManyToOneConcurrentLinkedQueue", "org.agrona.concurrent.SleepingMillisIdleStrategy",
-            "org.agrona.collections.LongArrayQueue", "org.agrona.concurrent.ringbuffer.RecordDescriptor"})
-        {
-            try
-            {
-                Class.forName(name, true, ActivationPreload.class.getClassLoader());
-                loaded++;
-            }
-            catch (final Throwable ex)
-            {
-                LOG.debug("activation preload: skipped {}: {}", name, ex.toString());
-            }
-        }
-        return loaded;
+        return loadAll(List.of("org.agrona.CloseHelper", "org.agrona.concurrent.ManyToOneConcurrentLinkedQueue",
+            "org.agrona.concurrent.SleepingMillisIdleStrategy", "org.agrona.collections.LongArrayQueue",
+            "org.agrona.concurrent.ringbuffer.RecordDescriptor"), ActivationPreload.class.getClassLoader());
     }
 
     /**
@@ -98,13 +85,18 @@ final class ActivationPreload
      */
     static int load(final Class<?> anchor, final boolean subPackages)
     {
-        final List<String> names = classNames(anchor, subPackages);
+        return loadAll(classNames(anchor, subPackages), anchor.getClassLoader());
+    }
+
+    /** Loads and initialises each named class; one that cannot be loaded is skipped. Returns how many loaded. */
+    private static int loadAll(final List<String> names, final ClassLoader loader)
+    {
         int loaded = 0;
         for (final String name : names)
         {
             try
             {
-                Class.forName(name, true, anchor.getClassLoader());
+                Class.forName(name, true, loader);
                 loaded++;
             }
             catch (final Throwable ex)

@@ -913,8 +913,7 @@ public final class Node implements NodeStatus, AutoCloseable
             LOG.error("{}: {}", config.name(), reason);
             events.accept("TANDEM STALE node=" + config.name() + " epoch=" + epochFile.epoch() + " why=\"" +
                 reason + "\"");
-            final String why = reason;
-            tell(Told.STALE, why);
+            tell(Told.STALE, reason);
             return;
         }
         setAside(found, "replication.onDivergence: SET_ASIDE");
@@ -955,8 +954,7 @@ public final class Node implements NodeStatus, AutoCloseable
             mode = NodeMode.Stale;
             LOG.error("{}: {}", config.name(), reason, ex);
             events.accept("TANDEM STALE node=" + config.name() + " epoch=" + theirEpoch + " why=\"" + reason + "\"");
-            final String why = reason;
-            tell(Told.STALE, why);
+            tell(Told.STALE, reason);
             return null;
         }
         divergence = null;
@@ -1135,8 +1133,7 @@ public final class Node implements NodeStatus, AutoCloseable
                 }
                 events.accept("TANDEM WARM node=" + config.name() + " epoch=" + epochFile.epoch() + " why=\"" +
                     reason + "\"");
-                final String warmWhy = reason;
-                tell(Told.WARM, warmWhy);
+                tell(Told.WARM, reason);
                 if (standby != null)
                 {
                     standby.resume();
@@ -1209,8 +1206,7 @@ public final class Node implements NodeStatus, AutoCloseable
             mode = NodeMode.Stale;
             LOG.error("{} could not turn Hot", config.name(), ex);
             events.accept("TANDEM STALE node=" + config.name() + " epoch=" + newEpoch + " why=\"" + reason + "\"");
-            final String staleWhy = reason;
-            tell(Told.STALE, staleWhy);
+            tell(Told.STALE, reason);
             return;
         }
         if (failed.get())
