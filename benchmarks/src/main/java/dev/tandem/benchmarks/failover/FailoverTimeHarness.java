@@ -29,7 +29,8 @@ import java.util.concurrent.locks.LockSupport;
  * ({@code tandem.args}: Tandem's JVM flags, from {@code ./tandem jvm-options} or
  * {@code java -cp benchmarks/target/benchmarks.jar dev.tandem.journal.JvmOptions > tandem.args}.)
  * Each sample is one event, so there is no coordinated omission to correct: the kill happens at a chosen time and
- * the Logon is observed by a listener called as it completes.
+ * the Logon is observed by a listener called as it completes. {@code ./tandem bench} runs the client in a JVM of its
+ * own on C1 only ({@link #measureInClientJvm}, {@link ClientJvm}).
  */
 public final class FailoverTimeHarness
 {
@@ -47,6 +48,7 @@ public final class FailoverTimeHarness
         String ack = "WaitForever";
         int rate = 200;
         boolean activateOnRefusal = true;
+        boolean histograms = false;
         for (int i = 0; i + 1 < args.length; i += 2)
         {
             switch (args[i])
@@ -56,8 +58,17 @@ public final class FailoverTimeHarness
                 case "--ack" -> ack = args[i + 1];
                 case "--rate" -> rate = Integer.parseInt(args[i + 1]);
                 case "--activate-on-refusal" -> activateOnRefusal = Boolean.parseBoolean(args[i + 1]);
+                case "--histograms" -> histograms = Boolean.parseBoolean(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
+        }
+        if (histograms)
+        {
+            // for the parent of a client JVM (ClientJvm): exactly what ./tandem bench measures
+            final Histogram[] measured = measure(runs, ack, delayMs, rate);
+            ClientJvm.print("failover", measured[0]);
+            ClientJvm.print("reconnect", measured[1]);
+            return;
         }
         final Histogram failover = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
         final Histogram reconnect = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
@@ -110,6 +121,19 @@ public final class FailoverTimeHarness
                 "reconnect + Logon %5.1f ms%n", run, sample.failoverNs / 1e6, sample.path, sample.reconnectNs / 1e6);
         }
         return new Histogram[]{failover, reconnect};
+    }
+
+    /**
+     * {@link #measure} with the client (the initiator and its order flow) in a JVM of its own on C1 only, as
+     * {@code ./tandem bench} runs it: see {@link ClientJvm} for why.
+     */
+    public static Histogram[] measureInClientJvm(final int runs, final String ack, final long delayMs,
+        final int rate) throws IOException
+    {
+        final ClientJvm.Output output = ClientJvm.run(FailoverTimeHarness.class, java.util.List.of("--runs",
+            Integer.toString(runs), "--ack", ack, "--delay-ms", Long.toString(delayMs), "--rate",
+            Integer.toString(rate)), TimeUnit.SECONDS.toMillis(120) + runs * TimeUnit.SECONDS.toMillis(60));
+        return new Histogram[]{output.histogram("failover"), output.histogram("reconnect")};
     }
 
     /** The initiator's connection strategy in every run. */

@@ -51,6 +51,8 @@ import java.util.regex.Pattern;
  * java @tandem.args -cp benchmarks/target/benchmarks.jar dev.tandem.benchmarks.failover.SwitchoverTimeHarness \
  *     [--runs 20] [--rate 200] [--warmup-ms 10000] [--strategy '!Failover { ... }']
  * </pre>
+ * Run this way, the client shares this JVM's JIT; {@code ./tandem bench} runs it in a JVM of its own on C1 only
+ * ({@link #measureInClientJvm}, {@link ClientJvm}): add {@code -XX:TieredStopAtLevel=1} to compare the same way.
  * Each sample is one event (the switchover is asked at a chosen time, the Logon observed by a listener as it
  * completes): there is no coordinated omission to correct.
  * <p>
@@ -84,6 +86,7 @@ public final class SwitchoverTimeHarness
         int rate = 200;
         long warmupMs = DEFAULT_WARMUP_MS;
         String strategy = STRATEGY;
+        boolean histograms = false;
         for (int i = 0; i + 1 < args.length; i += 2)
         {
             switch (args[i])
@@ -92,16 +95,54 @@ public final class SwitchoverTimeHarness
                 case "--rate" -> rate = Integer.parseInt(args[i + 1]);
                 case "--strategy" -> strategy = args[i + 1];
                 case "--warmup-ms" -> warmupMs = Long.parseLong(args[i + 1]);
+                case "--histograms" -> histograms = Boolean.parseBoolean(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         final Result result = measure(runs, rate, strategy, warmupMs);
         System.out.println(result.verdict());
+        if (histograms)
+        {
+            // for the parent of a client JVM (ClientJvm)
+            ClientJvm.print("outage", result.outage());
+            for (final Map.Entry<String, Histogram> phase : result.phases().entrySet())
+            {
+                ClientJvm.print(phase.getKey(), phase.getValue());
+            }
+            ClientJvm.print("verdict", result.verdict());
+            ClientJvm.print("lost", Long.toString(result.lost()));
+            return;
+        }
         report("outage (last answer -> Logon on the new primary)", result.outage());
         for (final Map.Entry<String, Histogram> phase : result.phases().entrySet())
         {
             report("  " + phase.getKey(), phase.getValue());
         }
+    }
+
+    /**
+     * {@link #measure} with the client (the initiator, its order flow and this harness's bookkeeping) in a JVM of its
+     * own on C1 only, as {@code ./tandem bench} runs it: see {@link ClientJvm} for why.
+     */
+    public static Result measureInClientJvm(final int runs, final int rate, final String strategy,
+        final long warmupMs) throws IOException
+    {
+        final long timeoutMs = TimeUnit.SECONDS.toMillis(120) + warmupMs * 3 + runs * TimeUnit.SECONDS.toMillis(30);
+        final ClientJvm.Output output = ClientJvm.run(SwitchoverTimeHarness.class, List.of("--runs",
+            Integer.toString(runs), "--rate", Integer.toString(rate), "--strategy", strategy, "--warmup-ms",
+            Long.toString(warmupMs)), timeoutMs);
+        final Map<String, Histogram> phases = new LinkedHashMap<>();
+        for (final String phase : PHASES)
+        {
+            phases.put(phase, output.histogram(phase));
+        }
+        final String lost = output.results().get("lost");
+        if (lost == null)
+        {
+            throw new IllegalStateException("the client JVM printed no count of lost orders");
+        }
+        return new Result(output.histogram("outage"), phases, output.results().getOrDefault("verdict", ""),
+            Long.parseLong(lost));
     }
 
     /** The initiator's connection strategy in every run. */

@@ -49,6 +49,10 @@ public final class BenchMain
     private static final List<String> PARTS = List.of("node", "replication", "journal", "failover", "switchover");
     /** Orders per second from the initiator during the switchovers: the failover part's rate. */
     private static final int SWITCHOVER_RATE = 200;
+    /** Why the failover and switchover clients run in a JVM of their own, for the report (see ClientJvm). */
+    private static final String CLIENT_JVM_WHY = "the client stands for a counterparty on another host: on a " +
+        "small host its C2 compiler, recompiling the reconnect path as the failover happens, would take a core " +
+        "from the nodes measured";
 
     private BenchMain()
     {
@@ -230,7 +234,8 @@ public final class BenchMain
                 "initiator sending 200 orders/s, then SIGKILL to the primary: the time from the kill to the " +
                 "initiator's Logon on the secondary. Baseline: after the failover the initiator is disconnected " +
                 "and logs on again to the now-Hot secondary (reconnect and Logon, the floor of any failover). " +
-                "Initiator " + FailoverTimeHarness.strategy() + ".");
+                "Initiator " + FailoverTimeHarness.strategy() + ", in a JVM of its own with C1 only (" +
+                CLIENT_JVM_WHY + ").");
         }
         if (parts.contains("switchover"))
         {
@@ -244,7 +249,7 @@ public final class BenchMain
                 "line: the old primary closes its acceptor, waits for the acknowledgement and sends HANDOVER, the " +
                 "secondary activates), activation (the new primary's own steps, HANDOVER seen to Hot), to-logon " +
                 "(the TANDEM HOT line to the Logon: the initiator's reconnect). Initiator " +
-                SwitchoverTimeHarness.strategy() + ".");
+                SwitchoverTimeHarness.strategy() + ", in a JVM of its own with C1 only (" + CLIENT_JVM_WHY + ").");
         }
     }
 
@@ -312,7 +317,7 @@ public final class BenchMain
     private static void failover(final BenchResults results, final int runs) throws IOException
     {
         System.out.println("failover: " + runs + " runs");
-        final Histogram[] failover = FailoverTimeHarness.measure(runs, "WaitForever", 300, 200);
+        final Histogram[] failover = FailoverTimeHarness.measureInClientJvm(runs, "WaitForever", 300, 200);
         results.series("failover", "reconnect", "reconnect + Logon to a Hot node (baseline)", failover[1], "ms");
         results.series("failover", "failover", "SIGKILL of the primary to Logon on the secondary", failover[0], "ms");
         results.metric("extra.failover.runs", runs);
@@ -322,7 +327,7 @@ public final class BenchMain
     private static void switchover(final BenchResults results, final int runs, final long warmupMs)
         throws IOException
     {
-        final SwitchoverTimeHarness.Result result = SwitchoverTimeHarness.measure(runs, SWITCHOVER_RATE,
+        final SwitchoverTimeHarness.Result result = SwitchoverTimeHarness.measureInClientJvm(runs, SWITCHOVER_RATE,
             SwitchoverTimeHarness.strategy(), warmupMs);
         System.out.println(result.verdict());
         results.series("switchover", "outage", "outage: last answer to Logon on the new primary", result.outage(),
