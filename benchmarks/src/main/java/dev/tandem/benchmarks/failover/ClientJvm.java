@@ -1,22 +1,15 @@
 package dev.tandem.benchmarks.failover;
 
+import dev.tandem.benchmarks.node.ChildProcess;
 import dev.tandem.journal.JvmOptions;
 import org.HdrHistogram.Histogram;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the client side of the failover and switchover harnesses (Tandem's initiator, its order flow and the
@@ -34,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * which are passed through, and then one {@code HISTOGRAM name base64} line per distribution (HdrHistogram's
  * compressed encoding) and {@code RESULT key value} lines.
  * <p>
- * Threading: the calling thread only.
+ * Threading: {@link #run} on the calling thread, the child's output read on its pump's ({@link ChildProcess}).
  */
 final class ClientJvm
 {
@@ -43,7 +36,6 @@ final class ClientJvm
 
     private static final String HISTOGRAM = "HISTOGRAM ";
     private static final String RESULT = "RESULT ";
-    private static final int LAST_LINES = 40;
 
     /** What the child printed for the parent. */
     record Output(Map<String, Histogram> histograms, Map<String, String> results)
@@ -69,72 +61,32 @@ final class ClientJvm
      *
      * @throws IllegalStateException when it fails, times out (it is killed then), or prints no result.
      */
-    static Output run(final Class<?> main, final List<String> args, final long timeoutMs) throws IOException
+    static Output run(final Class<?> main, final List<String> args, final long timeoutMs)
     {
-        final List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(JvmOptions.forThisJvm());
-        command.addAll(CLIENT_JIT);
+        final List<String> jvmArgs = new ArrayList<>(JvmOptions.forThisJvm());
+        jvmArgs.addAll(CLIENT_JIT);
         final String logLevel = System.getProperty("org.slf4j.simpleLogger.defaultLogLevel");
         if (logLevel != null)
         {
-            command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=" + logLevel);
+            jvmArgs.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=" + logLevel);
         }
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(main.getName());
-        command.addAll(args);
-        command.add("--histograms");
-        command.add("true");
-        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        final List<String> childArgs = new ArrayList<>(args);
+        childArgs.add("--histograms");
+        childArgs.add("true");
         final Map<String, Histogram> histograms = new HashMap<>();
         final Map<String, String> results = new HashMap<>();
-        final Deque<String> last = new ArrayDeque<>();
-        // the output is read on a thread of its own so that the deadline holds even if the child goes silent
-        final Thread pump = new Thread(new Runnable()
+        final String name = "the client JVM (" + main.getSimpleName() + ")";
+        try (ChildProcess child = ChildProcess.start(name, jvmArgs, main, childArgs,
+            line -> take(line, histograms, results)))
         {
-            @Override
-            public void run()
+            final int exit = child.awaitExit(timeoutMs);
+            if (exit != 0)
             {
-                try (BufferedReader reader = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
-                {
-                    String line;
-                    while ((line = reader.readLine()) != null)
-                    {
-                        take(line, histograms, results, last);
-                    }
-                }
-                catch (final IOException ex)
-                {
-                    // the child was killed: what it printed so far is all there is
-                }
+                throw new IllegalStateException(name + " exited with " + exit + "; its last lines:\n" +
+                    child.lastLines());
             }
-        }, "client-jvm-output");
-        pump.setDaemon(true);
-        pump.start();
-        try
-        {
-            if (!process.waitFor(timeoutMs, TimeUnit.MILLISECONDS))
-            {
-                process.destroyForcibly();
-                throw new IllegalStateException("the client JVM (" + main.getSimpleName() + ") did not finish within " +
-                    timeoutMs + " ms; its last lines:\n" + lastLines(last));
-            }
-            pump.join(TimeUnit.SECONDS.toMillis(10));
         }
-        catch (final InterruptedException ex)
-        {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while the client JVM ran", ex);
-        }
-        if (process.exitValue() != 0)
-        {
-            throw new IllegalStateException("the client JVM (" + main.getSimpleName() + ") exited with " +
-                process.exitValue() + "; its last lines:\n" + lastLines(last));
-        }
-        synchronized (last)
+        synchronized (histograms)
         {
             return new Output(Map.copyOf(histograms), Map.copyOf(results));
         }
@@ -157,10 +109,11 @@ final class ClientJvm
         System.out.println(RESULT + key + " " + value.replace('\n', ' '));
     }
 
+    /** One line of the child's output, on its pump's thread: a histogram, a result, or passed through. */
     private static void take(final String line, final Map<String, Histogram> histograms,
-        final Map<String, String> results, final Deque<String> last)
+        final Map<String, String> results)
     {
-        synchronized (last)
+        synchronized (histograms)
         {
             if (line.startsWith(HISTOGRAM))
             {
@@ -172,7 +125,8 @@ final class ClientJvm
                 }
                 catch (final java.util.zip.DataFormatException | RuntimeException ex)
                 {
-                    throw new IllegalStateException("unreadable histogram line from the client JVM: " + line, ex);
+                    // left out: the caller then names the histogram it lacks
+                    System.out.println("unreadable histogram line from the client JVM: " + ex);
                 }
                 return;
             }
@@ -182,20 +136,7 @@ final class ClientJvm
                 results.put(parts[1], parts.length > 2 ? parts[2] : "");
                 return;
             }
-            System.out.println(line);
-            last.addLast(line);
-            if (last.size() > LAST_LINES)
-            {
-                last.removeFirst();
-            }
         }
-    }
-
-    private static String lastLines(final Deque<String> last)
-    {
-        synchronized (last)
-        {
-            return String.join("\n", last);
-        }
+        System.out.println(line);
     }
 }
