@@ -970,8 +970,7 @@ public final class Node implements NodeStatus, AutoCloseable
             config.name(), theirEpoch, refusal, found.ourLastPosition(), dir, aside, decidedBy);
         events.accept("TANDEM DIVERGED node=" + config.name() + " epoch=" + theirEpoch + " ourPosition=" +
             found.ourLastPosition() + " setAside=" + aside + " dir=" + dir + " why=\"" + refusal + "\"");
-        final Path setAside = aside;
-        tell(Told.DIVERGED, 0, refusal, setAside, null);
+        tell(Told.DIVERGED, 0, refusal, aside, null);
         startSink();
         return aside;
     }
